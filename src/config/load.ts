@@ -1,0 +1,152 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../platform/errors.js';
+import { registerSecret } from '../platform/redact.js';
+import { configSchema, type Config } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = './ezh.yaml';
+
+/** Environment shortcuts for secrets and the most common settings. */
+const ENV_SHORTCUTS: Record<string, string[]> = {
+  EZH_DNEVNIK_TOKEN: ['platform', 'token'],
+  EZH_DNEVNIK_CLIENT_SECRET: ['platform', 'oauth', 'clientSecret'],
+  EZH_DNEVNIK_REFRESH_TOKEN: ['platform', 'oauth', 'refreshToken'],
+  EZH_DATABASE_URL: ['database', 'url'],
+  EZH_REDIS_URL: ['redis', 'url'],
+  EZH_SMTP_PASSWORD: ['alerts', 'smtp', 'password'],
+  EZH_WEBHOOK_SECRET: ['alerts', 'webhook', 'secret'],
+  EZH_LOG_LEVEL: ['log', 'level'],
+};
+
+export interface LoadOptions {
+  /** Explicit `--config` path: must exist. Without it `./ezh.yaml` is read if present. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Overrides applied last (tests, CLI flags), as a partial config object. */
+  overrides?: Record<string, unknown>;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** The file that was read, or null for built-in defaults. */
+  source: string | null;
+}
+
+export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  let raw: Record<string, unknown> = {};
+  let source: string | null = null;
+
+  const file = options.file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (file) {
+    if (!existsSync(file)) throw new ConfigError(`config file not found: ${file}`, [`${file}: not found`]);
+    source = file;
+    try {
+      const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
+      if (parsed !== null && parsed !== undefined) {
+        if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+          problems.push('(root): must be a mapping of settings');
+        } else {
+          raw = parsed as Record<string, unknown>;
+        }
+      }
+    } catch (err) {
+      const msg = err instanceof YAMLParseError ? err.message.split('\n')[0] : String(err);
+      throw new ConfigError(`config file ${file} is not valid YAML`, [`${file}: ${msg}`]);
+    }
+  }
+
+  applyEnv(raw, env, problems);
+  if (options.overrides) deepMerge(raw, options.overrides);
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) problems.push(...formatIssues(result.error.issues));
+  if (problems.length > 0 || !result.success) {
+    throw new ConfigError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
+  }
+  const config = result.data;
+  registerSecrets(config);
+  return { config, source };
+}
+
+/** `EZH_SYNC__RECENT_DAYS=7` → sync.recentDays = 7; shortcuts as listed above. */
+function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('EZH_') || value === undefined) continue;
+    let path = ENV_SHORTCUTS[name];
+    if (!path && name.includes('__')) {
+      path = name
+        .slice(4)
+        .split('__')
+        .map((seg) => seg.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    }
+    if (!path) continue;
+    try {
+      setPath(raw, path, parseScalar(value));
+    } catch {
+      problems.push(`${name}: cannot be applied to ${path.join('.')}`);
+    }
+  }
+}
+
+function parseScalar(value: string): unknown {
+  if (/^-?\d+(\.\d+)?$/.test(value) && value.length < 16) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+function setPath(target: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = target;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined) node[key] = {};
+    else if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new Error('not an object');
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(source)) {
+    const t = target[k];
+    if (v && typeof v === 'object' && !Array.isArray(v) && t && typeof t === 'object' && !Array.isArray(t)) {
+      deepMerge(t as Record<string, unknown>, v as Record<string, unknown>);
+    } else {
+      target[k] = v;
+    }
+  }
+}
+
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown key(s): ${issue.keys.join(', ')}`;
+    else if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    return `${path}: ${message}`;
+  });
+}
+
+function registerSecrets(config: Config): void {
+  registerSecret(config.platform.token);
+  registerSecret(config.platform.oauth.clientSecret);
+  registerSecret(config.platform.oauth.refreshToken);
+  for (const school of config.schools) registerSecret(school.token);
+  for (const url of [config.database.url, config.redis.url]) {
+    const password = url ? safeUrlPassword(url) : null;
+    registerSecret(password);
+  }
+  const extra = config as unknown as { alerts?: { smtp?: { password?: string }; webhook?: { secret?: string } } };
+  registerSecret(extra.alerts?.smtp?.password);
+  registerSecret(extra.alerts?.webhook?.secret);
+}
+
+function safeUrlPassword(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).password) || null;
+  } catch {
+    return null;
+  }
+}

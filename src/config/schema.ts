@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { databaseSection } from './sections/database.js';
+import { logSection } from './sections/logging.js';
+import { platformSection } from './sections/platform.js';
+import { redisSection } from './sections/redis.js';
+import { schoolsSection } from './sections/schools.js';
+
+/**
+ * The whole configuration. Each area owns a file under `sections/`; this file only assembles them.
+ * Every key has a default, so an empty file (or none) is a valid configuration for the demo.
+ */
+export const configSchema = z
+  .object({
+    database: databaseSection,
+    platform: platformSection,
+    schools: schoolsSection,
+    redis: redisSection,
+    log: logSection,
+    /** Where documents and findings are written by default. */
+    outDir: z.string().min(1).default('./out'),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type SchoolConfig = Config['schools'][number];

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+export const logSection = z
+  .object({
+    level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** `auto`: pretty on a terminal, JSON lines otherwise. */
+    format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+  })
+  .prefault({});

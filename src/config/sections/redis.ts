@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+export const redisSection = z
+  .object({
+    /** Service mode only. Secret if it carries a password; from EZH_REDIS_URL. */
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .default('redis://127.0.0.1:6379'),
+    /** Key prefix of every queue; distinct installations on one Redis use distinct prefixes. */
+    prefix: z.string().min(1).default('ezh'),
+  })
+  .prefault({});

@@ -1,0 +1,339 @@
+import type { StreamName, StreamRecords } from '../connectors/records.js';
+import { dayStart, localToInstant } from '../platform/time.js';
+
+/**
+ * One descriptor per mirrored stream: its table, its own columns (besides the common bookkeeping
+ * columns), how a normalized record becomes a row, and how a fetch scope maps onto rows for
+ * deletion inference. Entities, the upsert path and scope deletions are all built from this.
+ */
+
+export type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision';
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType;
+  nullable: boolean;
+}
+
+export interface RowContext {
+  /** The school's IANA zone, for turning the platform's naive local times into instants. */
+  zone: string;
+}
+
+export interface TableSpec<S extends StreamName = StreamName> {
+  stream: S;
+  table: string;
+  columns: ColumnSpec[];
+  toRow(record: StreamRecords[S], ctx: RowContext): unknown[];
+  /** How a fetch scope selects this table's rows, for deletion inference; null: never inferred. */
+  scope: {
+    /** Column holding the class id (class-level and window scopes). */
+    classColumn?: string;
+    /** Window filter: a local date column, or the rows of lessons dated in the window. */
+    window?: { dateColumn: string } | { viaLessons: string };
+  } | null;
+  /** Extra indexes beyond the primary key: lists of columns. */
+  indexes: string[][];
+}
+
+/** Bookkeeping columns every mirrored table has, before its own columns. */
+export const COMMON_COLUMNS: ColumnSpec[] = [
+  { name: 'source', type: 'text', nullable: false },
+  { name: 'id', type: 'text', nullable: false },
+  { name: 'school_id', type: 'text', nullable: false },
+  { name: 'content_hash', type: 'text', nullable: false },
+  { name: 'version', type: 'integer', nullable: false },
+  { name: 'first_seen_at', type: 'bigint', nullable: false },
+  { name: 'last_seen_at', type: 'bigint', nullable: false },
+  { name: 'deleted_at', type: 'bigint', nullable: true },
+];
+
+const t = (name: string, nullable = true): ColumnSpec => ({ name, type: 'text', nullable });
+const int = (name: string, nullable = true): ColumnSpec => ({ name, type: 'integer', nullable });
+const big = (name: string, nullable = true): ColumnSpec => ({ name, type: 'bigint', nullable });
+const dbl = (name: string, nullable = true): ColumnSpec => ({ name, type: 'double precision', nullable });
+
+const flag = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
+const instant = (local: string | null, zone: string): number | null =>
+  local ? localToInstant(local, zone) : null;
+const json = (v: unknown[]): string => JSON.stringify(v);
+
+function spec<S extends StreamName>(s: TableSpec<S>): TableSpec<S> {
+  return s;
+}
+
+export const TABLES = {
+  schools: spec({
+    stream: 'schools',
+    table: 'schools',
+    columns: [t('name', false), t('full_name'), t('city'), t('municipality'), t('time_zone')],
+    toRow: (r) => [r.name, r.fullName, r.city, r.municipality, r.timeZone],
+    scope: null,
+    indexes: [],
+  }),
+  classes: spec({
+    stream: 'classes',
+    table: 'classes',
+    columns: [
+      t('name', false),
+      t('full_name'),
+      int('grade'),
+      t('letter'),
+      t('kind', false),
+      t('parent_ids', false),
+      int('study_year'),
+      t('status'),
+    ],
+    toRow: (r) => [r.name, r.fullName, r.grade, r.letter, r.kind, json(r.parentIds), r.studyYear, r.status],
+    scope: {},
+    indexes: [['school_id', 'name']],
+  }),
+  persons: spec({
+    stream: 'persons',
+    table: 'persons',
+    columns: [
+      t('role', false),
+      t('last_name', false),
+      t('first_name', false),
+      t('middle_name'),
+      t('full_name', false),
+      int('consent', false),
+      t('user_id'),
+      t('sex'),
+      t('birthday'),
+      t('email'),
+      t('phone'),
+    ],
+    toRow: (r) => [
+      r.role,
+      r.lastName,
+      r.firstName,
+      r.middleName,
+      r.fullName,
+      r.consent ? 1 : 0,
+      r.userId,
+      r.sex,
+      r.birthday,
+      r.email,
+      r.phone,
+    ],
+    // A person fetched with one class may still belong to others: never inferred deleted.
+    scope: null,
+    indexes: [['school_id', 'role']],
+  }),
+  enrollments: spec({
+    stream: 'enrollments',
+    table: 'enrollments',
+    columns: [t('class_id', false), t('person_id', false), t('status', false)],
+    toRow: (r) => [r.classId, r.personId, r.status],
+    scope: { classColumn: 'class_id' },
+    indexes: [['class_id'], ['person_id']],
+  }),
+  subjects: spec({
+    stream: 'subjects',
+    table: 'subjects',
+    columns: [t('name', false), t('knowledge_area')],
+    toRow: (r) => [r.name, r.knowledgeArea],
+    scope: {},
+    indexes: [],
+  }),
+  teacherAssignments: spec({
+    stream: 'teacherAssignments',
+    table: 'teacher_assignments',
+    columns: [t('class_id', false), t('subject_id'), t('teacher_id', false), t('role', false)],
+    toRow: (r) => [r.classId, r.subjectId, r.teacherId, r.role],
+    scope: { classColumn: 'class_id' },
+    indexes: [['class_id'], ['teacher_id']],
+  }),
+  reportingPeriods: spec({
+    stream: 'reportingPeriods',
+    table: 'reporting_periods',
+    columns: [
+      t('period_id', false),
+      t('class_id', false),
+      t('type', false),
+      int('number', false),
+      t('name', false),
+      t('start_date', false),
+      t('finish_date', false),
+      int('year'),
+    ],
+    toRow: (r) => [r.periodId, r.classId, r.type, r.number, r.name, r.start, r.finish, r.year],
+    scope: { classColumn: 'class_id' },
+    indexes: [['class_id'], ['period_id']],
+  }),
+  workTypes: spec({
+    stream: 'workTypes',
+    table: 'work_types',
+    columns: [t('kind'), t('title', false), t('abbr'), dbl('weight'), int('is_final', false)],
+    toRow: (r) => [r.kind, r.title, r.abbr, r.weight, flag(r.isFinal)],
+    scope: {},
+    indexes: [],
+  }),
+  lessons: spec({
+    stream: 'lessons',
+    table: 'lessons',
+    columns: [
+      t('class_id', false),
+      t('subject_id', false),
+      t('date', false),
+      big('day_start_at', false),
+      t('starts_at'),
+      int('number'),
+      t('topic'),
+      t('status'),
+      t('teacher_ids', false),
+      t('teacher_id'),
+    ],
+    toRow: (r, ctx) => [
+      r.classId,
+      r.subjectId,
+      r.date,
+      dayStart(r.date, ctx.zone),
+      r.startsAt,
+      r.number,
+      r.topic,
+      r.status,
+      json(r.teacherIds),
+      r.teacherIds[0] ?? null,
+    ],
+    scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
+    indexes: [
+      ['class_id', 'date'],
+      ['subject_id', 'class_id'],
+      ['teacher_id'],
+    ],
+  }),
+  works: spec({
+    stream: 'works',
+    table: 'works',
+    columns: [
+      t('lesson_id'),
+      t('class_id', false),
+      t('subject_id'),
+      t('type', false),
+      t('work_type_id'),
+      t('text'),
+      t('target_date'),
+      t('sent_date'),
+      big('sent_at'),
+      t('created_by'),
+      int('period_number'),
+      t('period_type'),
+      int('display_in_journal', false),
+    ],
+    toRow: (r, ctx) => [
+      r.lessonId,
+      r.classId,
+      r.subjectId,
+      r.type,
+      r.workTypeId,
+      r.text,
+      r.targetDate,
+      r.sentDate,
+      instant(r.sentDate, ctx.zone),
+      r.createdBy,
+      r.periodNumber,
+      r.periodType,
+      flag(r.displayInJournal),
+    ],
+    scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },
+    indexes: [['lesson_id'], ['class_id', 'type']],
+  }),
+  marks: spec({
+    stream: 'marks',
+    table: 'marks',
+    columns: [
+      t('class_id', false),
+      t('lesson_id'),
+      t('work_id'),
+      t('student_id', false),
+      t('subject_id'),
+      t('value', false),
+      t('mark_system'),
+      t('mood'),
+      t('date'),
+      t('work_type_id'),
+      int('counts_in_average', false),
+      int('number'),
+      big('entered_at'),
+    ],
+    toRow: (r, ctx) => [
+      r.classId,
+      r.lessonId,
+      r.workId,
+      r.studentId,
+      r.subjectId,
+      r.value,
+      r.markSystem,
+      r.mood,
+      r.date,
+      r.workTypeId,
+      flag(r.countsInAverage),
+      r.number,
+      instant(r.enteredAt, ctx.zone),
+    ],
+    scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
+    indexes: [['class_id', 'date'], ['lesson_id'], ['student_id', 'subject_id']],
+  }),
+  finalMarks: spec({
+    stream: 'finalMarks',
+    table: 'final_marks',
+    columns: [
+      t('student_id', false),
+      t('class_id', false),
+      t('subject_id', false),
+      t('period_id'),
+      t('period_type'),
+      int('period_number'),
+      t('value', false),
+      t('mark_system'),
+      t('date'),
+      t('work_id'),
+    ],
+    toRow: (r) => [
+      r.studentId,
+      r.classId,
+      r.subjectId,
+      r.periodId,
+      r.periodType,
+      r.periodNumber,
+      r.value,
+      r.markSystem,
+      r.date,
+      r.workId,
+    ],
+    scope: { classColumn: 'class_id' },
+    indexes: [['class_id', 'subject_id'], ['student_id']],
+  }),
+  attendance: spec({
+    stream: 'attendance',
+    table: 'attendance',
+    columns: [
+      t('lesson_id', false),
+      t('student_id', false),
+      t('class_id', false),
+      t('subject_id'),
+      t('status', false),
+      big('created_at'),
+      t('comment'),
+    ],
+    toRow: (r, ctx) => [
+      r.lessonId,
+      r.studentId,
+      r.classId,
+      r.subjectId,
+      r.status,
+      instant(r.createdAt, ctx.zone),
+      r.comment,
+    ],
+    scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },
+    indexes: [['lesson_id'], ['class_id', 'student_id']],
+  }),
+} satisfies { [S in StreamName]: TableSpec<S> };
+
+export function tableOf<S extends StreamName>(stream: S): TableSpec<S> {
+  return TABLES[stream] as unknown as TableSpec<S>;
+}
+
+export const ALL_TABLES: TableSpec[] = Object.values(TABLES) as TableSpec[];

@@ -1,0 +1,55 @@
+import { DateTime } from 'luxon';
+
+/**
+ * Time conventions of the mirror (identical SQL on SQLite and PostgreSQL):
+ * - an instant is an integer of epoch milliseconds (UTC);
+ * - a calendar date is text `YYYY-MM-DD` in the school's time zone;
+ * - the platform sends naive local date-times (`2026-10-05T09:00:00`), read in the school's zone.
+ */
+
+export type Instant = number;
+
+export function parseZone(zone: string): string {
+  const dt = DateTime.now().setZone(zone);
+  if (!dt.isValid) throw new Error(`unknown time zone "${zone}"`);
+  return zone;
+}
+
+/** A naive local date-time (or date) of the platform, read in `zone`, as epoch ms. */
+export function localToInstant(local: string, zone: string): Instant {
+  const dt = DateTime.fromISO(local.length > 23 ? local.slice(0, 23) : local, { zone });
+  if (!dt.isValid) throw new Error(`invalid date-time "${local}"`);
+  return dt.toMillis();
+}
+
+/** Local midnight of a calendar date in `zone`, as epoch ms. */
+export function dayStart(date: string, zone: string): Instant {
+  return localToInstant(date.slice(0, 10), zone);
+}
+
+export function instantToLocalDate(instant: Instant, zone: string): string {
+  return DateTime.fromMillis(instant, { zone }).toISODate() ?? '';
+}
+
+export function instantToIso(instant: Instant | null | undefined): string | null {
+  if (instant === null || instant === undefined) return null;
+  return new Date(instant).toISOString();
+}
+
+/** `2026-10-05 14:30` in the school's zone, for documents and messages. */
+export function formatLocal(instant: Instant, zone: string, withTime = true): string {
+  return DateTime.fromMillis(instant, { zone }).toFormat(withTime ? 'dd.MM.yyyy HH:mm' : 'dd.MM.yyyy');
+}
+
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toISODate() ?? date;
+}
+
+/** Parses `--as-of` values: an ISO instant, or a local date-time read in `zone`. */
+export function parseAsOf(value: string | undefined, zone: string, now: () => number = Date.now): Instant {
+  if (!value) return now();
+  const hasZone = /[zZ]|[+-]\d\d:?\d\d$/.test(value);
+  const dt = hasZone ? DateTime.fromISO(value, { setZone: true }) : DateTime.fromISO(value, { zone });
+  if (!dt.isValid) throw new Error(`invalid --as-of "${value}": expected ISO date-time`);
+  return dt.toMillis();
+}
