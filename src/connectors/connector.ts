@@ -20,20 +20,26 @@ export interface Scope {
 /** How a stream is cut: once per school, once per class, or per class and date window. */
 export type ScopeLevel = 'school' | 'class' | 'window';
 
-export const STREAM_SCOPES: Record<StreamName, ScopeLevel> = {
-  schools: 'school',
-  classes: 'school',
-  subjects: 'school',
-  workTypes: 'school',
-  persons: 'class',
-  enrollments: 'class',
-  teacherAssignments: 'class',
-  reportingPeriods: 'class',
-  finalMarks: 'class',
-  lessons: 'window',
-  works: 'window',
-  marks: 'window',
-  attendance: 'window',
+/**
+ * The scope levels at which each stream is fetched. `persons` comes at two levels: staff
+ * (teachers) with the school, students with their class (bundled with enrollments).
+ * Subject-teacher links are not a platform list: they are read from lessons (`lessons.teacher_id`);
+ * `teacherAssignments` carries the class teacher (классный руководитель) of each class.
+ */
+export const STREAM_SCOPES: Record<StreamName, readonly ScopeLevel[]> = {
+  schools: ['school'],
+  classes: ['school'],
+  subjects: ['school'],
+  workTypes: ['school'],
+  persons: ['school', 'class'],
+  enrollments: ['class'],
+  teacherAssignments: ['class'],
+  reportingPeriods: ['class'],
+  finalMarks: ['class'],
+  lessons: ['window'],
+  works: ['window'],
+  marks: ['window'],
+  attendance: ['window'],
 };
 
 /** A record that failed validation: kept with its raw payload and reason, never silently dropped. */
