@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 import { redactString, redactValue } from './redact.js';
 
 export type { Logger } from 'pino';
@@ -19,7 +20,7 @@ export interface LoggerOptions {
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? 'info';
-  const pretty = options.pretty ?? Boolean(process.stderr.isTTY);
+  const usePretty = options.pretty ?? Boolean(process.stderr.isTTY);
   const hooks = {
     logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
       method.apply(
@@ -36,17 +37,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     serializers: { err: (e: unknown) => redactValue(e) },
     formatters: { bindings: (b: Record<string, unknown>) => redactValue(b) as Record<string, unknown> },
   };
-  if (options.destination) return pino(base, options.destination);
-  if (pretty) {
-    return pino({
-      ...base,
-      transport: {
-        target: 'pino-pretty',
-        options: { destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' },
-      },
-    });
-  }
-  return pino(base, pino.destination(2));
+  const destination =
+    options.destination ??
+    (usePretty
+      ? pretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss', sync: true })
+      : pino.destination({ dest: 2, sync: true }));
+  return pino(base, scrubbing(destination));
+}
+
+/**
+ * The last line of defence: every serialised line is scrubbed once more before it is written, so
+ * a secret that reached pino by a path the hooks do not see (child bindings, a serializer of a
+ * library) still never reaches the terminal or a log file.
+ */
+function scrubbing(destination: DestinationStream): DestinationStream {
+  return {
+    write(line: string) {
+      return destination.write(redactString(line));
+    },
+  } as DestinationStream;
 }
 
 let current: Logger | undefined;
