@@ -25,7 +25,7 @@ const TABLES: TableDef[] = [
       { name: 'time_zone', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id']],
+    indexes: [],
   },
   {
     name: 'classes',
@@ -48,7 +48,7 @@ const TABLES: TableDef[] = [
       { name: 'status', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['school_id', 'name']],
+    indexes: [['school_id', 'name']],
   },
   {
     name: 'persons',
@@ -74,7 +74,7 @@ const TABLES: TableDef[] = [
       { name: 'phone', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['school_id', 'role']],
+    indexes: [['school_id', 'role']],
   },
   {
     name: 'enrollments',
@@ -92,7 +92,7 @@ const TABLES: TableDef[] = [
       { name: 'status', type: 'text', nullable: false },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['class_id'], ['person_id']],
+    indexes: [['class_id'], ['person_id']],
   },
   {
     name: 'subjects',
@@ -109,7 +109,7 @@ const TABLES: TableDef[] = [
       { name: 'knowledge_area', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id']],
+    indexes: [],
   },
   {
     name: 'teacher_assignments',
@@ -128,7 +128,7 @@ const TABLES: TableDef[] = [
       { name: 'role', type: 'text', nullable: false },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['class_id'], ['teacher_id']],
+    indexes: [['class_id'], ['teacher_id']],
   },
   {
     name: 'reporting_periods',
@@ -151,7 +151,7 @@ const TABLES: TableDef[] = [
       { name: 'year', type: 'integer', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['class_id'], ['period_id']],
+    indexes: [['class_id'], ['period_id']],
   },
   {
     name: 'work_types',
@@ -171,7 +171,7 @@ const TABLES: TableDef[] = [
       { name: 'is_final', type: 'integer', nullable: false },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id']],
+    indexes: [],
   },
   {
     name: 'lessons',
@@ -196,7 +196,7 @@ const TABLES: TableDef[] = [
       { name: 'teacher_id', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['class_id', 'date'], ['subject_id', 'class_id'], ['teacher_id']],
+    indexes: [['class_id', 'date'], ['subject_id', 'class_id'], ['teacher_id']],
   },
   {
     name: 'works',
@@ -224,7 +224,7 @@ const TABLES: TableDef[] = [
       { name: 'display_in_journal', type: 'integer', nullable: false },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['lesson_id'], ['class_id', 'type']],
+    indexes: [['lesson_id'], ['class_id', 'type']],
   },
   {
     name: 'marks',
@@ -252,7 +252,7 @@ const TABLES: TableDef[] = [
       { name: 'entered_at', type: 'bigint', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['class_id', 'date'], ['lesson_id'], ['student_id', 'subject_id']],
+    indexes: [['class_id', 'date'], ['lesson_id'], ['student_id', 'subject_id']],
   },
   {
     name: 'final_marks',
@@ -277,7 +277,7 @@ const TABLES: TableDef[] = [
       { name: 'work_id', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['class_id', 'subject_id'], ['student_id']],
+    indexes: [['class_id', 'subject_id'], ['student_id']],
   },
   {
     name: 'attendance',
@@ -299,7 +299,7 @@ const TABLES: TableDef[] = [
       { name: 'comment', type: 'text', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['school_id'], ['lesson_id'], ['class_id', 'student_id']],
+    indexes: [['lesson_id'], ['class_id', 'student_id']],
   },
   {
     name: 'record_versions',
@@ -316,7 +316,7 @@ const TABLES: TableDef[] = [
       { name: 'sync_run_id', type: 'text', nullable: true },
     ],
     primary: ['entity', 'source', 'record_id', 'version'],
-    indexes: [['school_id', 'entity', 'observed_at'], ['observed_at']],
+    indexes: [['school_id', 'entity', 'observed_at']],
   },
   {
     name: 'sync_runs',

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMirror } from '../src/mirror/data-source.js';
+import { upsertRecords, type WriteContext } from '../src/mirror/mirror-writer.js';
+import type { SqliteDb } from '../src/mirror/sql.js';
+import { COMMON_COLUMNS, TABLES } from '../src/mirror/tables.js';
+import { syntheticMarks } from './lib/marks.js';
+import { measure, round } from './lib/measure.js';
+import type { BenchResult } from './lib/results.js';
+
+/**
+ * bench/mirror-upsert: N marks upserted into a fresh SQLite mirror through the mirror's own write
+ * path (hashing, history versions, batches of one transaction per 10,000 records), as a ratio to
+ * raw prepared-statement inserts of the same rows with the same driver into a fresh file of the
+ * same schema, in the same run. Target: ratio >= 0.5.
+ */
+
+const ctx: WriteContext = {
+  source: 'dnevnik',
+  schoolId: '1000002283077',
+  zone: 'Europe/Moscow',
+  observedAt: Date.UTC(2026, 10, 23),
+  syncRunId: 'bench',
+};
+
+async function freshMirror(dir: string, name: string) {
+  return openMirror({ type: 'sqlite', path: join(dir, name), schema: 'public' });
+}
+
+export async function measureUpsert(count: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'ezh-bench-upsert-'));
+  try {
+    const marks = syntheticMarks(count);
+    const spec = TABLES.marks;
+    const columns = [...COMMON_COLUMNS.map((c) => c.name), ...spec.columns.map((c) => c.name)];
+
+    // Baseline: raw prepared-statement inserts of the same rows, one transaction.
+    const rawMirror = await freshMirror(dir, 'raw.sqlite');
+    const raw = (rawMirror.db as SqliteDb).raw;
+    const insert = raw.prepare(`INSERT INTO marks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const rowCtx = { zone: ctx.zone };
+    const baseline = await measure(() => {
+      raw.transaction(() => {
+        for (const m of marks) {
+          insert.run(ctx.source, m.id, ctx.schoolId, 'h', 1, ctx.observedAt, ctx.observedAt, null, ...(spec.toRow(m, rowCtx) as (string | number | null)[]));
+        }
+      })();
+    });
+    await rawMirror.close();
+
+    // ezh: the mirror's write path, with history.
+    const mirror = await freshMirror(dir, 'ezh.sqlite');
+    const batch = 10_000;
+    const ezh = await measure(async () => {
+      for (let i = 0; i < marks.length; i += batch) {
+        const part = marks.slice(i, i + batch);
+        await mirror.db.transaction((tx) => upsertRecords(tx, 'marks', part, ctx));
+      }
+    });
+    // A repeat with no change: only last_seen_at moves.
+    const repeat = await measure(async () => {
+      for (let i = 0; i < marks.length; i += batch) {
+        const part = marks.slice(i, i + batch);
+        await mirror.db.transaction((tx) => upsertRecords(tx, 'marks', part, ctx));
+      }
+    });
+    const versions = await mirror.db.query<{ n: number }>('SELECT count(*) AS n FROM record_versions');
+    await mirror.close();
+    return { count, baseline, ezh, repeat, versions: Number(versions[0]?.n ?? 0) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const sizes = [];
+  for (const n of [25_000, 100_000]) sizes.push(await measureUpsert(n));
+  const main = sizes[sizes.length - 1]!;
+  const ratio = main.baseline.ms / main.ezh.ms;
+  return {
+    name: 'mirror-upsert',
+    description: `${main.count} marks upserted into a fresh SQLite mirror (better-sqlite3) with history, vs raw prepared-statement inserts of the same rows`,
+    figures: [
+      { name: 'raw prepared inserts', value: round(main.count / (main.baseline.ms / 1000), 0), unit: 'rows/s' },
+      { name: 'ezh upsert with history', value: round(main.count / (main.ezh.ms / 1000), 0), unit: 'rows/s' },
+      { name: 'write rate ratio (ezh / raw)', value: round(ratio, 3), unit: 'ratio', target: '>= 0.5', met: ratio >= 0.5 },
+      { name: 'repeat upsert, no change (ezh)', value: round(main.count / (main.repeat.ms / 1000), 0), unit: 'rows/s' },
+      { name: 'history versions written', value: main.versions, unit: 'rows' },
+    ],
+    sizes: sizes.map((s) => ({
+      marks: s.count,
+      rawMs: round(s.baseline.ms, 0),
+      ezhMs: round(s.ezh.ms, 0),
+      repeatMs: round(s.repeat.ms, 0),
+      ratio: round(s.baseline.ms / s.ezh.ms, 3),
+      peakRssMb: round(s.ezh.peakRssMb, 0),
+    })),
+  };
+}
