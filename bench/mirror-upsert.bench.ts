@@ -38,12 +38,24 @@ export async function measureUpsert(count: number) {
     // Baseline: raw prepared-statement inserts of the same rows, one transaction.
     const rawMirror = await freshMirror(dir, 'raw.sqlite');
     const raw = (rawMirror.db as SqliteDb).raw;
-    const insert = raw.prepare(`INSERT INTO marks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const insert = raw.prepare(
+      `INSERT INTO marks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
     const rowCtx = { zone: ctx.zone };
     const baseline = await measure(() => {
       raw.transaction(() => {
         for (const m of marks) {
-          insert.run(ctx.source, m.id, ctx.schoolId, 'h', 1, ctx.observedAt, ctx.observedAt, null, ...(spec.toRow(m, rowCtx) as (string | number | null)[]));
+          insert.run(
+            ctx.source,
+            m.id,
+            ctx.schoolId,
+            'h',
+            1,
+            ctx.observedAt,
+            ctx.observedAt,
+            null,
+            ...(spec.toRow(m, rowCtx) as (string | number | null)[]),
+          );
         }
       })();
     });
@@ -65,7 +77,9 @@ export async function measureUpsert(count: number) {
         await mirror.db.transaction((tx) => upsertRecords(tx, 'marks', part, ctx));
       }
     });
-    const versions = await mirror.db.query<{ n: number }>('SELECT count(*) AS n FROM record_versions');
+    const versions = await mirror.db.query<{ n: number }>(
+      'SELECT count(*) AS n FROM record_versions',
+    );
     await mirror.close();
     return { count, baseline, ezh, repeat, versions: Number(versions[0]?.n ?? 0) };
   } finally {
@@ -82,10 +96,28 @@ export async function run(): Promise<BenchResult> {
     name: 'mirror-upsert',
     description: `${main.count} marks upserted into a fresh SQLite mirror (better-sqlite3) with history, vs raw prepared-statement inserts of the same rows`,
     figures: [
-      { name: 'raw prepared inserts', value: round(main.count / (main.baseline.ms / 1000), 0), unit: 'rows/s' },
-      { name: 'ezh upsert with history', value: round(main.count / (main.ezh.ms / 1000), 0), unit: 'rows/s' },
-      { name: 'write rate ratio (ezh / raw)', value: round(ratio, 3), unit: 'ratio', target: '>= 0.5', met: ratio >= 0.5 },
-      { name: 'repeat upsert, no change (ezh)', value: round(main.count / (main.repeat.ms / 1000), 0), unit: 'rows/s' },
+      {
+        name: 'raw prepared inserts',
+        value: round(main.count / (main.baseline.ms / 1000), 0),
+        unit: 'rows/s',
+      },
+      {
+        name: 'ezh upsert with history',
+        value: round(main.count / (main.ezh.ms / 1000), 0),
+        unit: 'rows/s',
+      },
+      {
+        name: 'write rate ratio (ezh / raw)',
+        value: round(ratio, 3),
+        unit: 'ratio',
+        target: '>= 0.5',
+        met: ratio >= 0.5,
+      },
+      {
+        name: 'repeat upsert, no change (ezh)',
+        value: round(main.count / (main.repeat.ms / 1000), 0),
+        unit: 'rows/s',
+      },
       { name: 'history versions written', value: main.versions, unit: 'rows' },
     ],
     sizes: sizes.map((s) => ({

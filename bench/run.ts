@@ -19,12 +19,18 @@ for (const file of files) {
   const started = Date.now();
   process.stderr.write(`bench: ${file} ...\n`);
   try {
-    const mod = (await import(pathToFileURL(join(dir, file)).href)) as { run: () => Promise<BenchResult> };
+    const mod = (await import(pathToFileURL(join(dir, file)).href)) as {
+      run: () => Promise<BenchResult>;
+    };
     const result = await mod.run();
     const out = writeResult(result);
-    process.stderr.write(`bench: ${file} done in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${out}\n`);
+    process.stderr.write(
+      `bench: ${file} done in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${out}\n`,
+    );
     for (const f of result.figures) {
-      process.stdout.write(`  ${result.name}: ${f.name} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : ''}\n`);
+      process.stdout.write(
+        `  ${result.name}: ${f.name} = ${f.value} ${f.unit}${f.target ? ` (target ${f.target}: ${f.met ? 'met' : 'NOT met'})` : ''}\n`,
+      );
     }
   } catch (err) {
     failed++;

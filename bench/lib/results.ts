@@ -28,6 +28,9 @@ export const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
 export function writeResult(result: BenchResult): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `${result.name}.json`);
-  writeFileSync(file, `${JSON.stringify({ ...result, machine: machine(), date: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ ...result, machine: machine(), date: new Date().toISOString() }, null, 2)}\n`,
+  );
   return file;
 }

@@ -24,7 +24,8 @@ export interface GlobalOptions {
 export function createApp(global: GlobalOptions, overrides?: Record<string, unknown>): App {
   const { config, source } = loadConfig({ file: global.config, overrides });
   const level = global.logLevel ?? config.log.level;
-  const pretty = config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';
+  const pretty =
+    config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';
   const logger = createLogger({ level, pretty });
   setLogger(logger);
   let mirror: Promise<Mirror> | undefined;

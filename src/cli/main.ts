@@ -3,13 +3,18 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { COMMANDS } from './commands/index.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 export function buildProgram(): Command {
   const program = new Command('ezh')
     .description('ezh: mirror, check and print a school e-journal (Dnevnik.ru)')
     .version(pkg.version)
-    .option('-c, --config <file>', 'config file (default ./ezh.yaml if present, else built-in defaults)')
+    .option(
+      '-c, --config <file>',
+      'config file (default ./ezh.yaml if present, else built-in defaults)',
+    )
     .option('--log-level <level>', 'trace|debug|info|warn|error|silent')
     .showHelpAfterError()
     .exitOverride();

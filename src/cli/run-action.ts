@@ -38,7 +38,9 @@ export function reportError(err: unknown, app?: App): number {
     app?.logger.debug({ err }, 'failure details');
     return err.exitCode;
   }
-  process.stderr.write(`ezh: unexpected failure: ${redactString(err instanceof Error ? err.message : String(err))}\n`);
+  process.stderr.write(
+    `ezh: unexpected failure: ${redactString(err instanceof Error ? err.message : String(err))}\n`,
+  );
   app?.logger.error({ err }, 'unexpected failure');
   return 1;
 }

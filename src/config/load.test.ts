@@ -32,7 +32,9 @@ describe('loadConfig', () => {
   });
 
   it('lists every problem by its path', () => {
-    const problems = problemsOf(() => loadConfig({ file: 'test/fixtures/config/bad.yaml', env: {} }));
+    const problems = problemsOf(() =>
+      loadConfig({ file: 'test/fixtures/config/bad.yaml', env: {} }),
+    );
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/^platform\.baseUrl: must be a URL$/m);
     expect(problems.join('\n')).toMatch(/^platform\.requestsPerSecond: must be positive$/m);
@@ -40,7 +42,9 @@ describe('loadConfig', () => {
   });
 
   it('rejects unknown keys, naming them', () => {
-    const problems = problemsOf(() => loadConfig({ file: tempFile('platfrom:\n  token: x\n'), env: {} }));
+    const problems = problemsOf(() =>
+      loadConfig({ file: tempFile('platfrom:\n  token: x\n'), env: {} }),
+    );
     expect(problems).toEqual(['(root): unknown key(s): platfrom']);
   });
 
@@ -48,7 +52,12 @@ describe('loadConfig', () => {
     const file = tempFile('platform:\n  requestsPerSecond: 2\n');
     const { config } = loadConfig({
       file,
-      env: { EZH_DNEVNIK_TOKEN: 'tok-1234567890', EZH_PLATFORM__REQUESTS_PER_SECOND: '7', EZH_DATABASE_URL: 'postgres://u@h/db', EZH_DATABASE__TYPE: 'postgres' },
+      env: {
+        EZH_DNEVNIK_TOKEN: 'tok-1234567890',
+        EZH_PLATFORM__REQUESTS_PER_SECOND: '7',
+        EZH_DATABASE_URL: 'postgres://u@h/db',
+        EZH_DATABASE__TYPE: 'postgres',
+      },
     });
     expect(config.platform.token).toBe('tok-1234567890');
     expect(config.platform.requestsPerSecond).toBe(7);
@@ -56,13 +65,19 @@ describe('loadConfig', () => {
   });
 
   it('requires a URL for postgres', () => {
-    const problems = problemsOf(() => loadConfig({ file: tempFile('database:\n  type: postgres\n'), env: {} }));
+    const problems = problemsOf(() =>
+      loadConfig({ file: tempFile('database:\n  type: postgres\n'), env: {} }),
+    );
     expect(problems).toEqual(['database.url: is required when type is postgres']);
   });
 
   it('reports a missing explicit file and invalid YAML clearly', () => {
-    expect(problemsOf(() => loadConfig({ file: '/nonexistent/ezh.yaml', env: {} }))).toEqual(['/nonexistent/ezh.yaml: not found']);
-    const problems = problemsOf(() => loadConfig({ file: tempFile('platform: [unclosed\n'), env: {} }));
+    expect(problemsOf(() => loadConfig({ file: '/nonexistent/ezh.yaml', env: {} }))).toEqual([
+      '/nonexistent/ezh.yaml: not found',
+    ]);
+    const problems = problemsOf(() =>
+      loadConfig({ file: tempFile('platform: [unclosed\n'), env: {} }),
+    );
     expect(problems[0]).toMatch(/ezh\.yaml: /);
   });
 });

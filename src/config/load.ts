@@ -41,7 +41,8 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
   const file = options.file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (file) {
-    if (!existsSync(file)) throw new ConfigError(`config file not found: ${file}`, [`${file}: not found`]);
+    if (!existsSync(file))
+      throw new ConfigError(`config file not found: ${file}`, [`${file}: not found`]);
     source = file;
     try {
       const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
@@ -102,7 +103,8 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   for (const key of path.slice(0, -1)) {
     const next = node[key];
     if (next === undefined) node[key] = {};
-    else if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new Error('not an object');
+    else if (typeof next !== 'object' || next === null || Array.isArray(next))
+      throw new Error('not an object');
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
@@ -111,7 +113,14 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
 function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(source)) {
     const t = target[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && t && typeof t === 'object' && !Array.isArray(t)) {
+    if (
+      v &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      t &&
+      typeof t === 'object' &&
+      !Array.isArray(t)
+    ) {
       deepMerge(t as Record<string, unknown>, v as Record<string, unknown>);
     } else {
       target[k] = v;
@@ -124,7 +133,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key(s): ${issue.keys.join(', ')}`;
-    else if (issue.code === 'invalid_type' && /received undefined/.test(message)) message = 'is required';
+    else if (issue.code === 'invalid_type' && /received undefined/.test(message))
+      message = 'is required';
     return `${path}: ${message}`;
   });
 }
@@ -138,7 +148,9 @@ function registerSecrets(config: Config): void {
     const password = url ? safeUrlPassword(url) : null;
     registerSecret(password);
   }
-  const extra = config as unknown as { alerts?: { smtp?: { password?: string }; webhook?: { secret?: string } } };
+  const extra = config as unknown as {
+    alerts?: { smtp?: { password?: string }; webhook?: { secret?: string } };
+  };
   registerSecret(extra.alerts?.smtp?.password);
   registerSecret(extra.alerts?.webhook?.secret);
 }

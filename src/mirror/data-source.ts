@@ -24,12 +24,18 @@ export interface Mirror {
 export type DatabaseConfig = Config['database'];
 
 /** Opens the mirror and brings its schema up to date (migrations, never `synchronize`). */
-export async function openMirror(database: DatabaseConfig, options: { migrate?: boolean } = {}): Promise<Mirror> {
-  const dataSource = database.type === 'postgres' ? postgresSource(database) : sqliteSource(database.path);
+export async function openMirror(
+  database: DatabaseConfig,
+  options: { migrate?: boolean } = {},
+): Promise<Mirror> {
+  const dataSource =
+    database.type === 'postgres' ? postgresSource(database) : sqliteSource(database.path);
   try {
     await dataSource.initialize();
   } catch (err) {
-    throw new EnvironmentError(`cannot open the mirror database: ${(err as Error).message}`, 1, { cause: err });
+    throw new EnvironmentError(`cannot open the mirror database: ${(err as Error).message}`, 1, {
+      cause: err,
+    });
   }
   if (database.type === 'postgres') {
     await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
@@ -42,8 +48,9 @@ export async function openMirror(database: DatabaseConfig, options: { migrate?: 
     db = new PgDb((dataSource.driver as unknown as { master: pg.Pool }).master);
     describe = `postgres:${database.schema}`;
   } else {
-    const raw = (dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database })
-      .databaseConnection;
+    const raw = (
+      dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }
+    ).databaseConnection;
     db = new SqliteDb(raw);
     describe = `sqlite:${resolve(database.path)}`;
     restrictSqliteFiles(database.path);

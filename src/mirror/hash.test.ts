@@ -5,7 +5,9 @@ describe('canonicalJson', () => {
   it('is independent of key order, flat or nested', () => {
     expect(canonicalJson({ b: 1, a: 'x', c: ['2', '1'] })).toBe('{"a":"x","b":1,"c":["2","1"]}');
     expect(canonicalJson({ c: ['2', '1'], a: 'x', b: 1 })).toBe('{"a":"x","b":1,"c":["2","1"]}');
-    expect(canonicalJson({ z: { y: 1, x: [{ b: 2, a: 1 }] }, a: null })).toBe('{"a":null,"z":{"x":[{"a":1,"b":2}],"y":1}}');
+    expect(canonicalJson({ z: { y: 1, x: [{ b: 2, a: 1 }] }, a: null })).toBe(
+      '{"a":null,"z":{"x":[{"a":1,"b":2}],"y":1}}',
+    );
   });
 
   it('drops undefined like JSON does, keeps null', () => {

@@ -52,7 +52,9 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     (await m.db.query<Record<string, unknown>>(`SELECT * FROM marks WHERE id = ?`, [id]))[0];
 
   it('keeps int64 ids exactly and writes version 1 on insert', async () => {
-    const counts = await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(BIG_ID, '5')], ctx(1000)));
+    const counts = await m.db.transaction((tx) =>
+      upsertRecords(tx, 'marks', [mark(BIG_ID, '5')], ctx(1000)),
+    );
     expect(counts).toEqual({ inserted: 1, changed: 0, unchanged: 0, restored: 0 });
     const r = await row(BIG_ID);
     expect(r?.id).toBe(BIG_ID);
@@ -66,7 +68,9 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   });
 
   it('writes no version for the same payload, but moves last_seen_at', async () => {
-    const counts = await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(BIG_ID, '5')], ctx(2000)));
+    const counts = await m.db.transaction((tx) =>
+      upsertRecords(tx, 'marks', [mark(BIG_ID, '5')], ctx(2000)),
+    );
     expect(counts.unchanged).toBe(1);
     expect((await versions(BIG_ID)).length).toBe(1);
     const r = await row(BIG_ID);
@@ -75,7 +79,9 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   });
 
   it('writes version 2 with the new payload on a real change', async () => {
-    const counts = await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(BIG_ID, '3')], ctx(3000)));
+    const counts = await m.db.transaction((tx) =>
+      upsertRecords(tx, 'marks', [mark(BIG_ID, '3')], ctx(3000)),
+    );
     expect(counts.changed).toBe(1);
     const v = await versions(BIG_ID);
     expect(v.map((x) => [x.version, x.change_kind])).toEqual([
@@ -90,7 +96,14 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     const other = '1847814077665489233';
     await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(other, '4')], ctx(3500)));
     const res = await m.db.transaction((tx) =>
-      deleteMissing(tx, 'marks', { classId: BIG_ID, from: '2026-10-01', to: '2026-10-07' }, new Set([other]), ctx(4000), guard),
+      deleteMissing(
+        tx,
+        'marks',
+        { classId: BIG_ID, from: '2026-10-01', to: '2026-10-07' },
+        new Set([other]),
+        ctx(4000),
+        guard,
+      ),
     );
     expect(res).toMatchObject({ live: 2, missing: 1, deleted: 1, refused: false });
     const v = await versions(BIG_ID);
@@ -101,7 +114,9 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   });
 
   it('restores a deleted row that comes back, as a new version', async () => {
-    const counts = await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(BIG_ID, '3')], ctx(5000)));
+    const counts = await m.db.transaction((tx) =>
+      upsertRecords(tx, 'marks', [mark(BIG_ID, '3')], ctx(5000)),
+    );
     expect(counts).toMatchObject({ changed: 1, restored: 1 });
     expect((await versions(BIG_ID)).at(-1)).toMatchObject({ version: 4, change_kind: 'restore' });
     expect((await row(BIG_ID))?.deleted_at).toBeNull();
@@ -109,9 +124,18 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
 
   it('leaves rows outside the scope window alone', async () => {
     const outside = '555';
-    await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(outside, '5', '2026-11-20T10:00:00')], ctx(6000)));
+    await m.db.transaction((tx) =>
+      upsertRecords(tx, 'marks', [mark(outside, '5', '2026-11-20T10:00:00')], ctx(6000)),
+    );
     const res = await m.db.transaction((tx) =>
-      deleteMissing(tx, 'marks', { classId: BIG_ID, from: '2026-10-01', to: '2026-10-07' }, new Set([BIG_ID, '1847814077665489233']), ctx(6000), guard),
+      deleteMissing(
+        tx,
+        'marks',
+        { classId: BIG_ID, from: '2026-10-01', to: '2026-10-07' },
+        new Set([BIG_ID, '1847814077665489233']),
+        ctx(6000),
+        guard,
+      ),
     );
     expect(res.deleted).toBe(0);
     expect((await row(outside))?.deleted_at).toBeNull();
@@ -122,7 +146,14 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     await m.db.transaction((tx) => upsertRecords(tx, 'marks', many, ctx(7000)));
     const keep = new Set(many.slice(0, 10).map((r) => r.id));
     const res = await m.db.transaction((tx) =>
-      deleteMissing(tx, 'marks', { classId: BIG_ID, from: '2026-09-10', to: '2026-09-10' }, keep, ctx(8000), guard),
+      deleteMissing(
+        tx,
+        'marks',
+        { classId: BIG_ID, from: '2026-09-10', to: '2026-09-10' },
+        keep,
+        ctx(8000),
+        guard,
+      ),
     );
     expect(res).toMatchObject({ live: 20, missing: 10, deleted: 0, refused: true });
     const live = await m.db.query<{ n: number }>(
@@ -159,9 +190,23 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
       phone: '+7 912 345-67-89',
     };
     await m.db.transaction((tx) => upsertRecords(tx, 'persons', [person], ctx(10_000)));
-    const r = (await m.db.query<Record<string, unknown>>(`SELECT * FROM persons WHERE id = ?`, [person.id]))[0];
-    expect(r).toMatchObject({ full_name: 'Иванова Мария Петровна', consent: 0, email: null, phone: null, birthday: null, sex: null });
-    const payload = (await m.db.query<{ payload: string }>(`SELECT payload FROM record_versions WHERE record_id = ?`, [person.id]))[0]!.payload;
+    const r = (
+      await m.db.query<Record<string, unknown>>(`SELECT * FROM persons WHERE id = ?`, [person.id])
+    )[0];
+    expect(r).toMatchObject({
+      full_name: 'Иванова Мария Петровна',
+      consent: 0,
+      email: null,
+      phone: null,
+      birthday: null,
+      sex: null,
+    });
+    const payload = (
+      await m.db.query<{ payload: string }>(
+        `SELECT payload FROM record_versions WHERE record_id = ?`,
+        [person.id],
+      )
+    )[0]!.payload;
     expect(payload).not.toContain('maria@example.ru');
     expect(payload).not.toContain('2015-03-01');
   });

@@ -71,7 +71,13 @@ export async function upsertRecords<S extends StreamName>(
   for (const r of records) byId.set(r.id, prepare(stream, r, ctx));
 
   const existing = await loadExisting(tx, spec, ctx.source, [...byId.keys()]);
-  const writes: { record: StreamRecords[S]; json: string; hash: string; version: number; kind: ChangeKind }[] = [];
+  const writes: {
+    record: StreamRecords[S];
+    json: string;
+    hash: string;
+    version: number;
+    kind: ChangeKind;
+  }[] = [];
   const unchangedIds: string[] = [];
 
   for (const [id, record] of byId) {
@@ -98,7 +104,13 @@ export async function upsertRecords<S extends StreamName>(
   await writeVersions(
     tx,
     stream,
-    writes.map((w) => ({ id: w.record.id, version: w.version, kind: w.kind, hash: w.hash, json: w.json })),
+    writes.map((w) => ({
+      id: w.record.id,
+      version: w.version,
+      kind: w.kind,
+      hash: w.hash,
+      json: w.json,
+    })),
     ctx,
   );
   for (const ids of chunk(unchangedIds, LOOKUP_CHUNK)) {
@@ -110,7 +122,11 @@ export async function upsertRecords<S extends StreamName>(
   return counts;
 }
 
-function prepare<S extends StreamName>(stream: S, record: StreamRecords[S], ctx: WriteContext): StreamRecords[S] {
+function prepare<S extends StreamName>(
+  stream: S,
+  record: StreamRecords[S],
+  ctx: WriteContext,
+): StreamRecords[S] {
   if (stream !== 'persons') return record;
   const person = record as PersonRecord;
   const consented = person.consent === true || (ctx.isConsented?.(person.id) ?? false);
@@ -186,7 +202,18 @@ export async function writeVersions(
   for (const part of chunk(versions, perStatement)) {
     const params: unknown[] = [];
     for (const v of part) {
-      params.push(stream, ctx.source, v.id, v.version, ctx.schoolId, v.kind, ctx.observedAt, v.hash, v.json, ctx.syncRunId);
+      params.push(
+        stream,
+        ctx.source,
+        v.id,
+        v.version,
+        ctx.schoolId,
+        v.kind,
+        ctx.observedAt,
+        v.hash,
+        v.json,
+        ctx.syncRunId,
+      );
     }
     await tx.run(
       `INSERT INTO record_versions (${VERSION_COLUMNS.join(', ')}) VALUES ${valuesClause(part.length, VERSION_COLUMNS.length)}`,

@@ -38,7 +38,11 @@ interface Candidate {
   content_hash: string;
 }
 
-function scopeFilter(stream: StreamName, ctx: WriteContext, scope: DeletionScope): { where: string; params: unknown[] } | null {
+function scopeFilter(
+  stream: StreamName,
+  ctx: WriteContext,
+  scope: DeletionScope,
+): { where: string; params: unknown[] } | null {
   const spec = tableOf(stream);
   if (!spec.scope) return null;
   const where = ['source = ?', 'school_id = ?', 'deleted_at IS NULL'];
@@ -115,7 +119,13 @@ export async function deleteMissing(
       [ctx.observedAt, ctx.source, ...ids],
     );
     for (const r of part) {
-      versions.push({ id: r.id, version: r.version + 1, kind: 'delete' as const, hash: r.content_hash, json: last.get(r.id) ?? '{}' });
+      versions.push({
+        id: r.id,
+        version: r.version + 1,
+        kind: 'delete' as const,
+        hash: r.content_hash,
+        json: last.get(r.id) ?? '{}',
+      });
     }
   }
   await writeVersions(tx, stream, versions, ctx);

@@ -38,8 +38,14 @@ export async function countEntities(db: SqlExecutor, schoolId?: string): Promise
 
 /** Fixed-width text table for terminals. */
 export function formatTable(headers: string[], rows: (string | number)[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)),
+  );
   const line = (cells: (string | number)[]) =>
-    cells.map((c, i) => (typeof c === 'number' ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!))).join('  ');
+    cells
+      .map((c, i) =>
+        typeof c === 'number' ? String(c).padStart(widths[i]!) : String(c).padEnd(widths[i]!),
+      )
+      .join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

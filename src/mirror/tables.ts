@@ -51,7 +51,11 @@ export const COMMON_COLUMNS: ColumnSpec[] = [
 const t = (name: string, nullable = true): ColumnSpec => ({ name, type: 'text', nullable });
 const int = (name: string, nullable = true): ColumnSpec => ({ name, type: 'integer', nullable });
 const big = (name: string, nullable = true): ColumnSpec => ({ name, type: 'bigint', nullable });
-const dbl = (name: string, nullable = true): ColumnSpec => ({ name, type: 'double precision', nullable });
+const dbl = (name: string, nullable = true): ColumnSpec => ({
+  name,
+  type: 'double precision',
+  nullable,
+});
 
 const flag = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 const instant = (local: string | null, zone: string): number | null =>
@@ -84,7 +88,16 @@ export const TABLES = {
       int('study_year'),
       t('status'),
     ],
-    toRow: (r) => [r.name, r.fullName, r.grade, r.letter, r.kind, json(r.parentIds), r.studyYear, r.status],
+    toRow: (r) => [
+      r.name,
+      r.fullName,
+      r.grade,
+      r.letter,
+      r.kind,
+      json(r.parentIds),
+      r.studyYear,
+      r.status,
+    ],
     scope: {},
     indexes: [['school_id', 'name']],
   }),
@@ -198,11 +211,7 @@ export const TABLES = {
       r.teacherIds[0] ?? null,
     ],
     scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
-    indexes: [
-      ['class_id', 'date'],
-      ['subject_id', 'class_id'],
-      ['teacher_id'],
-    ],
+    indexes: [['class_id', 'date'], ['subject_id', 'class_id'], ['teacher_id']],
   }),
   works: spec({
     stream: 'works',

@@ -18,12 +18,18 @@ function sink(): { stream: Writable; lines: string[] } {
 describe('logger redaction', () => {
   it('never lets a token from config reach a log line, wherever it appears', () => {
     const token = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
-    const { config } = loadConfig({ file: 'test/fixtures/config/empty.yaml', env: { EZH_DNEVNIK_TOKEN: token } });
+    const { config } = loadConfig({
+      file: 'test/fixtures/config/empty.yaml',
+      env: { EZH_DNEVNIK_TOKEN: token },
+    });
     const { stream, lines } = sink();
     const log = createLogger({ level: 'trace', destination: stream });
     log.info({ config }, 'loaded');
     log.info(`calling https://api.dnevnik.ru/v2/users/me?access_token=${token}`);
-    log.warn({ headers: { 'Access-Token': token }, nested: { deep: [{ text: `token is ${token}` }] } }, 'request');
+    log.warn(
+      { headers: { 'Access-Token': token }, nested: { deep: [{ text: `token is ${token}` }] } },
+      'request',
+    );
     log.error({ err: new Error(`invalidToken: ${token} rejected`) }, 'failed');
     const child = log.child({ auth: token });
     child.debug('child line');
@@ -35,9 +41,16 @@ describe('logger redaction', () => {
   it('masks e-mail addresses, phone numbers and password fields', () => {
     const { stream, lines } = sink();
     const log = createLogger({ level: 'info', destination: stream });
-    log.info({ teacher: { email: 'ivanova@school.ru', phone: '+7 (912) 345-67-89' }, smtp: { password: 'hunter22!' } }, 'mail to ivanova@school.ru, tel 8 912 345 67 89');
+    log.info(
+      {
+        teacher: { email: 'ivanova@school.ru', phone: '+7 (912) 345-67-89' },
+        smtp: { password: 'hunter22!' },
+      },
+      'mail to ivanova@school.ru, tel 8 912 345 67 89',
+    );
     const text = lines.join('\n');
-    for (const secret of ['ivanova@school.ru', '345-67-89', '345 67 89', 'hunter22!']) expect(text).not.toContain(secret);
+    for (const secret of ['ivanova@school.ru', '345-67-89', '345 67 89', 'hunter22!'])
+      expect(text).not.toContain(secret);
     expect(text).toContain('mail to [redacted]');
   });
 
@@ -45,6 +58,11 @@ describe('logger redaction', () => {
     const { stream, lines } = sink();
     const log = createLogger({ level: 'info', destination: stream });
     log.info({ class: '5А', marks: 1234, lesson: '1847814077665489232' }, 'synced');
-    expect(JSON.parse(lines[0]!)).toMatchObject({ class: '5А', marks: 1234, lesson: '1847814077665489232', msg: 'synced' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      class: '5А',
+      marks: 1234,
+      lesson: '1847814077665489232',
+      msg: 'synced',
+    });
   });
 });

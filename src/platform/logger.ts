@@ -35,12 +35,20 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: { err: (e: unknown) => redactValue(e) },
-    formatters: { bindings: (b: Record<string, unknown>) => redactValue(b) as Record<string, unknown> },
+    formatters: {
+      bindings: (b: Record<string, unknown>) => redactValue(b) as Record<string, unknown>,
+    },
   };
   const destination =
     options.destination ??
     (usePretty
-      ? pretty({ destination: 2, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss', sync: true })
+      ? pretty({
+          destination: 2,
+          colorize: true,
+          ignore: 'pid,hostname',
+          translateTime: 'SYS:HH:MM:ss',
+          sync: true,
+        })
       : pino.destination({ dest: 2, sync: true }));
   return pino(base, scrubbing(destination));
 }
@@ -62,7 +70,9 @@ let current: Logger | undefined;
 
 /** The logger of this process; commands replace it once the config is read. */
 export function getLogger(): Logger {
-  current ??= createLogger({ level: (process.env.EZH_LOG_LEVEL as LogLevel | undefined) ?? 'info' });
+  current ??= createLogger({
+    level: (process.env.EZH_LOG_LEVEL as LogLevel | undefined) ?? 'info',
+  });
   return current;
 }
 

@@ -10,7 +10,8 @@ const PERSONAL_KEY = /^(email|e-mail|phone|mobile|birthday|snils|address)$/i;
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
 // Russian and international phone numbers: +7 (912) 345-67-89, 8 912 345 67 89, +79123456789.
-const PHONE = /(?<![\w-])(?:\+7|8|\+\d{1,3})[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![\w-])/g;
+const PHONE =
+  /(?<![\w-])(?:\+7|8|\+\d{1,3})[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?![\w-])/g;
 const TOKEN_IN_URL = /([?&](?:access_token|token|refresh_token|code|client_secret)=)[^&\s"']+/gi;
 const BEARER = /((?:Access-Token|Bearer|Basic)[:\s]+)[A-Za-z0-9._~+/=-]{8,}/gi;
 
@@ -57,7 +58,12 @@ export function redactValue(value: unknown, seen = new WeakSet<object>()): unkno
 }
 
 function redactEntry(key: string, v: unknown, seen: WeakSet<object>): unknown {
-  if ((SECRET_KEY.test(key) || PERSONAL_KEY.test(key)) && v !== null && v !== undefined && v !== '') {
+  if (
+    (SECRET_KEY.test(key) || PERSONAL_KEY.test(key)) &&
+    v !== null &&
+    v !== undefined &&
+    v !== ''
+  ) {
     return typeof v === 'object' ? REDACTED : REDACTED;
   }
   return redactValue(v, seen);

@@ -38,7 +38,9 @@ export function instantToIso(instant: Instant | null | undefined): string | null
 
 /** `2026-10-05 14:30` in the school's zone, for documents and messages. */
 export function formatLocal(instant: Instant, zone: string, withTime = true): string {
-  return DateTime.fromMillis(instant, { zone }).toFormat(withTime ? 'dd.MM.yyyy HH:mm' : 'dd.MM.yyyy');
+  return DateTime.fromMillis(instant, { zone }).toFormat(
+    withTime ? 'dd.MM.yyyy HH:mm' : 'dd.MM.yyyy',
+  );
 }
 
 export function addDays(date: string, days: number): string {
@@ -46,10 +48,16 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Parses `--as-of` values: an ISO instant, or a local date-time read in `zone`. */
-export function parseAsOf(value: string | undefined, zone: string, now: () => number = Date.now): Instant {
+export function parseAsOf(
+  value: string | undefined,
+  zone: string,
+  now: () => number = Date.now,
+): Instant {
   if (!value) return now();
   const hasZone = /[zZ]|[+-]\d\d:?\d\d$/.test(value);
-  const dt = hasZone ? DateTime.fromISO(value, { setZone: true }) : DateTime.fromISO(value, { zone });
+  const dt = hasZone
+    ? DateTime.fromISO(value, { setZone: true })
+    : DateTime.fromISO(value, { zone });
   if (!dt.isValid) throw new Error(`invalid --as-of "${value}": expected ISO date-time`);
   return dt.toMillis();
 }

@@ -22,7 +22,11 @@ export interface TestMirror extends Mirror {
 export async function createTestMirror(engine: Engine): Promise<TestMirror> {
   if (engine === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'ezh-test-'));
-    const database = { type: 'sqlite' as const, path: join(dir, 'mirror.sqlite'), schema: 'public' };
+    const database = {
+      type: 'sqlite' as const,
+      path: join(dir, 'mirror.sqlite'),
+      schema: 'public',
+    };
     const mirror = await openMirror(database);
     return {
       ...mirror,

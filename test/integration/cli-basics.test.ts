@@ -29,7 +29,10 @@ describe('ezh command line', () => {
 
   it('prints the effective config with secrets redacted', () => {
     const token = 'zz9988776655443322110099887766zz';
-    const res = runCli(['config'], { cwd: mkdtempSync(join(tmpdir(), 'ezh-cli-')), env: { EZH_DNEVNIK_TOKEN: token } });
+    const res = runCli(['config'], {
+      cwd: mkdtempSync(join(tmpdir(), 'ezh-cli-')),
+      env: { EZH_DNEVNIK_TOKEN: token },
+    });
     expect(res.code).toBe(0);
     expect(res.stdout).not.toContain(token);
     expect(res.stdout).toContain('"token": "[redacted]"');

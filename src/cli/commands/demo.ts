@@ -10,7 +10,9 @@ import { withApp } from '../run-action.js';
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('start the sandbox platform, sync it, check it and render every document into ./out')
+    .description(
+      'start the sandbox platform, sync it, check it and render every document into ./out',
+    )
     .action(
       withApp(async (app) => {
         mkdirSync(app.config.outDir, { recursive: true });
