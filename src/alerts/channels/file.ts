@@ -1,0 +1,34 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { AlertChannel, OutgoingMessage, SendResult } from './channel.js';
+import { toMail } from './email-message.js';
+
+/**
+ * Writes each message as an .eml file (exactly what SMTP would have carried) instead of sending:
+ * the demo's `./out/alerts`, or a school that forwards mail by other means. A file is written to
+ * a temporary name and renamed, so a reader never sees half a message.
+ */
+export function createFileChannel(dir: string, from: string): AlertChannel {
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'windows',
+  });
+  return {
+    name: 'file',
+    needsAddress: true,
+    async send(message: OutgoingMessage): Promise<SendResult> {
+      const info = await transport.sendMail(toMail(message, from));
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, `${message.fileStem}.eml`);
+      const tmp = `${path}.tmp`;
+      writeFileSync(tmp, info.message as Buffer, { mode: 0o600 });
+      renameSync(tmp, path);
+      return { messageId: (info.messageId as string | undefined) ?? message.messageId, path };
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+export {
+  sendAlerts,
+  type SendAlertsOptions,
+  type AlertRunResult,
+  type DigestOutcome,
+} from './send-alerts.js';
+export {
+  deliverDocument,
+  sendReports,
+  type DeliverDocumentOptions,
+  type DocumentRenderer,
+  type DocumentRunResult,
+  type ReportKind,
+  type SendReportsOptions,
+} from './send-documents.js';
+export {
+  alertSchedules,
+  ALERTS_SEND_JOB,
+  ALERTS_DOCUMENT_JOB,
+  type AlertSchedule,
+} from './schedule.js';
+export { writeDemoAlerts } from './demo.js';
+export type { AlertDeps } from './deps.js';
+export type { AlertChannel, OutgoingMessage, SendResult } from './channels/channel.js';
+export {
+  signBody,
+  SIGNATURE_HEADER,
+  TIMESTAMP_HEADER,
+  DELIVERY_HEADER,
+} from './channels/webhook.js';

@@ -1,0 +1,78 @@
+import type { SqlExecutor } from '../mirror/sql.js';
+
+/** A finding that is still open: the unit alerts are about. */
+export interface OpenFinding {
+  key: string;
+  rule: string;
+  severity: string;
+  schoolId: string;
+  classId: string | null;
+  subjectId: string | null;
+  teacherId: string | null;
+  studentId: string | null;
+  lessonId: string | null;
+  /** YYYY-MM-DD of the lesson, or the period's finish. */
+  date: string | null;
+  deadline: number | null;
+  message: string;
+  firstSeenAt: number;
+}
+
+interface FindingRow extends Record<string, unknown> {
+  key: string;
+  rule: string;
+  severity: string;
+  school_id: string;
+  class_id: string | null;
+  subject_id: string | null;
+  teacher_id: string | null;
+  student_id: string | null;
+  lesson_id: string | null;
+  date: string | null;
+  deadline: number | string | null;
+  message: string;
+  first_seen_at: number | string;
+}
+
+/**
+ * Findings of a school that are open now and were already seen at `asOf`. A finding resolved at
+ * any time is never alerted, even when a past as-of is re-run: telling a teacher about something
+ * already fixed only costs trust.
+ */
+export async function loadOpenFindings(
+  db: SqlExecutor,
+  schoolId: string,
+  asOf: number,
+): Promise<OpenFinding[]> {
+  const rows = await db.query<FindingRow>(
+    `SELECT key, rule, severity, school_id, class_id, subject_id, teacher_id, student_id, lesson_id,
+            date, deadline, message, first_seen_at
+       FROM findings
+      WHERE school_id = ? AND resolved_at IS NULL AND first_seen_at <= ?
+      ORDER BY date, rule, key`,
+    [schoolId, asOf],
+  );
+  return rows.map((r) => ({
+    key: r.key,
+    rule: r.rule,
+    severity: r.severity,
+    schoolId: r.school_id,
+    classId: r.class_id,
+    subjectId: r.subject_id,
+    teacherId: r.teacher_id,
+    studentId: r.student_id,
+    lessonId: r.lesson_id,
+    date: r.date,
+    deadline: r.deadline === null ? null : Number(r.deadline),
+    message: r.message,
+    firstSeenAt: Number(r.first_seen_at),
+  }));
+}
+
+/** Schools that have open findings (used when the config lists no schools, as in the demo). */
+export async function schoolsWithOpenFindings(db: SqlExecutor): Promise<string[]> {
+  const rows = await db.query<{ school_id: string }>(
+    `SELECT DISTINCT school_id FROM findings WHERE resolved_at IS NULL ORDER BY school_id`,
+  );
+  return rows.map((r) => r.school_id);
+}

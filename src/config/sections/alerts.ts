@@ -1,0 +1,132 @@
+import { z } from 'zod';
+
+/** Channels alerts can go through; `file` writes .eml files instead of sending (demo, air-gapped schools). */
+export const ALERT_CHANNELS = ['smtp', 'webhook', 'file'] as const;
+export type AlertChannelName = (typeof ALERT_CHANNELS)[number];
+
+/** Documents a person can subscribe to. */
+export const SUBSCRIPTION_DOCUMENTS = ['audit', 'performance', 'archive', 'sync-health'] as const;
+export type SubscriptionDocument = (typeof SUBSCRIPTION_DOCUMENTS)[number];
+
+export const AUDIENCES = ['class_teacher', 'subject_teacher'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
+const cron = z
+  .string()
+  .regex(/^(\S+\s+){4}\S+$/, 'must be a 5-field cron pattern (minute hour day month weekday)');
+
+const retrySchema = z
+  .object({
+    /** Attempts per message, the first included. */
+    attempts: z.int().min(1).max(20).default(5),
+    /** Delay before the second attempt; doubles each time (plus up to 25 % jitter). */
+    baseDelayMs: z.int().min(0).default(2_000),
+    maxDelayMs: z.int().min(0).default(60_000),
+  })
+  .prefault({});
+
+const smtpSchema = z
+  .object({
+    host: z.string().min(1).optional(),
+    port: z.int().min(1).max(65535).default(587),
+    /** Implicit TLS from the first byte (port 465). Otherwise STARTTLS as set below. */
+    secure: z.boolean().default(false),
+    /** `required`: refuse to send without STARTTLS; `opportunistic`: use it when offered; `off`: never. */
+    starttls: z.enum(['required', 'opportunistic', 'off']).default('required'),
+    user: z.string().min(1).optional(),
+    /** Secret: from EZH_SMTP_PASSWORD. */
+    password: z.string().min(1).optional(),
+    /** Sender, e.g. `"ЭЖ школы № 5" <ezh@school5.ru>`. */
+    from: z.string().min(3).optional(),
+    connectionTimeoutMs: z.int().min(1000).default(30_000),
+    /** Verify the server's certificate (turn off only for a school's self-signed relay). */
+    rejectUnauthorized: z.boolean().default(true),
+  })
+  .prefault({});
+
+const webhookSchema = z
+  .object({
+    /** Endpoint receiving one JSON POST per digest (e.g. a messenger bot). */
+    url: z.url({ message: 'must be a URL' }).optional(),
+    /** HMAC-SHA256 key for `X-Ezh-Signature`; secret, from EZH_WEBHOOK_SECRET. */
+    secret: z.string().min(16, 'must be at least 16 characters').optional(),
+    timeoutMs: z.int().min(1000).default(10_000),
+  })
+  .prefault({});
+
+const subscriptionSchema = z.object({
+  document: z.enum(SUBSCRIPTION_DOCUMENTS),
+  /** E-mail addresses, or person ids / full names resolved through `alerts.recipients`. */
+  to: z.array(z.string().min(1)).min(1),
+  /** When the jobs engine renders and sends it (school time); omitted: only on demand. */
+  schedule: cron.optional(),
+  /** Restricts the subscription to one school; omitted: every school. */
+  schoolId: z.string().optional(),
+});
+
+export const alertsSection = z
+  .object({
+    /** Whether the scheduler installs the alert jobs; `ezh alerts send` works either way. */
+    enabled: z.boolean().default(false),
+    /** Channels every digest goes through; each keeps its own once-only bookkeeping. */
+    channels: z.array(z.enum(ALERT_CHANNELS)).min(1).default(['smtp']),
+    /** Digest schedule in school time; default 13:00 on school days (Mon–Fri; six-day schools: 1-6). */
+    schedule: cron.default('0 13 * * 1-5'),
+    /** A finding already sent is sent again only when still open this many days after the last send. */
+    reminderDays: z.number().positive().default(3),
+    /** The platform's editing period, counted from the lesson date («можно исправить до …»). */
+    editingPeriodDays: z.int().min(0).default(7),
+    /** Subject teachers also receive a digest of their own entries (class teachers always do). */
+    subjectTeachers: z.boolean().default(false),
+    /** Per-rule override of docs/rules.md's audiences, e.g. `mark-late: [class_teacher, subject_teacher]`. */
+    audiences: z.record(z.string(), z.array(z.enum(AUDIENCES))).default({}),
+    /** E-mail addresses: person id or full name → address. Overrides the platform's e-mail. */
+    recipients: z.record(z.string(), z.email({ message: 'must be an e-mail address' })).default({}),
+    /** Who receives which scheduled document. */
+    subscriptions: z.array(subscriptionSchema).default([]),
+    /** Directory of the `file` channel. */
+    fileDir: z.string().min(1).default('./out/alerts'),
+    smtp: smtpSchema,
+    webhook: webhookSchema,
+    retry: retrySchema,
+  })
+  .prefault({})
+  .superRefine((alerts, ctx) => {
+    if (!alerts.enabled) return;
+    for (const p of channelProblems(alerts, alerts.channels)) {
+      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+    }
+  });
+
+export type AlertsConfig = z.infer<typeof alertsSection>;
+
+/** What a channel needs before anything can be sent through it; shared by the schema and the runtime. */
+export function channelProblems(
+  alerts: Pick<AlertsConfig, 'smtp' | 'webhook'>,
+  channels: readonly AlertChannelName[],
+): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  if (channels.includes('smtp')) {
+    if (!alerts.smtp.host) {
+      out.push({ path: ['smtp', 'host'], message: 'is required for the smtp channel' });
+    }
+    if (!alerts.smtp.from) {
+      out.push({ path: ['smtp', 'from'], message: 'is required for the smtp channel' });
+    }
+    if (alerts.smtp.password && !alerts.smtp.user) {
+      out.push({ path: ['smtp', 'user'], message: 'is required when a password is set' });
+    }
+  }
+  if (channels.includes('webhook')) {
+    if (!alerts.webhook.url) {
+      out.push({ path: ['webhook', 'url'], message: 'is required for the webhook channel' });
+    }
+    if (!alerts.webhook.secret) {
+      out.push({
+        path: ['webhook', 'secret'],
+        message: 'is required for the webhook channel (EZH_WEBHOOK_SECRET)',
+      });
+    }
+  }
+  return out;
+}
