@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type SandboxServer } from '../../sandbox/index.js';
+import type { Connector } from '../connector.js';
+import { RateLimiterRegistry } from '../_shared/rate-limiter.js';
+import { createDnevnikConnector } from './dnevnik.connector.js';
+
+/** The connector against the sandbox platform: both were built from the same API reference. */
+describe('Dnevnik connector on the sandbox platform', () => {
+  let sb: SandboxServer;
+  let connector: Connector;
+  let schoolId: string;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ size: 'small', seed: 1, port: 0 });
+    const school = sb.schools[0];
+    if (!school) throw new Error('the sandbox has no school');
+    schoolId = school.id;
+    connector = createDnevnikConnector(
+      {
+        baseUrl: sb.url,
+        token: school.token,
+        requestsPerSecond: 100,
+        concurrency: 4,
+        timeoutMs: 10_000,
+        maxRetries: 2,
+      },
+      { limiters: new RateLimiterRegistry() },
+    );
+  });
+  afterAll(async () => {
+    await connector?.close();
+    await sb?.close();
+  });
+
+  it('fetches a class and a week of its journal without quarantine', async () => {
+    const school = await connector.fetch(
+      ['schools', 'classes', 'persons', 'subjects', 'workTypes'],
+      { schoolId },
+    );
+    expect(school.quarantined).toEqual([]);
+    expect(school.records.schools[0]?.id).toBe(schoolId);
+    const cls = school.records.classes.find(
+      (c) => c.kind === 'class' && c.grade !== null && c.grade >= 2,
+    );
+    expect(cls).toBeDefined();
+    const classId = cls!.id;
+
+    const klass = await connector.fetch(
+      ['persons', 'enrollments', 'teacherAssignments', 'reportingPeriods', 'finalMarks'],
+      { schoolId, classId },
+    );
+    expect(klass.quarantined).toEqual([]);
+    expect(klass.records.persons.length).toBeGreaterThan(0);
+    expect(klass.records.teacherAssignments).toHaveLength(1);
+    expect(klass.records.reportingPeriods.length).toBeGreaterThan(0);
+
+    // The week before the sandbox's start (T0 of the small school is 2026-11-09).
+    const window = { schoolId, classId, from: '2026-11-02', to: '2026-11-08' };
+    const week = await connector.fetch(['lessons', 'works', 'marks', 'attendance'], window);
+    expect(week.quarantined).toEqual([]);
+    expect(week.complete).toBe(true);
+    expect(week.records.lessons.length).toBeGreaterThan(0);
+    expect(week.records.works.some((w) => w.type === 'Homework')).toBe(true);
+    expect(week.records.marks.length).toBeGreaterThan(0);
+    expect(week.records.marks.every((m) => m.subjectId !== null)).toBe(true);
+    const subjects = new Set(week.records.lessons.map((l) => l.subjectId));
+    // Lessons, marks, and one attendance call per subject of the week: nothing per student.
+    expect(week.stats.requests).toBe(2 + subjects.size);
+    const ids = new Set(week.records.lessons.map((l) => l.id));
+    expect(week.records.attendance.every((a) => ids.has(a.lessonId))).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../platform/errors.js';
+import { connectorSettingsFromConfig, createConnector, PLATFORM_KINDS } from './registry.js';
+
+const settings = {
+  baseUrl: 'https://api.dnevnik.ru/v2/',
+  token: 'token-abcdefgh',
+  requestsPerSecond: 4,
+  concurrency: 4,
+  timeoutMs: 30_000,
+  maxRetries: 6,
+};
+
+describe('connector registry', () => {
+  it('creates the Dnevnik.ru connector by its key', () => {
+    const connector = createConnector('dnevnik', settings);
+    expect(connector.platform).toBe('dnevnik');
+    expect(connector.capabilities.markEntryTime).toBe(false);
+    expect(PLATFORM_KINDS).toContain('dnevnik');
+  });
+
+  it('refuses an unknown platform, naming the known ones', () => {
+    const attempt = () => createConnector('eljur', settings);
+    expect(attempt).toThrow(UsageError);
+    expect(attempt).toThrow(/unknown platform "eljur"/);
+    try {
+      attempt();
+    } catch (err) {
+      expect((err as UsageError).problems).toEqual([
+        'platform.kind: "eljur" is not a known platform (known: dnevnik)',
+      ]);
+    }
+  });
+
+  it('takes a school’s own host and token over the platform’s', () => {
+    const { config } = loadConfig({
+      env: { EZH_DNEVNIK_TOKEN: 'platform-token-123' },
+      overrides: {
+        schools: [
+          {
+            id: '1000002283077',
+            token: 'school-token-456',
+            baseUrl: 'https://api.school.mosreg.ru/v2/',
+          },
+        ],
+      },
+    });
+    const school = config.schools[0] ?? null;
+    expect(connectorSettingsFromConfig(config.platform, school)).toMatchObject({
+      baseUrl: 'https://api.school.mosreg.ru/v2/',
+      token: 'school-token-456',
+    });
+    expect(connectorSettingsFromConfig(config.platform)).toMatchObject({
+      baseUrl: 'https://api.dnevnik.ru/v2/',
+      token: 'platform-token-123',
+      maxRetries: 6,
+    });
+  });
+});
