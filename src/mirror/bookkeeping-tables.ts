@@ -174,7 +174,7 @@ export const FINDINGS: TableDef = {
     c('resolved_run_id', 'text'),
   ],
   primary: ['key'],
-  indexes: [['school_id', 'resolved_at'], ['rule'], ['teacher_id'], ['class_id']],
+  indexes: [['school_id', 'rule', 'resolved_at'], ['teacher_id'], ['class_id']],
 };
 
 export const BOOKKEEPING_TABLES: TableDef[] = [

@@ -283,7 +283,14 @@ export const TABLES = {
       instant(r.enteredAt, ctx.zone),
     ],
     scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
-    indexes: [['class_id', 'date'], ['lesson_id'], ['student_id', 'subject_id']],
+    // (lesson_id, student_id) and (work_id, student_id) serve the checks (absent-with-mark,
+    // two-not-corrected, control-work-unmarked) as well as lookups by lesson.
+    indexes: [
+      ['class_id', 'date'],
+      ['lesson_id', 'student_id'],
+      ['work_id', 'student_id'],
+      ['student_id', 'subject_id'],
+    ],
   }),
   finalMarks: spec({
     stream: 'finalMarks',

@@ -252,7 +252,12 @@ const TABLES: TableDef[] = [
       { name: 'entered_at', type: 'bigint', nullable: true },
     ],
     primary: ['source', 'id'],
-    indexes: [['class_id', 'date'], ['lesson_id'], ['student_id', 'subject_id']],
+    indexes: [
+      ['class_id', 'date'],
+      ['lesson_id', 'student_id'],
+      ['work_id', 'student_id'],
+      ['student_id', 'subject_id'],
+    ],
   },
   {
     name: 'final_marks',
@@ -444,7 +449,7 @@ const TABLES: TableDef[] = [
       { name: 'resolved_run_id', type: 'text', nullable: true },
     ],
     primary: ['key'],
-    indexes: [['school_id', 'resolved_at'], ['rule'], ['teacher_id'], ['class_id']],
+    indexes: [['school_id', 'rule', 'resolved_at'], ['teacher_id'], ['class_id']],
   },
 ];
 

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.js';
+import { RateLimiterRegistry } from '../connectors/_shared/rate-limiter.js';
+import type { Connector } from '../connectors/connector.js';
+import { createDnevnikConnector } from '../connectors/dnevnik/dnevnik.connector.js';
+import { createLogger } from '../platform/logger.js';
+import { startSandbox, type SandboxServer } from '../sandbox/index.js';
+import { syncSchool } from '../sync/sync-school.js';
+import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js';
+import { runChecks } from './engine.js';
+import { KEY_PART_NAMES } from './rule.js';
+
+/**
+ * The engine against the sandbox's answer key (docs/rules.md implemented independently): sync the
+ * `small` school into a fresh mirror, run every rule as of the sandbox's now, and compare the sets
+ * of (rule, key parts).
+ */
+describe('checks engine vs the sandbox answer key (small school)', () => {
+  let sb: SandboxServer;
+  let connector: Connector;
+  let m: TestMirror;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ size: 'small', seed: 1, port: 0 });
+    const school = sb.schools[0]!;
+    connector = createDnevnikConnector(
+      {
+        baseUrl: sb.url,
+        token: school.token,
+        requestsPerSecond: 100,
+        concurrency: 4,
+        timeoutMs: 10_000,
+        maxRetries: 2,
+      },
+      { limiters: new RateLimiterRegistry() },
+    );
+    m = await createTestMirror('sqlite');
+    const { config } = loadConfig({
+      env: {},
+      overrides: {
+        schools: [
+          {
+            id: school.id,
+            timeZone: school.timeZone,
+            finalMarkDeadlines: school.finalMarkDeadlines,
+          },
+        ],
+      },
+    });
+    await syncSchool({
+      db: m.db,
+      connector,
+      clock: sb.clock,
+      logger: createLogger({ level: 'silent' }),
+      config,
+    });
+  }, 600_000);
+  afterAll(async () => {
+    await connector?.close();
+    await sb?.close();
+    await m?.dispose();
+  });
+
+  it('finds exactly the planted violations', async () => {
+    const school = sb.schools[0]!;
+    const asOf = sb.now();
+    const result = await runChecks(m.db, {
+      school: {
+        id: school.id,
+        timeZone: school.timeZone,
+        finalMarkDeadlines: school.finalMarkDeadlines,
+      },
+      asOf,
+      persist: false,
+    });
+    const line = (rule: string, parts: Record<string, string | null>) =>
+      `${rule} ${KEY_PART_NAMES.map((n) => `${n}=${parts[n] ?? '-'}`).join(' ')}`;
+    const found = new Set(result.findings.map((f) => line(f.rule, f.keyParts)));
+    const expected = new Set(sb.answerKey(asOf).findings.map((k) => line(k.rule, k as never)));
+    const missing = [...expected].filter((k) => !found.has(k)).sort();
+    const extra = [...found].filter((k) => !expected.has(k)).sort();
+    expect({
+      missing: missing.slice(0, 20),
+      extra: extra.slice(0, 20),
+      counts: [missing.length, extra.length],
+    }).toEqual({
+      missing: [],
+      extra: [],
+      counts: [0, 0],
+    });
+    // The small school plants violations of (nearly) every rule; mark-late needs a later sync.
+    expect(new Set(result.findings.map((f) => f.rule)).size).toBeGreaterThanOrEqual(10);
+  });
+});

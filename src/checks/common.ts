@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { raw, sql, inList, type Fragment } from './sql-fragment.js';
+import type { RuleContext } from './rule.js';
+
+/** Shared vocabulary of the rules (docs/rules.md, "Common definitions"). */
+
+export const MINUTE_MS = 60_000;
+export const HOUR_MS = 60 * MINUTE_MS;
+export const DAY_MS = 24 * HOUR_MS;
+
+export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
+
+/** `12:00` → milliseconds after local midnight. */
+export function timeOfDayMs(value: string): number {
+  const [h, m] = value.split(':').map(Number);
+  return (h ?? 0) * HOUR_MS + (m ?? 0) * MINUTE_MS;
+}
+
+/** Offset of `D(l; days, hh:mm)` from the lesson's `day_start_at` (Russian zones have no DST). */
+export function deadlineOffset(days: number, time: string): number {
+  return days * DAY_MS + timeOfDayMs(time);
+}
+
+export const DEFAULT_CONTROL_KINDS = [
+  'LessonControlWork',
+  'LessonAdministrativeControlWork',
+  'LessonFinalControlWork',
+  'LessonControlDictation',
+  'LessonFinalControlDictation',
+  'LessonDiagnosticCut',
+  'LessonTest',
+  'LessonTestWork',
+  'LessonLaboratoryWork',
+  'LessonPracticalWork',
+  'LessonComposition',
+  'LessonEssay',
+  'LessonExposition',
+  'LessonExpositionComposition',
+  'LessonThematicWork',
+];
+
+export const controlKindsParam = z.array(z.string().min(1)).default(DEFAULT_CONTROL_KINDS);
+
+export const NUMERIC_VALUES = ['1', '2', '3', '4', '5'];
+export const ABSENT_STATUSES = ['Absent', 'Ill', 'Pass'];
+
+/**
+ * Whitespace removed by `trim(x, ?)` in SQL and by `trimText` in JS, so both agree on a text's
+ * trimmed length (SQL's plain `trim(x)` removes spaces only).
+ */
+export const WHITESPACE =
+  ' \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+export function trimText(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && WHITESPACE.includes(text[start]!)) start++;
+  while (end > start && WHITESPACE.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
+/** `trim(expr, WHITESPACE)`: same syntax on SQLite and PostgreSQL. */
+export function trimmed(expr: string): Fragment {
+  return sql`trim(${raw(expr)}, ${WHITESPACE})`;
+}
+
+/** Exists at `A`: seen by then and not deleted by then. */
+export function live(alias: string, asOf: number): Fragment {
+  const a = raw(alias);
+  return sql`${a}.first_seen_at <= ${asOf} AND (${a}.deleted_at IS NULL OR ${a}.deleted_at > ${asOf})`;
+}
+
+/** A numeric five-point mark (`н/а`, `осв`, pass/fail are not). */
+export function numericMark(alias: string): Fragment {
+  const a = raw(alias);
+  return sql`${a}.mark_system = 'mark5' AND ${a}.value IN ${inList(NUMERIC_VALUES)}`;
+}
+
+/**
+ * A current mark: not on a final work type (`is_final = 1`) and not on a `PeriodMark` work.
+ * Expects `wt` (work_types) and `w` (works) LEFT JOINed to the mark.
+ */
+export const CURRENT_MARK = raw(
+  `coalesce(wt.is_final, 0) = 0 AND (w.type IS NULL OR w.type <> 'PeriodMark')`,
+);
+
+/** ` AND <column> IN (...)` when the run is limited to some classes, else nothing. */
+export function classFilter(ctx: RuleContext<unknown>, column: string): Fragment {
+  if (ctx.classIds === null) return raw('');
+  return sql` AND ${raw(column)} IN ${inList(ctx.classIds)}`;
+}
+
+/** `YYYY-MM-DD` → `DD.MM.YYYY` for Russian messages. */
+export function ruDate(date: string | null): string {
+  if (!date) return '—';
+  const [y, m, d] = date.slice(0, 10).split('-');
+  return `${d}.${m}.${y}`;
+}
+
+/** Class and subject for the start of a message: `5А, Математика`. */
+export function where(row: { className: string | null; subjectName: string | null }): string {
+  return [row.className ?? 'класс ?', row.subjectName].filter(Boolean).join(', ');
+}

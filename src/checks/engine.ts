@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import type { SqlDb } from '../mirror/sql.js';
+import { systemClock, type Clock } from '../platform/clock.js';
+import { UsageError } from '../platform/errors.js';
+import { getLogger } from '../platform/logger.js';
+import type { ChecksConfig } from '../config/sections/checks.js';
+import type { Exemption } from './exemptions.js';
+import { toFinding, type Finding } from './finding.js';
+import { entryTimePrecision } from './precision.js';
+import { RULES, RULE_IDS } from './registry.js';
+import type { Rule, RuleContextBase } from './rule.js';
+import { failRun, startRun, storeFindings, type RunRecord } from './store.js';
+
+/** The school a run evaluates, as config (or the mirror, when config lists none) describes it. */
+export interface CheckSchool {
+  id: string;
+  /** IANA zone; deadlines are computed in it. */
+  timeZone: string;
+  finalMarkDeadlines?: Readonly<Record<string, string>>;
+  exemptions?: readonly Exemption[];
+}
+
+export interface RunChecksOptions {
+  school: CheckSchool;
+  /** The instant evaluated (epoch ms). */
+  asOf: number;
+  /** Rule ids to run (even if disabled in config); default: every enabled rule. */
+  rules?: readonly string[];
+  /** Class names (`ezh check --class`); default: every class. */
+  classFilter?: readonly string[] | null;
+  /** The `checks:` config section; default: every rule with its defaults. */
+  config?: ChecksConfig;
+  clock?: Clock;
+  /** Store the run and its findings (default true); false evaluates only. */
+  persist?: boolean;
+}
+
+export interface RuleOutcome {
+  rule: string;
+  params: Record<string, unknown>;
+  findings: number;
+  durationMs: number;
+}
+
+export interface CheckRunResult {
+  runId: string;
+  schoolId: string;
+  asOf: number;
+  entryTimePrecision: string;
+  rules: RuleOutcome[];
+  /** Sorted by class, teacher, rule, date. */
+  findings: Finding[];
+  newCount: number;
+  resolvedCount: number;
+  durationMs: number;
+}
+
+/** Which rules a run uses, refusing unknown ids with the list of valid ones (exit 2). */
+export function selectRules(ids: readonly string[] | undefined, config?: ChecksConfig): Rule[] {
+  if (ids && ids.length > 0) {
+    const unknown = ids.filter((id) => !RULES.has(id));
+    if (unknown.length > 0) {
+      throw new UsageError(`unknown rule ${unknown.map((u) => `"${u}"`).join(', ')}`, [
+        `valid rule ids: ${RULE_IDS.join(', ')}`,
+      ]);
+    }
+    return [...new Set(ids)].map((id) => RULES.get(id)!);
+  }
+  return [...RULES.values()].filter((rule) => ruleSettings(rule, config).enabled);
+}
+
+function ruleSettings(
+  rule: Rule,
+  config?: ChecksConfig,
+): { enabled: boolean; params: Record<string, unknown> } {
+  const entry =
+    (config?.rules as Record<string, Record<string, unknown>> | undefined)?.[rule.id] ?? {};
+  const { enabled = true, ...rest } = entry;
+  return { enabled: enabled !== false, params: rule.parseParams(rest) };
+}
+
+async function resolveClasses(
+  db: SqlDb,
+  schoolId: string,
+  names: readonly string[],
+): Promise<string[]> {
+  const rows = await db.query<{ id: string; name: string }>(
+    `SELECT id, name FROM classes WHERE school_id = ? AND deleted_at IS NULL ORDER BY name`,
+    [schoolId],
+  );
+  const wanted = new Set(names.map((n) => n.trim().toLowerCase()));
+  const ids = rows.filter((r) => wanted.has(r.name.trim().toLowerCase())).map((r) => r.id);
+  const found = new Set(
+    rows
+      .filter((r) => wanted.has(r.name.trim().toLowerCase()))
+      .map((r) => r.name.trim().toLowerCase()),
+  );
+  const missing = [...wanted].filter((n) => !found.has(n));
+  if (missing.length > 0) {
+    throw new UsageError(
+      `unknown class ${missing.map((m) => `"${m}"`).join(', ')} in school ${schoolId}`,
+      [`classes: ${rows.map((r) => r.name).join(', ') || '(none in the mirror)'}`],
+    );
+  }
+  return ids;
+}
+
+/** Evaluates the rules for one school as of an instant, and (by default) stores the run and its findings. */
+export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<CheckRunResult> {
+  const clock = options.clock ?? systemClock;
+  const log = getLogger();
+  const { school, asOf } = options;
+  const rules = selectRules(options.rules, options.config);
+  const classIds =
+    options.classFilter && options.classFilter.length > 0
+      ? await resolveClasses(db, school.id, options.classFilter)
+      : null;
+  const settings = new Map(rules.map((r) => [r.id, ruleSettings(r, options.config).params]));
+  const persist = options.persist ?? true;
+  const run: RunRecord = {
+    id: randomUUID(),
+    schoolId: school.id,
+    asOf,
+    startedAt: clock.now(),
+    rules: {
+      ...Object.fromEntries(rules.map((r) => [r.id, settings.get(r.id)])),
+      ...(classIds ? { $classIds: classIds } : {}),
+    },
+    entryTimePrecision: await entryTimePrecision(db, school.id, asOf),
+  };
+  if (persist) await startRun(db, run);
+
+  const ctx: RuleContextBase = {
+    db,
+    schoolId: school.id,
+    zone: school.timeZone,
+    asOf,
+    classIds,
+    exemptions: school.exemptions ?? [],
+    finalMarkDeadlines: school.finalMarkDeadlines ?? {},
+  };
+  const started = performance.now();
+  const outcomes: RuleOutcome[] = [];
+  const byKey = new Map<string, Finding>();
+  try {
+    for (const rule of rules) {
+      const t0 = performance.now();
+      const params = settings.get(rule.id)!;
+      const rows = await rule.evaluate(ctx, params);
+      for (const row of rows) {
+        const f = toFinding(rule, row, { id: school.id, zone: school.timeZone }, params);
+        byKey.set(f.key, f);
+      }
+      const durationMs = performance.now() - t0;
+      outcomes.push({ rule: rule.id, params, findings: rows.length, durationMs });
+      log.debug(
+        { rule: rule.id, findings: rows.length, ms: Math.round(durationMs) },
+        'rule evaluated',
+      );
+    }
+  } catch (err) {
+    if (persist) await failRun(db, run.id, clock.now()).catch(() => undefined);
+    throw err;
+  }
+  const findings = sortFindings([...byKey.values()]);
+  let counts = { newCount: 0, resolvedCount: 0 };
+  if (persist) {
+    counts = await storeFindings(
+      db,
+      run,
+      findings,
+      { ruleIds: rules.map((r) => r.id), classIds },
+      clock.now(),
+    );
+  }
+  return {
+    runId: run.id,
+    schoolId: school.id,
+    asOf,
+    entryTimePrecision: run.entryTimePrecision,
+    rules: outcomes,
+    findings,
+    newCount: counts.newCount,
+    resolvedCount: counts.resolvedCount,
+    durationMs: performance.now() - started,
+  };
+}
+
+const cmp = (a: string | null, b: string | null) =>
+  (a ?? '').localeCompare(b ?? '', 'ru', { numeric: true });
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      cmp(a.className, b.className) ||
+      cmp(a.teacherName, b.teacherName) ||
+      RULE_IDS.indexOf(a.rule) - RULE_IDS.indexOf(b.rule) ||
+      cmp(a.date, b.date) ||
+      cmp(a.studentName, b.studentName) ||
+      cmp(a.key, b.key),
+  );
+}

@@ -1,0 +1,206 @@
+import type { SqlExecutor } from '../mirror/sql.js';
+
+/**
+ * History queries over stored runs and finding events, for the compliance note ("change since
+ * the previous note") and for status pages. All times are the runs' as-of instants (epoch ms).
+ */
+
+export interface CheckRunSummary {
+  id: string;
+  asOf: number;
+  startedAt: number;
+  finishedAt: number | null;
+  status: string;
+  findingCount: number;
+  newCount: number;
+  resolvedCount: number;
+  entryTimePrecision: string | null;
+}
+
+export interface FindingEvent {
+  runId: string;
+  kind: 'opened' | 'resolved' | 'reopened';
+  at: number;
+}
+
+export interface TeacherCount {
+  teacherId: string | null;
+  teacherName: string | null;
+  count: number;
+}
+
+export interface TeacherChange {
+  teacherId: string | null;
+  teacherName: string | null;
+  /** Open at the earlier instant. */
+  before: number;
+  /** Open at the later instant. */
+  after: number;
+  /** Opened or re-opened between the instants. */
+  appeared: number;
+  /** Resolved between the instants. */
+  resolved: number;
+}
+
+/** Finished runs of a school, newest first. */
+export async function listRuns(
+  db: SqlExecutor,
+  schoolId: string,
+  limit = 50,
+): Promise<CheckRunSummary[]> {
+  const rows = await db.query(
+    `SELECT id, as_of, started_at, finished_at, status, finding_count, new_count, resolved_count, entry_time_precision
+     FROM check_runs WHERE school_id = ? AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT ?`,
+    [schoolId, limit],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    asOf: Number(r.as_of),
+    startedAt: Number(r.started_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+    status: String(r.status),
+    findingCount: Number(r.finding_count),
+    newCount: Number(r.new_count),
+    resolvedCount: Number(r.resolved_count),
+    entryTimePrecision: r.entry_time_precision === null ? null : String(r.entry_time_precision),
+  }));
+}
+
+/** The previous finished run of the school strictly before `asOf` (the last note's run). */
+export async function previousRun(
+  db: SqlExecutor,
+  schoolId: string,
+  asOf: number,
+): Promise<CheckRunSummary | null> {
+  const rows = await listRuns(db, schoolId, 200);
+  return rows.find((r) => r.asOf < asOf) ?? null;
+}
+
+/** When a finding appeared, was resolved and re-opened, oldest first. */
+export async function findingHistory(db: SqlExecutor, key: string): Promise<FindingEvent[]> {
+  const rows = await db.query<{ run_id: string; kind: FindingEvent['kind']; at: number }>(
+    `SELECT e.run_id, e.kind, e.at FROM finding_events e
+     JOIN check_runs r ON r.id = e.run_id
+     WHERE e.finding_key = ? ORDER BY e.at, r.started_at`,
+    [key],
+  );
+  return rows.map((r) => ({ runId: r.run_id, kind: r.kind, at: Number(r.at) }));
+}
+
+/**
+ * Findings open at instant `at`, per teacher: a finding is open when its latest event at or
+ * before `at` is an opening (or re-opening).
+ */
+export async function openCountsPerTeacher(
+  db: SqlExecutor,
+  schoolId: string,
+  at: number,
+  rules?: readonly string[],
+): Promise<TeacherCount[]> {
+  const ruleFilter = rules?.length ? ` AND rule IN (${rules.map(() => '?').join(', ')})` : '';
+  const rows = await db.query<{
+    teacher_id: string | null;
+    teacher_name: string | null;
+    n: number;
+  }>(
+    `SELECT o.teacher_id, max(p.full_name) AS teacher_name, count(*) AS n
+     FROM (
+       SELECT e.finding_key, e.teacher_id, e.kind,
+         ROW_NUMBER() OVER (PARTITION BY e.finding_key ORDER BY e.at DESC, r.started_at DESC) AS rn
+       FROM finding_events e JOIN check_runs r ON r.id = e.run_id
+       WHERE e.school_id = ? AND e.at <= ?${ruleFilter}
+     ) o
+     LEFT JOIN persons p ON p.id = o.teacher_id AND p.school_id = ?
+     WHERE o.rn = 1 AND o.kind <> 'resolved'
+     GROUP BY o.teacher_id
+     ORDER BY count(*) DESC, o.teacher_id`,
+    [schoolId, at, ...(rules ?? []), schoolId],
+  );
+  return rows.map((r) => ({
+    teacherId: r.teacher_id,
+    teacherName: r.teacher_name,
+    count: Number(r.n),
+  }));
+}
+
+/** Open findings per teacher at each finished run of the school (oldest first): counts over time. */
+export async function teacherCountsOverTime(
+  db: SqlExecutor,
+  schoolId: string,
+  options: { from?: number; to?: number } = {},
+): Promise<{ runId: string; asOf: number; counts: TeacherCount[] }[]> {
+  const runs = (await listRuns(db, schoolId, 1000))
+    .filter(
+      (r) =>
+        (options.from === undefined || r.asOf >= options.from) &&
+        (options.to === undefined || r.asOf <= options.to),
+    )
+    .reverse();
+  const out = [];
+  for (const run of runs) {
+    out.push({
+      runId: run.id,
+      asOf: run.asOf,
+      counts: await openCountsPerTeacher(db, schoolId, run.asOf),
+    });
+  }
+  return out;
+}
+
+/** Per teacher, what changed between two instants (e.g. the previous note's as-of and this one's). */
+export async function changeBetween(
+  db: SqlExecutor,
+  schoolId: string,
+  from: number,
+  to: number,
+): Promise<TeacherChange[]> {
+  const [before, after] = await Promise.all([
+    openCountsPerTeacher(db, schoolId, from),
+    openCountsPerTeacher(db, schoolId, to),
+  ]);
+  const moves = await db.query<{ teacher_id: string | null; kind: string; n: number }>(
+    `SELECT teacher_id, kind, count(*) AS n FROM finding_events
+     WHERE school_id = ? AND at > ? AND at <= ? GROUP BY teacher_id, kind`,
+    [schoolId, from, to],
+  );
+  const byTeacher = new Map<string, TeacherChange>();
+  const entry = (id: string | null, name: string | null) => {
+    const k = id ?? '';
+    let e = byTeacher.get(k);
+    if (!e) {
+      byTeacher.set(
+        k,
+        (e = { teacherId: id, teacherName: name, before: 0, after: 0, appeared: 0, resolved: 0 }),
+      );
+    }
+    if (!e.teacherName && name) e.teacherName = name;
+    return e;
+  };
+  for (const c of before) entry(c.teacherId, c.teacherName).before = c.count;
+  for (const c of after) entry(c.teacherId, c.teacherName).after = c.count;
+  for (const m of moves) {
+    const e = entry(m.teacher_id, null);
+    if (m.kind === 'resolved') e.resolved += Number(m.n);
+    else e.appeared += Number(m.n);
+  }
+  return [...byTeacher.values()].sort(
+    (a, b) => b.after - a.after || (a.teacherName ?? '').localeCompare(b.teacherName ?? '', 'ru'),
+  );
+}
+
+/** Keys of findings first opened, and resolved, between two instants (exclusive..inclusive). */
+export async function findingsChangedBetween(
+  db: SqlExecutor,
+  schoolId: string,
+  from: number,
+  to: number,
+): Promise<{ appeared: string[]; resolved: string[] }> {
+  const rows = await db.query<{ finding_key: string; kind: string }>(
+    `SELECT finding_key, kind FROM finding_events WHERE school_id = ? AND at > ? AND at <= ? ORDER BY at`,
+    [schoolId, from, to],
+  );
+  return {
+    appeared: rows.filter((r) => r.kind !== 'resolved').map((r) => r.finding_key),
+    resolved: rows.filter((r) => r.kind === 'resolved').map((r) => r.finding_key),
+  };
+}

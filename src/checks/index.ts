@@ -1,0 +1,19 @@
+export {
+  runChecks,
+  selectRules,
+  type CheckRunResult,
+  type CheckSchool,
+  type RunChecksOptions,
+} from './engine.js';
+export {
+  runChecksForApp,
+  type AppCheckResult,
+  type CheckOptions,
+  type FindingsReport,
+} from './for-app.js';
+export { runAllRules, type BenchResult } from './bench.js';
+export { toFindingJson, findingKey, type Finding, type FindingJson } from './finding.js';
+export { RULES, RULE_IDS, getRule } from './registry.js';
+export type { Rule, Severity, Audience, KeyParts } from './rule.js';
+export * from './history.js';
+export { describePrecision } from './precision.js';

@@ -1,0 +1,53 @@
+import { live } from './common.js';
+import { periodValues, type PeriodRow } from './periods.js';
+import { raw, sql, type Fragment } from './sql-fragment.js';
+
+/**
+ * SQL pieces shared by the period rules: the chosen periods (with per-period numbers computed in
+ * JS) and, per period, the subjects that have a live lesson in it.
+ */
+
+/**
+ * CTE `ps(prow, source, class_id, period_id, name, start_date, finish_date, n1, n2, ...)` of the
+ * given periods, where `n1...` are the numbers passed with each period (deadline, norm, ...).
+ */
+export function periodsCte(
+  periods: readonly { period: PeriodRow; numbers: readonly number[] }[],
+): Fragment {
+  const width = periods[0]?.numbers.length ?? 0;
+  const numberCols = Array.from(
+    { length: width },
+    (_, i) => `, v.column${i + 2} AS n${i + 1}`,
+  ).join('');
+  const values = periodValues(
+    'v',
+    periods.map((p) => ({ rowId: p.period.rowId, numbers: p.numbers })),
+  );
+  return sql`ps AS (
+    SELECT p.id AS prow, p.source, p.class_id, p.period_id, p.name, p.start_date, p.finish_date${raw(numberCols)}
+    FROM ${values} JOIN reporting_periods p ON p.id = v.column1)`;
+}
+
+/** CTE `subj(prow, subject_id, lesson_count, last_date)`: subjects with a live lesson in each period. */
+export function subjectsCte(asOf: number): Fragment {
+  return sql`subj AS (
+    SELECT ps.prow, l.subject_id, count(*) AS lesson_count, max(l.date) AS last_date
+    FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
+      AND l.date >= ps.start_date AND l.date <= ps.finish_date
+    WHERE ${live('l', asOf)}
+    GROUP BY ps.prow, l.subject_id)`;
+}
+
+/** The teacher of the last live lesson of `subject` in the class on `lastDate` (correlated; output rows only). */
+export function lastLessonTeacher(
+  asOf: number,
+  source: string,
+  classId: string,
+  subjectId: string,
+  lastDate: string,
+): Fragment {
+  return sql`(SELECT lt.teacher_id FROM lessons lt
+    WHERE lt.source = ${raw(source)} AND lt.class_id = ${raw(classId)} AND lt.subject_id = ${raw(subjectId)}
+      AND lt.date = ${raw(lastDate)} AND ${live('lt', asOf)}
+    ORDER BY coalesce(lt.number, 0) DESC, lt.id DESC LIMIT 1)`;
+}

@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { SqlExecutor } from '../mirror/sql.js';
+import type { Exemption } from './exemptions.js';
+
+/**
+ * The shape of a compliance rule. A rule is one file (`rules/<id>.check.ts`) that calls
+ * `defineRule`: identity and Russian texts for documents, parameters with defaults (zod), and an
+ * evaluation that runs SQL over the mirror and returns only the offending rows.
+ */
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.indexOf(s);
+}
+
+/** Who is told about a finding (alerts and reports use this). */
+export type Audience = 'subject_teacher' | 'class_teacher' | 'deputy_director';
+
+/** The ids a finding can be keyed on (docs/rules.md "finding per"); also the answer key's fields. */
+export const KEY_PART_NAMES = [
+  'class',
+  'subject',
+  'student',
+  'lesson',
+  'work',
+  'mark',
+  'period',
+] as const;
+export type KeyPartName = (typeof KEY_PART_NAMES)[number];
+export type KeyParts = Record<KeyPartName, string | null>;
+
+/** One offending row, with ids and resolved names. Every rule yields this same shape. */
+export interface FindingRow {
+  classId: string | null;
+  subjectId: string | null;
+  teacherId: string | null;
+  studentId: string | null;
+  lessonId: string | null;
+  workId: string | null;
+  markId: string | null;
+  /** The platform's reporting period id (not the per-class row id). */
+  periodId: string | null;
+  /** `YYYY-MM-DD`: the lesson's date, or the period's finish for period rules. */
+  date: string | null;
+  /** Epoch ms, or null when the rule has no deadline. */
+  deadline: number | null;
+  className: string | null;
+  subjectName: string | null;
+  teacherName: string | null;
+  studentName: string | null;
+  /** Rule-specific values for the message and `findings.details` (entry time, average, ...). */
+  extra: Record<string, unknown>;
+}
+
+/** What a rule's evaluation sees: one school, one as-of instant, its own parameters. */
+export interface RuleContext<P> {
+  db: SqlExecutor;
+  schoolId: string;
+  /** The school's IANA zone. */
+  zone: string;
+  /** The instant the run evaluates (epoch ms). */
+  asOf: number;
+  params: P;
+  /** Restrict to these class ids (`ezh check --class`); null: every class. */
+  classIds: readonly string[] | null;
+  exemptions: readonly Exemption[];
+  /** Period name → local date from the director's order. */
+  finalMarkDeadlines: Readonly<Record<string, string>>;
+}
+
+export interface MessageContext<P> {
+  zone: string;
+  params: P;
+}
+
+export type RuleContextBase = Omit<RuleContext<unknown>, 'params'>;
+
+export interface RuleSpec<S extends z.ZodObject> {
+  id: string;
+  /** Russian title, for documents. */
+  title: string;
+  severity: Severity;
+  audience: readonly Audience[];
+  /** The ids that make a finding's identity, in the order they are hashed. */
+  keyParts: readonly KeyPartName[];
+  /** Parameters with defaults: `params.parse({})` must succeed. */
+  params: S;
+  message(row: FindingRow, ctx: MessageContext<z.output<S>>): string;
+  evaluate(ctx: RuleContext<z.output<S>>): Promise<FindingRow[]>;
+}
+
+/** A rule with its parameter type erased, as the registry and the engine hold it. */
+export interface Rule {
+  readonly id: string;
+  readonly title: string;
+  readonly severity: Severity;
+  readonly audience: readonly Audience[];
+  readonly keyParts: readonly KeyPartName[];
+  readonly paramsSchema: z.ZodObject;
+  /** Validated parameters: defaults filled in; throws a ZodError on bad input. */
+  parseParams(input: unknown): Record<string, unknown>;
+  evaluate(ctx: RuleContextBase, params: Record<string, unknown>): Promise<FindingRow[]>;
+  message(row: FindingRow, zone: string, params: Record<string, unknown>): string;
+}
+
+const RULE_ID = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+export function defineRule<S extends z.ZodObject>(spec: RuleSpec<S>): Rule {
+  if (!RULE_ID.test(spec.id)) throw new Error(`rule id "${spec.id}" must be kebab-case`);
+  if (spec.keyParts.length === 0) throw new Error(`rule ${spec.id}: keyParts must not be empty`);
+  // Fail at start-up, not at the first run, when a default is missing.
+  spec.params.parse({});
+  const parse = (input: unknown) => spec.params.parse(input ?? {}) as z.output<S>;
+  return {
+    id: spec.id,
+    title: spec.title,
+    severity: spec.severity,
+    audience: spec.audience,
+    keyParts: spec.keyParts,
+    paramsSchema: spec.params,
+    parseParams: (input) => parse(input) as Record<string, unknown>,
+    evaluate: (ctx, params) => spec.evaluate({ ...ctx, params: parse(params) }),
+    message: (row, zone, params) => spec.message(row, { zone, params: parse(params) }),
+  };
+}

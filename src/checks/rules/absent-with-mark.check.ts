@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ABSENT_STATUSES, classFilter, live, ruDate, where } from '../common.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { inList, sql } from '../sql-fragment.js';
+
+const STATUS_RU: Record<string, string> = { Absent: 'н', Ill: 'б', Pass: 'п' };
+
+/** «Н» and a mark in the same cell; `Late` counts as present and homework marks are exempt. */
+export default defineRule({
+  id: 'absent-with-mark',
+  title: 'Отметка и «н» в одной клетке',
+  severity: 'warning',
+  audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
+  keyParts: ['lesson', 'student'],
+  params: z.object({}),
+  message: (row) =>
+    `Отметка у отсутствовавшего ученика («${STATUS_RU[String(row.extra.status)] ?? 'н'}» и отметка в одной клетке): ${where(row)}, урок ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
+  evaluate: (ctx) => {
+    const { asOf } = ctx;
+    const inner = sql`SELECT ${findingColumns(
+      {
+        src: 'a.source',
+        class_id: 'a.class_id',
+        subject_id: 'coalesce(l.subject_id, a.subject_id)',
+        teacher_id: 'l.teacher_id',
+        student_id: 'a.student_id',
+        lesson_id: 'a.lesson_id',
+        date: 'l.date',
+      },
+      { status: 'a.status' },
+    )}
+    FROM attendance a
+    LEFT JOIN lessons l ON l.source = a.source AND l.id = a.lesson_id
+    WHERE a.school_id = ${ctx.schoolId} AND ${live('a', asOf)} AND a.status IN ${inList(ABSENT_STATUSES)}
+      ${classFilter(ctx, 'a.class_id')}
+      AND EXISTS (
+        SELECT 1 FROM marks m
+        LEFT JOIN works w ON w.source = m.source AND w.id = m.work_id
+        LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
+        WHERE m.source = a.source AND m.lesson_id = a.lesson_id AND m.student_id = a.student_id
+          AND ${live('m', asOf)}
+          AND (w.type IS NULL OR w.type <> 'Homework')
+          AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework'))`;
+    return queryFindings(ctx, inner);
+  },
+});

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { formatLocal } from '../../platform/time.js';
+import { classFilter, DAY_MS, hhmm, HOUR_MS, live, ruDate, timeOfDayMs, where } from '../common.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { sql } from '../sql-fragment.js';
+
+/**
+ * A past lesson with no attendance entry at all by the end of its ISO week. The weekday comes
+ * from `day_start_at` without date functions: local noon of the lesson day lies in the same UTC
+ * calendar day for every UTC offset in (−12h, +12h], and 1970-01-01 was a Thursday, so
+ * `(dayIndex + 3) % 7` is 0 for Monday … 6 for Sunday.
+ */
+export default defineRule({
+  id: 'attendance-not-kept',
+  title: 'Не отмечена посещаемость',
+  severity: 'warning',
+  audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
+  keyParts: ['lesson'],
+  params: z.object({
+    /** Local time on the Sunday that ends the lesson's week. */
+    weekEnd: hhmm.default('23:59'),
+  }),
+  message: (row, { zone }) => {
+    const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;
+    return `Не отмечена посещаемость: ${where(row)}, урок ${ruDate(row.date)}${deadline}`;
+  },
+  evaluate: (ctx) => {
+    const { params: p, asOf } = ctx;
+    const weekday = sql`(((l.day_start_at + ${12 * HOUR_MS}) / ${DAY_MS}) + 3) % 7`;
+    const deadline = sql`l.day_start_at + (6 - ${weekday}) * ${DAY_MS} + ${timeOfDayMs(p.weekEnd)}`;
+    const inner = sql`SELECT ${findingColumns({
+      src: 'l.source',
+      class_id: 'l.class_id',
+      subject_id: 'l.subject_id',
+      teacher_id: 'l.teacher_id',
+      lesson_id: 'l.id',
+      date: 'l.date',
+      deadline,
+    })}
+    FROM lessons l
+    WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} ${classFilter(ctx, 'l.class_id')}
+      AND ${asOf} > ${deadline}
+      AND NOT EXISTS (
+        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${live('a', asOf)})`;
+    return queryFindings(ctx, inner);
+  },
+});

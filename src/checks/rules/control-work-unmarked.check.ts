@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { formatLocal } from '../../platform/time.js';
+import {
+  ABSENT_STATUSES,
+  classFilter,
+  controlKindsParam,
+  deadlineOffset,
+  hhmm,
+  live,
+  ruDate,
+  where,
+} from '../common.js';
+import { isExempt } from '../exemptions.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { inList, sql } from '../sql-fragment.js';
+
+/** A student present at a control work who has no mark for it once the checking deadline passed. */
+export default defineRule({
+  id: 'control-work-unmarked',
+  title: 'Нет отметки за контрольную работу',
+  severity: 'warning',
+  audience: ['subject_teacher', 'deputy_director'],
+  keyParts: ['work', 'student'],
+  params: z.object({
+    deadlineDays: z.int().min(0).max(60).default(7),
+    deadlineTime: hhmm.default('12:00'),
+    controlKinds: controlKindsParam,
+  }),
+  message: (row, { zone }) => {
+    const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;
+    return `Нет отметки за контрольную работу «${String(row.extra.work_title ?? '')}»: ${where(row)}, урок ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}${deadline}`;
+  },
+  evaluate: async (ctx) => {
+    const { params: p, asOf } = ctx;
+    const deadline = sql`l.day_start_at + ${deadlineOffset(p.deadlineDays, p.deadlineTime)}`;
+    const inner = sql`SELECT ${findingColumns(
+      {
+        src: 'w.source',
+        class_id: 'w.class_id',
+        subject_id: 'l.subject_id',
+        teacher_id: 'l.teacher_id',
+        student_id: 'e.person_id',
+        lesson_id: 'l.id',
+        work_id: 'w.id',
+        date: 'l.date',
+        deadline,
+      },
+      { work_title: 'wt.title' },
+    )}
+    FROM works w
+    JOIN work_types wt ON wt.source = w.source AND wt.id = w.work_type_id
+    JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
+    JOIN classes c ON c.source = w.source AND c.id = w.class_id
+    JOIN enrollments e ON e.source = w.source AND e.class_id = w.class_id AND e.status = 'active'
+    WHERE w.school_id = ${ctx.schoolId} AND ${live('w', asOf)} AND wt.kind IN ${inList(p.controlKinds)}
+      AND c.grade >= 2 AND ${asOf} > ${deadline} AND ${live('e', asOf)}
+      ${classFilter(ctx, 'w.class_id')}
+      AND NOT EXISTS (
+        SELECT 1 FROM attendance a
+        WHERE a.source = l.source AND a.lesson_id = l.id AND a.student_id = e.person_id
+          AND a.status IN ${inList(ABSENT_STATUSES)} AND ${live('a', asOf)})
+      AND NOT EXISTS (
+        SELECT 1 FROM marks m
+        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${live('m', asOf)})`;
+    const rows = await queryFindings(ctx, inner);
+    return rows.filter(
+      (r) =>
+        !isExempt(ctx.exemptions, {
+          studentId: r.studentId,
+          subjectId: r.subjectId,
+          from: r.date ?? '',
+          to: r.date ?? '',
+          kinds: ['exempt'],
+        }),
+    );
+  },
+});

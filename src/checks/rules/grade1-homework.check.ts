@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { classFilter, live, ruDate, trimmed, where } from '../common.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { sql } from '../sql-fragment.js';
+
+/** Homework is forbidden in grade 1 (letter № 2021/11-13 of 25.09.2000). */
+export default defineRule({
+  id: 'grade1-homework',
+  title: 'Домашнее задание в 1 классе',
+  severity: 'critical',
+  audience: ['deputy_director', 'class_teacher'],
+  keyParts: ['work'],
+  params: z.object({}),
+  message: (row) => `Домашнее задание в 1 классе: ${where(row)}, урок ${ruDate(row.date)}`,
+  evaluate: (ctx) => {
+    const inner = sql`SELECT ${findingColumns({
+      src: 'w.source',
+      class_id: 'w.class_id',
+      subject_id: 'coalesce(l.subject_id, w.subject_id)',
+      teacher_id: 'l.teacher_id',
+      lesson_id: 'w.lesson_id',
+      work_id: 'w.id',
+      date: 'coalesce(l.date, substr(w.target_date, 1, 10))',
+    })}
+    FROM classes c
+    JOIN works w ON w.source = c.source AND w.class_id = c.id AND w.type = 'Homework'
+    LEFT JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
+    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${live('w', ctx.asOf)}
+      AND length(${trimmed('w.text')}) > 0
+      ${classFilter(ctx, 'w.class_id')}`;
+    return queryFindings(ctx, inner);
+  },
+});

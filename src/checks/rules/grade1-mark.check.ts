@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { classFilter, live, ruDate, where } from '../common.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { sql } from '../sql-fragment.js';
+
+/** Grade 1 is «безотметочное»: any mark there is an error (letter № 2021/11-13 of 25.09.2000). */
+export default defineRule({
+  id: 'grade1-mark',
+  title: 'Отметки в 1 классе (безотметочное обучение)',
+  severity: 'critical',
+  audience: ['deputy_director', 'class_teacher'],
+  keyParts: ['mark'],
+  params: z.object({}),
+  message: (row) =>
+    `Отметка «${String(row.extra.value ?? '')}» в 1 классе: ${where(row)}, ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
+  evaluate: (ctx) => {
+    const inner = sql`SELECT ${findingColumns(
+      {
+        src: 'm.source',
+        class_id: 'm.class_id',
+        subject_id: 'coalesce(l.subject_id, m.subject_id)',
+        teacher_id: 'l.teacher_id',
+        student_id: 'm.student_id',
+        lesson_id: 'm.lesson_id',
+        mark_id: 'm.id',
+        date: 'coalesce(l.date, substr(m.date, 1, 10))',
+      },
+      { value: 'm.value' },
+    )}
+    FROM classes c
+    JOIN marks m ON m.source = c.source AND m.class_id = c.id
+    LEFT JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
+    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${live('m', ctx.asOf)}
+      ${classFilter(ctx, 'm.class_id')}`;
+    return queryFindings(ctx, inner);
+  },
+});

@@ -1,0 +1,144 @@
+import { testRule } from '../../../test/fixtures/checks/rule-tester.js';
+import { at, type JournalBuilder } from '../../../test/fixtures/checks/builder.js';
+
+/** Monday 12.10.2026; the entry deadline is Tue 13.10 12:00, the attendance deadline Sun 18.10 23:59. */
+function lessonIn(
+  b: JournalBuilder,
+  opts: { grade?: number; topic?: string | null; subject?: string; date?: string } = {},
+) {
+  const cls = b.klass('5А', opts.grade ?? 5);
+  const subject = b.subject(opts.subject ?? 'Математика');
+  const lesson = b.lesson(cls, subject, opts.date ?? '2026-10-12', {
+    topic: opts.topic,
+    teacherId: b.teacher(),
+  });
+  return { cls, subject, lesson };
+}
+
+testRule('topic-missing', [
+  {
+    name: 'a real topic: not found',
+    build: (b) => (lessonIn(b, { topic: 'Сложение дробей' }), []),
+  },
+  { name: 'no topic: found', build: (b) => [{ lesson: lessonIn(b, { topic: null }).lesson }] },
+  {
+    name: 'three characters after trimming: found',
+    build: (b) => [{ lesson: lessonIn(b, { topic: '  абв  ' }).lesson }],
+  },
+  { name: 'four characters: not found', build: (b) => (lessonIn(b, { topic: 'абвг' }), []) },
+  {
+    name: 'placeholder in another case («Тема Урока», «УРОК»): found',
+    build: (b) => [
+      { lesson: lessonIn(b, { topic: ' Тема Урока ' }).lesson },
+      { lesson: lessonIn(b, { topic: 'УРОК' }).lesson },
+    ],
+  },
+  {
+    name: 'deadline not yet passed as of the run (exactly at the deadline)',
+    asOf: '2026-10-13T12:00:00',
+    build: (b) => (lessonIn(b, { topic: null }), []),
+  },
+  {
+    name: 'a minute after the deadline: found',
+    asOf: '2026-10-13T12:01:00',
+    build: (b) => [{ lesson: lessonIn(b, { topic: null }).lesson }],
+  },
+  {
+    name: 'a deleted lesson: not found',
+    build: (b) => {
+      const { lesson } = lessonIn(b, { topic: null });
+      b.deleted('lessons', lesson, at('2026-10-20T10:00:00'));
+      return [];
+    },
+  },
+  {
+    name: 'grade 1 lessons need topics too',
+    build: (b) => [{ lesson: lessonIn(b, { grade: 1, topic: '-' }).lesson }],
+  },
+]);
+
+testRule('homework-missing', [
+  {
+    name: 'homework given: not found',
+    build: (b) => {
+      const l = lessonIn(b);
+      b.work(l.lesson, l.cls, { text: 'Стр. 25, упр. 3' });
+      return [];
+    },
+  },
+  { name: 'no homework: found', build: (b) => [{ lesson: lessonIn(b).lesson }] },
+  {
+    name: 'homework too short after trimming: found',
+    build: (b) => {
+      const l = lessonIn(b);
+      b.work(l.lesson, l.cls, { text: ' —  ' });
+      return [{ lesson: l.lesson }];
+    },
+  },
+  {
+    name: 'a deleted homework does not count',
+    build: (b) => {
+      const l = lessonIn(b);
+      const w = b.work(l.lesson, l.cls);
+      b.deleted('works', w, at('2026-10-20T10:00:00'));
+      return [{ lesson: l.lesson }];
+    },
+  },
+  {
+    name: 'a text on a non-homework work does not count',
+    build: (b) => {
+      const l = lessonIn(b);
+      b.work(l.lesson, l.cls, { type: 'LessonTestWork', text: 'Контрольная работа №1' });
+      return [{ lesson: l.lesson }];
+    },
+  },
+  { name: 'grade 1: never expected', build: (b) => (lessonIn(b, { grade: 1 }), []) },
+  {
+    name: 'deadline not yet passed as of the run',
+    asOf: '2026-10-13T11:59:00',
+    build: (b) => (lessonIn(b), []),
+  },
+  {
+    name: 'exempt subject by name: skipped',
+    params: { exemptSubjects: ['Физическая культура'] },
+    build: (b) => (
+      lessonIn(b, { subject: 'Физическая культура' }),
+      [{ lesson: lessonIn(b).lesson }]
+    ),
+  },
+]);
+
+testRule('attendance-not-kept', [
+  {
+    name: 'an attendance entry exists: not found',
+    build: (b) => {
+      const l = lessonIn(b);
+      b.attendance(l.lesson, l.cls, b.student(l.cls), 'Attend');
+      return [];
+    },
+  },
+  {
+    name: 'no entries after the week ended: found',
+    asOf: '2026-10-19T00:00:00',
+    build: (b) => [{ lesson: lessonIn(b).lesson }],
+  },
+  {
+    name: 'no entries, Sunday 23:59 exactly: not yet',
+    asOf: '2026-10-18T23:59:00',
+    build: (b) => (lessonIn(b), []),
+  },
+  {
+    name: 'a Sunday lesson has the same day as its deadline',
+    asOf: '2026-10-18T23:59:30',
+    build: (b) => [{ lesson: lessonIn(b, { date: '2026-10-18' }).lesson }],
+  },
+  {
+    name: 'only a deleted entry: found',
+    build: (b) => {
+      const l = lessonIn(b);
+      const a = b.attendance(l.lesson, l.cls, b.student(l.cls), 'Absent');
+      b.deleted('attendance', a, at('2026-10-13T10:00:00'));
+      return [{ lesson: l.lesson }];
+    },
+  },
+]);

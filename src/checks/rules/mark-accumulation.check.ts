@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { CURRENT_MARK, live, where } from '../common.js';
+import { isExempt } from '../exemptions.js';
+import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
+import { loadPeriods, type PeriodRow } from '../periods.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { raw, sql } from '../sql-fragment.js';
+
+const params = z.object({
+  /** `flat`: a norm per period type; `byHours`: by weekly hours of the subject (1 → 3, 2 → 5, ≥3 → 7). */
+  mode: z.enum(['flat', 'byHours']).default('flat'),
+  /** Quarter, trimester, module. */
+  quarter: z.int().min(0).default(3),
+  /** Half-year, semester. */
+  halfYear: z.int().min(0).default(5),
+  byHours: z
+    .object({
+      one: z.int().min(0).default(3),
+      two: z.int().min(0).default(5),
+      threeOrMore: z.int().min(0).default(7),
+    })
+    .prefault({}),
+});
+type Params = z.output<typeof params>;
+
+/** Flat norm of a period type; null: no norm (unknown type). */
+function flatNorm(period: PeriodRow, p: Params): number | null {
+  if (['quarter', 'trimester', 'module'].includes(period.type)) return p.quarter;
+  if (['half_year', 'semester'].includes(period.type)) return p.halfYear;
+  return null;
+}
+
+function periodDays(period: PeriodRow): number {
+  return (
+    Math.round(
+      (Date.parse(`${period.finish}T00:00:00Z`) - Date.parse(`${period.start}T00:00:00Z`)) /
+        86_400_000,
+    ) + 1
+  );
+}
+
+/**
+ * Fewer current marks than the norm for an ended period. Marks are counted in one grouped pass
+ * (period × lesson × mark), never per student. In `byHours` mode, weekly hours are
+ * round(lessons ÷ (days ÷ 7)) with halves rounded up; compared without division as
+ * `14·lessons ≥ (2h−1)·days`, so both engines round identically.
+ */
+export default defineRule({
+  id: 'mark-accumulation',
+  title: 'Недостаточная накопляемость отметок',
+  severity: 'warning',
+  audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
+  keyParts: ['class', 'student', 'subject', 'period'],
+  params,
+  message: (row) =>
+    `Недостаточно отметок за период «${String(row.extra.period_name ?? '')}»: ${where(row)}, ученик ${row.studentName ?? '—'}: ${Number(row.extra.marks)} при норме ${Number(row.extra.norm)}`,
+  evaluate: async (ctx) => {
+    const { params: p, asOf } = ctx;
+    const ended = (await loadPeriods(ctx)).filter((period) => asOf >= period.endsAt);
+    const chosen = ended
+      .map((period) => ({ period, numbers: [flatNorm(period, p) ?? -1, periodDays(period)] }))
+      .filter((x) => p.mode === 'byHours' || x.numbers[0]! >= 0);
+    if (chosen.length === 0) return [];
+    const norm =
+      p.mode === 'flat'
+        ? raw('ps.n1')
+        : sql`CASE WHEN 14 * subj.lesson_count >= 5 * ps.n2 THEN ${p.byHours.threeOrMore}
+            WHEN 14 * subj.lesson_count >= 3 * ps.n2 THEN ${p.byHours.two}
+            WHEN 14 * subj.lesson_count >= ps.n2 THEN ${p.byHours.one} ELSE 0 END`;
+    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf)},
+    cnt AS (
+      SELECT ps.prow, l.subject_id, m.student_id, count(*) AS n
+      FROM ps
+      JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
+        AND l.date >= ps.start_date AND l.date <= ps.finish_date
+      JOIN marks m ON m.source = l.source AND m.lesson_id = l.id
+      LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
+      LEFT JOIN works w ON w.source = m.source AND w.id = m.work_id
+      WHERE ${live('m', asOf)} AND ${CURRENT_MARK}
+      GROUP BY ps.prow, l.subject_id, m.student_id),
+    norms AS (
+      SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)
+    SELECT ${findingColumns(
+      {
+        src: 'ps.source',
+        class_id: 'ps.class_id',
+        subject_id: 'norms.subject_id',
+        teacher_id: lastLessonTeacher(
+          asOf,
+          'ps.source',
+          'ps.class_id',
+          'norms.subject_id',
+          'norms.last_date',
+        ),
+        student_id: 'e.person_id',
+        period_id: 'ps.period_id',
+        date: 'ps.finish_date',
+      },
+      {
+        period_name: 'ps.name',
+        period_start: 'ps.start_date',
+        marks: 'coalesce(cnt.n, 0)',
+        norm: 'norms.norm',
+      },
+    )}
+    FROM norms
+    JOIN ps ON ps.prow = norms.prow
+    JOIN enrollments e ON e.source = ps.source AND e.class_id = ps.class_id AND e.status = 'active'
+    LEFT JOIN cnt ON cnt.prow = norms.prow AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id
+    WHERE ${live('e', asOf)} AND coalesce(cnt.n, 0) < norms.norm`;
+    const rows = await queryFindings(ctx, inner);
+    return rows.filter(
+      (r) =>
+        !isExempt(ctx.exemptions, {
+          studentId: r.studentId,
+          subjectId: r.subjectId,
+          from: String(r.extra.period_start),
+          to: r.date ?? '',
+          kinds: ['exempt', 'long_absence'],
+        }),
+    );
+  },
+});

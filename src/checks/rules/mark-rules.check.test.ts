@@ -1,0 +1,199 @@
+import { testRule } from '../../../test/fixtures/checks/rule-tester.js';
+import { at, type JournalBuilder } from '../../../test/fixtures/checks/builder.js';
+
+function klass(b: JournalBuilder, grade = 5) {
+  const cls = b.klass(grade === 1 ? '1А' : '5А', grade);
+  const student = b.student(cls);
+  const subject = b.subject('Русский язык');
+  const teacher = b.teacher();
+  const lessons = ['2026-10-05', '2026-10-07', '2026-10-12', '2026-10-14', '2026-10-19'].map(
+    (d, i) => b.lesson(cls, subject, d, { teacherId: teacher, number: i + 1 }),
+  );
+  return { cls, student, subject, lessons };
+}
+
+testRule('grade1-mark', [
+  {
+    name: 'a mark in grade 1: found; in grade 2: not found',
+    build: (b) => {
+      const one = klass(b, 1);
+      const two = klass(b, 2);
+      b.mark(two.lessons[0]!, two.cls, two.student, '5');
+      return [{ mark: b.mark(one.lessons[0]!, one.cls, one.student, '5') }];
+    },
+  },
+  {
+    name: 'a deleted mark in grade 1: not found',
+    build: (b) => {
+      const one = klass(b, 1);
+      b.deleted(
+        'marks',
+        b.mark(one.lessons[0]!, one.cls, one.student, '5'),
+        at('2026-10-06T00:00:00'),
+      );
+      return [];
+    },
+  },
+]);
+
+testRule('grade1-homework', [
+  {
+    name: 'homework in grade 1: found; an empty one and grade 2 homework: not found',
+    build: (b) => {
+      const one = klass(b, 1);
+      const two = klass(b, 2);
+      b.work(two.lessons[0]!, two.cls);
+      b.work(one.lessons[1]!, one.cls, { text: '   ' });
+      return [{ work: b.work(one.lessons[0]!, one.cls, { text: 'Прописи, стр. 5' }) }];
+    },
+  },
+]);
+
+testRule('control-work-unmarked', [
+  {
+    name: 'present without a mark: found; marked, absent and exempt students: not found',
+    build: (b) => {
+      const k = klass(b);
+      const kind = b.workType('LessonControlWork');
+      const work = b.work(k.lessons[0]!, k.cls, {
+        type: 'LessonControlWork',
+        workTypeId: kind,
+        text: null,
+      });
+      b.mark(k.lessons[0]!, k.cls, k.student, '4', { workId: work, workTypeId: kind });
+      const absent = b.student(k.cls, 'Отсутствующий Пётр');
+      b.attendance(k.lessons[0]!, k.cls, absent, 'Ill');
+      const late = b.student(k.cls, 'Опоздавший Олег');
+      b.attendance(k.lessons[0]!, k.cls, late, 'Late');
+      const exempt = b.student(k.cls, 'Освобождённый Илья');
+      b.exempt(exempt, { subjectId: k.subject, from: '2026-10-01', to: '2026-10-31' });
+      return [{ work, student: late }];
+    },
+  },
+  {
+    name: 'a deleted mark does not count',
+    build: (b) => {
+      const k = klass(b);
+      const kind = b.workType('LessonTest');
+      const work = b.work(k.lessons[0]!, k.cls, {
+        type: 'LessonTest',
+        workTypeId: kind,
+        text: null,
+      });
+      b.deleted(
+        'marks',
+        b.mark(k.lessons[0]!, k.cls, k.student, '4', { workId: work }),
+        at('2026-10-20T00:00:00'),
+      );
+      return [{ work, student: k.student }];
+    },
+  },
+  {
+    name: 'deadline (lesson day + 7, 12:00) not yet passed',
+    asOf: '2026-10-12T12:00:00',
+    build: (b) => {
+      const k = klass(b);
+      const kind = b.workType('LessonControlWork');
+      b.work(k.lessons[0]!, k.cls, { type: 'LessonControlWork', workTypeId: kind, text: null });
+      return [];
+    },
+  },
+  {
+    name: 'not a control kind, and grade 1: not found',
+    build: (b) => {
+      const k = klass(b);
+      const answer = b.workType('LessonAnswer');
+      b.work(k.lessons[0]!, k.cls, { type: 'LessonAnswer', workTypeId: answer, text: null });
+      const one = klass(b, 1);
+      const kind = b.workType('LessonControlWork');
+      b.work(one.lessons[0]!, one.cls, { type: 'LessonControlWork', workTypeId: kind, text: null });
+      return [];
+    },
+  },
+]);
+
+testRule('absent-with-mark', [
+  {
+    name: 'absent with a mark: found; Late with a mark: not found',
+    build: (b) => {
+      const k = klass(b);
+      b.attendance(k.lessons[0]!, k.cls, k.student, 'Absent');
+      b.mark(k.lessons[0]!, k.cls, k.student, '5');
+      b.mark(k.lessons[0]!, k.cls, k.student, '4');
+      const late = b.student(k.cls, 'Опоздавший Олег');
+      b.attendance(k.lessons[0]!, k.cls, late, 'Late');
+      b.mark(k.lessons[0]!, k.cls, late, '5');
+      return [{ lesson: k.lessons[0]!, student: k.student }];
+    },
+  },
+  {
+    name: 'a homework mark is exempt (by work type kind or by work)',
+    build: (b) => {
+      const k = klass(b);
+      const hwKind = b.workType('LessonHomework');
+      b.attendance(k.lessons[0]!, k.cls, k.student, 'Pass');
+      b.mark(k.lessons[0]!, k.cls, k.student, '5', { workTypeId: hwKind });
+      const hw = b.work(k.lessons[0]!, k.cls);
+      b.attendance(k.lessons[1]!, k.cls, k.student, 'Ill');
+      b.mark(k.lessons[1]!, k.cls, k.student, '4', { workId: hw });
+      return [];
+    },
+  },
+  {
+    name: 'a deleted mark: not found',
+    build: (b) => {
+      const k = klass(b);
+      b.attendance(k.lessons[0]!, k.cls, k.student, 'Absent');
+      b.deleted('marks', b.mark(k.lessons[0]!, k.cls, k.student, '5'), at('2026-10-06T00:00:00'));
+      return [];
+    },
+  },
+]);
+
+testRule('two-not-corrected', [
+  {
+    name: 'a «2» with three later lessons and no better mark: found',
+    build: (b) => {
+      const k = klass(b);
+      b.mark(k.lessons[2]!, k.cls, k.student, '2');
+      return [{ mark: b.mark(k.lessons[0]!, k.cls, k.student, '2') }];
+    },
+  },
+  {
+    name: 'corrected by a «3» on the third lesson after: not found',
+    build: (b) => {
+      const k = klass(b);
+      b.mark(k.lessons[0]!, k.cls, k.student, '2');
+      b.mark(k.lessons[3]!, k.cls, k.student, '3');
+      return [];
+    },
+  },
+  {
+    name: 'a better mark only on the fourth lesson after: found',
+    build: (b) => {
+      const k = klass(b);
+      const two = b.mark(k.lessons[0]!, k.cls, k.student, '2');
+      b.mark(k.lessons[4]!, k.cls, k.student, '5');
+      return [{ mark: two }];
+    },
+  },
+  {
+    name: 'fewer than three lessons after it as of the run: not yet',
+    asOf: '2026-10-13T12:00:00',
+    build: (b) => {
+      const k = klass(b);
+      b.mark(k.lessons[0]!, k.cls, k.student, '2');
+      return [];
+    },
+  },
+  {
+    name: 'another student’s better mark and a deleted better mark do not correct it',
+    build: (b) => {
+      const k = klass(b);
+      const two = b.mark(k.lessons[0]!, k.cls, k.student, '2');
+      b.mark(k.lessons[1]!, k.cls, b.student(k.cls, 'Сидоров Пётр'), '5');
+      b.deleted('marks', b.mark(k.lessons[2]!, k.cls, k.student, '4'), at('2026-10-15T00:00:00'));
+      return [{ mark: two }];
+    },
+  },
+]);

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { formatLocal } from '../../platform/time.js';
+import {
+  classFilter,
+  deadlineOffset,
+  hhmm,
+  live,
+  ruDate,
+  trimmed,
+  trimText,
+  where,
+} from '../common.js';
+import { findingColumns, queryFindings } from '../query.js';
+import { defineRule } from '../rule.js';
+import { sql } from '../sql-fragment.js';
+
+const PLACEHOLDERS = ['урок', 'тема', '-', '—', '.', '...', 'нет', 'тема урока'];
+
+/**
+ * A past-deadline lesson whose topic is empty, too short or a placeholder. SQL keeps only topics
+ * short enough to be either (few rows); the case-insensitive placeholder match is done in JS
+ * because SQLite's lower() folds ASCII only and topics are Cyrillic.
+ */
+export default defineRule({
+  id: 'topic-missing',
+  title: 'Не заполнена тема урока',
+  severity: 'warning',
+  audience: ['subject_teacher', 'deputy_director'],
+  keyParts: ['lesson'],
+  params: z.object({
+    deadlineDays: z.int().min(0).max(60).default(1),
+    deadlineTime: hhmm.default('12:00'),
+    minLength: z.int().min(1).max(200).default(4),
+    placeholders: z.array(z.string()).default(PLACEHOLDERS),
+  }),
+  message: (row, { zone }) => {
+    const topic = typeof row.extra.topic === 'string' ? trimText(row.extra.topic) : '';
+    const what = topic ? `тема «${topic}» не содержательна` : 'тема не указана';
+    const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;
+    return `Не заполнена тема урока: ${where(row)}, урок ${ruDate(row.date)}${deadline}: ${what}`;
+  },
+  evaluate: async (ctx) => {
+    const { params: p, asOf } = ctx;
+    const placeholders = new Set(p.placeholders.map((s) => trimText(s).toLowerCase()));
+    const longest = Math.max(p.minLength - 1, ...[...placeholders].map((s) => s.length));
+    const deadline = sql`l.day_start_at + ${deadlineOffset(p.deadlineDays, p.deadlineTime)}`;
+    const inner = sql`SELECT ${findingColumns(
+      {
+        src: 'l.source',
+        class_id: 'l.class_id',
+        subject_id: 'l.subject_id',
+        teacher_id: 'l.teacher_id',
+        lesson_id: 'l.id',
+        date: 'l.date',
+        deadline,
+      },
+      { topic: 'l.topic' },
+    )}
+    FROM lessons l
+    WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} ${classFilter(ctx, 'l.class_id')}
+      AND ${asOf} > ${deadline}
+      AND (l.topic IS NULL OR length(${trimmed('l.topic')}) <= ${longest})`;
+    const rows = await queryFindings(ctx, inner);
+    return rows.filter((r) => {
+      if (typeof r.extra.topic !== 'string') return true;
+      const topic = trimText(r.extra.topic);
+      return topic.length < p.minLength || placeholders.has(topic.toLowerCase());
+    });
+  },
+});

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { RULES } from '../../checks/registry.js';
+import { SEVERITIES } from '../../checks/rule.js';
+
+/**
+ * `checks:` — per rule `enabled` plus that rule's own parameters (each rule file owns its zod
+ * schema and defaults, so a new rule needs no edit here), and the severity that fails a run.
+ */
+function ruleEntry(schema: z.ZodObject) {
+  return schema
+    .extend({ enabled: z.boolean().default(true) })
+    .strict()
+    .prefault({});
+}
+
+const rulesShape = Object.fromEntries(
+  [...RULES.values()].map((rule) => [rule.id, ruleEntry(rule.paramsSchema)]),
+);
+
+export const checksSection = z
+  .object({
+    /** `ezh check` exits 1 when a finding has at least this severity; null: never (override: --fail-on). */
+    failOn: z.enum(SEVERITIES).nullable().default(null),
+    rules: z.object(rulesShape).strict().prefault({}),
+  })
+  .strict()
+  .prefault({});
+
+export type ChecksConfig = z.infer<typeof checksSection>;
+export type RuleConfig = { enabled: boolean } & Record<string, unknown>;
