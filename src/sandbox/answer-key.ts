@@ -1,0 +1,259 @@
+import { accumulationNorm, expectedMark, isNumericMark } from './averages.js';
+import { pushTo } from './rows.js';
+import { DAY, dayNo, HOUR, isoWeekday, localInstant } from './local-time.js';
+import type {
+  ClassModel,
+  FindingKey,
+  Journal,
+  LessonRow,
+  MarkRow,
+  RuleId,
+  SchoolModel,
+  StudentModel,
+} from './model.js';
+import { viewAt } from './rows.js';
+import { isControlKind, workTypeById } from './work-types.js';
+
+/**
+ * The answer key: an independent evaluation of docs/rules.md (default parameters) over the
+ * platform's state at `asOf`. It assumes the mirror was synced at `asOf`; only `mark-late` needs
+ * the history of syncs, which `firstSeen` supplies (when ezh first saw a lesson or a mark).
+ */
+
+/** When ezh first saw a row of `stream` in a class (its lesson day, the row's appearance); null: never. */
+export type FirstSeen = (
+  stream: 'lessons' | 'marks',
+  classId: string,
+  day: number,
+  appearAt: number,
+) => number | null;
+
+/** ezh syncing everything at T0 and every 24 hours after it. */
+export function dailySyncs(t0: number): FirstSeen {
+  return (_stream, _classId, _day, appearAt) =>
+    appearAt <= t0 ? t0 : t0 + Math.ceil((appearAt - t0) / DAY) * DAY;
+}
+
+const PLACEHOLDERS = new Set(['урок', 'тема', '-', '—', '.', '...', 'нет', 'тема урока']);
+const ABSENT = new Set(['Absent', 'Ill', 'Pass']);
+const N_LESSONS = 3;
+
+export function topicValid(topic: string | null): boolean {
+  if (topic === null) return false;
+  const t = topic.trim();
+  return t.length >= 4 && !PLACEHOLDERS.has(t.toLowerCase());
+}
+
+function live<T extends { appearAt: number; deletedAt: number | null }>(
+  rows: readonly T[],
+  at: number,
+): T[] {
+  const out: T[] = [];
+  for (const r of rows) {
+    const v = viewAt(r as never, at) as T | null;
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+function key(rule: RuleId, parts: Partial<FindingKey>): FindingKey {
+  return {
+    rule,
+    class: null,
+    subject: null,
+    student: null,
+    lesson: null,
+    work: null,
+    mark: null,
+    period: null,
+    ...parts,
+  };
+}
+
+export function activeAt(s: StudentModel, at: number, offset: number): boolean {
+  return s.leaveDay === null || at < localInstant(s.leaveDay, 0, offset);
+}
+
+export function evaluateClass(
+  school: SchoolModel,
+  cls: ClassModel,
+  journal: Journal,
+  asOf: number,
+  firstSeen: FirstSeen,
+): FindingKey[] {
+  const A = asOf;
+  const off = school.offsetHours;
+  const out: FindingKey[] = [];
+  const lessons = live(journal.lessons, A);
+  const works = live(journal.works, A);
+  const marks = live(journal.marks, A);
+  const attendance = live(journal.attendance, A);
+  const finals = live(journal.finalMarks, A);
+  const lessonById = new Map(lessons.map((l) => [l.id, l]));
+  const allWorks = new Map(journal.works.map((w) => [w.id, w]));
+  const d1 = (l: LessonRow) => l.dayStart + DAY + 12 * HOUR;
+  const d7 = (l: LessonRow) => l.dayStart + 7 * DAY + 12 * HOUR;
+  const grade = cls.grade;
+  const active = cls.students.filter((s) => activeAt(s, A, off));
+  const marksByPair = new Map<string, MarkRow[]>();
+  for (const m of marks) {
+    const k = `${m.studentId}|${m.lessonId}`;
+    pushTo(marksByPair, k, m);
+  }
+  const absentPairs = new Set(
+    attendance.filter((a) => ABSENT.has(a.status)).map((a) => `${a.studentId}|${a.lessonId}`),
+  );
+  const keptLessons = new Set(attendance.map((a) => a.lessonId));
+  const subjectLessons = new Map<string, LessonRow[]>();
+  for (const l of lessons) pushTo(subjectLessons, l.subjectId, l);
+
+  const withHomework = new Set(
+    works
+      .filter((w) => w.type === 'Homework' && (w.text ?? '').trim().length >= 4)
+      .map((w) => w.lessonId),
+  );
+  for (const l of lessons) {
+    if (A > d1(l) && !topicValid(l.topic)) out.push(key('topic-missing', { lesson: l.id }));
+    if (grade >= 2 && A > d1(l) && !withHomework.has(l.id)) {
+      out.push(key('homework-missing', { lesson: l.id }));
+    }
+    const sunday = l.day + (7 - isoWeekday(l.day));
+    if (!keptLessons.has(l.id) && A > localInstant(sunday, 23 * 60 + 59, off)) {
+      out.push(key('attendance-not-kept', { lesson: l.id }));
+    }
+  }
+
+  for (const w of works) {
+    if (grade === 1 && w.type === 'Homework' && (w.text ?? '').trim().length > 0) {
+      out.push(key('grade1-homework', { work: w.id }));
+    }
+    const l = w.lessonId ? lessonById.get(w.lessonId) : undefined;
+    if (grade >= 2 && l && isControlKind(w.kind) && A > d7(l)) {
+      for (const s of active) {
+        if (absentPairs.has(`${s.id}|${l.id}`)) continue;
+        if (!(marksByPair.get(`${s.id}|${l.id}`) ?? []).some((m) => m.workId === w.id)) {
+          out.push(key('control-work-unmarked', { work: w.id, student: s.id }));
+        }
+      }
+    }
+  }
+
+  const absentWithMark = new Set<string>();
+  for (const m of marks) {
+    const l = lessonById.get(m.lessonId);
+    if (grade === 1) out.push(key('grade1-mark', { mark: m.id }));
+    if (grade >= 2 && l) {
+      const deadline = isControlKind(m.kind) ? d7(l) : d1(l);
+      const seen = firstSeen('marks', cls.id, m.day, m.appearAt);
+      const lessonSeen = firstSeen('lessons', cls.id, l.day, l.appearAt);
+      if (
+        seen !== null &&
+        seen > deadline &&
+        seen <= A &&
+        lessonSeen !== null &&
+        lessonSeen <= deadline
+      ) {
+        out.push(key('mark-late', { mark: m.id }));
+      }
+    }
+    const pair = `${m.studentId}|${m.lessonId}`;
+    const work = allWorks.get(m.workId);
+    if (absentPairs.has(pair) && work?.type !== 'Homework' && m.kind !== 'LessonHomework') {
+      absentWithMark.add(pair);
+    }
+    if (l && m.value === '2') {
+      const after = (subjectLessons.get(l.subjectId) ?? [])
+        .filter(
+          (x) => (x.day > l.day || (x.day === l.day && x.number > l.number)) && x.dayStart <= A,
+        )
+        .slice(0, N_LESSONS);
+      const corrected = after.some((x) =>
+        (marksByPair.get(`${m.studentId}|${x.id}`) ?? []).some(
+          (y) => isNumericMark(y.value) && Number(y.value) > 2,
+        ),
+      );
+      if (after.length === N_LESSONS && !corrected) {
+        out.push(key('two-not-corrected', { mark: m.id }));
+      }
+    }
+  }
+  for (const pair of absentWithMark) {
+    const [student, lesson] = pair.split('|') as [string, string];
+    out.push(key('absent-with-mark', { lesson, student }));
+  }
+
+  if (grade >= 2) out.push(...periodFindings(school, cls, A, lessons, marks, finals, active));
+  return out;
+}
+
+function periodFindings(
+  school: SchoolModel,
+  cls: ClassModel,
+  A: number,
+  lessons: LessonRow[],
+  marks: MarkRow[],
+  finals: Journal['finalMarks'],
+  active: StudentModel[],
+): FindingKey[] {
+  const off = school.offsetHours;
+  const out: FindingKey[] = [];
+  const lessonById = new Map(lessons.map((l) => [l.id, l]));
+  for (const p of cls.periods) {
+    const inP = (day: number) => day >= p.startDay && day <= p.finishDay;
+    const subjects = [...new Set(lessons.filter((l) => inP(l.day)).map((l) => l.subjectId))];
+    const pFinals = finals.filter((f) => f.periodId === p.id);
+    const periodMarks = new Map<string, MarkRow[]>();
+    for (const m of marks) {
+      const l = lessonById.get(m.lessonId);
+      if (!l || !inP(l.day)) continue;
+      const k = `${m.studentId}|${m.subjectId}`;
+      pushTo(periodMarks, k, m);
+    }
+    const lastDate = new Map<string, string>();
+    for (const l of lessons) if (inP(l.day)) lastDate.set(l.subjectId, l.date);
+    const finalOf = new Set(pFinals.map((f) => `${f.studentId}|${f.subjectId}`));
+    const deadlineDate = school.calendar.finalMarkDeadlines[p.name] ?? p.finish;
+    if (A > localInstant(dayNo(deadlineDate) + 1, 0, off)) {
+      for (const s of active) {
+        for (const subject of subjects) {
+          if (!finalOf.has(`${s.id}|${subject}`)) {
+            out.push(
+              key('final-mark-missing', { class: cls.id, student: s.id, subject, period: p.id }),
+            );
+          }
+        }
+      }
+    }
+    if (A >= localInstant(p.finishDay + 1, 0, off)) {
+      const norm = accumulationNorm(p.kind);
+      for (const s of active) {
+        for (const subject of subjects) {
+          const n = periodMarks.get(`${s.id}|${subject}`)?.length ?? 0;
+          if (n < norm) {
+            out.push(
+              key('mark-accumulation', { class: cls.id, student: s.id, subject, period: p.id }),
+            );
+          }
+        }
+      }
+    }
+    for (const f of pFinals) {
+      const last = lastDate.get(f.subjectId);
+      if (last && f.date.slice(0, 10) < last) out.push(key('final-mark-early', { mark: f.id }));
+      if (!isNumericMark(f.value)) continue;
+      const own = (periodMarks.get(`${f.studentId}|${f.subjectId}`) ?? []).filter(
+        (m) => m.countsInAverage && isNumericMark(m.value),
+      );
+      const expected = expectedMark(
+        own.map((m) => ({
+          value: Number(m.value),
+          weight: workTypeById(m.workTypeId)?.weight ?? 1,
+        })),
+      );
+      if (expected !== null && expected !== f.value) {
+        out.push(key('final-mark-objectivity', { mark: f.id }));
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,235 @@
+import { big as bigOf } from './json.js';
+import { pushTo } from './rows.js';
+import { localInstant, parseDateParam } from './local-time.js';
+import type { ClassModel, SchoolModel, WorkRow } from './model.js';
+import { viewAt } from './rows.js';
+import type { Sandbox } from './sandbox.js';
+import {
+  eduGroupShape,
+  lessonShape,
+  logEntryShape,
+  markShape,
+  periodShape,
+  PERIOD_MARK_TYPE,
+  schoolShape,
+  studentShape,
+  subjectShape,
+  teacherShape,
+  personShape,
+  userShape,
+  workShape,
+  workTypeShape,
+  workTypeShape2,
+} from './shapes.js';
+import { WORK_TYPES } from './work-types.js';
+
+/**
+ * The API surface: path patterns → queries of the sandbox at its current time. Thin on purpose;
+ * all the knowledge is in the generator and the shapes.
+ */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly description: string,
+  ) {
+    super(`${type}: ${description}`);
+  }
+}
+
+export interface RouteContext {
+  sandbox: Sandbox;
+  /** The school the request's token belongs to. */
+  school: SchoolModel;
+  query: URLSearchParams;
+  finalMarksShape: 'jt' | 'm';
+}
+
+type Handler = (ctx: RouteContext, params: string[]) => unknown;
+
+const routes: [RegExp, Handler][] = [
+  [/^users\/me$/, ({ school }) => userShape(school.admin, school)],
+  [/^schools\/(\d+)$/, (ctx, [id]) => schoolShape(ownSchool(ctx, id!))],
+  [
+    /^schools\/(\d+)\/edu-groups$/,
+    (ctx, [id]) => ownSchool(ctx, id!).classes.map((c) => eduGroupShape(ctx.school, c)),
+  ],
+  [/^schools\/(\d+)\/subjects$/, (ctx, [id]) => ownSchool(ctx, id!).subjects.map(subjectShape)],
+  [
+    /^schools\/(\d+)\/teachers$/,
+    (ctx, [id]) => ownSchool(ctx, id!).teachers.map((t) => teacherShape(t, ctx.school)),
+  ],
+  [
+    /^work-types\/(\d+)$/,
+    (ctx, [id]) => WORK_TYPES.map((w) => workTypeShape(w, ownSchool(ctx, id!).id)),
+  ],
+  [/^edu-groups\/(\d+)$/, (ctx, [g]) => eduGroupShape(ctx.school, ownClass(ctx, g!))],
+  [
+    /^edu-groups\/(\d+)\/persons$/,
+    (ctx, [g]) => {
+      const c = ownClass(ctx, g!);
+      const withArchive = ctx.query.get('includeArchive') === 'true';
+      const now = ctx.sandbox.now();
+      return c.students
+        .map((s) => ({
+          s,
+          archived:
+            s.leaveDay !== null && now >= localInstant(s.leaveDay, 0, ctx.school.offsetHours),
+        }))
+        .filter(({ archived }) => withArchive || !archived)
+        .map(({ s, archived }) => studentShape(s, archived));
+    },
+  ],
+  [
+    /^edu-groups\/(\d+)\/classteacher$/,
+    (ctx, [g]) => {
+      const c = ownClass(ctx, g!);
+      return personShape(ctx.school.teachers.find((t) => t.id === c.classTeacherId)!);
+    },
+  ],
+  [
+    /^edu-groups\/(\d+)\/subjects$/,
+    (ctx, [g]) =>
+      ownClass(ctx, g!).subjects.map((cs) =>
+        subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!),
+      ),
+  ],
+  [
+    /^edu-groups\/(\d+)\/reporting-periods$/,
+    (ctx, [g]) =>
+      ownClass(ctx, g!).periods.map((p) => periodShape(p, ctx.school.calendar.studyYear)),
+  ],
+  [
+    /^edu-groups\/(\d+)\/lessons\/([^/]+)\/([^/]+)$/,
+    (ctx, [g, from, to]) => lessons(ctx, ownClass(ctx, g!), from!, to!),
+  ],
+  [
+    /^edu-groups\/(\d+)\/marks\/([^/]+)\/([^/]+)$/,
+    (ctx, [g, from, to]) => marks(ctx, ownClass(ctx, g!), from!, to!),
+  ],
+  [/^lesson-log-entries\/group\/(\d+)$/, (ctx, [g]) => logEntries(ctx, ownClass(ctx, g!))],
+  [/^edu-groups\/(\d+)\/final-marks$/, (ctx, [g]) => finalMarks(ctx, ownClass(ctx, g!))],
+];
+
+export function handleGet(ctx: RouteContext, path: string): unknown {
+  for (const [pattern, handler] of routes) {
+    const m = pattern.exec(path);
+    if (m) return handler(ctx, m.slice(1));
+  }
+  throw new ApiError(404, 'apiResourceUnavailable', `Resource ${path} is not available`);
+}
+
+function ownSchool(ctx: RouteContext, id: string): SchoolModel {
+  if (id === ctx.school.id) return ctx.school;
+  if (ctx.sandbox.school(id)) {
+    throw new ApiError(403, 'authorizationNotOwner', 'The token has no rights on this school');
+  }
+  throw new ApiError(404, 'apiResourceUnavailable', `School ${id} not found`);
+}
+
+function ownClass(ctx: RouteContext, id: string): ClassModel {
+  const entry = ctx.sandbox.classOf(id);
+  if (!entry) throw new ApiError(404, 'apiResourceUnavailable', `Edu group ${id} not found`);
+  if (entry.school.id !== ctx.school.id) {
+    throw new ApiError(403, 'authorizationNotOwner', 'The token has no rights on this edu group');
+  }
+  return entry.cls;
+}
+
+function window(from: string | null, to: string | null): [number, number] {
+  const a = parseDateParam(from);
+  const b = parseDateParam(to);
+  if (a === null || b === null) {
+    throw new ApiError(400, 'parameterInvalid', 'from/to must be dates (YYYY-MM-DD)');
+  }
+  if (b < a) throw new ApiError(400, 'parameterInvalid', 'to is before from');
+  return [a, b];
+}
+
+function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): unknown {
+  const [a, b] = window(from, to);
+  const now = ctx.sandbox.now();
+  const j = ctx.sandbox.journal(c.id);
+  ctx.sandbox.noteServed('lessons', c.id, a, b);
+  const worksByLesson = new Map<string, WorkRow[]>();
+  for (const w of j.works) {
+    if (!w.lessonId) continue;
+    const v = viewAt(w, now);
+    if (v) pushTo(worksByLesson, w.lessonId, v);
+  }
+  return j.lessons
+    .filter((l) => l.day >= a && l.day <= b)
+    .map((l) => viewAt(l, now))
+    .filter((l) => l !== null)
+    .map((l) =>
+      lessonShape(
+        l,
+        ctx.school.subjects.find((s) => s.id === l.subjectId)!,
+        worksByLesson.get(l.id) ?? [],
+      ),
+    );
+}
+
+function marks(ctx: RouteContext, c: ClassModel, from: string, to: string): unknown {
+  const [a, b] = window(from, to);
+  const now = ctx.sandbox.now();
+  ctx.sandbox.noteServed('marks', c.id, a, b);
+  return ctx.sandbox
+    .journal(c.id)
+    .marks.filter((m) => m.day >= a && m.day <= b)
+    .map((m) => viewAt(m, now))
+    .filter((m) => m !== null)
+    .map((m) => markShape(m, m.workTypeId, m.lessonId));
+}
+
+/** `subject` narrows to one subject; without it the whole class is returned (a sandbox leniency). */
+function logEntries(ctx: RouteContext, c: ClassModel): unknown {
+  const [a, b] = window(ctx.query.get('from'), ctx.query.get('to'));
+  const subject = ctx.query.get('subject');
+  const now = ctx.sandbox.now();
+  return ctx.sandbox
+    .journal(c.id)
+    .attendance.filter((e) => e.day >= a && e.day <= b && (!subject || e.subjectId === subject))
+    .map((e) => viewAt(e, now))
+    .filter((e) => e !== null)
+    .map(logEntryShape);
+}
+
+function finalMarks(ctx: RouteContext, c: ClassModel): unknown {
+  const now = ctx.sandbox.now();
+  const j = ctx.sandbox.journal(c.id);
+  const live = j.finalMarks.map((f) => viewAt(f, now)).filter((f) => f !== null);
+  if (ctx.finalMarksShape === 'm') {
+    const works = j.finalWorks.filter((w) => viewAt(w, now));
+    return {
+      marks: live.map((f) => markShape(f, PERIOD_MARK_TYPE.id, null)),
+      works: works.map(workShape),
+      subjects: c.subjects.map((cs) =>
+        subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!),
+      ),
+      workTypes: [workTypeShape2(PERIOD_MARK_TYPE, ctx.school.id)],
+    };
+  }
+  const groups = new Map<string, typeof live>();
+  for (const f of live) {
+    const k = `${f.studentId}|${f.periodId}`;
+    pushTo(groups, k, f);
+  }
+  return [...groups.values()].map((fs) => {
+    const first = fs[0]!;
+    return {
+      person: Number(first.studentId),
+      person_str: first.studentId,
+      group: bigOf(c.id),
+      group_str: c.id,
+      reportingPeriod: bigOf(first.periodId),
+      reportingPeriod_str: first.periodId,
+      'per-subject-final-marks': fs.map((f) => ({
+        subject: Number(f.subjectId),
+        subject_str: f.subjectId,
+        'final-mark': markShape(f, PERIOD_MARK_TYPE.id, null),
+      })),
+    };
+  });
+}

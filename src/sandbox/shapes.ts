@@ -1,0 +1,290 @@
+import { big, type BigId } from './json.js';
+import type {
+  AttendanceRow,
+  ClassModel,
+  FinalMarkRow,
+  LessonRow,
+  MarkRow,
+  PeriodModel,
+  PersonModel,
+  SchoolModel,
+  StudentModel,
+  SubjectModel,
+  TeacherModel,
+  WorkRow,
+} from './model.js';
+import { shortName } from './names.js';
+import { WORK_TYPES, workTypeById, type WorkTypeDef } from './work-types.js';
+
+/**
+ * Platform JSON shapes (docs: `shared/reference/dnevnik-api.md` §2.1). Int64 ids above 2^53 are
+ * `BigId` (raw digits on the wire) with `*_str` twins; school, person, subject and work type ids
+ * are plain numbers (they fit). Date-times are naive local `YYYY-MM-DDTHH:mm:ss`.
+ */
+
+type Json = Record<string, unknown>;
+
+const num = (id: string): number => Number(id);
+
+export function schoolShape(s: SchoolModel): Json {
+  return {
+    id: num(s.id),
+    id_str: s.id,
+    name: s.name,
+    fullName: s.fullName,
+    avatarSmall: null,
+    city: s.city,
+    municipality: s.municipality,
+    regionId: 77 + s.index,
+    markType: 'Mark5',
+    timeZone: s.offsetHours,
+    uses_avg: true,
+    uses_weighted_avg: true,
+    educationType: 'Regular',
+    tsoRegionTreePath: null,
+  };
+}
+
+export function subjectShape(s: SubjectModel): Json {
+  return {
+    id: num(s.id),
+    id_str: s.id,
+    name: s.name,
+    knowledgeArea: s.knowledgeArea,
+    fgosSubjectId: null,
+  };
+}
+
+export function eduGroupShape(school: SchoolModel, c: ClassModel): Json {
+  return {
+    id: big(c.id),
+    id_str: c.id,
+    parentIds: [],
+    parentIds_str: [],
+    type: 'Group',
+    name: c.name,
+    fullName: `${c.name} класс`,
+    parallel: c.grade,
+    timetable: null,
+    timetable_str: null,
+    status: 'Active',
+    studyyear: school.calendar.studyYear,
+    educationType: 'Regular',
+    subjects: c.subjects.map((cs) =>
+      subjectShape(school.subjects.find((s) => s.id === cs.subjectId)!),
+    ),
+    journalType: 'Regular',
+  };
+}
+
+export function personShape(p: PersonModel, status?: 'Active' | 'Archive'): Json {
+  return {
+    id: num(p.id),
+    id_str: p.id,
+    userId: num(p.userId),
+    userId_str: p.userId,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    middleName: p.middleName,
+    shortName: shortName(p),
+    sex: p.sex,
+    // Sandbox extension borrowed from the `POST edu-groups` shape: the enrollment status.
+    ...(status ? { membershipstatus: status } : {}),
+  };
+}
+
+export function studentShape(s: StudentModel, archived: boolean): Json {
+  return personShape(s, archived ? 'Archive' : 'Active');
+}
+
+export function teacherShape(t: TeacherModel, school: SchoolModel): Json {
+  return {
+    Id: num(t.id),
+    IdStr: t.id,
+    UserId: num(t.userId),
+    UserIdStr: t.userId,
+    FirstName: t.firstName,
+    LastName: t.lastName,
+    MiddleName: t.middleName,
+    ShortName: shortName(t),
+    Sex: t.sex,
+    DateBirth: `${t.birthday}T00:00:00`,
+    Email: t.email,
+    Subjects: t.subjectKeys.map((k) => school.subjects.find((s) => s.key === k)?.name).join(', '),
+    HouseMaster: school.classes.some((c) => c.classTeacherId === t.id),
+    Education: 'Высшее',
+    ScientificDegree: null,
+    StartDate: `${t.startDate}T00:00:00`,
+    PedagogicalActivityDate: `${t.startDate}T00:00:00`,
+    ManagingEmployee: false,
+    NameManagingPosition: null,
+    TeachingStaff: true,
+    NameTeacherPosition: 'Учитель',
+    TrainingAndSupportStaff: false,
+    ServicePersonnel: false,
+    MedicalWorker: false,
+    NameMedicalPosition: null,
+    ExternalPartTime: false,
+  };
+}
+
+export function userShape(p: PersonModel, school: SchoolModel): Json {
+  return {
+    id: num(p.userId),
+    id_str: p.userId,
+    personId: num(p.id),
+    personId_str: p.id,
+    name: `${p.firstName} ${p.lastName}`,
+    email: `admin@school${school.index + 1}.example`,
+    login: `admin.${school.id}`,
+    fullName: `${p.lastName} ${p.firstName} ${p.middleName}`,
+    firstName: p.firstName,
+    middleName: p.middleName,
+    lastName: p.lastName,
+    shortName: shortName(p),
+    locale: 'ru-RU',
+    timezone: `+${String(school.offsetHours).padStart(2, '0')}:00`,
+    sex: p.sex,
+    photoSmall: null,
+    photoMedium: null,
+    photoLarge: null,
+    birthday: `${p.birthday}T00:00:00`,
+    roles: ['EduStaff', 'EduSchoolAdministrator'],
+    phone: null,
+  };
+}
+
+/** `number` is 0-based as on the platform; `name` carries the human number. */
+export function periodShape(p: PeriodModel, studyYear: number): Json {
+  return {
+    id: big(p.id),
+    id_str: p.id,
+    start: `${p.start}T00:00:00`,
+    finish: `${p.finish}T00:00:00`,
+    number: p.number - 1,
+    type: p.kind,
+    name: p.name,
+    year: studyYear,
+  };
+}
+
+export function workTypeShape(w: WorkTypeDef, schoolId: string): Json {
+  return {
+    id: w.id,
+    id_str: String(w.id),
+    schoolId: num(schoolId),
+    kindId: w.kindId,
+    kind: w.kind,
+    title: w.title,
+    abbr: w.abbr,
+    weight: w.weight,
+  };
+}
+
+/** The shape embedded in schedules and final marks (`abbreviation`, `name`, `isFinal`). */
+export function workTypeShape2(w: WorkTypeDef, schoolId: string): Json {
+  return {
+    id: w.id,
+    schoolId: num(schoolId),
+    abbreviation: w.abbr,
+    name: w.title,
+    isFinal: w.isFinal,
+    isImportant: w.isImportant,
+    kindId: w.kindId,
+    kind: w.kind,
+  };
+}
+
+export function workShape(w: WorkRow): Json {
+  const lesson: BigId | null = w.lessonId ? big(w.lessonId) : null;
+  return {
+    id: big(w.id),
+    id_str: w.id,
+    type: w.type,
+    workType: w.workTypeId,
+    markType: 'Mark5',
+    markCount: 1,
+    lesson,
+    lesson_str: w.lessonId,
+    displayInJournal: true,
+    status: 'Sent',
+    eduGroup: big(w.classId),
+    eduGroup_str: w.classId,
+    tasks: [],
+    text: w.text,
+    periodNumber: w.periodNumber === null ? null : w.periodNumber - 1,
+    periodType: w.periodType,
+    subjectId: num(w.subjectId),
+    isImportant: workTypeById(w.workTypeId)?.isImportant ?? false,
+    targetDate: w.targetDate,
+    sentDate: w.sentDate,
+    createdBy: num(w.createdBy),
+    files: [],
+    oneDriveLinks: [],
+  };
+}
+
+export function lessonShape(l: LessonRow, subject: SubjectModel, works: WorkRow[]): Json {
+  return {
+    id: big(l.id),
+    id_str: l.id,
+    title: l.topic,
+    date: l.startsAt,
+    number: l.number,
+    subject: subjectShape(subject),
+    group: big(l.classId),
+    group_str: l.classId,
+    status: 'Conducted',
+    resultPlaceId: null,
+    works: works.map(workShape),
+    teachers: [num(l.teacherId)],
+    teachers_str: [l.teacherId],
+  };
+}
+
+const MOOD: Record<string, string> = {
+  '5': 'Good',
+  '4': 'Good',
+  '3': 'Average',
+  '2': 'Bad',
+  '1': 'Bad',
+};
+
+export function markShape(
+  m: MarkRow | FinalMarkRow,
+  workTypeId: number,
+  lessonId: string | null,
+): Json {
+  return {
+    id: big(m.id),
+    id_str: m.id,
+    type: 'mark5',
+    value: m.value,
+    textValue: m.value,
+    person: num(m.studentId),
+    person_str: m.studentId,
+    work: big(m.workId),
+    work_str: m.workId,
+    lesson: lessonId ? big(lessonId) : null,
+    lesson_str: lessonId,
+    number: 0,
+    date: m.date,
+    workType: workTypeId,
+    mood: MOOD[m.value] ?? 'NotSet',
+    use_avg_calc: 'countsInAverage' in m ? m.countsInAverage : false,
+  };
+}
+
+export function logEntryShape(a: AttendanceRow): Json {
+  return {
+    person: num(a.studentId),
+    person_str: a.studentId,
+    lesson: big(a.lessonId),
+    lesson_str: a.lessonId,
+    comment: a.comment,
+    status: a.status,
+    createdDate: a.createdDate,
+  };
+}
+
+export const PERIOD_MARK_TYPE = WORK_TYPES.find((w) => w.kind === 'PeriodMark')!;
