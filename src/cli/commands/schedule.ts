@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { jobRegistry } from '../../jobs/host.js';
+import { redisConnection } from '../../jobs/redis.js';
+import { installSchedules } from '../../jobs/schedules.js';
+import { validateJobs } from '../../jobs/service.js';
+import { ServiceQueues } from '../../jobs/service-queues.js';
+import { withApp } from '../run-action.js';
+
+/** `ezh schedule`: installs (idempotently) the job schedulers the config describes. */
+export function registerScheduleCommand(program: Command): void {
+  program
+    .command('schedule')
+    .description('service mode: install the job schedulers from the config (safe to run again)')
+    .action(
+      withApp(async (app) => {
+        validateJobs(app.config, jobRegistry());
+        const connection = redisConnection(app.config.redis);
+        const queues = new ServiceQueues(connection, app.config);
+        try {
+          const result = await installSchedules(queues, app.config);
+          for (const id of result.installed) process.stdout.write(`installed ${id}\n`);
+          for (const id of result.removed) process.stdout.write(`removed ${id}\n`);
+        } finally {
+          await queues.close();
+          connection.disconnect();
+        }
+      }),
+    );
+}

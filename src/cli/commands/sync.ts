@@ -1,0 +1,150 @@
+import type { Command } from 'commander';
+import { ConnectorCache, jobRegistry } from '../../jobs/host.js';
+import { formatTable } from '../../mirror/stats.js';
+import { systemClock } from '../../platform/clock.js';
+import { UsageError } from '../../platform/errors.js';
+import type { SyncSummary } from '../../sync/engine.js';
+import { progressObserver } from '../../sync/progress.js';
+import { syncSchool } from '../../sync/sync-school.js';
+import { withApp } from '../run-action.js';
+
+interface SyncFlags {
+  school?: string;
+  full?: boolean;
+  from?: string;
+  to?: string;
+  class?: string;
+  reconcile?: boolean;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function validate(flags: SyncFlags, schools: string[]): string[] {
+  const problems: string[] = [];
+  for (const key of ['from', 'to'] as const) {
+    const v = flags[key];
+    if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) {
+      problems.push(`--${key}: must be a date YYYY-MM-DD`);
+    }
+  }
+  if (flags.from && flags.to && flags.from > flags.to) {
+    problems.push('--from: must not be after --to');
+  }
+  if (flags.full && (flags.from || flags.to)) {
+    problems.push('--full: cannot be combined with --from/--to');
+  }
+  if (flags.school && !schools.includes(flags.school)) {
+    problems.push(`--school: ${flags.school} is not in the config's schools`);
+  }
+  if (schools.length === 0) {
+    problems.push('schools: no school configured (add schools[].id to the config)');
+  }
+  return problems;
+}
+
+export function registerSyncCommand(program: Command): void {
+  program
+    .command('sync')
+    .description('sync the platform into the mirror (embedded mode): incremental by default')
+    .option('--school <id>', 'only this school (default: every configured school)')
+    .option('--full', 'read every window of the school year')
+    .option('--from <date>', 'backfill from this date (YYYY-MM-DD)')
+    .option('--to <date>', 'backfill to this date (YYYY-MM-DD)')
+    .option('--class <name>', 'only this class (e.g. 5А)')
+    .option('--reconcile', 're-read older windows sooner (what the nightly job does)')
+    .action(
+      withApp(async (app, flags: SyncFlags) => {
+        const ids = app.config.schools.map((s) => s.id);
+        const problems = validate(flags, ids);
+        if (problems.length > 0) throw new UsageError('bad sync options', problems);
+        const mirror = await app.mirror();
+        const connectors = new ConnectorCache(app.config);
+        const abort = new AbortController();
+        const stop = () => {
+          app.logger.warn('stopping after the current scope; the next `ezh sync` resumes the run');
+          abort.abort();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        let failed = false;
+        try {
+          for (const schoolId of flags.school ? [flags.school] : ids) {
+            const observer = progressObserver(app.config.sync.progress, app.logger);
+            try {
+              const summary = await syncSchool(
+                {
+                  db: mirror.db,
+                  connector: connectors.connectorFor(schoolId),
+                  clock: systemClock,
+                  logger: app.logger,
+                  config: app.config,
+                  observer,
+                  signal: abort.signal,
+                  registry: jobRegistry(),
+                },
+                {
+                  schoolId,
+                  full: flags.full,
+                  from: flags.from,
+                  to: flags.to,
+                  className: flags.class,
+                  reconcile: flags.reconcile,
+                },
+              );
+              observer.stop();
+              printSummary(summary);
+              if (summary.status !== 'succeeded') failed = true;
+            } finally {
+              observer.stop();
+            }
+            if (abort.signal.aborted) break;
+          }
+        } finally {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          await connectors.close();
+        }
+        return failed || abort.signal.aborted ? 1 : 0;
+      }),
+    );
+}
+
+export function printSummary(s: SyncSummary): void {
+  const out = process.stdout;
+  out.write(
+    `School ${s.schoolId}: run ${s.runId} (${s.mode}${s.resumed ? ', resumed' : ''}) ${s.status}, ` +
+      `${s.scopesDone}/${s.scopesTotal} scopes, ${s.requests} requests\n`,
+  );
+  out.write(
+    `${formatTable(
+      [
+        'stream',
+        'requests',
+        'retries',
+        'inserted',
+        'changed',
+        'unchanged',
+        'deleted',
+        'quarantined',
+        'errors',
+      ],
+      s.streams.map((r) => [
+        r.stream,
+        r.requests,
+        r.retries,
+        r.inserted,
+        r.changed,
+        r.unchanged,
+        r.deleted,
+        r.quarantined,
+        r.errors,
+      ]),
+    )}\n`,
+  );
+  for (const r of s.refusals) {
+    out.write(
+      `  refused: ${r.missing} of ${r.live} ${r.stream} rows would be deleted in ${r.scope}\n`,
+    );
+  }
+  if (s.error) out.write(`  ${s.error}\n`);
+}

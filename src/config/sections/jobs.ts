@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const schedule = (pattern: string, enabled = true) =>
+  z
+    .object({
+      /** Cron pattern (minute hour day month weekday), evaluated in the school's time zone. */
+      pattern: z.string().min(9).default(pattern),
+      enabled: z.boolean().default(enabled),
+    })
+    .prefault({});
+
+/** Job queues (service mode on BullMQ) and the in-process runner (embedded mode). */
+export const jobsSection = z
+  .object({
+    /** Parallel jobs per worker process, per queue. */
+    concurrency: z
+      .object({
+        sync: z.int().min(1).max(64).default(4),
+        checks: z.int().min(1).max(16).default(1),
+        alerts: z.int().min(1).max(16).default(1),
+        reports: z.int().min(1).max(8).default(1),
+        archive: z.int().min(1).max(4).default(1),
+      })
+      .prefault({}),
+    /** Attempts per job (first run included); waits grow exponentially from `backoffMs`. */
+    attempts: z.int().min(1).max(50).default(5),
+    backoffMs: z.int().min(0).default(10_000),
+    /** How long a queue pauses after the platform answers "request limit". */
+    rateLimitPauseMs: z.int().min(100).default(60_000),
+    /** Completed jobs kept for inspection; failed jobs are kept until retried or this many. */
+    keepCompleted: z.int().min(0).default(1000),
+    keepFailed: z.int().min(0).default(10_000),
+    /** Jobs queued after every sync (a flow: they start when the sync finishes). */
+    afterSync: z.array(z.enum(['checks.run'])).default(['checks.run']),
+    schedules: z
+      .object({
+        /** Incremental sync: hourly 07:00-21:00 on school days (Mon-Sat). */
+        incrementalSync: schedule('0 7-21 * * 1-6'),
+        /** Reconciliation: re-reads older windows whose checkpoints aged out. */
+        reconcileSync: schedule('30 2 * * *'),
+        /** Teacher alerts, daily at 13:00 (after the next-day 12:00 deadlines). */
+        alerts: schedule('0 13 * * *'),
+        /** Compliance note for the deputy director: 1st, 11th, 21st of the month. */
+        auditReport: schedule('0 7 1,11,21 * *'),
+        /** Weekly archive, Sunday night. */
+        archive: schedule('0 3 * * 0'),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type JobsConfig = z.infer<typeof jobsSection>;

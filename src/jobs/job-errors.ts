@@ -1,0 +1,33 @@
+import { PlatformError } from '../connectors/_shared/http-error.js';
+import { SyncInterrupted, SyncUsageError } from '../sync/engine.js';
+import { JobUnavailableError } from './registry.js';
+
+/**
+ * How a failed job is handled, on a queue or in-process:
+ * - `rateLimit`: the platform said "too many requests": pause the queue, do not spend an attempt;
+ * - `permanent`: no retry can help (token, permissions, bad request, bad usage): fail at once;
+ * - `interrupted`: the host is shutting down between scopes: put the job back, no attempt spent;
+ * - `retry`: anything else, with exponential backoff.
+ */
+export type JobErrorKind =
+  | { kind: 'rateLimit'; waitMs: number | null }
+  | { kind: 'permanent' }
+  | { kind: 'interrupted' }
+  | { kind: 'retry'; waitMs: number | null };
+
+const RATE_LIMIT_TYPES = new Set(['apiRequestLimit', 'requestLimit', 'http429', 'http433']);
+
+export function classifyJobError(err: unknown): JobErrorKind {
+  if (err instanceof SyncInterrupted) return { kind: 'interrupted' };
+  if (err instanceof SyncUsageError || err instanceof JobUnavailableError) {
+    return { kind: 'permanent' };
+  }
+  if (err instanceof PlatformError) {
+    if (err.kind === 'auth' || err.kind === 'permanent') return { kind: 'permanent' };
+    if (RATE_LIMIT_TYPES.has(err.type) || err.status === 429 || err.status === 433) {
+      return { kind: 'rateLimit', waitMs: err.retryAfterMs };
+    }
+    return { kind: 'retry', waitMs: null };
+  }
+  return { kind: 'retry', waitMs: null };
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../config/schema.js';
+import { UsageError } from '../platform/errors.js';
+import { registerSyncHandlers } from './handlers/sync.js';
+import { HandlerRegistry } from './registry.js';
+import { desiredSchedules } from './schedules.js';
+import { validateJobs } from './service.js';
+
+describe('job handler registry', () => {
+  it('lists every scheduled job this build cannot run, at start-up', () => {
+    const registry = new HandlerRegistry();
+    registerSyncHandlers(registry);
+    const config = configSchema.parse({ schools: [{ id: '1' }] });
+    let error: unknown;
+    try {
+      validateJobs(config, registry);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).message).toMatch(/not available in this build/);
+    expect((error as UsageError).problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'alerts.send',
+      'archive.create',
+      'checks.run',
+      'reports.render',
+    ]);
+  });
+
+  it('accepts a config whose schedules need only what is registered', () => {
+    const registry = new HandlerRegistry();
+    registerSyncHandlers(registry);
+    const off = { enabled: false };
+    const config = configSchema.parse({
+      schools: [{ id: '1', timeZone: 'Asia/Yekaterinburg' }],
+      jobs: { afterSync: [], schedules: { alerts: off, auditReport: off, archive: off } },
+    });
+    expect(() => validateJobs(config, registry)).not.toThrow();
+    const schedules = desiredSchedules(config);
+    expect(schedules.map((s) => s.id)).toEqual(['ezh-sync-incremental-1', 'ezh-sync-reconcile-1']);
+    expect(schedules.every((s) => s.tz === 'Asia/Yekaterinburg')).toBe(true);
+  });
+});

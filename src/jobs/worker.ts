@@ -1,0 +1,86 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../platform/logger.js';
+import type { SyncDeps } from '../sync/deps.js';
+import { classifyJobError } from './job-errors.js';
+import { isJobName, JOB_QUEUE, QUEUE_KINDS, type JobName, type QueueKind } from './job-names.js';
+import type { HandlerRegistry } from './registry.js';
+import type { ServiceQueues } from './service-queues.js';
+
+/**
+ * Service mode's workers: one BullMQ worker per queue whose jobs this build can run. A job's
+ * failure is mapped to BullMQ's vocabulary: the platform's rate limit pauses the queue (no attempt
+ * spent), permanent errors fail at once, a shutdown between scopes puts the job back.
+ */
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Finishes the current scope of every active job, then closes. */
+  close(): Promise<void>;
+}
+
+export function startWorkers(options: {
+  config: Config;
+  registry: HandlerRegistry;
+  deps: SyncDeps;
+  queues: ServiceQueues;
+  logger: Logger;
+  /** Only these queues (default: every queue with at least one handler). */
+  kinds?: QueueKind[];
+}): RunningWorkers {
+  const { config, registry, deps, queues, logger } = options;
+  const shutdown = new AbortController();
+  const kinds =
+    options.kinds ?? QUEUE_KINDS.filter((k) => registry.names().some((n) => JOB_QUEUE[n] === k));
+  const workers = kinds.map((kind) => {
+    const processor = async (job: Job, token?: string): Promise<unknown> => {
+      if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
+      const name: JobName = job.name;
+      const handler = registry.get(name);
+      try {
+        return await handler(job.data as never, {
+          deps,
+          jobId: job.id ?? `${name}-${job.timestamp}`,
+          logger: logger.child({ job: name, id: job.id }),
+          signal: shutdown.signal,
+          spawn: (flow) => queues.spawn(flow),
+        });
+      } catch (err) {
+        const kindOf = classifyJobError(err);
+        switch (kindOf.kind) {
+          case 'rateLimit': {
+            const ms = kindOf.waitMs ?? config.jobs.rateLimitPauseMs;
+            logger.warn({ queue: kind, ms }, 'platform rate limit: pausing the queue');
+            await queues.queue(kind).rateLimit(ms);
+            throw Worker.RateLimitError();
+          }
+          case 'permanent':
+            throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+          case 'interrupted':
+            await job.moveToDelayed(Date.now() + 1000, token);
+            throw new DelayedError();
+          case 'retry':
+            throw err;
+        }
+      }
+    };
+    const worker = new Worker(kind, processor, {
+      connection: queues.connection,
+      prefix: config.redis.prefix,
+      concurrency: config.jobs.concurrency[kind],
+      // A scope may take a while on a slow platform; the lock is renewed while the job runs.
+      lockDuration: 120_000,
+    });
+    worker.on('failed', (job, err) =>
+      logger.warn({ queue: kind, job: job?.name, id: job?.id, err }, 'job failed'),
+    );
+    worker.on('error', (err) => logger.error({ queue: kind, err }, 'worker error'));
+    return worker;
+  });
+  return {
+    workers,
+    close: async () => {
+      shutdown.abort();
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}

@@ -1,0 +1,330 @@
+import { randomBytes } from 'node:crypto';
+import { canonicalJson, sha1 } from '../mirror/hash.js';
+import type { SqlExecutor } from '../mirror/sql.js';
+import { instantToLocalDate } from '../platform/time.js';
+import { hasWindowHistory, loadCheckpoints } from './checkpoints.js';
+import { schoolConfig, type SyncDeps } from './deps.js';
+import {
+  planClassScopes,
+  planSchoolScope,
+  planWindowScopes,
+  selectClasses,
+  type ClassInfo,
+  type PlanContext,
+} from './planner.js';
+import type { SyncRequest } from './request.js';
+import {
+  beginRun,
+  findResumableRun,
+  finishRun,
+  getRun,
+  markRunning,
+  parseNotes,
+  setScopesTotal,
+  countDoneScopes,
+  addStreamStats,
+  zeroStats,
+  type RunRow,
+  type RunStatus,
+} from './run-store.js';
+import { recordEvent } from './operator-log.js';
+import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
+import type { PlannedScope } from './scope.js';
+import { schoolYearOf } from './school-year.js';
+
+/**
+ * The sync engine's stages. Each stage is a job handler's body (see `src/jobs/handlers/sync.ts`):
+ * begin a run, read the school, plan and read classes, plan windows, read them, finish. Every
+ * stage can run twice (a retried or stalled job) with the same effect.
+ */
+
+const HOUR = 3_600_000;
+
+export function newRunId(schoolId: string, now: number): string {
+  return `${schoolId}-${now.toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Starts a run, or resumes the school's interrupted run that asked for the same thing. */
+export async function startRun(
+  deps: SyncDeps,
+  schoolId: string,
+  request: SyncRequest,
+  runId?: string,
+): Promise<{ run: RunRow; resumed: boolean }> {
+  const now = deps.clock.now();
+  const source = deps.connectorFor(schoolId).platform;
+  if (runId) {
+    const existing = await getRun(deps.db, runId);
+    if (existing) {
+      if (existing.status !== 'running') await markRunning(deps.db, runId);
+      return { run: existing, resumed: true };
+    }
+    return {
+      run: await beginRun(deps.db, { id: runId, schoolId, source, request, startedAt: now }),
+      resumed: false,
+    };
+  }
+  const previous = await findResumableRun(
+    deps.db,
+    schoolId,
+    request,
+    now - deps.config.sync.resumeWithinHours * HOUR,
+  );
+  if (previous) {
+    await markRunning(deps.db, previous.id);
+    deps.logger.info(
+      { run: previous.id, done: previous.scopes_done },
+      'resuming the interrupted sync run',
+    );
+    return { run: previous, resumed: true };
+  }
+  const id = newRunId(schoolId, now);
+  return {
+    run: await beginRun(deps.db, { id, schoolId, source, request, startedAt: now }),
+    resumed: false,
+  };
+}
+
+async function loadRun(
+  deps: SyncDeps,
+  runId: string,
+): Promise<{ run: RunRow; request: SyncRequest }> {
+  const run = await getRun(deps.db, runId);
+  if (!run) throw new Error(`unknown sync run ${runId}`);
+  const request = parseNotes(run)?.request ?? { mode: run.mode };
+  return { run, request };
+}
+
+export function scopeContext(deps: SyncDeps, run: RunRow): RunScopeContext {
+  const school = schoolConfig(deps.config, run.school_id);
+  const consented = new Set(school.consentedPersonIds);
+  return {
+    runId: run.id,
+    schoolId: run.school_id,
+    zone: school.timeZone,
+    isConsented: (id) => consented.has(id),
+    consentHash: sha1(canonicalJson([...consented].sort())),
+    guard: deps.config.sync.massDeletion,
+    now: () => deps.clock.now(),
+  };
+}
+
+async function planContext(
+  deps: SyncDeps,
+  run: RunRow,
+  request: SyncRequest,
+): Promise<PlanContext> {
+  const connector = deps.connectorFor(run.school_id);
+  const zone = schoolConfig(deps.config, run.school_id).timeZone;
+  return {
+    schoolId: run.school_id,
+    runId: run.id,
+    request,
+    today: instantToLocalDate(run.started_at, zone),
+    now: run.started_at,
+    config: deps.config.sync,
+    maxWindowDays: connector.capabilities.maxWindowDays,
+    available: new Set(connector.capabilities.streams),
+    checkpoints: await loadCheckpoints(deps.db, run.school_id),
+    hasHistory: await hasWindowHistory(deps.db, run.school_id, run.id),
+  };
+}
+
+/** Classes of the school in the mirror (live), with their reporting periods. */
+export async function loadClasses(
+  db: SqlExecutor,
+  schoolId: string,
+  source: string,
+): Promise<ClassInfo[]> {
+  const classes = await db.query<{ id: string; name: string }>(
+    'SELECT id, name FROM classes WHERE source = ? AND school_id = ? AND deleted_at IS NULL ORDER BY name, id',
+    [source, schoolId],
+  );
+  const periods = await db.query<{
+    class_id: string;
+    start_date: string;
+    finish_date: string;
+    type: string;
+  }>(
+    'SELECT class_id, start_date, finish_date, type FROM reporting_periods WHERE source = ? AND school_id = ? AND deleted_at IS NULL',
+    [source, schoolId],
+  );
+  const byClass = new Map<string, ClassInfo>(
+    classes.map((c) => [c.id, { id: c.id, name: c.name, periods: [] }]),
+  );
+  for (const p of periods) {
+    byClass
+      .get(p.class_id)
+      ?.periods.push({ start: p.start_date, finish: p.finish_date, type: p.type });
+  }
+  return [...byClass.values()];
+}
+
+/** Stage 1: the school-level scope, then the class-level scopes to read (one group per class). */
+export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
+  const { run, request } = await loadRun(deps, runId);
+  const ctx = await planContext(deps, run, request);
+  const schoolScopes = planSchoolScope(ctx);
+  await runScopeGroup(deps, runId, schoolScopes, { rethrow: true });
+  const source = deps.connectorFor(run.school_id).platform;
+  const classes = selectClasses(
+    await loadClasses(deps.db, run.school_id, source),
+    request.className,
+  );
+  if (request.className && classes.length === 0) {
+    throw new SyncUsageError(`no class named "${request.className}" in school ${run.school_id}`);
+  }
+  const classScopes = planClassScopes(await planContext(deps, run, request), classes);
+  await setScopesTotal(deps.db, runId, schoolScopes.length + classScopes.length);
+  return classScopes.map((s) => [s]);
+}
+
+/** Stage 2: window scopes of every class, one group per class and window (streams in order). */
+export async function runPlanWindowsStage(
+  deps: SyncDeps,
+  runId: string,
+): Promise<PlannedScope[][]> {
+  const { run, request } = await loadRun(deps, runId);
+  const source = deps.connectorFor(run.school_id).platform;
+  const all = await loadClasses(deps.db, run.school_id, source);
+  const classes = selectClasses(all, request.className);
+  const ctx = await planContext(deps, run, request);
+  const year = schoolYearOf(
+    all.flatMap((c) => c.periods),
+    ctx.today,
+  );
+  const windows = planWindowScopes(ctx, classes, year);
+  const total = planSchoolScope(ctx).length + planClassScopes(ctx, classes).length + windows.length;
+  await setScopesTotal(deps.db, runId, total);
+  const plan = [...planSchoolScope(ctx), ...planClassScopes(ctx, classes), ...windows];
+  deps.observer?.planned?.(runId, plan);
+  deps.logger.info(
+    { run: runId, school: run.school_id, classes: classes.length, year, scopes: total },
+    'sync planned',
+  );
+  const groups = new Map<string, PlannedScope[]>();
+  for (const s of windows) {
+    const key = `${s.classId}/${s.from}`;
+    groups.set(key, [...(groups.get(key) ?? []), s]);
+  }
+  return [...groups.values()];
+}
+
+export class SyncUsageError extends Error {}
+
+/** Thrown between scopes when the host asks to stop (SIGTERM): the job is resumed later. */
+export class SyncInterrupted extends Error {
+  constructor() {
+    super('sync interrupted between scopes; it resumes from the next unfinished scope');
+  }
+}
+
+/**
+ * Runs scopes in order. A scope that fails is reported and, unless `rethrow`, the group goes on
+ * with the next scope and throws at the end, so a retried job redoes only the failed scopes.
+ */
+export async function runScopeGroup(
+  deps: SyncDeps,
+  runId: string,
+  scopes: readonly PlannedScope[],
+  options: { rethrow?: boolean; signal?: AbortSignal } = {},
+): Promise<ScopeOutcome[]> {
+  if (scopes.length === 0) return [];
+  const run = await getRun(deps.db, runId);
+  if (!run) throw new Error(`unknown sync run ${runId}`);
+  const ctx = scopeContext(deps, run);
+  const connector = deps.connectorFor(run.school_id);
+  const outcomes: ScopeOutcome[] = [];
+  let failure: unknown = null;
+  for (const scope of scopes) {
+    if (options.signal?.aborted) throw new SyncInterrupted();
+    try {
+      const outcome = await syncScope(deps.db, connector, ctx, scope);
+      outcomes.push(outcome);
+      deps.observer?.scopeDone?.(runId, outcome);
+      if (outcome.refused.length > 0) {
+        deps.logger.warn(
+          { run: runId, scope: scope.key, streams: outcome.refused },
+          'mass deletion refused',
+        );
+      }
+    } catch (err) {
+      deps.observer?.scopeFailed?.(runId, scope, err);
+      deps.logger.warn({ run: runId, scope: scope.key, err }, 'scope failed');
+      await addStreamStats(deps.db, runId, scope.streams[0]!, { ...zeroStats(), errors: 1 }).catch(
+        () => undefined,
+      );
+      if (options.rethrow) throw err;
+      failure ??= err;
+      // An error that no retry can fix (token, permissions) fails the group at once.
+      if (isPermanent(err)) break;
+    }
+  }
+  if (failure) throw failure;
+  return outcomes;
+}
+
+function isPermanent(err: unknown): boolean {
+  const kind = (err as { kind?: unknown } | null)?.kind;
+  return kind === 'auth' || kind === 'permanent';
+}
+
+export interface SyncSummary {
+  runId: string;
+  schoolId: string;
+  mode: string;
+  status: RunStatus;
+  scopesTotal: number;
+  scopesDone: number;
+  resumed: boolean;
+  error: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+  streams: {
+    stream: string;
+    requests: number;
+    retries: number;
+    inserted: number;
+    changed: number;
+    unchanged: number;
+    deleted: number;
+    quarantined: number;
+    errors: number;
+    durationMs: number;
+  }[];
+  refusals: { scope: string; stream: string; live: number; missing: number }[];
+  requests: number;
+}
+
+/** Final stage: status from the checkpoints the run wrote (every planned scope done: succeeded). */
+export async function runFinishStage(
+  deps: SyncDeps,
+  runId: string,
+  error: string | null = null,
+): Promise<RunStatus> {
+  const run = await getRun(deps.db, runId);
+  if (!run) throw new Error(`unknown sync run ${runId}`);
+  if (run.status !== 'running' && run.finished_at !== null && error === null) return run.status;
+  const done = await countDoneScopes(deps.db, runId);
+  let status: RunStatus;
+  if (error === null && done >= run.scopes_total) status = 'succeeded';
+  else status = done > 0 ? 'partial' : 'failed';
+  const message =
+    error ??
+    (status === 'succeeded'
+      ? null
+      : `${run.scopes_total - done} of ${run.scopes_total} scopes not done; the next run continues them`);
+  const at = deps.clock.now();
+  await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
+  if (status !== 'succeeded') {
+    await recordEvent(deps.db, {
+      at,
+      kind: 'sync_failed',
+      severity: status === 'failed' ? 'critical' : 'warning',
+      schoolId: run.school_id,
+      message: `sync run ${runId} ended ${status}: ${message ?? ''}`,
+      details: { runId, status },
+    });
+  }
+  return status;
+}

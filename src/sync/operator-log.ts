@@ -1,0 +1,59 @@
+import type { QuarantinedRecord } from '../connectors/connector.js';
+import { canonicalJson } from '../mirror/hash.js';
+import type { SqlExecutor } from '../mirror/sql.js';
+
+/**
+ * What an operator must see: quarantined records (`quarantine`) and events (`operator_events`).
+ * Both are written in the scope's transaction and de-duplicated, so a repeated scope (a retried
+ * job, a resumed run) adds nothing twice.
+ */
+
+export type EventKind = 'schema_drift' | 'mass_deletion_refused' | 'sync_failed';
+
+export async function recordEvent(
+  tx: SqlExecutor,
+  event: {
+    at: number;
+    kind: EventKind;
+    severity: 'info' | 'warning' | 'critical';
+    schoolId: string;
+    message: string;
+    details: Record<string, unknown>;
+  },
+): Promise<void> {
+  // Details are canonical JSON, so "the same event" is a text comparison.
+  const details = canonicalJson(event.details);
+  const existing = await tx.query(
+    'SELECT 1 AS x FROM operator_events WHERE kind = ? AND school_id = ? AND details = ? LIMIT 1',
+    [event.kind, event.schoolId, details],
+  );
+  if (existing.length > 0) return;
+  await tx.run(
+    'INSERT INTO operator_events (at, kind, severity, school_id, message, details, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+    [event.at, event.kind, event.severity, event.schoolId, event.message, details],
+  );
+}
+
+/** Stores quarantined records not already held (same stream, record, reason and payload). */
+export async function quarantine(
+  tx: SqlExecutor,
+  records: readonly QuarantinedRecord[],
+  ctx: { source: string; schoolId: string; observedAt: number; runId: string },
+): Promise<number> {
+  let added = 0;
+  for (const q of records) {
+    const payload = canonicalJson(q.payload);
+    const existing = await tx.query(
+      `SELECT 1 AS x FROM quarantine WHERE source = ? AND school_id = ? AND stream = ? AND coalesce(record_ref, '') = ?
+         AND reason = ? AND payload = ? LIMIT 1`,
+      [ctx.source, ctx.schoolId, q.stream, q.ref ?? '', q.reason, payload],
+    );
+    if (existing.length > 0) continue;
+    await tx.run(
+      'INSERT INTO quarantine (source, school_id, stream, record_ref, reason, payload, observed_at, sync_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [ctx.source, ctx.schoolId, q.stream, q.ref, q.reason, payload, ctx.observedAt, ctx.runId],
+    );
+    added++;
+  }
+  return added;
+}

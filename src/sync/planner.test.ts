@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../config/schema.js';
+import { STREAM_NAMES } from '../connectors/records.js';
+import { planWindowScopes, type PlanContext } from './planner.js';
+import { schoolYearOf } from './school-year.js';
+import { splitWindows, wideWindows, windowSizes } from './windows.js';
+
+const year = { start: '2026-09-01', end: '2027-05-30' };
+
+function ctx(over: Partial<PlanContext> = {}): PlanContext {
+  return {
+    schoolId: '1',
+    runId: 'r1',
+    request: { mode: 'incremental' },
+    today: '2026-11-09',
+    now: Date.parse('2026-11-09T10:00:00Z'),
+    config: configSchema.parse({}).sync,
+    maxWindowDays: null,
+    available: new Set(STREAM_NAMES),
+    checkpoints: new Map(),
+    hasHistory: false,
+    ...over,
+  };
+}
+
+describe('windows', () => {
+  it('cover the year without gaps or overlaps, wide and split alike', () => {
+    const sizes = windowSizes(7, 56, null);
+    for (const ws of [
+      wideWindows(year, sizes),
+      splitWindows(year, sizes, { start: '2026-10-26', end: '2026-11-16' }),
+    ]) {
+      expect(ws[0]!.from).toBe(year.start);
+      expect(ws[ws.length - 1]!.to).toBe(year.end);
+      for (let i = 1; i < ws.length; i++) {
+        const next = new Date(`${ws[i - 1]!.to}T00:00:00Z`).getTime() + 86_400_000;
+        expect(new Date(`${ws[i]!.from}T00:00:00Z`).getTime()).toBe(next);
+      }
+    }
+  });
+
+  it('are capped by the connector window limit', () => {
+    expect(windowSizes(7, 56, 30)).toEqual({ narrowDays: 7, wideDays: 28 });
+    expect(windowSizes(7, 56, 5)).toEqual({ narrowDays: 5, wideDays: 5 });
+  });
+});
+
+describe('planner', () => {
+  const classes = [
+    {
+      id: 'c1',
+      name: '5А',
+      periods: [{ start: '2026-11-05', finish: '2026-12-28', type: 'quarter' }],
+    },
+  ];
+
+  it('reads the whole year in wide windows on a first run (about 1 window per 8 weeks)', () => {
+    const scopes = planWindowScopes(ctx(), classes, year);
+    const windows = new Set(scopes.map((s) => `${s.from}..${s.to}`));
+    expect(windows.size).toBe(wideWindows(year, windowSizes(7, 56, null)).length);
+    expect(windows.size).toBeLessThanOrEqual(6);
+  });
+
+  it('later reads only the recent zone, the current period and stale windows', () => {
+    const first = planWindowScopes(ctx(), classes, year);
+    const now = Date.parse('2026-11-09T10:00:00Z');
+    const checkpoints = new Map(
+      first.map((s) => [s.key, { completedAt: now - 3_600_000, syncRunId: 'r0' }]),
+    );
+    const later = planWindowScopes(ctx({ checkpoints, hasHistory: true }), classes, year);
+    for (const s of later) {
+      const recentOrPeriod = s.reason === 'recent' || s.reason === 'period' || s.reason === 'first';
+      expect(recentOrPeriod).toBe(true);
+    }
+    expect(later.every((s) => s.to! >= '2026-10-26')).toBe(true);
+  });
+
+  it('takes the school year from the reporting periods', () => {
+    const periods = [
+      { start: '2025-09-01', finish: '2025-10-26', type: 'quarter' },
+      { start: '2026-03-30', finish: '2026-05-31', type: 'quarter' },
+    ];
+    expect(schoolYearOf(periods, '2026-11-09')).toEqual({ start: '2025-09-01', end: '2026-05-31' });
+    expect(schoolYearOf([], '2026-11-09')).toEqual({ start: '2026-09-01', end: '2027-08-31' });
+  });
+});

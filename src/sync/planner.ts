@@ -1,0 +1,153 @@
+import type { StreamName } from '../connectors/records.js';
+import type { SyncConfig } from '../config/sections/sync.js';
+import { addDays } from '../platform/time.js';
+import type { SyncRequest } from './request.js';
+import { makeScope, WINDOW_KINDS, type PlannedScope, type ScopeReason } from './scope.js';
+import { currentPeriod, type DateRange, type PeriodSpan } from './school-year.js';
+import { overlaps, splitWindows, wideWindows, windowSizes, type Window } from './windows.js';
+
+/**
+ * The sync planner: which scopes a run reads, in order (school → class → window). Pure: it sees
+ * the checkpoints and the calendar and returns a list; the engine does the I/O.
+ */
+
+export interface CheckpointInfo {
+  completedAt: number;
+  syncRunId: string;
+}
+
+export interface ClassInfo {
+  id: string;
+  name: string;
+  periods: PeriodSpan[];
+}
+
+export interface PlanContext {
+  schoolId: string;
+  runId: string;
+  request: SyncRequest;
+  /** The school's local date of the run's start. */
+  today: string;
+  /** Epoch ms of the run's start (a resumed run keeps its start, so its plan does not move). */
+  now: number;
+  config: SyncConfig;
+  maxWindowDays: number | null;
+  available: ReadonlySet<StreamName>;
+  checkpoints: ReadonlyMap<string, CheckpointInfo>;
+  /** The school has window checkpoints from earlier runs: not a first run. */
+  hasHistory: boolean;
+}
+
+const HOUR = 3_600_000;
+
+/** Whether a scope is due, and why. Scopes this run already finished stay in the plan (`resume`). */
+function dueReason(
+  ctx: PlanContext,
+  key: string,
+  ifDue: ScopeReason | null,
+  staleAfterMs: number,
+): ScopeReason | null {
+  const cp = ctx.checkpoints.get(key);
+  if (cp?.syncRunId === ctx.runId) return 'resume';
+  if (ctx.request.mode === 'full') return 'full';
+  if (ctx.request.mode === 'backfill') return 'backfill';
+  if (!cp) return ifDue ?? 'first';
+  if (ifDue) return ifDue;
+  if (ctx.now - cp.completedAt >= staleAfterMs) return 'stale';
+  return null;
+}
+
+export function planSchoolScope(ctx: PlanContext): PlannedScope[] {
+  const probe = makeScope('school', { schoolId: ctx.schoolId }, ctx.available, 'roster');
+  if (!probe) return [];
+  const reason = dueReason(ctx, probe.key, null, ctx.config.rosterEveryHours * HOUR);
+  return reason ? [{ ...probe, reason: reason === 'stale' ? 'roster' : reason }] : [];
+}
+
+export function planClassScopes(ctx: PlanContext, classes: readonly ClassInfo[]): PlannedScope[] {
+  const out: PlannedScope[] = [];
+  for (const cls of classes) {
+    const probe = makeScope(
+      'class',
+      { schoolId: ctx.schoolId, classId: cls.id },
+      ctx.available,
+      'roster',
+    );
+    if (!probe) continue;
+    const reason = dueReason(ctx, probe.key, null, ctx.config.rosterEveryHours * HOUR);
+    if (reason) out.push({ ...probe, reason: reason === 'stale' ? 'roster' : reason });
+  }
+  return out;
+}
+
+/** The dates that are re-read narrowly on every run. */
+export function recentZone(ctx: Pick<PlanContext, 'today' | 'config'>): DateRange {
+  return {
+    start: addDays(ctx.today, -ctx.config.recentDays),
+    end: addDays(ctx.today, ctx.config.aheadDays),
+  };
+}
+
+/** Window scopes of every class, class by class, each window's scopes in stream order. */
+export function planWindowScopes(
+  ctx: PlanContext,
+  classes: readonly ClassInfo[],
+  year: DateRange,
+): PlannedScope[] {
+  const sizes = windowSizes(
+    ctx.config.recentWindowDays,
+    ctx.config.pastWindowDays,
+    ctx.maxWindowDays,
+  );
+  const zone = recentZone(ctx);
+  const { request } = ctx;
+  // A backfill reads exactly its range; a first run and a full run read the year in wide
+  // windows; later runs cut the recent zone narrow.
+  let windows: Window[];
+  if (request.mode === 'backfill') {
+    windows = wideWindows(
+      { start: request.from ?? year.start, end: request.to ?? ctx.today },
+      sizes,
+    );
+  } else if (request.mode === 'full' || !ctx.hasHistory) {
+    windows = wideWindows(year, sizes);
+  } else {
+    windows = splitWindows(year, sizes, zone);
+  }
+  const staleHours =
+    request.mode === 'reconcile'
+      ? ctx.config.reconcileAfterHours / 2
+      : ctx.config.reconcileAfterHours;
+
+  const out: PlannedScope[] = [];
+  for (const cls of classes) {
+    const period = ctx.config.currentPeriodEveryRun ? currentPeriod(cls.periods, ctx.today) : null;
+    for (const w of windows) {
+      let ifDue: ScopeReason | null = null;
+      if (overlaps(w, zone)) ifDue = 'recent';
+      else if (period && overlaps(w, period)) ifDue = 'period';
+      for (const kind of WINDOW_KINDS) {
+        const probe = makeScope(
+          kind,
+          { schoolId: ctx.schoolId, classId: cls.id, from: w.from, to: w.to },
+          ctx.available,
+          'first',
+        );
+        if (!probe) continue;
+        const reason = dueReason(ctx, probe.key, ifDue, staleHours * HOUR);
+        if (reason) out.push({ ...probe, reason });
+      }
+    }
+  }
+  return out;
+}
+
+/** The classes a request touches (`--class NAME`), matched without regard to case or spaces. */
+export function selectClasses<T extends { name: string }>(
+  classes: readonly T[],
+  className?: string,
+): T[] {
+  if (!className) return [...classes];
+  const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
+  return classes.filter((c) => norm(c.name) === norm(className));
+}

@@ -1,0 +1,42 @@
+/**
+ * What a caller asks of a sync. The mode is stored on the run; the rest lets an interrupted run
+ * be recognised and resumed with the same plan.
+ */
+export type SyncMode = 'incremental' | 'reconcile' | 'full' | 'backfill';
+
+export interface SyncRequest {
+  mode: SyncMode;
+  /** Backfill range, inclusive local dates. */
+  from?: string;
+  to?: string;
+  /** Limit the run to one class (by name, as the platform writes it, e.g. `5А`). */
+  className?: string;
+}
+
+export interface SyncOptions {
+  schoolId?: string;
+  full?: boolean;
+  from?: string;
+  to?: string;
+  className?: string;
+  /** `reconcile` re-reads older windows sooner (the nightly job); default `incremental`. */
+  reconcile?: boolean;
+}
+
+export function requestFromOptions(options: SyncOptions): SyncRequest {
+  if (options.full) return { mode: 'full', className: options.className };
+  if (options.from || options.to) {
+    return { mode: 'backfill', from: options.from, to: options.to, className: options.className };
+  }
+  return { mode: options.reconcile ? 'reconcile' : 'incremental', className: options.className };
+}
+
+/** Stable text of a request, for comparing a new request with an interrupted run's. */
+export function requestKey(request: SyncRequest): string {
+  return JSON.stringify([
+    request.mode,
+    request.from ?? null,
+    request.to ?? null,
+    request.className ?? null,
+  ]);
+}

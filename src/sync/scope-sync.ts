@@ -1,0 +1,238 @@
+import type { Connector, FetchResult, QuarantinedRecord } from '../connectors/connector.js';
+import type { AnyRecord, StreamName } from '../connectors/records.js';
+import { canonicalJson, sha1 } from '../mirror/hash.js';
+import { upsertRecords, type WriteContext } from '../mirror/mirror-writer.js';
+import {
+  deleteMissing,
+  type DeletionScope,
+  type MassDeletionGuard,
+} from '../mirror/scope-deletion.js';
+import { chunk, placeholders, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
+import { tableOf } from '../mirror/tables.js';
+import { getCheckpoint, overlappedSince, writeCheckpoint } from './checkpoints.js';
+import { quarantine, recordEvent } from './operator-log.js';
+import { addStreamStats, appendNotes, zeroStats, type StreamStats } from './run-store.js';
+import type { PlannedScope } from './scope.js';
+
+/**
+ * One scope, end to end: fetch, then one transaction that upserts its rows, infers deletions
+ * (complete fetches only, behind the mass-deletion guard), quarantines bad records, adds the
+ * run's statistics and writes the checkpoint. Either all of it is in the mirror or none of it.
+ */
+
+export interface RunScopeContext {
+  runId: string;
+  schoolId: string;
+  zone: string;
+  isConsented: (personId: string) => boolean;
+  /** Hash of the consent list: a change of consent rewrites person rows. */
+  consentHash: string;
+  guard: MassDeletionGuard;
+  now: () => number;
+}
+
+export interface ScopeOutcome {
+  scope: PlannedScope;
+  /** Already done by this run (resumed run, retried job). */
+  skipped: boolean;
+  /** The scope's content equals its last checkpoint: nothing was rewritten. */
+  unchanged: boolean;
+  stats: Map<StreamName, StreamStats>;
+  refused: StreamName[];
+}
+
+export async function syncScope(
+  db: SqlDb,
+  connector: Connector,
+  run: RunScopeContext,
+  scope: PlannedScope,
+): Promise<ScopeOutcome> {
+  const outcome: ScopeOutcome = {
+    scope,
+    skipped: false,
+    unchanged: false,
+    stats: new Map(),
+    refused: [],
+  };
+  const before = await getCheckpoint(db, scope.key);
+  if (before?.sync_run_id === run.runId) return { ...outcome, skipped: true };
+
+  const started = Date.now();
+  const result = await connector.fetch(scope.streams, {
+    schoolId: scope.schoolId,
+    ...(scope.classId ? { classId: scope.classId } : {}),
+    ...(scope.from ? { from: scope.from } : {}),
+    ...(scope.to ? { to: scope.to } : {}),
+  });
+  const observedAt = run.now();
+  const ctx: WriteContext = {
+    source: connector.platform,
+    schoolId: run.schoolId,
+    zone: run.zone,
+    observedAt,
+    syncRunId: run.runId,
+    isConsented: run.isConsented,
+  };
+  const hash = result.complete ? scopeHash(scope, result, run.consentHash) : null;
+  const stats = new Map<StreamName, StreamStats>(scope.streams.map((s) => [s, zeroStats()]));
+  // A fetch is one or more platform calls for the whole scope: its cost is booked on the first stream.
+  const first = stats.get(scope.streams[0]!)!;
+  first.requests = result.stats.requests;
+  first.retries = result.stats.retries;
+
+  const sameAsBefore =
+    hash !== null &&
+    before?.scope_hash === hash &&
+    result.quarantined.length === 0 &&
+    !(await overlappedSince(db, scope, before.completed_at));
+
+  await db.transaction(async (tx) => {
+    let records = 0;
+    if (sameAsBefore) {
+      outcome.unchanged = true;
+      for (const stream of scope.streams) {
+        const list = recordsOf(result, stream);
+        records += list.length;
+        stats.get(stream)!.unchanged = list.length;
+        await touch(tx, stream, list, ctx);
+      }
+    } else {
+      for (const stream of scope.streams) {
+        const list = recordsOf(result, stream);
+        records += list.length;
+        const counts = await upsertRecords(tx, stream, list as never[], ctx);
+        const s = stats.get(stream)!;
+        s.inserted = counts.inserted;
+        s.changed = counts.changed;
+        s.unchanged = counts.unchanged;
+      }
+      if (result.complete) {
+        for (const stream of scope.streams) {
+          const seen = new Set(recordsOf(result, stream).map((r) => r.id));
+          const del = await deleteMissing(tx, stream, deletionScope(scope), seen, ctx, run.guard);
+          stats.get(stream)!.deleted = del.deleted;
+          if (del.refused) {
+            outcome.refused.push(stream);
+            await refuse(tx, run, scope, stream, del.live, del.missing, observedAt);
+          }
+        }
+      }
+      await quarantineAll(tx, run, ctx, result.quarantined, stats);
+    }
+    const duration = Date.now() - started;
+    for (const [stream, s] of stats) {
+      if (stream === scope.streams[0]) s.durationMs = duration;
+      await addStreamStats(tx, run.runId, stream, s);
+    }
+    // No hash after a refusal or an incomplete fetch: the next run must look at the rows again.
+    await writeCheckpoint(tx, scope, {
+      completedAt: observedAt,
+      runId: run.runId,
+      records,
+      scopeHash: outcome.refused.length > 0 ? null : hash,
+    });
+  });
+  outcome.stats = stats;
+  return outcome;
+}
+
+function recordsOf(result: FetchResult, stream: StreamName): AnyRecord[] {
+  return (result.records as Partial<Record<StreamName, AnyRecord[]>>)[stream] ?? [];
+}
+
+function deletionScope(scope: PlannedScope): DeletionScope {
+  return {
+    ...(scope.classId ? { classId: scope.classId } : {}),
+    ...(scope.from ? { from: scope.from } : {}),
+    ...(scope.to ? { to: scope.to } : {}),
+  };
+}
+
+/** Canonical hash of everything a complete fetch returned (records sorted by id). */
+export function scopeHash(scope: PlannedScope, result: FetchResult, consentHash: string): string {
+  const parts = scope.streams.map((stream) => {
+    const list = [...recordsOf(result, stream)].sort((a, b) =>
+      a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
+    );
+    return [stream, list];
+  });
+  const consent = scope.streams.includes('persons') ? consentHash : '';
+  return sha1(canonicalJson({ parts, consent }));
+}
+
+/** An unchanged scope still proves its rows are alive now. */
+async function touch(
+  tx: SqlExecutor,
+  stream: StreamName,
+  list: AnyRecord[],
+  ctx: WriteContext,
+): Promise<void> {
+  const table = tableOf(stream).table;
+  for (const ids of chunk([...new Set(list.map((r) => r.id))], 500)) {
+    await tx.run(
+      `UPDATE ${table} SET last_seen_at = ? WHERE source = ? AND id IN (${placeholders(ids.length)})`,
+      [ctx.observedAt, ctx.source, ...ids],
+    );
+  }
+}
+
+async function refuse(
+  tx: SqlExecutor,
+  run: RunScopeContext,
+  scope: PlannedScope,
+  stream: StreamName,
+  live: number,
+  missing: number,
+  at: number,
+): Promise<void> {
+  await appendNotes(tx, run.runId, (notes) => {
+    notes.refusals = [
+      ...(notes.refusals ?? []).filter((r) => !(r.scope === scope.key && r.stream === stream)),
+      { scope: scope.key, stream, live, missing },
+    ];
+  });
+  await recordEvent(tx, {
+    at,
+    kind: 'mass_deletion_refused',
+    severity: 'critical',
+    schoolId: run.schoolId,
+    message: `refused to delete ${missing} of ${live} ${stream} rows in scope ${scope.key}: more than ${Math.round(run.guard.maxShare * 100)} % at once; check the platform before the next sync`,
+    details: { runId: run.runId, scope: scope.key, stream, live, missing },
+  });
+}
+
+async function quarantineAll(
+  tx: SqlExecutor,
+  run: RunScopeContext,
+  ctx: WriteContext,
+  records: readonly QuarantinedRecord[],
+  stats: Map<StreamName, StreamStats>,
+): Promise<void> {
+  if (records.length === 0) return;
+  await quarantine(tx, records, {
+    source: ctx.source,
+    schoolId: run.schoolId,
+    observedAt: ctx.observedAt,
+    runId: run.runId,
+  });
+  const byStream = new Map<StreamName, number>();
+  for (const q of records) byStream.set(q.stream, (byStream.get(q.stream) ?? 0) + 1);
+  for (const [stream, count] of byStream) {
+    const s = stats.get(stream) ?? zeroStats();
+    s.quarantined += count;
+    stats.set(stream, s);
+    await recordEvent(tx, {
+      at: ctx.observedAt,
+      kind: 'schema_drift',
+      severity: 'warning',
+      schoolId: run.schoolId,
+      message: `${stream}: records the platform sent in an unexpected shape were quarantined (see the quarantine table)`,
+      details: { runId: run.runId, stream },
+    });
+  }
+  await appendNotes(tx, run.runId, (notes) => {
+    const drift = new Map((notes.drift ?? []).map((d) => [d.stream, d.count]));
+    for (const [stream, count] of byStream) drift.set(stream, (drift.get(stream) ?? 0) + count);
+    notes.drift = [...drift].map(([stream, count]) => ({ stream, count }));
+  });
+}
