@@ -1,7 +1,15 @@
 import { Initial1763900000001 } from './0001-initial.js';
+import { Checks1763900000002 } from './0002-checks.js';
+import { Alerts1763900000003 } from './0003-alerts.js';
+import { Archive1763900000004 } from './0004-archive.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
  * one line here; migrations are never edited once landed.
  */
-export const MIGRATIONS = [Initial1763900000001];
+export const MIGRATIONS = [
+  Initial1763900000001,
+  Checks1763900000002,
+  Alerts1763900000003,
+  Archive1763900000004,
+];
