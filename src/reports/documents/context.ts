@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import type { App } from '../../cli/app.js';
+import { resolveSchool, type SchoolInfo } from '../data/school.js';
+import { resolveChromiumPath } from '../pdf/chromium.js';
+import { PdfRenderer } from '../pdf/renderer.js';
+import type { SqlExecutor } from '../../mirror/sql.js';
+
+/** What every document renderer shares: the mirror, the school, the PDF renderer, output paths. */
+
+export interface RenderOptions {
+  /** Output file; default `<outDir>/<doc>-<…>.pdf`. */
+  out?: string;
+  /** Output directory for the default name; default `config.outDir`. */
+  outDir?: string;
+  /** Platform school id; default: the first configured school, else the mirror's only school. */
+  schoolId?: string;
+  /** A renderer shared by several documents; without one, a browser is started and closed for this call. */
+  renderer?: PdfRenderer;
+}
+
+export function createPdfRenderer(app: App): PdfRenderer {
+  const r = app.config.reports;
+  return new PdfRenderer({
+    executablePath: resolveChromiumPath(r.chromiumPath),
+    concurrency: r.concurrency,
+    recycleAfter: r.recycleAfter,
+    timeoutMs: r.timeoutMs,
+    launchTimeoutMs: r.launchTimeoutMs,
+    logger: app.logger,
+  });
+}
+
+export async function withRenderer<T>(
+  app: App,
+  given: PdfRenderer | undefined,
+  fn: (r: PdfRenderer) => Promise<T>,
+): Promise<T> {
+  if (given) return fn(given);
+  const renderer = createPdfRenderer(app);
+  try {
+    return await fn(renderer);
+  } finally {
+    await renderer.close();
+  }
+}
+
+export async function documentContext(
+  app: App,
+  opts: RenderOptions,
+): Promise<{ db: SqlExecutor; school: SchoolInfo }> {
+  const { db } = await app.mirror();
+  return { db, school: await resolveSchool(db, app.config, opts.schoolId) };
+}
+
+export function outPath(app: App, opts: RenderOptions, name: string): string {
+  return opts.out ?? join(opts.outDir ?? app.config.outDir, name);
+}

@@ -1,0 +1,74 @@
+import type { App } from '../../cli/app.js';
+import { findClass } from '../data/classes.js';
+import { loadJournal } from '../data/journal.js';
+import { fileSlug } from '../format.js';
+import { renderJournalHtml } from '../html/journal-html.js';
+import type { PdfResult } from '../pdf/renderer.js';
+import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
+
+export interface JournalOptions extends RenderOptions {
+  /** Class name as users type it: «5А». */
+  className: string;
+  /** Period name («1 четверть»); null: the whole year. */
+  period: string | null;
+}
+
+export interface JournalResult extends PdfResult {
+  className: string;
+}
+
+export const journalFileName = (className: string, period: string | null): string =>
+  `journal-${fileSlug(className)}-${fileSlug(period ?? 'год')}.pdf`;
+
+/** The printed journal of one class; returns the PDF path. */
+export async function renderJournal(app: App, opts: JournalOptions): Promise<string> {
+  return (await renderJournalDocument(app, opts)).path;
+}
+
+async function renderJournalDocument(app: App, opts: JournalOptions): Promise<JournalResult> {
+  const { db, school } = await documentContext(app, opts);
+  const schoolClass = await findClass(db, school.id, opts.className);
+  const data = await loadJournal(db, { school, schoolClass, period: opts.period });
+  const doc = renderJournalHtml(data, app.config.reports.journal);
+  const out = outPath(app, opts, journalFileName(schoolClass.name, opts.period));
+  return withRenderer(app, opts.renderer, async (r) => {
+    const result = await r.render(doc, out);
+    if (doc.expectedPages !== null && result.pages !== doc.expectedPages) {
+      app.logger.warn(
+        { out, expected: doc.expectedPages, actual: result.pages },
+        'journal page count differs from its layout',
+      );
+    }
+    return { ...result, className: schoolClass.name };
+  });
+}
+
+/**
+ * Journals of several classes with one browser: data of the next classes is read while earlier
+ * ones print, at most `concurrency + 1` documents prepared at a time.
+ */
+export async function renderJournals(
+  app: App,
+  classes: readonly string[],
+  opts: Omit<JournalOptions, 'className' | 'out'> & { onDone?: (r: JournalResult) => void },
+): Promise<JournalResult[]> {
+  return withRenderer(app, opts.renderer, async (renderer) => {
+    const results: JournalResult[] = new Array(classes.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < classes.length) {
+        const i = next++;
+        const result = await renderJournalDocument(app, {
+          ...opts,
+          className: classes[i]!,
+          renderer,
+        });
+        results[i] = result;
+        opts.onDone?.(result);
+      }
+    };
+    const workers = Math.min(classes.length, app.config.reports.concurrency + 1);
+    await Promise.all(Array.from({ length: workers }, worker));
+    return results;
+  });
+}

@@ -1,0 +1,19 @@
+import type { App } from '../../cli/app.js';
+import { loadPerformance } from '../data/performance.js';
+import { fileSlug } from '../format.js';
+import { renderPerformanceHtml } from '../html/performance-html.js';
+import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
+
+export interface PerformanceOptions extends RenderOptions {
+  /** Period name, e.g. «1 четверть». */
+  period: string;
+}
+
+/** Period results (успеваемость, качество, СОУ, средний балл); returns the PDF path. */
+export async function renderPerformance(app: App, opts: PerformanceOptions): Promise<string> {
+  const { db, school } = await documentContext(app, opts);
+  const data = await loadPerformance(db, school, opts.period);
+  const doc = renderPerformanceHtml(data);
+  const out = outPath(app, opts, `performance-${fileSlug(data.period)}.pdf`);
+  return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
+}

@@ -1,0 +1,78 @@
+import * as echarts from 'echarts';
+
+/**
+ * Charts as SVG strings rendered on the server (ECharts SSR): no script runs in the document.
+ * Labels pass through ECharts' SVG writer, which escapes text content.
+ */
+
+const FONT = "'PT Sans', sans-serif";
+
+function render(option: echarts.EChartsCoreOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  try {
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT, fontSize: 11 }, ...option });
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
+
+/** Bars: quality (КЗ, %) per class. */
+export function qualityChart(points: readonly { label: string; value: number | null }[]): string {
+  return render(
+    {
+      title: {
+        text: 'Качество знаний по классам, %',
+        left: 'center',
+        textStyle: { fontFamily: FONT, fontSize: 13 },
+      },
+      grid: { left: 40, right: 10, top: 48, bottom: 40 },
+      xAxis: {
+        type: 'category',
+        data: points.map((p) => p.label),
+        axisLabel: { interval: 0, rotate: points.length > 16 ? 60 : 0 },
+      },
+      yAxis: { type: 'value', min: 0, max: 100 },
+      series: [
+        {
+          type: 'bar',
+          data: points.map((p) => (p.value === null ? 0 : Math.round(p.value * 10) / 10)),
+          itemStyle: { color: '#3b6db3' },
+          barMaxWidth: 48,
+          label: { show: points.length <= 24, position: 'top', fontSize: 9 },
+        },
+      ],
+    },
+    680,
+    280,
+  );
+}
+
+/** Bars: how many period marks of each kind. */
+export function distributionChart(items: readonly { label: string; value: number }[]): string {
+  const colors = ['#2e7d32', '#7cb342', '#f9a825', '#e53935', '#8e24aa', '#90a4ae'];
+  return render(
+    {
+      title: {
+        text: 'Распределение итоговых отметок',
+        left: 'center',
+        textStyle: { fontFamily: FONT, fontSize: 13 },
+      },
+      grid: { left: 50, right: 10, top: 48, bottom: 30 },
+      xAxis: { type: 'category', data: items.map((i) => i.label) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        {
+          type: 'bar',
+          data: items.map((i, k) => ({
+            value: i.value,
+            itemStyle: { color: colors[k % colors.length] },
+          })),
+          label: { show: true, position: 'top', fontSize: 10 },
+        },
+      ],
+    },
+    680,
+    260,
+  );
+}

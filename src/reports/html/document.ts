@@ -1,0 +1,70 @@
+import Handlebars from 'handlebars';
+import { documentFontCss, headerFontCss } from './fonts.js';
+import { stylesheet, template, type DocumentTemplate } from './templates.js';
+
+/**
+ * A rendered document: the HTML body plus what the printer needs (orientation, margins, header
+ * and footer templates). Pure apart from reading the project's own templates and fonts once.
+ */
+export interface HtmlDocument {
+  html: string;
+  title: string;
+  landscape: boolean;
+  /** Chromium header/footer templates; null when the document prints its own running header (journal). */
+  headerTemplate: string | null;
+  footerTemplate: string | null;
+  margin: { top: string; bottom: string; left: string; right: string };
+  /** Pages the layout promises (journal), for checks; null when the flow decides. */
+  expectedPages: number | null;
+}
+
+export interface DocumentSpec {
+  template: DocumentTemplate;
+  /** Extra stylesheets of `templates/styles/` after `base`. */
+  styles: string[];
+  title: string;
+  schoolName: string;
+  landscape: boolean;
+  expectedPages?: number | null;
+  /** The document prints its own running header and footer on fixed-size pages. */
+  ownRunningHeader?: boolean;
+  model: Record<string, unknown>;
+}
+
+const esc = (s: string): string => Handlebars.escapeExpression(s);
+
+/** Header and footer are separate documents: inline styles, an explicit font size, embedded font. */
+export function headerFooter(
+  schoolName: string,
+  title: string,
+): { headerTemplate: string; footerTemplate: string } {
+  const base = `font-family:'PT Sans',sans-serif;font-size:7pt;color:#444;width:100%;margin:0 10mm;display:flex;justify-content:space-between;`;
+  const style = `<style>${headerFontCss()}</style>`;
+  return {
+    headerTemplate: `${style}<div style="${base}"><span>${esc(schoolName)}</span><span>${esc(title)}</span></div>`,
+    footerTemplate:
+      `${style}<div style="${base}"><span>ezh: распечатка электронного журнала</span>` +
+      `<span>стр. <span class="pageNumber"></span> из <span class="totalPages"></span></span></div>`,
+  };
+}
+
+export function renderDocument(spec: DocumentSpec): HtmlDocument {
+  const css = ['base', ...spec.styles].map(stylesheet).join('\n');
+  const html = template(spec.template)({
+    ...spec.model,
+    doc: { title: spec.title, fontCss: documentFontCss(), css },
+  });
+  const own = spec.ownRunningHeader ?? false;
+  return {
+    html,
+    title: spec.title,
+    landscape: spec.landscape,
+    ...(own
+      ? { headerTemplate: null, footerTemplate: null }
+      : headerFooter(spec.schoolName, spec.title)),
+    margin: own
+      ? { top: '8mm', bottom: '8mm', left: '10mm', right: '10mm' }
+      : { top: '12mm', bottom: '11mm', left: '10mm', right: '10mm' },
+    expectedPages: spec.expectedPages ?? null,
+  };
+}

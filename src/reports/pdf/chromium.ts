@@ -1,0 +1,49 @@
+import { accessSync, constants, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EnvironmentError } from '../../platform/errors.js';
+
+/** Where Chromium is and how it is started. Never downloaded: the system's (Debian) Chromium is used. */
+
+export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+export function resolveChromiumPath(
+  configured?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const candidates: [string, string][] = [];
+  if (configured) candidates.push([configured, 'config reports.chromiumPath']);
+  else if (env.PUPPETEER_EXECUTABLE_PATH) {
+    candidates.push([env.PUPPETEER_EXECUTABLE_PATH, 'PUPPETEER_EXECUTABLE_PATH']);
+  } else candidates.push([DEFAULT_CHROMIUM, 'default']);
+  const [path, from] = candidates[0]!;
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new EnvironmentError(
+      `Chromium not found at ${path} (${from}). Install it (Debian: apt-get install chromium) ` +
+        'or set reports.chromiumPath / PUPPETEER_EXECUTABLE_PATH.',
+    );
+  }
+  return path;
+}
+
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** A fresh profile directory per browser launch. */
+export function freshProfileDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ezh-chromium-'));
+}
+
+export function chromiumArgs(profileDir: string): string[] {
+  return [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`];
+}

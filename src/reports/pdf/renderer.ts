@@ -1,0 +1,236 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { EnvironmentError, EzhError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import type { HtmlDocument } from '../html/document.js';
+import { chromiumArgs, freshProfileDir } from './chromium.js';
+import { countPdfPages } from './pdf-pages.js';
+import { Semaphore } from './semaphore.js';
+
+/**
+ * HTML → PDF with one Chromium per renderer (one renderer per process): a fresh browser context
+ * per document, at most `concurrency` documents at a time, the browser recycled after
+ * `recycleAfter` documents (memory stays flat), and a crashed browser restarted with the
+ * document retried once.
+ */
+
+export interface PdfRendererOptions {
+  executablePath: string;
+  concurrency: number;
+  recycleAfter: number;
+  timeoutMs: number;
+  launchTimeoutMs: number;
+  logger?: Logger;
+}
+
+export interface PdfResult {
+  path: string;
+  pages: number;
+  bytes: number;
+  ms: number;
+}
+
+export class RenderError extends EzhError {}
+
+interface Generation {
+  browser: Browser;
+  profileDir: string;
+  alive: boolean;
+  used: number;
+  inFlight: number;
+  idleWaiters: (() => void)[];
+}
+
+const CRASH =
+  /crash|target closed|session closed|connection closed|protocol error|disconnected|detached/i;
+
+export class PdfRenderer {
+  private gen: Generation | null = null;
+  private launching: Promise<void> | null = null;
+  private closed = false;
+  private readonly semaphore: Semaphore;
+  /** Browsers started so far (for logs and tests). */
+  launches = 0;
+
+  constructor(private readonly opts: PdfRendererOptions) {
+    this.semaphore = new Semaphore(opts.concurrency);
+  }
+
+  /** Process id of the current browser, if one runs. */
+  browserPid(): number | null {
+    return this.gen?.browser.process()?.pid ?? null;
+  }
+
+  render(doc: HtmlDocument, outFile: string): Promise<PdfResult> {
+    return this.semaphore.use(async () => {
+      try {
+        return await this.attempt(doc, outFile);
+      } catch (err) {
+        if (this.closed || !isCrash(err)) throw err;
+        this.opts.logger?.warn(
+          { err: (err as Error).message, doc: doc.title },
+          'browser crashed; restarting and retrying once',
+        );
+        return await this.attempt(doc, outFile);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.launching) await this.launching.catch(() => undefined);
+    if (this.gen) await this.retire(this.gen);
+    this.gen = null;
+  }
+
+  private async attempt(doc: HtmlDocument, outFile: string): Promise<PdfResult> {
+    const started = Date.now();
+    const gen = await this.acquire();
+    try {
+      const pdf = await withTimeout(
+        this.print(gen, doc),
+        this.opts.timeoutMs,
+        `rendering "${doc.title}"`,
+      );
+      mkdirSync(dirname(outFile), { recursive: true });
+      const tmp = `${outFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, pdf);
+      renameSync(tmp, outFile);
+      return {
+        path: outFile,
+        pages: countPdfPages(pdf),
+        bytes: pdf.length,
+        ms: Date.now() - started,
+      };
+    } catch (err) {
+      if (isCrash(err)) gen.alive = false;
+      throw err;
+    } finally {
+      gen.inFlight--;
+      if (gen.inFlight === 0) for (const wake of gen.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async print(gen: Generation, doc: HtmlDocument): Promise<Uint8Array> {
+    const context = await gen.browser.createBrowserContext();
+    try {
+      const page = await context.newPage();
+      page.setDefaultTimeout(this.opts.timeoutMs);
+      const crashed = new Promise<never>((_, reject) =>
+        page.once('error', (e) => reject(new RenderError(`page crashed: ${e.message}`))),
+      );
+      crashed.catch(() => undefined);
+      const work = (async () => {
+        await page.setContent(doc.html, { waitUntil: 'load', timeout: this.opts.timeoutMs });
+        await page.evaluate('document.fonts.ready.then(() => document.fonts.status)');
+        return page.pdf({
+          format: 'A4',
+          landscape: doc.landscape,
+          printBackground: true,
+          ...(doc.headerTemplate !== null && doc.footerTemplate !== null
+            ? {
+                displayHeaderFooter: true,
+                headerTemplate: doc.headerTemplate,
+                footerTemplate: doc.footerTemplate,
+              }
+            : { displayHeaderFooter: false }),
+          margin: doc.margin,
+          timeout: this.opts.timeoutMs,
+          waitForFonts: true,
+        });
+      })();
+      return await Promise.race([work, crashed]);
+    } finally {
+      await context.close().catch(() => undefined);
+    }
+  }
+
+  /** The current browser, launched or recycled as needed; counts the document as in flight. */
+  private async acquire(): Promise<Generation> {
+    for (;;) {
+      if (this.closed) throw new RenderError('the PDF renderer is closed');
+      const g = this.gen;
+      if (g && g.alive && g.used < this.opts.recycleAfter) {
+        g.used++;
+        g.inFlight++;
+        return g;
+      }
+      if (g && g.inFlight > 0) {
+        // Recycle or restart: let the documents in flight finish (or fail) first.
+        await new Promise<void>((resolve) => g.idleWaiters.push(resolve));
+        continue;
+      }
+      this.launching ??= this.relaunch().finally(() => (this.launching = null));
+      await this.launching;
+    }
+  }
+
+  private async relaunch(): Promise<void> {
+    const old = this.gen;
+    this.gen = null;
+    if (old) await this.retire(old);
+    const profileDir = freshProfileDir();
+    let browser: Browser;
+    try {
+      browser = await puppeteer.launch({
+        executablePath: this.opts.executablePath,
+        headless: true,
+        args: chromiumArgs(profileDir),
+        timeout: this.opts.launchTimeoutMs,
+        protocolTimeout: this.opts.timeoutMs,
+      });
+    } catch (err) {
+      rmSync(profileDir, { recursive: true, force: true });
+      throw new EnvironmentError(
+        `cannot start Chromium (${this.opts.executablePath}): ${(err as Error).message}`,
+        1,
+        {
+          cause: err,
+        },
+      );
+    }
+    this.launches++;
+    const gen: Generation = {
+      browser,
+      profileDir,
+      alive: true,
+      used: 0,
+      inFlight: 0,
+      idleWaiters: [],
+    };
+    browser.once('disconnected', () => {
+      gen.alive = false;
+    });
+    this.gen = gen;
+    this.opts.logger?.debug(
+      { pid: browser.process()?.pid, launches: this.launches },
+      'chromium started',
+    );
+  }
+
+  private async retire(gen: Generation): Promise<void> {
+    gen.alive = false;
+    const proc = gen.browser.process();
+    await withTimeout(gen.browser.close(), 10_000, 'closing Chromium').catch(() =>
+      proc?.kill('SIGKILL'),
+    );
+    rmSync(gen.profileDir, { recursive: true, force: true });
+  }
+}
+
+function isCrash(err: unknown): boolean {
+  return err instanceof Error && CRASH.test(err.message);
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RenderError(`timed out after ${ms} ms ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
