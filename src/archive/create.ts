@@ -204,7 +204,9 @@ export async function createArchive(
       log.info('archive: rendering documents');
       documents = await addDocuments({
         renderer: deps.renderer,
-        classes: journals ? await archiveClasses(db, schoolId) : [],
+        classes: journals
+          ? await archiveClasses(db, schoolId, journals.kind === 'period' ? journals.name : null)
+          : [],
         journals,
         asOf,
         scratchDir: join(workDir, 'rendered'),

@@ -25,15 +25,29 @@ export interface DocumentRenderer {
   renderAudit(asOf: number, outDir: string): Promise<string>;
 }
 
-/** Classes (not groups) of the school that are not deleted, in grade order. */
+/**
+ * Classes (not groups) of the school that are not deleted, in grade order. For a period archive,
+ * only the classes that have a period of that name: grades on half-years have no «1 четверть».
+ */
 export async function archiveClasses(
   db: SqlExecutor,
   schoolId: string | null,
+  periodName: string | null = null,
 ): Promise<ArchiveClass[]> {
+  const params: unknown[] = [];
+  if (schoolId) params.push(schoolId);
+  if (periodName) params.push(periodName);
   const rows = await db.query<{ id: string; name: string }>(
-    `SELECT id, name FROM classes WHERE deleted_at IS NULL AND kind = 'class'
-     ${schoolId ? 'AND school_id = ?' : ''} ORDER BY grade, name, id`,
-    schoolId ? [schoolId] : [],
+    `SELECT id, name FROM classes c WHERE deleted_at IS NULL AND kind = 'class'
+     ${schoolId ? 'AND school_id = ?' : ''}
+     ${
+       periodName
+         ? `AND EXISTS (SELECT 1 FROM reporting_periods p
+                        WHERE p.class_id = c.id AND p.name = ? AND p.deleted_at IS NULL)`
+         : ''
+     }
+     ORDER BY grade, name, id`,
+    params,
   );
   return rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
 }

@@ -1,9 +1,15 @@
 import { z } from 'zod';
+import { alertsSection } from './sections/alerts.js';
+import { archiveSection } from './sections/archive.js';
+import { checksSection } from './sections/checks.js';
 import { databaseSection } from './sections/database.js';
 import { logSection } from './sections/logging.js';
 import { platformSection } from './sections/platform.js';
 import { redisSection } from './sections/redis.js';
+import { reportsSection } from './sections/reports.js';
 import { schoolsSection } from './sections/schools.js';
+import { syncSection } from './sections/sync.js';
+import { jobsSection } from './sections/jobs.js';
 
 /**
  * The whole configuration. Each area owns a file under `sections/`; this file only assembles them.
@@ -16,6 +22,12 @@ export const configSchema = z
     schools: schoolsSection,
     redis: redisSection,
     log: logSection,
+    archive: archiveSection,
+    alerts: alertsSection,
+    reports: reportsSection,
+    sync: syncSection,
+    jobs: jobsSection,
+    checks: checksSection,
     /** Where documents and findings are written by default. */
     outDir: z.string().min(1).default('./out'),
   })

@@ -2,6 +2,8 @@ import type { Config } from '../config/schema.js';
 import type { Connector } from '../connectors/connector.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { schoolConfig } from '../sync/deps.js';
+import type { App } from '../cli/app.js';
+import { registerAppHandlers } from './handlers/app-handlers.js';
 import { registerSyncHandlers } from './handlers/sync.js';
 import { handlers, type HandlerRegistry } from './registry.js';
 
@@ -29,8 +31,12 @@ export class ConnectorCache {
   }
 }
 
-/** The process registry with this build's sync handlers; other modules add theirs by name. */
-export function jobRegistry(): HandlerRegistry {
+/**
+ * The process registry with this build's sync handlers and, given the app (its config, logger
+ * and mirror), the checks, alerts, documents and archive handlers.
+ */
+export function jobRegistry(app?: App): HandlerRegistry {
   if (!handlers.has('sync.school')) registerSyncHandlers(handlers);
+  if (app && !handlers.has('checks.run')) registerAppHandlers(handlers, app);
   return handlers;
 }

@@ -27,7 +27,8 @@ export interface JobPayloads {
     asOf?: number;
     params?: Record<string, string>;
   };
-  'archive.create': { schoolId?: string; asOf?: number };
+  /** `weekly` (default): a regular archive; `period-end`: the archives of periods that just ended. */
+  'archive.create': { schoolId?: string; asOf?: number; trigger?: 'weekly' | 'period-end' };
 }
 
 export type JobName = keyof JobPayloads;

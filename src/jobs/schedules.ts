@@ -37,13 +37,23 @@ export function desiredSchedules(config: Config): ScheduleSpec[] {
       s.reconcileSync,
       jobSpec('sync.school', { schoolId, request: { mode: 'reconcile' }, followUps }, ''),
     );
-    add('alerts', s.alerts, jobSpec('alerts.send', { schoolId }, ''));
+    // Alerts have one schedule, in their own section (`alerts.enabled`, `alerts.schedule`).
+    add(
+      'alerts',
+      { pattern: config.alerts.schedule, enabled: config.alerts.enabled },
+      jobSpec('alerts.send', { schoolId }, ''),
+    );
     add(
       'audit-report',
       s.auditReport,
       jobSpec('reports.render', { schoolId, report: 'audit' }, ''),
     );
-    add('archive', s.archive, jobSpec('archive.create', { schoolId }, ''));
+    add('archive', s.archive, jobSpec('archive.create', { schoolId, trigger: 'weekly' }, ''));
+    add(
+      'archive-period-end',
+      s.archivePeriodEnd,
+      jobSpec('archive.create', { schoolId, trigger: 'period-end' }, ''),
+    );
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import type { App } from '../cli/app.js';
 import type { Config } from '../config/schema.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
@@ -49,9 +50,11 @@ export function startService(options: {
   db: SqlDb;
   clock: Clock;
   logger: Logger;
+  /** The app the checks, alerts, documents and archive handlers work through. */
+  app?: App;
 }): ServiceHost {
   const { config, logger } = options;
-  const registry = jobRegistry();
+  const registry = jobRegistry(options.app);
   validateJobs(config, registry);
   const connection = redisConnection(config.redis);
   connection.on('error', (err) => logger.warn({ err }, 'Redis connection error; reconnecting'));

@@ -17,6 +17,7 @@ import {
   teacherShape,
   personShape,
   userShape,
+  servedWorkTypeId,
   workShape,
   workTypeShape,
   workTypeShape2,
@@ -62,7 +63,10 @@ const routes: [RegExp, Handler][] = [
   ],
   [
     /^work-types\/(\d+)$/,
-    (ctx, [id]) => WORK_TYPES.map((w) => workTypeShape(w, ownSchool(ctx, id!).id)),
+    (ctx, [id]) => {
+      const school = ownSchool(ctx, id!);
+      return WORK_TYPES.map((w) => workTypeShape(w, school.id, school.index));
+    },
   ],
   [/^edu-groups\/(\d+)$/, (ctx, [g]) => eduGroupShape(ctx.school, ownClass(ctx, g!))],
   [
@@ -167,6 +171,7 @@ function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): un
         l,
         ctx.school.subjects.find((s) => s.id === l.subjectId)!,
         worksByLesson.get(l.id) ?? [],
+        ctx.school.index,
       ),
     );
 }
@@ -180,7 +185,7 @@ function marks(ctx: RouteContext, c: ClassModel, from: string, to: string): unkn
     .marks.filter((m) => m.day >= a && m.day <= b)
     .map((m) => viewAt(m, now))
     .filter((m) => m !== null)
-    .map((m) => markShape(m, m.workTypeId, m.lessonId));
+    .map((m) => markShape(m, servedWorkTypeId(m.workTypeId, ctx.school.index), m.lessonId));
 }
 
 /** `subject` narrows to one subject; without it the whole class is returned (a sandbox leniency). */
@@ -200,15 +205,16 @@ function finalMarks(ctx: RouteContext, c: ClassModel): unknown {
   const now = ctx.sandbox.now();
   const j = ctx.sandbox.journal(c.id);
   const live = j.finalMarks.map((f) => viewAt(f, now)).filter((f) => f !== null);
+  const periodMarkType = servedWorkTypeId(PERIOD_MARK_TYPE.id, ctx.school.index);
   if (ctx.finalMarksShape === 'm') {
     const works = j.finalWorks.filter((w) => viewAt(w, now));
     return {
-      marks: live.map((f) => markShape(f, PERIOD_MARK_TYPE.id, null)),
-      works: works.map(workShape),
+      marks: live.map((f) => markShape(f, periodMarkType, null)),
+      works: works.map((w) => workShape(w, ctx.school.index)),
       subjects: c.subjects.map((cs) =>
         subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!),
       ),
-      workTypes: [workTypeShape2(PERIOD_MARK_TYPE, ctx.school.id)],
+      workTypes: [workTypeShape2(PERIOD_MARK_TYPE, ctx.school.id, ctx.school.index)],
     };
   }
   const groups = new Map<string, typeof live>();
@@ -228,7 +234,7 @@ function finalMarks(ctx: RouteContext, c: ClassModel): unknown {
       'per-subject-final-marks': fs.map((f) => ({
         subject: Number(f.subjectId),
         subject_str: f.subjectId,
-        'final-mark': markShape(f, PERIOD_MARK_TYPE.id, null),
+        'final-mark': markShape(f, periodMarkType, null),
       })),
     };
   });

@@ -168,10 +168,20 @@ export function periodShape(p: PeriodModel, studyYear: number): Json {
   };
 }
 
-export function workTypeShape(w: WorkTypeDef, schoolId: string): Json {
+/**
+ * Work types are defined once for the generator, but on the platform each school has its own:
+ * the served id is offset per school (school 0 keeps the defined ids), as two schools of a
+ * municipal installation must never share a work type.
+ */
+export function servedWorkTypeId(id: number, schoolIndex: number): number {
+  return id + schoolIndex * 1000;
+}
+
+export function workTypeShape(w: WorkTypeDef, schoolId: string, schoolIndex: number): Json {
+  const id = servedWorkTypeId(w.id, schoolIndex);
   return {
-    id: w.id,
-    id_str: String(w.id),
+    id,
+    id_str: String(id),
     schoolId: num(schoolId),
     kindId: w.kindId,
     kind: w.kind,
@@ -182,9 +192,9 @@ export function workTypeShape(w: WorkTypeDef, schoolId: string): Json {
 }
 
 /** The shape embedded in schedules and final marks (`abbreviation`, `name`, `isFinal`). */
-export function workTypeShape2(w: WorkTypeDef, schoolId: string): Json {
+export function workTypeShape2(w: WorkTypeDef, schoolId: string, schoolIndex: number): Json {
   return {
-    id: w.id,
+    id: servedWorkTypeId(w.id, schoolIndex),
     schoolId: num(schoolId),
     abbreviation: w.abbr,
     name: w.title,
@@ -195,13 +205,13 @@ export function workTypeShape2(w: WorkTypeDef, schoolId: string): Json {
   };
 }
 
-export function workShape(w: WorkRow): Json {
+export function workShape(w: WorkRow, schoolIndex: number): Json {
   const lesson: BigId | null = w.lessonId ? big(w.lessonId) : null;
   return {
     id: big(w.id),
     id_str: w.id,
     type: w.type,
-    workType: w.workTypeId,
+    workType: servedWorkTypeId(w.workTypeId, schoolIndex),
     markType: 'Mark5',
     markCount: 1,
     lesson,
@@ -224,7 +234,12 @@ export function workShape(w: WorkRow): Json {
   };
 }
 
-export function lessonShape(l: LessonRow, subject: SubjectModel, works: WorkRow[]): Json {
+export function lessonShape(
+  l: LessonRow,
+  subject: SubjectModel,
+  works: WorkRow[],
+  schoolIndex: number,
+): Json {
   return {
     id: big(l.id),
     id_str: l.id,
@@ -236,7 +251,7 @@ export function lessonShape(l: LessonRow, subject: SubjectModel, works: WorkRow[
     group_str: l.classId,
     status: 'Conducted',
     resultPlaceId: null,
-    works: works.map(workShape),
+    works: works.map((w) => workShape(w, schoolIndex)),
     teachers: [num(l.teacherId)],
     teachers_str: [l.teacherId],
   };

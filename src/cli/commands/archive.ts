@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { createArchive } from '../../archive/create.js';
-import type { DocumentRenderer } from '../../archive/documents.js';
 import { diffMirrorHashes, hashMirror } from '../../archive/hash-mirror.js';
 import { listArchives } from '../../archive/registry.js';
 import { restoreArchive } from '../../archive/restore.js';
@@ -13,12 +12,7 @@ import { openMirror, type DatabaseConfig } from '../../mirror/data-source.js';
 import { formatTable } from '../../mirror/stats.js';
 import { UsageError } from '../../platform/errors.js';
 import { parseAsOf } from '../../platform/time.js';
-import {
-  createPdfRenderer,
-  renderAudit,
-  renderJournals,
-  type PdfRenderer,
-} from '../../reports/index.js';
+import { reportsDocumentRenderer, type ClosableRenderer } from '../../archive/reports-renderer.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 import { tmpdir } from 'node:os';
@@ -29,47 +23,9 @@ import { tmpdir } from 'node:os';
  * one, archives are still made and their manifest lists the documents as absent.
  */
 
-type ClosableRenderer = DocumentRenderer & { close?: () => Promise<void> };
-
 export interface ArchiveCommandDeps {
   /** Builds the document renderer for a command run; resolves to null when none is available. */
   renderer?: (app: App, schoolId: string | undefined) => Promise<ClosableRenderer | null>;
-}
-
-/**
- * The printed documents of `src/reports`, one browser for the whole archive. Without Chromium
- * the renderer fails each call with the reason, which the archive records in its manifest.
- */
-export async function reportsDocumentRenderer(
-  app: App,
-  schoolId: string | undefined,
-): Promise<ClosableRenderer> {
-  let pdf: PdfRenderer;
-  try {
-    pdf = createPdfRenderer(app);
-  } catch (err) {
-    const fail = async (): Promise<never> => {
-      throw err;
-    };
-    return { renderJournals: fail, renderAudit: fail };
-  }
-  return {
-    renderJournals: async (classes, period, outDir) =>
-      (
-        await renderJournals(
-          app,
-          classes.map((c) => c.name),
-          {
-            period: period.kind === 'period' ? period.name : null,
-            outDir,
-            schoolId,
-            renderer: pdf,
-          },
-        )
-      ).map((r) => r.path),
-    renderAudit: (asOf, outDir) => renderAudit(app, { asOf, outDir, schoolId, renderer: pdf }),
-    close: () => pdf.close(),
-  };
 }
 
 interface CreateOpts {

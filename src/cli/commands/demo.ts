@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
-import { countEntities, formatTable } from '../../mirror/stats.js';
-import { withApp } from '../run-action.js';
+import { resolve } from 'node:path';
+import { runDemo } from '../../demo/run-demo.js';
+import { globalOptions } from '../app.js';
+import { reportError } from '../run-action.js';
 
 /**
- * `ezh demo`: the embedded main job on the built-in defaults. Each capability adds its step here
- * (sync of the sandbox platform, checks, reports, alerts, archive), writing into `./out`.
+ * `ezh demo`: the embedded main job on the built-in defaults against the built-in sandbox
+ * platform; everything it makes goes into the output directory (`./out`).
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -13,19 +14,29 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'start the sandbox platform, sync it, check it and render every document into ./out',
     )
-    .action(
-      withApp(async (app) => {
-        mkdirSync(app.config.outDir, { recursive: true });
-        const mirror = await app.mirror();
-        app.logger.info({ mirror: mirror.describe }, 'mirror ready');
-        const counts = await countEntities(mirror.db);
-        process.stdout.write(`Mirror: ${mirror.describe}\n`);
-        process.stdout.write(
-          `${formatTable(
-            ['entity', 'live', 'deleted', 'versions'],
-            counts.map((c) => [c.stream, c.live, c.deleted, c.versions]),
-          )}\n`,
+    .option('--seed <seed>', 'sandbox school generator seed', '1')
+    .option(
+      '--days <n>',
+      'school days of sandbox timeline to sync through after the first sync',
+      '7',
+    )
+    .option('--data-dir <dir>', "where the demo's own mirror file is made", './data')
+    .action(async (opts: { seed: string; days: string; dataDir: string }, cmd: Command) => {
+      const days = Number(opts.days);
+      if (!Number.isInteger(days) || days < 0 || days > 60) {
+        process.stderr.write('ezh: --days must be a whole number from 0 to 60\n');
+        process.exitCode = 2;
+        return;
+      }
+      try {
+        await runDemo(
+          globalOptions(cmd),
+          { seed: opts.seed, days, dataDir: resolve(opts.dataDir) },
+          (line) => process.stdout.write(`${line}\n`),
         );
-      }),
-    );
+        process.exitCode = 0;
+      } catch (err) {
+        process.exitCode = reportError(err);
+      }
+    });
 }

@@ -1,6 +1,31 @@
 import type { Command } from 'commander';
+import { registerAlertsCommand } from './alerts.js';
+import { registerArchiveCommand } from './archive.js';
+import { registerAuthCommand } from './auth.js';
+import { registerCheckCommand } from './check.js';
 import { registerConfigCommand } from './config.js';
 import { registerDemoCommand } from './demo.js';
+import { registerReportCommand } from './report.js';
+import { registerJobsCommand } from './jobs.js';
+import { registerScheduleCommand } from './schedule.js';
+import { registerStatusCommand } from './status.js';
+import { registerSyncCommand } from './sync.js';
+import { registerWorkerCommand } from './worker.js';
+import { registerSandboxCommand } from './sandbox.js';
 
 /** Each capability registers its own sub-command; one line each, in the order `--help` lists them. */
-export const COMMANDS: ((program: Command) => void)[] = [registerDemoCommand, registerConfigCommand];
+export const COMMANDS: ((program: Command) => void)[] = [
+  registerDemoCommand,
+  registerSyncCommand,
+  registerStatusCommand,
+  registerWorkerCommand,
+  registerScheduleCommand,
+  registerJobsCommand,
+  registerConfigCommand,
+  registerCheckCommand,
+  registerReportCommand,
+  registerAlertsCommand,
+  registerAuthCommand,
+  registerArchiveCommand,
+  registerSandboxCommand,
+];

@@ -13,7 +13,7 @@ export function registerScheduleCommand(program: Command): void {
     .description('service mode: install the job schedulers from the config (safe to run again)')
     .action(
       withApp(async (app) => {
-        validateJobs(app.config, jobRegistry());
+        validateJobs(app.config, jobRegistry(app));
         const connection = redisConnection(app.config.redis);
         const queues = new ServiceQueues(connection, app.config);
         try {

@@ -18,6 +18,7 @@ export function registerWorkerCommand(program: Command): void {
           db: mirror.db,
           clock: systemClock,
           logger: app.logger,
+          app,
         });
         app.logger.info(
           { queues: host.workers.workers.map((w) => w.name), mirror: mirror.describe },

@@ -38,12 +38,12 @@ export const jobsSection = z
         incrementalSync: schedule('0 7-21 * * 1-6'),
         /** Reconciliation: re-reads older windows whose checkpoints aged out. */
         reconcileSync: schedule('30 2 * * *'),
-        /** Teacher alerts, daily at 13:00 (after the next-day 12:00 deadlines). */
-        alerts: schedule('0 13 * * *'),
         /** Compliance note for the deputy director: 1st, 11th, 21st of the month. */
         auditReport: schedule('0 7 1,11,21 * *'),
         /** Weekly archive, Sunday night. */
         archive: schedule('0 3 * * 0'),
+        /** Archives of periods that have just ended (printed journals and the note), nightly check. */
+        archivePeriodEnd: schedule('0 4 * * *'),
       })
       .prefault({}),
   })

@@ -1,0 +1,46 @@
+import type { App } from '../cli/app.js';
+import {
+  createPdfRenderer,
+  renderAudit,
+  renderJournals,
+  type PdfRenderer,
+} from '../reports/index.js';
+import type { DocumentRenderer } from './documents.js';
+
+export type ClosableRenderer = DocumentRenderer & { close?: () => Promise<void> };
+
+/**
+ * The printed documents of `src/reports`, one browser for the whole archive. Without Chromium
+ * the renderer fails each call with the reason, which the archive records in its manifest.
+ */
+export async function reportsDocumentRenderer(
+  app: App,
+  schoolId: string | undefined,
+): Promise<ClosableRenderer> {
+  let pdf: PdfRenderer;
+  try {
+    pdf = createPdfRenderer(app);
+  } catch (err) {
+    const fail = async (): Promise<never> => {
+      throw err;
+    };
+    return { renderJournals: fail, renderAudit: fail };
+  }
+  return {
+    renderJournals: async (classes, period, outDir) =>
+      (
+        await renderJournals(
+          app,
+          classes.map((c) => c.name),
+          {
+            period: period.kind === 'period' ? period.name : null,
+            outDir,
+            schoolId,
+            renderer: pdf,
+          },
+        )
+      ).map((r) => r.path),
+    renderAudit: (asOf, outDir) => renderAudit(app, { asOf, outDir, schoolId, renderer: pdf }),
+    close: () => pdf.close(),
+  };
+}

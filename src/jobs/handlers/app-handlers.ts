@@ -1,0 +1,104 @@
+import { sendAlerts, sendReports, type DocumentRenderer } from '../../alerts/index.js';
+import { createArchiveJob } from '../../archive/job.js';
+import { reportsDocumentRenderer } from '../../archive/reports-renderer.js';
+import { runChecksForApp } from '../../checks/for-app.js';
+import type { App } from '../../cli/app.js';
+import { instantToIso } from '../../platform/time.js';
+import {
+  renderActivity,
+  renderAudit,
+  renderJournal,
+  renderPerformance,
+} from '../../reports/index.js';
+import type { HandlerRegistry } from '../registry.js';
+
+/**
+ * The jobs after a sync: checks, alerts, documents and archives, as handlers of the same registry
+ * the sync handlers live in, so embedded and service mode run them alike. Each is idempotent:
+ * checks upsert findings by their stable key, alerts keep a delivery per finding and recipient,
+ * documents are written under a deterministic name, and an archive run is recorded before its
+ * files are renamed into place.
+ */
+export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
+  registry.register('checks.run', async (payload, ctx) => {
+    const asOf = instantToIso(payload.asOf ?? ctx.deps.clock.now()) ?? undefined;
+    const { runs } = await runChecksForApp(app, {
+      school: payload.schoolId,
+      asOf,
+      clock: ctx.deps.clock,
+    });
+    return runs.map((r) => ({
+      runId: r.runId,
+      findings: r.findings.length,
+      new: r.newCount,
+      resolved: r.resolvedCount,
+    }));
+  });
+
+  registry.register('alerts.send', async (payload, ctx) => {
+    const result = await sendAlerts(
+      { db: ctx.deps.db, config: app.config, logger: ctx.logger, clock: ctx.deps.clock },
+      {
+        schoolId: payload.schoolId,
+        asOf: payload.asOf ?? ctx.deps.clock.now(),
+        dryRun: payload.dryRun,
+      },
+    );
+    return { sent: result.sent, failed: result.failed, noAddress: result.noAddress };
+  });
+
+  registry.register('reports.render', async (payload, ctx) => {
+    const asOf = payload.asOf ?? ctx.deps.clock.now();
+    const schoolId = payload.schoolId;
+    const params = payload.params ?? {};
+    const subscribed =
+      app.config.alerts.enabled && (payload.report === 'audit' || payload.report === 'performance');
+    if (subscribed) {
+      // Scheduled documents go to their subscribers as PDF attachments, once per edition.
+      const render: DocumentRenderer = (kind, o) =>
+        kind === 'audit'
+          ? renderAudit(app, { asOf: o.asOf, schoolId: o.schoolId })
+          : renderPerformance(app, { period: o.period ?? '', schoolId: o.schoolId });
+      return sendReports(
+        { db: ctx.deps.db, config: app.config, logger: ctx.logger, clock: ctx.deps.clock, render },
+        { kind: payload.report as 'audit' | 'performance', period: params.period, asOf, schoolId },
+      );
+    }
+    switch (payload.report) {
+      case 'audit':
+        return renderAudit(app, { asOf, schoolId });
+      case 'performance':
+        return renderPerformance(app, { period: required(params, 'period'), schoolId });
+      case 'activity':
+        return renderActivity(app, { month: required(params, 'month'), schoolId });
+      case 'journal':
+        return renderJournal(app, {
+          className: required(params, 'class'),
+          period: params.period ?? null,
+          schoolId,
+        });
+    }
+  });
+
+  registry.register('archive.create', async (payload, ctx) => {
+    const renderer = await reportsDocumentRenderer(app, payload.schoolId);
+    try {
+      const mirror = await app.mirror();
+      const runs = await createArchiveJob(
+        { mirror, config: app.config, logger: ctx.logger, clock: ctx.deps.clock, renderer },
+        payload.trigger === 'period-end'
+          ? { trigger: 'period-end', schoolId: payload.schoolId }
+          : { trigger: 'weekly', schoolId: payload.schoolId },
+      );
+      return runs.flatMap((r) => r.archives.map((a) => a.fileName));
+    } finally {
+      await renderer.close?.();
+    }
+  });
+}
+
+function required(params: Record<string, string>, key: string): string {
+  const v = params[key];
+  if (!v) throw new Error(`reports.render needs params.${key}`);
+  return v;
+}
