@@ -14,7 +14,7 @@ export function withApp<A extends unknown[]>(
   return async (...args) => {
     const cmd = args[args.length - 1] as Command;
     let app: App | undefined;
-    let code = 0;
+    let code: number;
     try {
       app = createApp(globalOptions(cmd));
       code = (await work(app, ...(args.slice(0, -1) as A))) ?? 0;

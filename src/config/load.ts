@@ -41,8 +41,9 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
   const file = options.file ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   if (file) {
-    if (!existsSync(file))
+    if (!existsSync(file)) {
       throw new ConfigError(`config file not found: ${file}`, [`${file}: not found`]);
+    }
     source = file;
     try {
       const parsed: unknown = parseYaml(readFileSync(file, 'utf8'));
@@ -103,8 +104,9 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   for (const key of path.slice(0, -1)) {
     const next = node[key];
     if (next === undefined) node[key] = {};
-    else if (typeof next !== 'object' || next === null || Array.isArray(next))
+    else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
       throw new Error('not an object');
+    }
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1] as string] = value;
@@ -133,8 +135,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
     let message = issue.message;
     if (issue.code === 'unrecognized_keys') message = `unknown key(s): ${issue.keys.join(', ')}`;
-    else if (issue.code === 'invalid_type' && /received undefined/.test(message))
+    else if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
       message = 'is required';
+    }
     return `${path}: ${message}`;
   });
 }

@@ -31,12 +31,17 @@ export interface DemoOutcome {
  * teachers keep working (new, edited, deleted and late entries); then checks, every document,
  * the alerts that would be sent, and an archive, all into the output directory.
  */
-export async function runDemo(global: GlobalOptions, options: DemoOptions, print: (line: string) => void): Promise<DemoOutcome> {
+export async function runDemo(
+  global: GlobalOptions,
+  options: DemoOptions,
+  print: (line: string) => void,
+): Promise<DemoOutcome> {
   const sandbox = await startSandbox({ size: 'small', seed: options.seed });
   let app: App | undefined;
   try {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    for (const suffix of ['', '-wal', '-shm']) rmSync(join(options.dataDir, `demo.sqlite${suffix}`), { force: true });
+    for (const suffix of ['', '-wal', '-shm'])
+      rmSync(join(options.dataDir, `demo.sqlite${suffix}`), { force: true });
     app = createApp(global, demoOverrides(sandbox, options.dataDir));
     const outDir = app.config.outDir;
     mkdirSync(outDir, { recursive: true });
@@ -44,11 +49,19 @@ export async function runDemo(global: GlobalOptions, options: DemoOptions, print
     const school = app.config.schools[0]!;
     const zone = school.timeZone;
     const at = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('dd.MM.yyyy HH:mm');
-    print(`Sandbox platform: ${sandbox.url} (school ${school.id}, ${zone}), its clock at ${at(sandbox.now())}`);
+    print(
+      `Sandbox platform: ${sandbox.url} (school ${school.id}, ${zone}), its clock at ${at(sandbox.now())}`,
+    );
     print(`Mirror: ${mirror.describe}`);
 
     const connector = connectorForSchool(app.config, school);
-    const deps = { db: mirror.db, connector, clock: sandbox.clock, logger: app.logger, config: app.config };
+    const deps = {
+      db: mirror.db,
+      connector,
+      clock: sandbox.clock,
+      logger: app.logger,
+      config: app.config,
+    };
     try {
       const first = await syncSchool(deps, { schoolId: school.id, full: true });
       print(`\nFirst sync (full): ${describeRun(first)}`);
@@ -72,19 +85,30 @@ export async function runDemo(global: GlobalOptions, options: DemoOptions, print
     );
 
     const files: string[] = [];
-    const checks = await runChecksForApp(app, { clock: sandbox.clock, outFile: join(outDir, 'findings.json') });
+    const checks = await runChecksForApp(app, {
+      clock: sandbox.clock,
+      outFile: join(outDir, 'findings.json'),
+    });
     files.push(join(outDir, 'findings.json'));
     const byRule = new Map<string, number>();
     for (const f of checks.report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
     print(`\nChecks as of ${at(sandbox.now())}: ${checks.report.findings.length} findings`);
-    print(formatTable(['rule', 'findings'], [...byRule].sort().map(([rule, n]) => [rule, n])));
+    print(
+      formatTable(
+        ['rule', 'findings'],
+        [...byRule].sort().map(([rule, n]) => [rule, n]),
+      ),
+    );
 
     files.push(...(await renderAllDemoReports(app, { outDir })));
     const alerts = await writeDemoAlerts(app, { outDir, asOf: sandbox.now() });
     files.push(...alerts.files);
     files.push(...(await demoArchive(app, { outDir, asOf: sandbox.now(), clock: sandbox.clock })));
 
-    writeFileSync(join(outDir, 'answer-key.json'), `${JSON.stringify(sandbox.answerKey(sandbox.now(), { schoolId: school.id }), null, 2)}\n`);
+    writeFileSync(
+      join(outDir, 'answer-key.json'),
+      `${JSON.stringify(sandbox.answerKey(sandbox.now(), { schoolId: school.id }), null, 2)}\n`,
+    );
     files.push(join(outDir, 'answer-key.json'));
     print(`\nWritten into ${outDir}:`);
     for (const f of files) print(`  ${relative(process.cwd(), f)}`);
@@ -104,7 +128,10 @@ function describeRun(s: SyncSummary): string {
 
 /** 07:00 of the next day in the school's zone: syncs see yesterday's entries before the 12:00 deadline. */
 function nextMorning(now: number, zone: string): number {
-  return DateTime.fromMillis(now, { zone }).plus({ days: 1 }).set({ hour: 7, minute: 0, second: 0, millisecond: 0 }).toMillis();
+  return DateTime.fromMillis(now, { zone })
+    .plus({ days: 1 })
+    .set({ hour: 7, minute: 0, second: 0, millisecond: 0 })
+    .toMillis();
 }
 
 export type { SandboxServer };

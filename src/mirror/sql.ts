@@ -26,8 +26,14 @@ export interface SqlDb extends SqlExecutor {
 function bindValue(v: unknown): Param {
   if (v === undefined || v === null) return null;
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || Buffer.isBuffer(v))
+  if (
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    Buffer.isBuffer(v)
+  ) {
     return v;
+  }
   if (v instanceof Date) return v.getTime();
   return JSON.stringify(v);
 }

@@ -49,8 +49,9 @@ describe('logger redaction', () => {
       'mail to ivanova@school.ru, tel 8 912 345 67 89',
     );
     const text = lines.join('\n');
-    for (const secret of ['ivanova@school.ru', '345-67-89', '345 67 89', 'hunter22!'])
+    for (const secret of ['ivanova@school.ru', '345-67-89', '345 67 89', 'hunter22!']) {
       expect(text).not.toContain(secret);
+    }
     expect(text).toContain('mail to [redacted]');
   });
 
