@@ -10,7 +10,11 @@ describe('job handler registry', () => {
   it('lists every scheduled job this build cannot run, at start-up', () => {
     const registry = new HandlerRegistry();
     registerSyncHandlers(registry);
-    const config = configSchema.parse({ schools: [{ id: '1' }] });
+    // Alerts are scheduled once alerts are enabled (their own section).
+    const config = configSchema.parse({
+      schools: [{ id: '1' }],
+      alerts: { enabled: true, channels: ['file'] },
+    });
     let error: unknown;
     try {
       validateJobs(config, registry);
@@ -27,13 +31,33 @@ describe('job handler registry', () => {
     ]);
   });
 
+  it('registers every job the default schedules need once the app handlers are in', async () => {
+    const { registerAppHandlers } = await import('./handlers/app-handlers.js');
+    const registry = new HandlerRegistry();
+    registerSyncHandlers(registry);
+    const config = configSchema.parse({
+      schools: [{ id: '1' }],
+      alerts: { enabled: true, channels: ['file'] },
+    });
+    registerAppHandlers(registry, { config } as never);
+    expect(() => validateJobs(config, registry)).not.toThrow();
+    expect(desiredSchedules(config).map((s) => s.id)).toEqual([
+      'ezh-sync-incremental-1',
+      'ezh-sync-reconcile-1',
+      'ezh-alerts-1',
+      'ezh-audit-report-1',
+      'ezh-archive-1',
+      'ezh-archive-period-end-1',
+    ]);
+  });
+
   it('accepts a config whose schedules need only what is registered', () => {
     const registry = new HandlerRegistry();
     registerSyncHandlers(registry);
     const off = { enabled: false };
     const config = configSchema.parse({
       schools: [{ id: '1', timeZone: 'Asia/Yekaterinburg' }],
-      jobs: { afterSync: [], schedules: { alerts: off, auditReport: off, archive: off } },
+      jobs: { afterSync: [], schedules: { auditReport: off, archive: off, archivePeriodEnd: off } },
     });
     expect(() => validateJobs(config, registry)).not.toThrow();
     const schedules = desiredSchedules(config);
