@@ -72,13 +72,14 @@ class SqliteExecutor implements SqlExecutor {
   }
 
   async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.stmt(sql).all(...params.map(bindValue)) as T[];
+    // An array binds anonymous parameters without spreading thousands of call arguments.
+    return this.stmt(sql).all(params.map(bindValue)) as T[];
   }
 
   async run(sql: string, params: readonly unknown[] = []): Promise<{ changes: number }> {
     const s = this.stmt(sql);
-    if (!s.reader) return { changes: s.run(...params.map(bindValue)).changes };
-    s.all(...params.map(bindValue));
+    if (!s.reader) return { changes: s.run(params.map(bindValue)).changes };
+    s.all(params.map(bindValue));
     return { changes: 0 };
   }
 }
