@@ -14,6 +14,8 @@ import { openMirror } from '../../src/mirror/data-source.js';
 import { upsertRecords, type WriteContext } from '../../src/mirror/mirror-writer.js';
 import type { SqlDb, SqlExecutor } from '../../src/mirror/sql.js';
 import { syntheticMarks } from '../lib/marks.js';
+import { round } from '../lib/measure.js';
+import { writeResult } from '../lib/results.js';
 
 interface Sqlite3Db {
   all(sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void): void;
@@ -133,6 +135,16 @@ try {
   process.stdout.write(
     `better-sqlite3 is ${ratio.toFixed(2)}x as fast as sqlite3 on the mirror's upsert path\n`,
   );
+  const rate = (times: number[]) => round(N / (Math.min(...times) / 1000), 0);
+  writeResult({
+    name: 'sqlite-drivers',
+    description: `the driver choice: ${N} marks through upsertRecords (hashing + history) on each SQLite driver, same schema, same run (one-off; ezh ships better-sqlite3 only)`,
+    figures: [
+      { name: 'better-sqlite3', value: rate(results['better-sqlite3']!), unit: 'marks/s' },
+      { name: 'sqlite3 (node-sqlite3 6.0.1)', value: rate(results.sqlite3!), unit: 'marks/s' },
+      { name: 'better-sqlite3 / sqlite3', value: round(ratio, 2), unit: 'ratio' },
+    ],
+  });
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
