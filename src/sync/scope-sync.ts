@@ -108,7 +108,15 @@ export async function syncScope(
       }
       if (result.complete) {
         for (const stream of scope.streams) {
-          const seen = new Set(recordsOf(result, stream).map((r) => r.id));
+          // A record the platform still sends, but in a shape that failed validation, is not
+          // deleted: it is quarantined and keeps its last good version. One whose id could not
+          // even be read makes this fetch unusable for deletions of its stream.
+          const bad = result.quarantined.filter((q) => q.stream === stream);
+          if (bad.some((q) => q.ref === null)) continue;
+          const seen = new Set([
+            ...recordsOf(result, stream).map((r) => r.id),
+            ...bad.map((q) => q.ref as string),
+          ]);
           const del = await deleteMissing(tx, stream, deletionScope(scope), seen, ctx, run.guard);
           stats.get(stream)!.deleted = del.deleted;
           if (del.refused) {
@@ -124,12 +132,15 @@ export async function syncScope(
       if (stream === scope.streams[0]) s.durationMs = duration;
       await addStreamStats(tx, run.runId, stream, s);
     }
-    // No hash after a refusal or an incomplete fetch: the next run must look at the rows again.
+    // No hash after a refusal, an incomplete fetch or quarantined records (deletions may have
+    // been held back): the next run must look at the rows again, even if the platform's reply
+    // is then the same.
+    const settled = outcome.refused.length === 0 && result.quarantined.length === 0;
     await writeCheckpoint(tx, scope, {
       completedAt: observedAt,
       runId: run.runId,
       records,
-      scopeHash: outcome.refused.length > 0 ? null : hash,
+      scopeHash: settled ? hash : null,
     });
   });
   outcome.stats = stats;

@@ -182,4 +182,57 @@ describe('sync engine (fake connector, SQLite)', () => {
     expect(drift.length).toBe(1);
     expect(summary.streams.find((s) => s.stream === 'marks')!.quarantined).toBeGreaterThan(0);
   });
+
+  it('never infers the deletion of a record that now arrives malformed', async () => {
+    const data = fakeSchool();
+    await run(new FakeConnector(data));
+    clock.advance(3_600_000);
+    const victim = data.marks[0]!;
+    const drifted = { ...data, marks: data.marks.slice(1) };
+    await run(
+      new FakeConnector(drifted, {
+        quarantined: [
+          {
+            stream: 'marks',
+            reason: 'unknown mark system',
+            payload: { id: victim.id },
+            ref: victim.id,
+          },
+        ],
+      }),
+      { full: true },
+    );
+    const row = await m.db.query<{ deleted_at: number | null }>(
+      'SELECT deleted_at FROM marks WHERE id = ?',
+      [victim.id],
+    );
+    expect(row[0]!.deleted_at).toBeNull();
+  });
+
+  it('infers no deletion from a fetch with an unidentifiable malformed record', async () => {
+    const data = fakeSchool();
+    await run(new FakeConnector(data));
+    clock.advance(3_600_000);
+    const gone = data.marks[0]!;
+    await run(
+      new FakeConnector(
+        { ...data, marks: data.marks.slice(1) },
+        { quarantined: [{ stream: 'marks', reason: 'no id', payload: {}, ref: null }] },
+      ),
+      { full: true },
+    );
+    const row = await m.db.query<{ deleted_at: number | null }>(
+      'SELECT deleted_at FROM marks WHERE id = ?',
+      [gone.id],
+    );
+    expect(row[0]!.deleted_at).toBeNull();
+    // Once the platform sends clean data again, the real deletion is inferred.
+    clock.advance(3_600_000);
+    await run(new FakeConnector({ ...data, marks: data.marks.slice(1) }), { full: true });
+    const after = await m.db.query<{ deleted_at: number | null }>(
+      'SELECT deleted_at FROM marks WHERE id = ?',
+      [gone.id],
+    );
+    expect(after[0]!.deleted_at).not.toBeNull();
+  });
 });
