@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { listArchives } from '../../archive/registry.js';
 import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
@@ -132,19 +133,16 @@ async function printChecks(db: SqlExecutor, w: (s: string) => void): Promise<voi
   );
 }
 
-/** The archive module may not be in this build: a missing table is reported, not an error. */
+/** The last archives as the archive registry lists them: file, kind, period, state, copies. */
 async function printArchives(db: SqlExecutor, w: (s: string) => void): Promise<void> {
   w('Archives');
-  try {
-    const rows = await db.query<Record<string, unknown>>(
-      'SELECT * FROM archives ORDER BY created_at DESC LIMIT 3',
+  const rows = (await listArchives(db)).slice(0, 5);
+  if (rows.length === 0) return w('  none yet\n');
+  for (const r of rows) {
+    const size = r.size === null ? '' : `, ${(r.size / 2 ** 20).toFixed(1)} MiB`;
+    w(
+      `  ${r.fileName}: ${r.kind}${r.period ? ` «${r.period}»` : ''}, ${r.status}, created ${iso(r.createdAt)}${size}, ${r.paths.length} cop${r.paths.length === 1 ? 'y' : 'ies'}`,
     );
-    if (rows.length === 0) return w('  none yet\n');
-    for (const r of rows) {
-      w(`  ${String(r.id ?? r.name ?? '')} created ${iso(r.created_at)} ${String(r.status ?? '')}`);
-    }
-  } catch {
-    w('  no archive table in this mirror');
   }
   w('');
 }
