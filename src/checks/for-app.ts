@@ -3,12 +3,16 @@ import { dirname } from 'node:path';
 import type { App } from '../cli/app.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
+import { lastSyncedAt } from './data-time.js';
 import { runChecks, type CheckRunResult } from './engine.js';
 import { toFindingJson, type FindingJson } from './finding.js';
 import { schoolsToCheck } from './schools.js';
 
 export interface CheckOptions {
-  /** `--as-of`: ISO instant or local date-time (read in each school's zone); default the clock's now. */
+  /**
+   * `--as-of`: ISO instant or local date-time (read in each school's zone). Default: the clock's
+   * now, or the end of the school's last successful sync when that is earlier (see data-time.ts).
+   */
   asOf?: string;
   rules?: readonly string[];
   classes?: readonly string[];
@@ -41,7 +45,21 @@ export async function runChecksForApp(
   const now = clock.now();
   const runs: CheckRunResult[] = [];
   for (const school of schools) {
-    const asOf = parseAsOf(options.asOf, school.timeZone, () => now);
+    let asOf = parseAsOf(options.asOf, school.timeZone, () => now);
+    if (options.asOf === undefined) {
+      const synced = await lastSyncedAt(mirror.db, school.id);
+      if (synced !== null && synced < asOf) {
+        app.logger.warn(
+          {
+            school: school.id,
+            lastSync: instantToIso(synced),
+            hoursOld: Math.round((asOf - synced) / 3_600_000),
+          },
+          'checking as of the last successful sync (the mirror knows nothing later); sync first, or pass --as-of',
+        );
+        asOf = synced;
+      }
+    }
     runs.push(
       await runChecks(mirror.db, {
         school,

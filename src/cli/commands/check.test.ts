@@ -148,4 +148,22 @@ describe('ezh check', () => {
       'Класс 5А\n  Учитель: Петрова Анна Ивановна\n    [предупр.] topic-missing: Не заполнена тема урока',
     );
   });
+
+  it('without --as-of, checks as of the last successful sync, not the wall clock', async () => {
+    const synced = Date.parse('2026-10-13T11:00:00+03:00'); // before the topic's 12:00 deadline
+    await m.db.run(
+      `INSERT INTO sync_runs (id, school_id, source, mode, status, started_at, finished_at, scopes_total, scopes_done)
+       VALUES ('run-old', '1000002283077', 'dnevnik', 'incremental', 'succeeded', ?, ?, 1, 1)`,
+      [synced - 60_000, synced],
+    );
+    try {
+      const r = await runCli(['-c', config, 'check', '--format', 'json']);
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { asOf: string; findings: unknown[] };
+      expect(report.asOf).toBe(new Date(synced).toISOString());
+      expect(report.findings).toEqual([]);
+    } finally {
+      await m.db.run(`DELETE FROM sync_runs WHERE id = 'run-old'`);
+    }
+  });
 });
