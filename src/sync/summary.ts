@@ -1,6 +1,6 @@
 import type { SqlExecutor } from '../mirror/sql.js';
 import type { SyncSummary } from './engine.js';
-import { getRun, parseNotes, streamStatsOf } from './run-store.js';
+import { countDoneScopes, getRun, parseNotes, streamStatsOf } from './run-store.js';
 
 /** A run as the CLI, the demo and tests see it. */
 export async function summarizeRun(
@@ -18,7 +18,8 @@ export async function summarizeRun(
     mode: run.mode,
     status: run.status,
     scopesTotal: run.scopes_total,
-    scopesDone: run.scopes_done,
+    // `scopes_done` is stored when a run finishes; an interrupted run's progress is its checkpoints.
+    scopesDone: run.finished_at === null ? await countDoneScopes(db, runId) : run.scopes_done,
     resumed,
     error: run.error,
     startedAt: run.started_at,

@@ -94,6 +94,11 @@ export function registerSyncCommand(program: Command): void {
               observer.stop();
               printSummary(summary);
               if (summary.status !== 'succeeded') failed = true;
+              if (abort.signal.aborted && summary.finishedAt === null) {
+                process.stdout.write(
+                  `  interrupted: ${summary.scopesDone} of ${summary.scopesTotal} scopes done; run \`ezh sync\` again to resume the run\n`,
+                );
+              }
             } finally {
               observer.stop();
             }
