@@ -15,8 +15,54 @@ export function parseZone(zone: string): string {
   return zone;
 }
 
+const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+
+/**
+ * UTC offset (ms) of `zone` for a whole local day, or null when it changes within that day (a
+ * DST switch). Cached: the sync turns about a million naive times a year into instants, and
+ * luxon's parser costs ~25 µs a call, this path well under 1 µs.
+ */
+const dayOffsets = new Map<string, number | null>();
+
+function dayOffset(zone: string, y: number, m: number, d: number): number | null {
+  const key = `${zone}|${y}-${m}-${d}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const start = DateTime.fromObject({ year: y, month: m, day: d }, { zone });
+    const end = start.set({ hour: 23, minute: 59 });
+    offset =
+      start.isValid && start.offset === end.offset && start.hour === 0
+        ? start.offset * 60_000
+        : null;
+    if (dayOffsets.size > 100_000) dayOffsets.clear();
+    dayOffsets.set(key, offset);
+  }
+  return offset;
+}
+
 /** A naive local date-time (or date) of the platform, read in `zone`, as epoch ms. */
 export function localToInstant(local: string, zone: string): Instant {
+  const m = NAIVE.exec(local);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const offset = dayOffset(zone, y, mo, d);
+    if (offset !== null) {
+      const ms = m[7] ? Number(m[7].padEnd(3, '0')) : 0;
+      const wall = Date.UTC(
+        y,
+        mo - 1,
+        d,
+        Number(m[4] ?? 0),
+        Number(m[5] ?? 0),
+        Number(m[6] ?? 0),
+        ms,
+      );
+      // Date.UTC rolls invalid fields over (Feb 30 → Mar 2): reject them as luxon does.
+      const check = new Date(wall);
+      if (check.getUTCDate() === d && check.getUTCMonth() === mo - 1) return wall - offset;
+      throw new Error(`invalid date-time "${local}"`);
+    }
+  }
   const dt = DateTime.fromISO(local.length > 23 ? local.slice(0, 23) : local, { zone });
   if (!dt.isValid) throw new Error(`invalid date-time "${local}"`);
   return dt.toMillis();

@@ -1,0 +1,51 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { dayStart, localToInstant } from './time.js';
+
+const viaLuxon = (local: string, zone: string) => DateTime.fromISO(local, { zone }).toMillis();
+
+describe('localToInstant', () => {
+  it('agrees with luxon for naive platform times in Russian zones, fractions included', () => {
+    const cases = [
+      '2026-10-05T09:00:00',
+      '2026-10-05T23:59:59.123',
+      '2026-01-01',
+      '2026-03-01T00:00',
+      '2024-02-29T12:30:00.5',
+    ];
+    for (const zone of [
+      'Europe/Moscow',
+      'Asia/Yekaterinburg',
+      'Asia/Novosibirsk',
+      'Europe/Kaliningrad',
+      'UTC+3',
+    ]) {
+      for (const local of cases)
+        expect(localToInstant(local, zone), `${local} ${zone}`).toBe(viaLuxon(local, zone));
+    }
+  });
+
+  it('handles the days a DST zone switches (falls back to the full parser)', () => {
+    for (const local of [
+      '2026-03-29T01:30:00',
+      '2026-03-29T03:30:00',
+      '2026-10-25T02:30:00',
+      '2026-10-25T12:00:00',
+    ]) {
+      expect(localToInstant(local, 'Europe/Berlin'), local).toBe(viaLuxon(local, 'Europe/Berlin'));
+    }
+  });
+
+  it('rejects impossible dates and garbage', () => {
+    expect(() => localToInstant('2026-02-30T10:00:00', 'Europe/Moscow')).toThrow(
+      /invalid date-time/,
+    );
+    expect(() => localToInstant('yesterday', 'Europe/Moscow')).toThrow(/invalid date-time/);
+  });
+
+  it('gives local midnight for a lesson day', () => {
+    expect(new Date(dayStart('2026-10-05', 'Europe/Moscow')).toISOString()).toBe(
+      '2026-10-04T21:00:00.000Z',
+    );
+  });
+});
