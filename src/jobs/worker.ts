@@ -48,7 +48,9 @@ export function startWorkers(options: {
         const kindOf = classifyJobError(err);
         switch (kindOf.kind) {
           case 'rateLimit': {
-            const ms = kindOf.waitMs ?? config.jobs.rateLimitPauseMs;
+            // [rate-limit fix] A `Retry-After: 0` (or none) must not become `PX 0` (a Redis error
+            // that fails the job): pause at least the configured time, longer if the platform asks.
+            const ms = Math.max(kindOf.waitMs ?? 0, config.jobs.rateLimitPauseMs);
             logger.warn({ queue: kind, ms }, 'platform rate limit: pausing the queue');
             await queues.queue(kind).rateLimit(ms);
             throw Worker.RateLimitError();
@@ -68,7 +70,8 @@ export function startWorkers(options: {
       prefix: config.redis.prefix,
       concurrency: config.jobs.concurrency[kind],
       // A scope may take a while on a slow platform; the lock is renewed while the job runs.
-      lockDuration: 120_000,
+      lockDuration: config.jobs.lockDurationMs,
+      stalledInterval: config.jobs.stalledIntervalMs,
     });
     worker.on('failed', (job, err) =>
       logger.warn({ queue: kind, job: job?.name, id: job?.id, err }, 'job failed'),

@@ -14,8 +14,8 @@ export const ROUNDING_PROFILES = {
 
 /**
  * A period mark that differs from the one the student's (weighted) average of current marks
- * gives. The averages are one grouped pass over the marks (mark → lesson → period), joined to the
- * final marks; the boundary test avoids division: `Σv·w ≥ t·Σw − 1e-9`.
+ * gives. The averages are one grouped pass over the marks (lessons placed in periods, then
+ * marks), joined to the final marks; the boundary test avoids division: `Σv·w ≥ t·Σw − 1e-9`.
  */
 export default defineRule({
   id: 'final-mark-objectivity',
@@ -40,20 +40,27 @@ export default defineRule({
       : raw('CAST(1 AS double precision)');
     const reaches = (t: number) => sql`agg.sw >= ${t} * agg.w - 1e-9`;
     const expected = sql`CASE WHEN ${reaches(t5)} THEN 5 WHEN ${reaches(t4)} THEN 4 WHEN ${reaches(t3)} THEN 3 ELSE 2 END`;
-    const inner = sql`WITH agg AS (
-      SELECT l.source, l.class_id, l.subject_id, m.student_id, p.period_id,
-        max(p.name) AS name, max(p.finish_date) AS finish_date, max(l.date) AS last_date,
-        sum(CAST(m.value AS integer) * ${weight}) AS sw, sum(${weight}) AS w
-      FROM marks m
-      JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
-      JOIN reporting_periods p ON p.source = l.source AND p.class_id = l.class_id
+    // Lessons are placed in their periods first (one row per lesson, MATERIALIZED), then the
+    // marks joined to them: joining each mark to the periods made SQLite without table statistics
+    // search reporting_periods by source only, per mark (bench/checks: 3x faster at 250k marks).
+    const inner = sql`WITH lp AS MATERIALIZED (
+      SELECT l.source, l.id, l.class_id, l.subject_id, l.date, p.period_id, p.name, p.finish_date
+      FROM reporting_periods p
+      JOIN lessons l ON l.source = p.source AND l.class_id = p.class_id
         AND l.date >= p.start_date AND l.date <= p.finish_date
+      WHERE p.school_id = ${ctx.schoolId} AND ${live('p', asOf)}
+        ${classFilter(ctx, 'p.class_id')}),
+    agg AS (
+      SELECT lp.source, lp.class_id, lp.subject_id, m.student_id, lp.period_id,
+        max(lp.name) AS name, max(lp.finish_date) AS finish_date, max(lp.date) AS last_date,
+        sum(CAST(m.value AS integer) * ${weight}) AS sw, sum(${weight}) AS w
+      FROM lp
+      JOIN marks m ON m.source = lp.source AND m.lesson_id = lp.id
       LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
       LEFT JOIN works w ON w.source = m.source AND w.id = m.work_id
-      WHERE m.school_id = ${ctx.schoolId} AND ${live('m', asOf)} AND ${live('p', asOf)}
+      WHERE m.school_id = ${ctx.schoolId} AND ${live('m', asOf)}
         AND ${numericMark('m')} AND m.counts_in_average = 1 AND ${CURRENT_MARK}
-        ${classFilter(ctx, 'l.class_id')}
-      GROUP BY l.source, l.class_id, l.subject_id, m.student_id, p.period_id)
+      GROUP BY lp.source, lp.class_id, lp.subject_id, m.student_id, lp.period_id)
     SELECT ${findingColumns(
       {
         src: 'f.source',

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startService } from '../../jobs/service.js';
+import { startWorkerMetrics } from '../../metrics/index.js';
 import { systemClock } from '../../platform/clock.js';
 import { withApp } from '../run-action.js';
 
@@ -20,6 +21,13 @@ export function registerWorkerCommand(program: Command): void {
           logger: app.logger,
           app,
         });
+        // Prometheus endpoint (jobs.metrics), read from the mirror and the queues at scrape time.
+        const metrics = await startWorkerMetrics({
+          config: app.config,
+          db: mirror.db,
+          queues: host.queues,
+          logger: app.logger,
+        });
         app.logger.info(
           { queues: host.workers.workers.map((w) => w.name), mirror: mirror.describe },
           'worker started',
@@ -32,6 +40,7 @@ export function registerWorkerCommand(program: Command): void {
           process.once('SIGTERM', () => stop('SIGTERM'));
           process.once('SIGINT', () => stop('SIGINT'));
         });
+        await metrics?.close();
         await host.close();
         app.logger.info('worker stopped');
       }),

@@ -30,6 +30,20 @@ export const jobsSection = z
     /** Completed jobs kept for inspection; failed jobs are kept until retried or this many. */
     keepCompleted: z.int().min(0).default(1000),
     keepFailed: z.int().min(0).default(10_000),
+    /**
+     * A worker's lock on a running job, renewed while the job runs; a job whose worker died is
+     * taken over by another worker once the lock expired, at the next stalled-job check.
+     */
+    lockDurationMs: z.int().min(1000).default(120_000),
+    stalledIntervalMs: z.int().min(500).default(30_000),
+    /** Prometheus endpoint of `ezh worker` (GET /metrics); off by default, local only. */
+    metrics: z
+      .object({
+        enabled: z.boolean().default(false),
+        port: z.int().min(0).max(65535).default(9464),
+        host: z.string().min(1).default('127.0.0.1'),
+      })
+      .prefault({}),
     /** Jobs queued after every sync (a flow: they start when the sync finishes). */
     afterSync: z.array(z.enum(['checks.run'])).default(['checks.run']),
     schedules: z
