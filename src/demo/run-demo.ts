@@ -40,8 +40,9 @@ export async function runDemo(
   let app: App | undefined;
   try {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    for (const suffix of ['', '-wal', '-shm'])
+    for (const suffix of ['', '-wal', '-shm']) {
       rmSync(join(options.dataDir, `demo.sqlite${suffix}`), { force: true });
+    }
     app = createApp(global, demoOverrides(sandbox, options.dataDir));
     const outDir = app.config.outDir;
     mkdirSync(outDir, { recursive: true });

@@ -20,8 +20,9 @@ describe('localToInstant', () => {
       'Europe/Kaliningrad',
       'UTC+3',
     ]) {
-      for (const local of cases)
+      for (const local of cases) {
         expect(localToInstant(local, zone), `${local} ${zone}`).toBe(viaLuxon(local, zone));
+      }
     }
   });
 
