@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openMirror } from '../src/mirror/data-source.js';
 import { canonicalJson, sha1 } from '../src/mirror/hash.js';
-import { upsertRecords, type WriteContext } from '../src/mirror/mirror-writer.js';
+import { upsertRecords, VERSION_COLUMNS, type WriteContext } from '../src/mirror/mirror-writer.js';
 import type { SqliteDb } from '../src/mirror/sql.js';
 import { COMMON_COLUMNS, TABLES } from '../src/mirror/tables.js';
 import { syntheticMarks } from './lib/marks.js';
@@ -72,20 +72,8 @@ export async function measureUpsert(count: number) {
     const insertMark = same.prepare(
       `INSERT INTO marks (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
-    const versionColumns = [
-      'entity',
-      'source',
-      'record_id',
-      'version',
-      'school_id',
-      'change_kind',
-      'observed_at',
-      'content_hash',
-      'payload',
-      'sync_run_id',
-    ];
     const insertVersion = same.prepare(
-      `INSERT INTO record_versions (${versionColumns.join(', ')}) VALUES (${versionColumns.map(() => '?').join(', ')})`,
+      `INSERT INTO record_versions (${VERSION_COLUMNS.join(', ')}) VALUES (${VERSION_COLUMNS.map(() => '?').join(', ')})`,
     );
     const payloads = marks.map((m) => canonicalJson(m));
     const hashes = payloads.map(sha1);

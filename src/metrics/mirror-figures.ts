@@ -1,3 +1,4 @@
+import type { StreamStats } from '../sync/run-store.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
 /**
@@ -12,18 +13,8 @@ export interface SyncRunCount {
   runs: number;
 }
 
-export interface StreamTotals {
-  school: string;
-  stream: string;
-  requests: number;
-  retries: number;
-  inserted: number;
-  changed: number;
-  unchanged: number;
-  deleted: number;
-  quarantined: number;
-  errors: number;
-}
+/** A sync stream's figures summed over runs (the per-run shape, less its duration). */
+export type StreamTotals = Omit<StreamStats, 'durationMs'> & { school: string; stream: string };
 
 export const RECORD_KINDS = [
   'inserted',

@@ -43,7 +43,7 @@ interface Existing {
 // Statement sizes: SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535.
 const LOOKUP_CHUNK = 500;
 const MAX_PARAMS_PER_INSERT = 8000;
-const VERSION_COLUMNS = [
+export const VERSION_COLUMNS = [
   'entity',
   'source',
   'record_id',

@@ -1,3 +1,4 @@
+import { DEFAULT_CONTROL_KINDS } from '../checks/common.js';
 /**
  * The school's work types (виды работ) with the kinds and weights the rules depend on: control
  * kinds decide the 7-day deadline and `control-work-unmarked`; weights make the weighted average.
@@ -88,24 +89,8 @@ export const WORK_TYPES: readonly WorkTypeDef[] = [
   },
 ].map((w, i) => ({ ...w, id: 70100 + i }));
 
-/** docs/rules.md, `controlKinds` default. */
-export const CONTROL_KINDS: ReadonlySet<string> = new Set([
-  'LessonControlWork',
-  'LessonAdministrativeControlWork',
-  'LessonFinalControlWork',
-  'LessonControlDictation',
-  'LessonFinalControlDictation',
-  'LessonDiagnosticCut',
-  'LessonTest',
-  'LessonTestWork',
-  'LessonLaboratoryWork',
-  'LessonPracticalWork',
-  'LessonComposition',
-  'LessonEssay',
-  'LessonExposition',
-  'LessonExpositionComposition',
-  'LessonThematicWork',
-]);
+/** docs/rules.md, `controlKinds` default: the very list the checks use, so key and engine agree. */
+export const CONTROL_KINDS: ReadonlySet<string> = new Set(DEFAULT_CONTROL_KINDS);
 
 export function workTypeByKind(kind: string): WorkTypeDef {
   const def = WORK_TYPES.find((w) => w.kind === kind);

@@ -26,6 +26,7 @@ import {
   zeroStats,
   type RunRow,
   type RunStatus,
+  type StreamStats,
 } from './run-store.js';
 import { recordEvent } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
@@ -280,18 +281,7 @@ export interface SyncSummary {
   error: string | null;
   startedAt: number;
   finishedAt: number | null;
-  streams: {
-    stream: string;
-    requests: number;
-    retries: number;
-    inserted: number;
-    changed: number;
-    unchanged: number;
-    deleted: number;
-    quarantined: number;
-    errors: number;
-    durationMs: number;
-  }[];
+  streams: (StreamStats & { stream: string })[];
   refusals: { scope: string; stream: string; live: number; missing: number }[];
   requests: number;
 }
