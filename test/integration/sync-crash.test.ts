@@ -47,6 +47,8 @@ describe('sync killed with SIGKILL at random moments', () => {
   let sb: SandboxServer;
   let expected: MirrorDigest;
   let schoolId: string;
+  /** How long one uninterrupted sync child takes on this machine: kill points are fractions of it. */
+  let fullRunMs: number;
 
   beforeAll(async () => {
     sb = await startSandbox({ size: 'small', seed: 23 });
@@ -60,7 +62,25 @@ describe('sync killed with SIGKILL at random moments', () => {
     } finally {
       await ref.dispose();
     }
-  });
+    const dir = mkdtempSync(join(tmpdir(), 'ezh-crash-timing-'));
+    try {
+      const started = Date.now();
+      const full = await runChild(
+        {
+          url: sb.url,
+          schools: sb.schools,
+          dbPath: join(dir, 'm.sqlite'),
+          now: sb.now(),
+          schoolId,
+        },
+        null,
+      );
+      expect(full.code, full.out).toBe(0);
+      fullRunMs = Date.now() - started;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 
   afterAll(async () => sb?.close());
 
@@ -81,7 +101,9 @@ describe('sync killed with SIGKILL at random moments', () => {
         let killed = 0;
         // Two kills at random moments (module loading takes ~2 s), then a run to completion.
         for (let i = 0; i < 2; i++) {
-          const r = await runChild(input, 2500 + Math.floor(random() * 9000));
+          // Somewhere between 15 % and 75 % of an uninterrupted run: the first child is always
+          // killed mid-sync (process start-up included), the second one maybe, as it resumes.
+          const r = await runChild(input, Math.floor(fullRunMs * (0.15 + random() * 0.6)));
           if (r.signal === 'SIGKILL') killed++;
         }
         expect(killed).toBeGreaterThan(0);
