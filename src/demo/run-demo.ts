@@ -7,7 +7,7 @@ import { runChecksForApp } from '../checks/for-app.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { countEntities, formatTable } from '../mirror/stats.js';
 import { renderAllDemoReports } from '../reports/index.js';
-import { startSandbox, type SandboxServer } from '../sandbox/index.js';
+import { startSandbox } from '../sandbox/index.js';
 import { syncSchool } from '../sync/sync-school.js';
 import type { SyncSummary } from '../sync/engine.js';
 import { demoArchive } from './demo-archive.js';
@@ -135,4 +135,3 @@ function nextMorning(now: number, zone: string): number {
     .toMillis();
 }
 
-export type { SandboxServer };
