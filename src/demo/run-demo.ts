@@ -134,4 +134,3 @@ function nextMorning(now: number, zone: string): number {
     .set({ hour: 7, minute: 0, second: 0, millisecond: 0 })
     .toMillis();
 }
-
