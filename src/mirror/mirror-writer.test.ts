@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MarkRecord, PersonRecord } from '../connectors/records.js';
+import type {
+  AttendanceRecord,
+  LessonRecord,
+  MarkRecord,
+  PersonRecord,
+} from '../connectors/records.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
 import { upsertRecords, type WriteContext } from './mirror-writer.js';
-import { deleteMissing } from './scope-deletion.js';
+import { deleteMissing, deleteRows, findMissing } from './scope-deletion.js';
 
 const BIG_ID = '1847814077665489232';
 
@@ -209,5 +214,96 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     )[0]!.payload;
     expect(payload).not.toContain('maria@example.ru');
     expect(payload).not.toContain('2015-03-01');
+  });
+
+  it('reads the rows to delete before the write, and counts the guard after it', async () => {
+    const cls = '1847814077665400001';
+    const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T09:00:00`;
+    const old = Array.from({ length: 6 }, (_, i) => ({
+      ...mark(`61${i}`, '4', day(2)),
+      classId: cls,
+    }));
+    await m.db.transaction((tx) => upsertRecords(tx, 'marks', old, ctx(20_000)));
+    // The platform now sends two of the six and eight new ones (6 missing of 14 live: 43 %).
+    const fetched = [
+      ...old.slice(0, 2),
+      ...Array.from({ length: 8 }, (_, i) => ({ ...mark(`62${i}`, '5', day(3)), classId: cls })),
+    ];
+    const scope = { classId: cls, from: '2026-11-01', to: '2026-11-07' };
+    const res = await m.db.transaction(async (tx) => {
+      const seen = new Set(fetched.map((r) => r.id));
+      const missing = await findMissing(tx, 'marks', scope, seen, ctx(21_000));
+      expect(missing?.before).toBe(6);
+      expect(missing?.rows.map((r) => r.id).sort()).toEqual(old.slice(2).map((r) => r.id));
+      await upsertRecords(tx, 'marks', fetched, ctx(21_000));
+      return deleteRows(tx, missing!, ctx(21_000), { maxShare: 0.5, minRows: 1 });
+    });
+    expect(res).toMatchObject({ live: 10 + 4, missing: 4, deleted: 4, refused: false });
+    const left = await m.db.query<{ id: string }>(
+      'SELECT id FROM marks WHERE class_id = ? AND deleted_at IS NULL ORDER BY id',
+      [cls],
+    );
+    expect(left.map((r) => r.id)).toEqual(fetched.map((r) => r.id).sort());
+  });
+
+  it('infers deletions of attendance through the lessons of the window only', async () => {
+    const cls = '1847814077665400002';
+    const lesson = (id: string, date: string): LessonRecord => ({
+      id,
+      classId: cls,
+      subjectId: '42',
+      date,
+      startsAt: null,
+      number: 1,
+      topic: null,
+      status: null,
+      teacherIds: [],
+    });
+    const entry = (lessonId: string, student: string, classId = cls): AttendanceRecord => ({
+      id: `${lessonId}:${student}`,
+      lessonId,
+      studentId: student,
+      classId,
+      subjectId: '42',
+      status: 'Absent',
+      createdAt: null,
+      comment: null,
+    });
+    await m.db.transaction(async (tx) => {
+      await upsertRecords(
+        tx,
+        'lessons',
+        [lesson('701', '2026-12-01'), lesson('702', '2026-12-02'), lesson('703', '2026-12-20')],
+        ctx(30_000),
+      );
+      await upsertRecords(
+        tx,
+        'attendance',
+        [
+          entry('701', 's1'),
+          entry('701', 's2'),
+          entry('702', 's1'),
+          entry('703', 's1'), // a lesson outside the window
+          entry('702', 's9', '1847814077665400003'), // the same lesson, listed for another class
+        ],
+        ctx(30_000),
+      );
+    });
+    const seen = new Set([entry('701', 's1').id]);
+    const res = await m.db.transaction((tx) =>
+      deleteMissing(
+        tx,
+        'attendance',
+        { classId: cls, from: '2026-12-01', to: '2026-12-07' },
+        seen,
+        ctx(31_000),
+        { maxShare: 1, minRows: 1 },
+      ),
+    );
+    expect(res).toMatchObject({ live: 3, missing: 2, deleted: 2 });
+    const live = await m.db.query<{ id: string }>(
+      'SELECT id FROM attendance WHERE deleted_at IS NULL ORDER BY id',
+    );
+    expect(live.map((r) => r.id)).toEqual(['701:s1', '702:s9', '703:s1']);
   });
 });

@@ -1,14 +1,22 @@
 import type { PersonRecord, StreamName, StreamRecords } from '../connectors/records.js';
 import { canonicalJson, sha1 } from './hash.js';
 import { minimizePerson } from './privacy.js';
-import { chunk, placeholders, valuesClause, type SqlExecutor } from './sql.js';
+import {
+  chunk,
+  insertRows,
+  padIds,
+  placeholders,
+  type InsertShape,
+  type SqlExecutor,
+} from './sql.js';
 import { COMMON_COLUMNS, tableOf, type TableSpec } from './tables.js';
 
 /**
- * The mirror's write path, built for volume: a batch of normalized records is upserted in a few
- * multi-row statements inside the caller's transaction, and every insert, real change,
- * restoration and deletion writes a version row in that same transaction. An unchanged record
- * only moves `last_seen_at`.
+ * The mirror's write path, built for volume: a batch of normalized records is looked up in a few
+ * IN-list queries and upserted inside the caller's transaction (`insertRows`: one cached
+ * prepared statement run row by row on SQLite, multi-row statements on PostgreSQL), and every
+ * insert, real change, restoration and deletion writes a version row in that same transaction.
+ * An unchanged record only moves `last_seen_at`.
  */
 
 export interface WriteContext {
@@ -40,9 +48,8 @@ interface Existing {
   deleted_at: number | null;
 }
 
-// Statement sizes: SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535.
-const LOOKUP_CHUNK = 500;
-const MAX_PARAMS_PER_INSERT = 8000;
+/** Ids per lookup or `last_seen_at` statement (a power of two: see `padIds`). */
+const LOOKUP_CHUNK = 512;
 export const VERSION_COLUMNS = [
   'entity',
   'source',
@@ -56,11 +63,20 @@ export const VERSION_COLUMNS = [
   'sync_run_id',
 ];
 
+export interface UpsertOptions {
+  /**
+   * Canonical JSON already computed for some of these records, by record object (the sync
+   * computes it for the scope's hash): used for a record stored as it came, i.e. not minimized.
+   */
+  canonical?: ReadonlyMap<object, string>;
+}
+
 export async function upsertRecords<S extends StreamName>(
   tx: SqlExecutor,
   stream: S,
   records: readonly StreamRecords[S][],
   ctx: WriteContext,
+  options: UpsertOptions = {},
 ): Promise<UpsertCounts> {
   const counts: UpsertCounts = { inserted: 0, changed: 0, unchanged: 0, restored: 0 };
   if (records.length === 0) return counts;
@@ -71,55 +87,69 @@ export async function upsertRecords<S extends StreamName>(
   for (const r of records) byId.set(r.id, prepare(stream, r, ctx));
 
   const existing = await loadExisting(tx, spec, ctx.source, [...byId.keys()]);
-  const writes: {
-    record: StreamRecords[S];
-    json: string;
-    hash: string;
-    version: number;
-    kind: ChangeKind;
-  }[] = [];
+  // Statement rows are built as the records are classified: the mirrored row and its version.
+  const rows: unknown[][] = [];
+  const versions: unknown[][] = [];
   const unchangedIds: string[] = [];
+  const rowCtx = { zone: ctx.zone };
 
   for (const [id, record] of byId) {
-    const json = canonicalJson(record);
+    // A minimized person is a new object: never found in `canonical`, serialized here.
+    const json = options.canonical?.get(record) ?? canonicalJson(record);
     const hash = sha1(json);
     const prev = existing.get(id);
+    let version = 1;
+    let kind: ChangeKind = 'insert';
     if (!prev) {
-      writes.push({ record, json, hash, version: 1, kind: 'insert' });
       counts.inserted++;
     } else if (prev.deleted_at !== null) {
-      writes.push({ record, json, hash, version: prev.version + 1, kind: 'restore' });
+      version = prev.version + 1;
+      kind = 'restore';
       counts.changed++;
       counts.restored++;
     } else if (prev.content_hash !== hash) {
-      writes.push({ record, json, hash, version: prev.version + 1, kind: 'update' });
+      version = prev.version + 1;
+      kind = 'update';
       counts.changed++;
     } else {
       unchangedIds.push(id);
       counts.unchanged++;
+      continue;
     }
+    rows.push([
+      ctx.source,
+      id,
+      ctx.schoolId,
+      hash,
+      version,
+      ctx.observedAt,
+      ctx.observedAt,
+      null,
+      ...spec.toRow(record, rowCtx),
+    ]);
+    versions.push(versionRow(stream, { id, version, kind, hash, json }, ctx));
   }
 
-  await writeRows(tx, spec, writes, ctx);
-  await writeVersions(
-    tx,
-    stream,
-    writes.map((w) => ({
-      id: w.record.id,
-      version: w.version,
-      kind: w.kind,
-      hash: w.hash,
-      json: w.json,
-    })),
-    ctx,
-  );
-  for (const ids of chunk(unchangedIds, LOOKUP_CHUNK)) {
+  await insertRows(tx, upsertShape(spec), rows);
+  await insertRows(tx, VERSIONS_SHAPE, versions);
+  await touchRows(tx, spec.table, unchangedIds, ctx);
+  return counts;
+}
+
+/** Moves `last_seen_at` of rows that are still there, unchanged. */
+export async function touchRows(
+  tx: SqlExecutor,
+  table: string,
+  ids: readonly string[],
+  ctx: Pick<WriteContext, 'source' | 'observedAt'>,
+): Promise<void> {
+  for (const part of chunk(ids, LOOKUP_CHUNK)) {
+    const padded = padIds(part);
     await tx.run(
-      `UPDATE ${spec.table} SET last_seen_at = ? WHERE source = ? AND id IN (${placeholders(ids.length)})`,
-      [ctx.observedAt, ctx.source, ...ids],
+      `UPDATE ${table} SET last_seen_at = ? WHERE source = ? AND id IN (${placeholders(padded.length)})`,
+      [ctx.observedAt, ctx.source, ...padded],
     );
   }
-  return counts;
 }
 
 function prepare<S extends StreamName>(
@@ -141,47 +171,32 @@ async function loadExisting(
 ): Promise<Map<string, Existing>> {
   const out = new Map<string, Existing>();
   for (const part of chunk(ids, LOOKUP_CHUNK)) {
+    const padded = padIds(part);
     const rows = await tx.query<Existing & Record<string, unknown>>(
-      `SELECT id, content_hash, version, deleted_at FROM ${spec.table} WHERE source = ? AND id IN (${placeholders(part.length)})`,
-      [source, ...part],
+      `SELECT id, content_hash, version, deleted_at FROM ${spec.table} WHERE source = ? AND id IN (${placeholders(padded.length)})`,
+      [source, ...padded],
     );
     for (const row of rows) out.set(row.id, row);
   }
   return out;
 }
 
-async function writeRows<S extends StreamName>(
-  tx: SqlExecutor,
-  spec: TableSpec<S>,
-  writes: { record: StreamRecords[S]; hash: string; version: number; kind: ChangeKind }[],
-  ctx: WriteContext,
-): Promise<void> {
-  if (writes.length === 0) return;
-  const columns = [...COMMON_COLUMNS.map((c) => c.name), ...spec.columns.map((c) => c.name)];
-  const updatable = columns.filter((c) => c !== 'source' && c !== 'id' && c !== 'first_seen_at');
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_INSERT / columns.length));
-  const rowCtx = { zone: ctx.zone };
-  for (const part of chunk(writes, perStatement)) {
-    const params: unknown[] = [];
-    for (const w of part) {
-      params.push(
-        ctx.source,
-        w.record.id,
-        ctx.schoolId,
-        w.hash,
-        w.version,
-        ctx.observedAt,
-        ctx.observedAt,
-        null,
-        ...spec.toRow(w.record, rowCtx),
-      );
-    }
-    await tx.run(
-      `INSERT INTO ${spec.table} (${columns.join(', ')}) VALUES ${valuesClause(part.length, columns.length)}
-       ON CONFLICT (source, id) DO UPDATE SET ${updatable.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-      params,
-    );
+const upsertShapes = new Map<string, InsertShape>();
+
+/** INSERT of a table's rows that replaces every column but the key and `first_seen_at`. */
+function upsertShape(spec: TableSpec): InsertShape {
+  let shape = upsertShapes.get(spec.table);
+  if (!shape) {
+    const columns = [...COMMON_COLUMNS.map((c) => c.name), ...spec.columns.map((c) => c.name)];
+    const updatable = columns.filter((c) => c !== 'source' && c !== 'id' && c !== 'first_seen_at');
+    shape = {
+      table: spec.table,
+      columns,
+      conflict: `ON CONFLICT (source, id) DO UPDATE SET ${updatable.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+    };
+    upsertShapes.set(spec.table, shape);
   }
+  return shape;
 }
 
 export interface VersionWrite {
@@ -192,32 +207,32 @@ export interface VersionWrite {
   json: string;
 }
 
+const VERSIONS_SHAPE: InsertShape = { table: 'record_versions', columns: VERSION_COLUMNS };
+
+function versionRow(stream: StreamName, v: VersionWrite, ctx: WriteContext): unknown[] {
+  return [
+    stream,
+    ctx.source,
+    v.id,
+    v.version,
+    ctx.schoolId,
+    v.kind,
+    ctx.observedAt,
+    v.hash,
+    v.json,
+    ctx.syncRunId,
+  ];
+}
+
 export async function writeVersions(
   tx: SqlExecutor,
   stream: StreamName,
   versions: VersionWrite[],
   ctx: WriteContext,
 ): Promise<void> {
-  const perStatement = Math.floor(MAX_PARAMS_PER_INSERT / VERSION_COLUMNS.length);
-  for (const part of chunk(versions, perStatement)) {
-    const params: unknown[] = [];
-    for (const v of part) {
-      params.push(
-        stream,
-        ctx.source,
-        v.id,
-        v.version,
-        ctx.schoolId,
-        v.kind,
-        ctx.observedAt,
-        v.hash,
-        v.json,
-        ctx.syncRunId,
-      );
-    }
-    await tx.run(
-      `INSERT INTO record_versions (${VERSION_COLUMNS.join(', ')}) VALUES ${valuesClause(part.length, VERSION_COLUMNS.length)}`,
-      params,
-    );
-  }
+  await insertRows(
+    tx,
+    VERSIONS_SHAPE,
+    versions.map((v) => versionRow(stream, v, ctx)),
+  );
 }

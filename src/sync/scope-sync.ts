@@ -1,13 +1,16 @@
 import type { Connector, FetchResult, QuarantinedRecord } from '../connectors/connector.js';
 import type { AnyRecord, StreamName } from '../connectors/records.js';
-import { canonicalJson, sha1 } from '../mirror/hash.js';
-import { upsertRecords, type WriteContext } from '../mirror/mirror-writer.js';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../mirror/hash.js';
+import { touchRows, upsertRecords, type WriteContext } from '../mirror/mirror-writer.js';
 import {
-  deleteMissing,
+  deleteRows,
+  findMissing,
   type DeletionScope,
   type MassDeletionGuard,
+  type MissingRows,
 } from '../mirror/scope-deletion.js';
-import { chunk, placeholders, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
+import type { SqlDb, SqlExecutor } from '../mirror/sql.js';
 import { tableOf } from '../mirror/tables.js';
 import { getCheckpoint, overlappedSince, writeCheckpoint } from './checkpoints.js';
 import { quarantine, recordEvent } from './operator-log.js';
@@ -73,7 +76,8 @@ export async function syncScope(
     syncRunId: run.runId,
     isConsented: run.isConsented,
   };
-  const hash = result.complete ? scopeHash(scope, result, run.consentHash) : null;
+  const canonical = new Map<object, string>();
+  const hash = result.complete ? scopeHash(scope, result, run.consentHash, canonical) : null;
   const stats = new Map<StreamName, StreamStats>(scope.streams.map((s) => [s, zeroStats()]));
   // A fetch is one or more platform calls for the whole scope: its cost is booked on the first stream.
   const first = stats.get(scope.streams[0]!)!;
@@ -97,32 +101,30 @@ export async function syncScope(
         await touch(tx, stream, list, ctx);
       }
     } else {
+      // Deletions are inferred from complete fetches only. The scope's rows that the fetch did
+      // not return are read before the stream's own rows are written (see `findMissing`), after
+      // the earlier streams' (lessons before works: works are scoped through their lessons).
+      const missing: MissingRows[] = [];
       for (const stream of scope.streams) {
         const list = recordsOf(result, stream);
         records += list.length;
-        const counts = await upsertRecords(tx, stream, list as never[], ctx);
+        const seen = result.complete ? seenIds(result, stream, list) : null;
+        if (seen) {
+          const m = await findMissing(tx, stream, deletionScope(scope), seen, ctx);
+          if (m) missing.push(m);
+        }
+        const counts = await upsertRecords(tx, stream, list as never[], ctx, { canonical });
         const s = stats.get(stream)!;
         s.inserted = counts.inserted;
         s.changed = counts.changed;
         s.unchanged = counts.unchanged;
       }
-      if (result.complete) {
-        for (const stream of scope.streams) {
-          // A record the platform still sends, but in a shape that failed validation, is not
-          // deleted: it is quarantined and keeps its last good version. One whose id could not
-          // even be read makes this fetch unusable for deletions of its stream.
-          const bad = result.quarantined.filter((q) => q.stream === stream);
-          if (bad.some((q) => q.ref === null)) continue;
-          const seen = new Set([
-            ...recordsOf(result, stream).map((r) => r.id),
-            ...bad.map((q) => q.ref as string),
-          ]);
-          const del = await deleteMissing(tx, stream, deletionScope(scope), seen, ctx, run.guard);
-          stats.get(stream)!.deleted = del.deleted;
-          if (del.refused) {
-            outcome.refused.push(stream);
-            await refuse(tx, run, scope, stream, del.live, del.missing, observedAt);
-          }
+      for (const m of missing) {
+        const del = await deleteRows(tx, m, ctx, run.guard);
+        stats.get(m.stream)!.deleted = del.deleted;
+        if (del.refused) {
+          outcome.refused.push(m.stream);
+          await refuse(tx, run, scope, m.stream, del.live, del.missing, observedAt);
         }
       }
       await quarantineAll(tx, run, ctx, result.quarantined, stats);
@@ -147,6 +149,22 @@ export async function syncScope(
   return outcome;
 }
 
+/**
+ * The ids a complete fetch proves alive: its records and the refs of its quarantined records (a
+ * record the platform still sends, but in a shape that failed validation, is not deleted: it
+ * keeps its last good version). Null when a quarantined record's id could not even be read:
+ * then the fetch is unusable for deletions of its stream.
+ */
+function seenIds(
+  result: FetchResult,
+  stream: StreamName,
+  list: readonly AnyRecord[],
+): Set<string> | null {
+  const bad = result.quarantined.filter((q) => q.stream === stream);
+  if (bad.some((q) => q.ref === null)) return null;
+  return new Set([...list.map((r) => r.id), ...bad.map((q) => q.ref as string)]);
+}
+
 function recordsOf(result: FetchResult, stream: StreamName): AnyRecord[] {
   return (result.records as Partial<Record<StreamName, AnyRecord[]>>)[stream] ?? [];
 }
@@ -159,16 +177,38 @@ function deletionScope(scope: PlannedScope): DeletionScope {
   };
 }
 
-/** Canonical hash of everything a complete fetch returned (records sorted by id). */
-export function scopeHash(scope: PlannedScope, result: FetchResult, consentHash: string): string {
-  const parts = scope.streams.map((stream) => {
+/**
+ * Canonical hash of everything a complete fetch returned (records sorted by id): the SHA-1 of
+ * `canonicalJson({ parts: [[stream, records], ...], consent })`, fed to the hash record by record
+ * (no scope-sized string is built). Each record's canonical JSON is kept in `canonical` for the
+ * write, so no record is serialized twice.
+ */
+export function scopeHash(
+  scope: PlannedScope,
+  result: FetchResult,
+  consentHash: string,
+  canonical: Map<object, string> = new Map(),
+): string {
+  const consent = scope.streams.includes('persons') ? consentHash : '';
+  const h = createHash('sha1');
+  h.update(`{"consent":${JSON.stringify(consent)},"parts":[`);
+  scope.streams.forEach((stream, i) => {
     const list = [...recordsOf(result, stream)].sort((a, b) =>
       a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
     );
-    return [stream, list];
+    h.update(`${i > 0 ? ',' : ''}[${JSON.stringify(stream)},[`);
+    list.forEach((r, j) => {
+      let text = canonical.get(r);
+      if (text === undefined) {
+        text = canonicalJson(r);
+        canonical.set(r, text);
+      }
+      h.update(j > 0 ? `,${text}` : text);
+    });
+    h.update(']]');
   });
-  const consent = scope.streams.includes('persons') ? consentHash : '';
-  return sha1(canonicalJson({ parts, consent }));
+  h.update(']}');
+  return h.digest('hex');
 }
 
 /** An unchanged scope still proves its rows are alive now. */
@@ -178,13 +218,7 @@ async function touch(
   list: AnyRecord[],
   ctx: WriteContext,
 ): Promise<void> {
-  const table = tableOf(stream).table;
-  for (const ids of chunk([...new Set(list.map((r) => r.id))], 500)) {
-    await tx.run(
-      `UPDATE ${table} SET last_seen_at = ? WHERE source = ? AND id IN (${placeholders(ids.length)})`,
-      [ctx.observedAt, ctx.source, ...ids],
-    );
-  }
+  await touchRows(tx, tableOf(stream).table, [...new Set(list.map((r) => r.id))], ctx);
 }
 
 async function refuse(
