@@ -15,6 +15,8 @@ export interface JournalOptions extends RenderOptions {
 
 export interface JournalResult extends PdfResult {
   className: string;
+  /** Pages the layout promised (a warning is logged when `pages` differs). */
+  expectedPages: number | null;
 }
 
 export const journalFileName = (className: string, period: string | null): string =>
@@ -39,7 +41,7 @@ async function renderJournalDocument(app: App, opts: JournalOptions): Promise<Jo
         'journal page count differs from its layout',
       );
     }
-    return { ...result, className: schoolClass.name };
+    return { ...result, className: schoolClass.name, expectedPages: doc.expectedPages };
   });
 }
 

@@ -16,6 +16,12 @@ export interface HtmlDocument {
   margin: { top: string; bottom: string; left: string; right: string };
   /** Pages the layout promises (journal), for checks; null when the flow decides. */
   expectedPages: number | null;
+  /**
+   * A tagged (structured, accessible) PDF. Chromium builds the structure tree from the whole
+   * accessibility tree, which more than doubles the printing time of long tables and makes the
+   * file ~3.5× bigger: the journal, printed to be bound, goes without.
+   */
+  tagged: boolean;
 }
 
 export interface DocumentSpec {
@@ -28,6 +34,8 @@ export interface DocumentSpec {
   expectedPages?: number | null;
   /** The document prints its own running header and footer on fixed-size pages. */
   ownRunningHeader?: boolean;
+  /** A tagged PDF (default true). */
+  tagged?: boolean;
   model: Record<string, unknown>;
 }
 
@@ -66,5 +74,6 @@ export function renderDocument(spec: DocumentSpec): HtmlDocument {
       ? { top: '8mm', bottom: '8mm', left: '10mm', right: '10mm' }
       : { top: '12mm', bottom: '11mm', left: '10mm', right: '10mm' },
     expectedPages: spec.expectedPages ?? null,
+    tagged: spec.tagged ?? true,
   };
 }

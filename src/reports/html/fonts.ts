@@ -23,10 +23,10 @@ const SUBSETS = {
     'U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD',
 } as const;
 
+// Only the faces the documents use (no italic anywhere): the renderer loads every declared face.
 const DOCUMENT_FACES: Face[] = [
   { family: 'PT Sans', pkg: 'pt-sans', weight: 400, style: 'normal' },
   { family: 'PT Sans', pkg: 'pt-sans', weight: 700, style: 'normal' },
-  { family: 'PT Sans', pkg: 'pt-sans', weight: 400, style: 'italic' },
   { family: 'PT Serif', pkg: 'pt-serif', weight: 400, style: 'normal' },
   { family: 'PT Serif', pkg: 'pt-serif', weight: 700, style: 'normal' },
 ];

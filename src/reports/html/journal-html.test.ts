@@ -105,6 +105,7 @@ describe('printed journal: data and HTML', () => {
   it('escapes markup from the data and prints only full names', () => {
     const doc = renderJournalHtml(data, LAYOUT);
     expect(doc.expectedPages).toBe(12);
+    expect(doc.tagged).toBe(false);
     expect(doc.html).not.toContain('<script>');
     expect(doc.html).toContain('Ведров &lt;script&gt;alert(1)&lt;/script&gt; {{constructor}}');
     expect(doc.html).toContain(

@@ -6,7 +6,7 @@ import { layoutJournal } from './journal-layout.js';
  * The printed class journal as HTML: landscape A4, pages laid out by `layoutJournal`. Its pages
  * are fixed-size sheets with known numbers, so each prints its own running header and footer
  * («стр. N из M») in the page's fonts: Chromium's header/footer templates (a separate document per
- * page) cost more than the page itself on long journals. Pure.
+ * page) cost more than the page itself on long journals. Untagged: see `HtmlDocument.tagged`. Pure.
  */
 export function renderJournalHtml(data: JournalData, layout: JournalLayout): HtmlDocument {
   const pages = layoutJournal(data, layout);
@@ -19,6 +19,7 @@ export function renderJournalHtml(data: JournalData, layout: JournalLayout): Htm
     landscape: true,
     expectedPages: pages.length,
     ownRunningHeader: true,
+    tagged: false,
     model: {
       pages: pages.map((page, i) => ({ ...page, no: i + 1 })),
       running: { school: data.schoolName, title, total: pages.length },

@@ -37,6 +37,12 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-dev-shm-usage',
+  // Per document (each opens a browser context of its own, a new window in headless Chromium):
+  // - a spare renderer process kept warm for the default context, which no document can use;
+  // - the WebUI omnibox popup, a renderer loading ~1,000 chrome:// modules for every new window
+  //   (Chromium 156): more CPU than printing a 40-page journal.
+  // puppeteer merges this list with its own --disable-features.
+  '--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
 /** A fresh profile directory per browser launch. */

@@ -74,6 +74,35 @@ describe('documents as PDF (Chromium, pdftotext)', () => {
     expect(text(files.journal!, 2)).toMatch(/Русский язык\s+Сидоров П\. П\.\s+7/);
   });
 
+  it('print with the project fonts embedded (loaded although nothing is laid out on screen)', () => {
+    for (const file of Object.values(files)) {
+      const fonts = execFileSync('pdffonts', [file], { encoding: 'utf8' });
+      expect(fonts).toMatch(/PTSans-Regular/);
+      // Every named font is an embedded subset of PT Sans or PT Serif, never a system fallback
+      // (DejaVu, Liberation…). The charts of period results also carry a Type 3 font (glyphs
+      // drawn as paths), as before the renderer loaded fonts itself.
+      const named = fonts
+        .split('\n')
+        .slice(2)
+        .filter((l) => l && !/ Type 3 /.test(l));
+      expect(named.length).toBeGreaterThan(0);
+      for (const line of named) {
+        expect(`${file}: ${line}`).toMatch(/: \S+\+PT(Sans|Serif)-\S+ .* yes yes yes /);
+      }
+    }
+    expect(execFileSync('pdffonts', [files.journal!], { encoding: 'utf8' })).toMatch(
+      /PTSerif-Bold/,
+    );
+  });
+
+  it('the journal is an untagged PDF (to bind; 2× faster to print), the others are tagged', () => {
+    const tagged = (pdf: string) =>
+      /Tagged:\s+(\w+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1];
+    expect(tagged(files.journal!)).toBe('no');
+    expect(tagged(files.audit!)).toBe('yes');
+    expect(tagged(files.performance!)).toBe('yes');
+  });
+
   it('journal: the period mark sits in the column after the last lesson', () => {
     const page = text(files.journal!, 5);
     expect(page).toContain('разворот 2, левая страница');

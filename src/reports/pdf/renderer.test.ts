@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvironmentError } from '../../platform/errors.js';
 import { renderDocument } from '../html/document.js';
 import { resolveChromiumPath } from './chromium.js';
-import { PdfRenderer } from './renderer.js';
+import { PdfRenderer, printOnly, RenderError } from './renderer.js';
 
 const doc = (title: string) =>
   renderDocument({
@@ -49,6 +49,21 @@ describe('PdfRenderer', () => {
     expect(() => resolveChromiumPath(undefined, { PUPPETEER_EXECUTABLE_PATH: '/nope' })).toThrow(
       /\/nope.*PUPPETEER_EXECUTABLE_PATH/,
     );
+  });
+
+  it('hides the document on screen only, right after <head>', () => {
+    const html = printOnly(
+      '<!doctype html><html lang="ru"><head><meta charset="utf-8"></head><body>x</body></html>',
+    );
+    expect(html).toBe(
+      '<!doctype html><html lang="ru"><head><style media="screen">html{display:none}</style>' +
+        '<meta charset="utf-8"></head><body>x</body></html>',
+    );
+    expect(printOnly('<HTML><HEAD lang="ru"><title>t</title></HEAD></HTML>')).toContain(
+      '<HEAD lang="ru"><style media="screen">',
+    );
+    expect(() => printOnly('<p>no head</p>')).toThrow(RenderError);
+    expect(() => printOnly('<header>not a head</header>')).toThrow(RenderError);
   });
 
   it('recycles the browser after the configured number of documents', async () => {
