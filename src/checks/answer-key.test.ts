@@ -91,4 +91,26 @@ describe('checks engine vs the sandbox answer key (small school)', () => {
     // The small school plants violations of (nearly) every rule; mark-late needs a later sync.
     expect(new Set(result.findings.map((f) => f.rule)).size).toBeGreaterThanOrEqual(10);
   });
+
+  it('finds the same on two worker threads as on one', async () => {
+    const school = sb.schools[0]!;
+    const options = {
+      school: {
+        id: school.id,
+        timeZone: school.timeZone,
+        finalMarkDeadlines: school.finalMarkDeadlines,
+      },
+      asOf: sb.now(),
+      persist: false,
+    };
+    const one = await runChecks(m.db, options);
+    const two = await runChecks(m.db, { ...options, threads: 2 });
+    const view = (r: typeof one) => r.findings.map((f) => [f.key, f.message]);
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    expect(two.findings.length).toBeGreaterThan(0);
+    expect(view(two)).toEqual(view(one));
+    expect(two.rules.map((r) => [r.rule, r.findings])).toEqual(
+      one.rules.map((r) => [r.rule, r.findings]),
+    );
+  });
 });

@@ -17,13 +17,20 @@ export interface BenchResult {
  */
 export async function runAllRules(
   db: SqlDb,
-  options: { school: CheckSchool; asOf: number; config?: ChecksConfig; persist?: boolean },
+  options: {
+    school: CheckSchool;
+    asOf: number;
+    config?: ChecksConfig;
+    persist?: boolean;
+    threads?: number;
+  },
 ): Promise<BenchResult> {
   const result = await runChecks(db, {
     school: options.school,
     asOf: options.asOf,
     config: options.config,
     persist: options.persist ?? false,
+    threads: options.threads,
   });
   return {
     counts: Object.fromEntries(result.rules.map((r) => [r.rule, r.findings])),

@@ -77,11 +77,22 @@ export function numericMark(alias: string): Fragment {
 }
 
 /**
- * A current mark: not on a final work type (`is_final = 1`) and not on a `PeriodMark` work.
- * Expects `wt` (work_types) and `w` (works) LEFT JOINed to the mark.
+ * CTEs `fwt(source, id)` (final work types) and `pmw(source, id)` (`PeriodMark` works): the small
+ * sets that make a mark not current. Probing them (an automatic index on a MATERIALIZED CTE) is
+ * far cheaper than joining every mark to `works` and `work_types` (bench/checks: ~1 s of 1M marks).
+ */
+export const NOT_CURRENT_SETS = raw(`fwt AS MATERIALIZED (
+      SELECT source, id FROM work_types WHERE is_final = 1),
+    pmw AS MATERIALIZED (
+      SELECT source, id FROM works WHERE type = 'PeriodMark')`);
+
+/**
+ * A current mark `m`: not on a final work type (`is_final = 1`) and not on a `PeriodMark` work.
+ * Expects the CTEs of `NOT_CURRENT_SETS`.
  */
 export const CURRENT_MARK = raw(
-  `coalesce(wt.is_final, 0) = 0 AND (w.type IS NULL OR w.type <> 'PeriodMark')`,
+  `NOT EXISTS (SELECT 1 FROM fwt WHERE fwt.source = m.source AND fwt.id = m.work_type_id)
+        AND NOT EXISTS (SELECT 1 FROM pmw WHERE pmw.source = m.source AND pmw.id = m.work_id)`,
 );
 
 /** ` AND <column> IN (...)` when the run is limited to some classes, else nothing. */

@@ -158,4 +158,42 @@ describe.each(ENGINES)('checks engine on %s', (engine) => {
       problems: ['classes: 5А'],
     });
   });
+
+  it('evaluating rules at once (threads on SQLite, connections on PostgreSQL) finds and stores the same', async () => {
+    const options = {
+      school,
+      asOf: at('2026-10-24T10:00:00'),
+      rules: ['topic-missing', 'mark-late', 'grade1-mark', 'final-mark-objectivity'],
+    };
+    const one = await runChecks(m.db, options);
+    const two = await runChecks(m.db, { ...options, threads: 2 });
+    expect([one.threads, two.threads]).toEqual([1, 2]);
+    expect(two.findings.length).toBeGreaterThan(0);
+    expect(two.findings.map((f) => [f.key, f.message])).toEqual(
+      one.findings.map((f) => [f.key, f.message]),
+    );
+    expect([two.newCount, two.resolvedCount]).toEqual([0, 0]);
+  });
+
+  it('a rule that fails on a thread fails the run with the rule named, and the run is marked failed', async () => {
+    await m.db.run('ALTER TABLE lessons RENAME TO lessons_away');
+    try {
+      await expect(
+        runChecks(m.db, {
+          school,
+          asOf: at('2026-10-24T10:00:00'),
+          rules: ['topic-missing', 'grade1-mark'],
+          threads: 2,
+        }),
+        // Both rules read lessons; whichever lane fails first names itself.
+      ).rejects.toThrow(/^rule (topic-missing|grade1-mark): .*lessons/);
+    } finally {
+      await m.db.run('ALTER TABLE lessons_away RENAME TO lessons');
+    }
+    const [last] = await m.db.query(
+      `SELECT status FROM check_runs WHERE school_id = ? ORDER BY started_at DESC LIMIT 1`,
+      [school.id],
+    );
+    expect(last?.status).toBe('failed');
+  });
 });

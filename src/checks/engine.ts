@@ -10,6 +10,11 @@ import { entryTimePrecision } from './precision.js';
 import { RULES, RULE_IDS } from './registry.js';
 import type { Rule, RuleContextBase } from './rule.js';
 import { failRun, startRun, storeFindings, type RunRecord } from './store.js';
+import {
+  evaluateOnThreads,
+  parallelSqlitePath,
+  type RuleEvaluation,
+} from './parallel/rule-pool.js';
 
 /** The school a run evaluates, as config (or the mirror, when config lists none) describes it. */
 export interface CheckSchool {
@@ -33,6 +38,11 @@ export interface RunChecksOptions {
   clock?: Clock;
   /** Store the run and its findings (default true); false evaluates only. */
   persist?: boolean;
+  /**
+   * Rules evaluated at once (default 1): worker threads with their own connection on a SQLite
+   * file, concurrent queries from the pool on PostgreSQL. Findings do not depend on it.
+   */
+  threads?: number;
 }
 
 export interface RuleOutcome {
@@ -53,6 +63,8 @@ export interface CheckRunResult {
   newCount: number;
   resolvedCount: number;
   durationMs: number;
+  /** Rules evaluated at once (worker threads on SQLite, connections on PostgreSQL). */
+  threads: number;
 }
 
 /** Which rules a run uses, refusing unknown ids with the list of valid ones (exit 2). */
@@ -117,6 +129,21 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
       : null;
   const settings = new Map(rules.map((r) => [r.id, ruleSettings(r, options.config).params]));
   const persist = options.persist ?? true;
+  const ctx: RuleContextBase = {
+    db,
+    schoolId: school.id,
+    zone: school.timeZone,
+    asOf,
+    classIds,
+    exemptions: school.exemptions ?? [],
+    finalMarkDeadlines: school.finalMarkDeadlines ?? {},
+  };
+  const started = performance.now();
+  const tasks = rules.map((rule) => ({ rule, params: settings.get(rule.id)! }));
+  // Worker threads start evaluating now; this thread meanwhile records the run (on one
+  // thread, evaluateAll has finished by the time it returns, which changes nothing).
+  const evaluation = evaluateAll(ctx, tasks, options.threads ?? 1);
+  evaluation.catch(() => undefined);
   const run: RunRecord = {
     id: randomUUID(),
     schoolId: school.id,
@@ -130,28 +157,18 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
   };
   if (persist) await startRun(db, run);
 
-  const ctx: RuleContextBase = {
-    db,
-    schoolId: school.id,
-    zone: school.timeZone,
-    asOf,
-    classIds,
-    exemptions: school.exemptions ?? [],
-    finalMarkDeadlines: school.finalMarkDeadlines ?? {},
-  };
-  const started = performance.now();
   const outcomes: RuleOutcome[] = [];
   const byKey = new Map<string, Finding>();
+  let threads: number;
   try {
-    for (const rule of rules) {
-      const t0 = performance.now();
-      const params = settings.get(rule.id)!;
-      const rows = await rule.evaluate(ctx, params);
+    const evaluated = await evaluation;
+    threads = evaluated.threads;
+    for (const { rule, params } of tasks) {
+      const { rows, durationMs } = evaluated.results.get(rule.id)!;
       for (const row of rows) {
         const f = toFinding(rule, row, { id: school.id, zone: school.timeZone }, params);
         byKey.set(f.key, f);
       }
-      const durationMs = performance.now() - t0;
       outcomes.push({ rule: rule.id, params, findings: rows.length, durationMs });
       log.debug(
         { rule: rule.id, findings: rows.length, ms: Math.round(durationMs) },
@@ -183,7 +200,36 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     newCount: counts.newCount,
     resolvedCount: counts.resolvedCount,
     durationMs: performance.now() - started,
+    threads,
   };
+}
+
+/** Every rule's rows and time, one at a time or `threads` at once; rules never share state. */
+async function evaluateAll(
+  ctx: RuleContextBase,
+  tasks: readonly { rule: Rule; params: Record<string, unknown> }[],
+  threads: number,
+): Promise<{ results: Map<string, RuleEvaluation>; threads: number }> {
+  const path = threads > 1 && tasks.length > 1 ? parallelSqlitePath(ctx.db as SqlDb) : null;
+  if (path !== null) {
+    const width = Math.min(threads, tasks.length);
+    return { results: await evaluateOnThreads(path, ctx, tasks, width), threads: width };
+  }
+  const width = threads > 1 && ctx.db.dialect === 'postgres' ? threads : 1;
+  const results = new Map<string, RuleEvaluation>();
+  const queue = [...tasks];
+  const lane = async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      const t0 = performance.now();
+      const rows = await task.rule.evaluate(ctx, task.params).catch((err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        throw new Error(`rule ${task.rule.id}: ${message}`, { cause: err });
+      });
+      results.set(task.rule.id, { rows, durationMs: performance.now() - t0 });
+    }
+  };
+  await Promise.all(Array.from({ length: width }, lane));
+  return { results, threads: width };
 }
 
 const cmp = (a: string | null, b: string | null) =>

@@ -67,6 +67,7 @@ export async function runChecksForApp(
         rules: options.rules,
         classFilter: options.classes ?? null,
         config: app.config.checks,
+        threads: app.config.checks.threads,
         clock,
       }),
     );

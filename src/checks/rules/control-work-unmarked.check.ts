@@ -56,13 +56,15 @@ export default defineRule({
     WHERE w.school_id = ${ctx.schoolId} AND ${live('w', asOf)} AND wt.kind IN ${inList(p.controlKinds)}
       AND c.grade >= 2 AND ${asOf} > ${deadline} AND ${live('e', asOf)}
       ${classFilter(ctx, 'w.class_id')}
+      -- The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
+      -- probe reads every entry of the lesson, so it runs only for unmarked students.
+      AND NOT EXISTS (
+        SELECT 1 FROM marks m
+        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${live('m', asOf)})
       AND NOT EXISTS (
         SELECT 1 FROM attendance a
         WHERE a.source = l.source AND a.lesson_id = l.id AND a.student_id = e.person_id
-          AND a.status IN ${inList(ABSENT_STATUSES)} AND ${live('a', asOf)})
-      AND NOT EXISTS (
-        SELECT 1 FROM marks m
-        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${live('m', asOf)})`;
+          AND a.status IN ${inList(ABSENT_STATUSES)} AND ${live('a', asOf)})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURRENT_MARK, live, where } from '../common.js';
+import { CURRENT_MARK, live, NOT_CURRENT_SETS, where } from '../common.js';
 import { isExempt } from '../exemptions.js';
 import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
 import { loadPeriods, type PeriodRow } from '../periods.js';
@@ -42,7 +42,7 @@ function periodDays(period: PeriodRow): number {
 
 /**
  * Fewer current marks than the norm for an ended period. Marks are counted in one grouped pass
- * (period × lesson × mark), never per student. In `byHours` mode, weekly hours are
+ * (lessons placed in periods first, then their marks), never per student. In `byHours` mode, weekly hours are
  * round(lessons ÷ (days ÷ 7)) with halves rounded up; compared without division as
  * `14·lessons ≥ (2h−1)·days`, so both engines round identically.
  */
@@ -69,16 +69,19 @@ export default defineRule({
             WHEN 14 * subj.lesson_count >= 3 * ps.n2 THEN ${p.byHours.two}
             WHEN 14 * subj.lesson_count >= ps.n2 THEN ${p.byHours.one} ELSE 0 END`;
     const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf)},
+    lp AS MATERIALIZED (
+      SELECT l.source, l.id, ps.prow, l.subject_id
+      FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
+        AND l.date >= ps.start_date AND l.date <= ps.finish_date),
+    ${NOT_CURRENT_SETS},
     cnt AS (
-      SELECT ps.prow, l.subject_id, m.student_id, count(*) AS n
-      FROM ps
-      JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
-        AND l.date >= ps.start_date AND l.date <= ps.finish_date
-      JOIN marks m ON m.source = l.source AND m.lesson_id = l.id
-      LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
-      LEFT JOIN works w ON w.source = m.source AND w.id = m.work_id
-      WHERE ${live('m', asOf)} AND ${CURRENT_MARK}
-      GROUP BY ps.prow, l.subject_id, m.student_id),
+      SELECT lp.prow, lp.subject_id, m.student_id, count(*) AS n
+      FROM marks m
+      -- CROSS JOIN keeps marks the outer loop in SQLite (a sequential scan, not a search per
+      -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
+      CROSS JOIN lp
+      WHERE lp.source = m.source AND lp.id = m.lesson_id AND ${live('m', asOf)} AND ${CURRENT_MARK}
+      GROUP BY lp.prow, lp.subject_id, m.student_id),
     norms AS (
       SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)
     SELECT ${findingColumns(

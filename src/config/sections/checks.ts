@@ -21,6 +21,11 @@ export const checksSection = z
   .object({
     /** `ezh check` exits 1 when a finding has at least this severity; null: never (override: --fail-on). */
     failOn: z.enum(SEVERITIES).nullable().default(null),
+    /**
+     * Rules evaluated at once: worker threads with their own SQLite connection, or concurrent
+     * PostgreSQL connections. 1 evaluates one rule after another. Findings do not depend on it.
+     */
+    threads: z.int().min(1).max(16).default(2),
     rules: z.object(rulesShape).strict().prefault({}),
   })
   .strict()

@@ -1,0 +1,44 @@
+/**
+ * A worker thread that evaluates rules over its own read-only connection to a SQLite mirror file
+ * (better-sqlite3 is synchronous: one connection uses one core). Tasks arrive one at a time from
+ * rule-pool.ts; each reply carries the offending rows or the error.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { SqliteDb } from '../../mirror/sql.js';
+import { RULES } from '../registry.js';
+import type { RuleContextBase } from '../rule.js';
+import type { RuleTask, WorkerInit, WorkerReply } from './messages.js';
+
+const init = workerData as WorkerInit;
+const raw = new Database(init.path, { fileMustExist: true });
+raw.pragma('busy_timeout = 10000');
+raw.pragma('cache_size = -65536');
+raw.pragma('temp_store = MEMORY');
+// Checks only read: refuse any write through this connection.
+raw.pragma('query_only = ON');
+const ctx: RuleContextBase = { ...init.ctx, db: new SqliteDb(raw) };
+
+parentPort!.on('message', (task: RuleTask | null) => {
+  if (task === null) {
+    raw.close();
+    parentPort!.close();
+    return;
+  }
+  void evaluate(task).then((reply) => parentPort!.postMessage(reply));
+});
+
+async function evaluate(task: RuleTask): Promise<WorkerReply> {
+  const started = performance.now();
+  try {
+    const rule = RULES.get(task.ruleId);
+    if (!rule) throw new Error(`unknown rule ${task.ruleId}`);
+    const rows = await rule.evaluate(ctx, task.params);
+    return { ruleId: task.ruleId, rows, durationMs: performance.now() - started };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { ruleId: task.ruleId, error: { message: e.message, stack: e.stack ?? '' } };
+  }
+}
+
+parentPort!.postMessage({ ready: true });
