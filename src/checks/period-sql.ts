@@ -8,8 +8,10 @@ import { raw, sql, type Fragment } from './sql-fragment.js';
  */
 
 /**
- * CTE `ps(prow, source, class_id, period_id, name, start_date, finish_date, n1, n2, ...)` of the
- * given periods, where `n1...` are the numbers passed with each period (deadline, norm, ...).
+ * CTE `ps(prow, pn, source, class_id, period_id, name, start_date, finish_date, n1, n2, ...)` of the
+ * given periods, where `n1...` are the numbers passed with each period (deadline, norm, ...) and
+ * `pn` numbers the periods 1, 2, ...: an integer key for grouping many rows by period (SQLite
+ * sorts a million marks by an integer ~0.5 s faster than by the period's text id).
  */
 export function periodsCte(
   periods: readonly { period: PeriodRow; numbers: readonly number[] }[],
@@ -27,7 +29,7 @@ export function periodsCte(
   // inlines this CTE at every use and joins enrollments by status only, 60 s instead of 0.6 s at
   // 250,000 marks (bench/checks; EXPLAIN QUERY PLAN in bench/README.md).
   return sql`ps AS MATERIALIZED (
-    SELECT p.id AS prow, p.source, p.class_id, p.period_id, p.name, p.start_date, p.finish_date${raw(numberCols)}
+    SELECT p.id AS prow, row_number() OVER (ORDER BY p.source, p.id) AS pn, p.source, p.class_id, p.period_id, p.name, p.start_date, p.finish_date${raw(numberCols)}
     FROM ${values} JOIN reporting_periods p ON p.id = v.column1)`;
 }
 

@@ -48,17 +48,21 @@ export default defineRule({
     const reaches = (t: number) => sql`agg.sw >= ${t} * agg.w - 1e-9`;
     const expected = sql`CASE WHEN ${reaches(t5)} THEN 5 WHEN ${reaches(t4)} THEN 4 WHEN ${reaches(t3)} THEN 3 ELSE 2 END`;
     // Lessons are placed in their periods first (one row per lesson, MATERIALIZED), then the marks
-    // joined to them and grouped by period row, subject and student only; names, dates and the
+    // joined to them and grouped by period number (an integer: a cheaper sort key than the
+    // period's text id), subject and student only; names, dates and the
     // final mark are joined to the ~150k groups, not to the marks (the live numeric final marks
     // as one MATERIALIZED set: searching final_marks by class and subject read ~125 rows per
     // group). Weights and the not-current sets are small MATERIALIZED CTEs probed per mark.
-    const inner = sql`WITH lp AS MATERIALIZED (
-      SELECT l.source, l.id, p.id AS prow, l.subject_id, l.date
+    const inner = sql`WITH pr AS MATERIALIZED (
+      SELECT row_number() OVER (ORDER BY p.source, p.id) AS pn, p.source, p.id, p.class_id,
+        p.period_id, p.name, p.start_date, p.finish_date
       FROM reporting_periods p
-      JOIN lessons l ON l.source = p.source AND l.class_id = p.class_id
-        AND l.date >= p.start_date AND l.date <= p.finish_date
       WHERE p.school_id = ${ctx.schoolId} AND ${live('p', asOf)}
         ${classFilter(ctx, 'p.class_id')}),
+    lp AS MATERIALIZED (
+      SELECT l.source, l.id, pr.pn, l.subject_id, l.date
+      FROM pr JOIN lessons l ON l.source = pr.source AND l.class_id = pr.class_id
+        AND l.date >= pr.start_date AND l.date <= pr.finish_date),
     ${NOT_CURRENT_SETS},
     wts AS MATERIALIZED (SELECT source, id, weight FROM work_types WHERE weight IS NOT NULL),
     f AS MATERIALIZED (
@@ -66,7 +70,7 @@ export default defineRule({
       FROM final_marks f
       WHERE f.school_id = ${ctx.schoolId} AND ${live('f', asOf)} AND ${numericMark('f')}),
     agg AS (
-      SELECT lp.source, lp.prow, lp.subject_id, m.student_id, max(lp.date) AS last_date,
+      SELECT lp.pn, lp.subject_id, m.student_id, max(lp.date) AS last_date,
         sum(CAST(m.value AS integer) * ${weight}) AS sw, sum(${weight}) AS w
       FROM marks m
       -- CROSS JOIN keeps marks the outer loop in SQLite (a sequential scan, not a search per
@@ -76,7 +80,7 @@ export default defineRule({
       WHERE lp.source = m.source AND lp.id = m.lesson_id
         AND m.school_id = ${ctx.schoolId} AND ${live('m', asOf)}
         AND ${numericMark('m')} AND m.counts_in_average = 1 AND ${CURRENT_MARK}
-      GROUP BY lp.source, lp.prow, lp.subject_id, m.student_id)
+      GROUP BY lp.pn, lp.subject_id, m.student_id)
     SELECT ${findingColumns(
       {
         src: 'f.source',
@@ -97,7 +101,7 @@ export default defineRule({
       { period_name: 'p.name', value: 'f.value', sum: 'agg.sw', weight: 'agg.w', expected },
     )}
     FROM agg
-    JOIN reporting_periods p ON p.source = agg.source AND p.id = agg.prow
+    JOIN pr p ON p.pn = agg.pn
     JOIN f ON f.source = p.source AND f.class_id = p.class_id
       AND f.subject_id = agg.subject_id AND f.student_id = agg.student_id
       AND f.period_id = p.period_id

@@ -70,18 +70,18 @@ export default defineRule({
             WHEN 14 * subj.lesson_count >= ps.n2 THEN ${p.byHours.one} ELSE 0 END`;
     const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf)},
     lp AS MATERIALIZED (
-      SELECT l.source, l.id, ps.prow, l.subject_id
+      SELECT l.source, l.id, ps.pn, l.subject_id
       FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
         AND l.date >= ps.start_date AND l.date <= ps.finish_date),
     ${NOT_CURRENT_SETS},
     cnt AS (
-      SELECT lp.prow, lp.subject_id, m.student_id, count(*) AS n
+      SELECT lp.pn, lp.subject_id, m.student_id, count(*) AS n
       FROM marks m
       -- CROSS JOIN keeps marks the outer loop in SQLite (a sequential scan, not a search per
       -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
       CROSS JOIN lp
       WHERE lp.source = m.source AND lp.id = m.lesson_id AND ${live('m', asOf)} AND ${CURRENT_MARK}
-      GROUP BY lp.prow, lp.subject_id, m.student_id),
+      GROUP BY lp.pn, lp.subject_id, m.student_id),
     norms AS (
       SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)
     SELECT ${findingColumns(
@@ -110,7 +110,7 @@ export default defineRule({
     FROM norms
     JOIN ps ON ps.prow = norms.prow
     JOIN enrollments e ON e.source = ps.source AND e.class_id = ps.class_id AND e.status = 'active'
-    LEFT JOIN cnt ON cnt.prow = norms.prow AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id
+    LEFT JOIN cnt ON cnt.pn = ps.pn AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id
     WHERE ${live('e', asOf)} AND coalesce(cnt.n, 0) < norms.norm`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
