@@ -45,6 +45,16 @@ export const NUMERIC_VALUES = ['1', '2', '3', '4', '5'];
 export const ABSENT_STATUSES = ['Absent', 'Ill', 'Pass'];
 
 /**
+ * `a.status IN ('Absent', 'Ill', 'Pass')` with the statuses as SQL literals, not bound
+ * parameters: only then can SQLite see that the query implies the condition of the partial index
+ * of absences (`ATTENDANCE_ABSENCES` in src/mirror/tables.ts) and read ~6 % of attendance instead
+ * of all of it.
+ */
+export function isAbsent(alias: string): Fragment {
+  return raw(`${alias}.status IN (${ABSENT_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+}
+
+/**
  * Whitespace removed by `trim(x, ?)` in SQL and by `trimText` in JS, so both agree on a text's
  * trimmed length (SQL's plain `trim(x)` removes spaces only).
  */

@@ -199,6 +199,7 @@ export function mirroredTableDefs(): TableDef[] {
     // No generic school_id index: queries reach rows through their class, and each index costs
     // a B-tree insert per row on the sync's hot path.
     indexes: spec.indexes,
+    partialIndexes: spec.partialIndexes ?? [],
   }));
 }
 

@@ -6,4 +6,12 @@ export interface TableDef {
   columns: { name: string; type: ColumnType; nullable: boolean; generated?: boolean }[];
   primary: string[];
   indexes: string[][];
+  /** Indexes over the rows matching `where` only (same SQL on SQLite and PostgreSQL). */
+  partialIndexes?: PartialIndexDef[];
+}
+
+export interface PartialIndexDef {
+  name: string;
+  columns: string[];
+  where: string;
 }

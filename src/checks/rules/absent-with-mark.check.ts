@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ABSENT_STATUSES, classFilter, live, ruDate, where } from '../common.js';
+import { classFilter, isAbsent, live, ruDate, where } from '../common.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
-import { inList, sql } from '../sql-fragment.js';
+import { sql } from '../sql-fragment.js';
 
 const STATUS_RU: Record<string, string> = { Absent: 'н', Ill: 'б', Pass: 'п' };
 
@@ -32,7 +32,7 @@ export default defineRule({
     )}
     FROM attendance a
     LEFT JOIN lessons l ON l.source = a.source AND l.id = a.lesson_id
-    WHERE a.school_id = ${ctx.schoolId} AND ${live('a', asOf)} AND a.status IN ${inList(ABSENT_STATUSES)}
+    WHERE a.school_id = ${ctx.schoolId} AND ${live('a', asOf)} AND ${isAbsent('a')}
       ${classFilter(ctx, 'a.class_id')}
       AND EXISTS (
         SELECT 1 FROM marks m

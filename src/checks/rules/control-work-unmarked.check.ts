@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
 import {
-  ABSENT_STATUSES,
   classFilter,
   controlKindsParam,
   deadlineOffset,
   hhmm,
+  isAbsent,
   live,
   ruDate,
   where,
@@ -57,14 +57,14 @@ export default defineRule({
       AND c.grade >= 2 AND ${asOf} > ${deadline} AND ${live('e', asOf)}
       ${classFilter(ctx, 'w.class_id')}
       -- The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
-      -- probe reads every entry of the lesson, so it runs only for unmarked students.
+      -- probe (the partial index of absences) runs only for unmarked students.
       AND NOT EXISTS (
         SELECT 1 FROM marks m
         WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${live('m', asOf)})
       AND NOT EXISTS (
         SELECT 1 FROM attendance a
         WHERE a.source = l.source AND a.lesson_id = l.id AND a.student_id = e.person_id
-          AND a.status IN ${inList(ABSENT_STATUSES)} AND ${live('a', asOf)})`;
+          AND ${isAbsent('a')} AND ${live('a', asOf)})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

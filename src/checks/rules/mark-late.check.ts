@@ -43,6 +43,12 @@ export default defineRule({
       THEN ${deadlineOffset(p.writtenDeadlineDays, p.deadlineTime)}
       ELSE ${deadlineOffset(p.deadlineDays, p.deadlineTime)} END`;
     const entered = sql`coalesce(m.entered_at, m.first_seen_at)`;
+    // Every deadline is at least this long after the lesson's day starts: a mark entered before
+    // that is on time whatever its work's kind, so most marks never reach the work type lookup.
+    const earliest = Math.min(
+      deadlineOffset(p.writtenDeadlineDays, p.deadlineTime),
+      deadlineOffset(p.deadlineDays, p.deadlineTime),
+    );
     const inner = sql`SELECT ${findingColumns(
       {
         src: 'm.source',
@@ -64,6 +70,7 @@ export default defineRule({
     WHERE m.school_id = ${ctx.schoolId} AND ${live('m', asOf)} AND c.grade >= 2
       ${classFilter(ctx, 'm.class_id')}
       AND ${entered} <= ${asOf}
+      AND ${entered} > l.day_start_at + ${earliest}
       AND ${entered} > ${deadline}
       AND (m.entered_at IS NOT NULL OR l.first_seen_at <= ${deadline})`;
     return queryFindings(ctx, inner);

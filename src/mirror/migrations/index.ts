@@ -2,6 +2,7 @@ import { Initial1763900000001 } from './0001-initial.js';
 import { Checks1763900000002 } from './0002-checks.js';
 import { Alerts1763900000003 } from './0003-alerts.js';
 import { Archive1763900000004 } from './0004-archive.js';
+import { CheckIndexes1763900000005 } from './0005-check-indexes.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   Checks1763900000002,
   Alerts1763900000003,
   Archive1763900000004,
+  CheckIndexes1763900000005,
 ];

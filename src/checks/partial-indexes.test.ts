@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js';
+import type { SqliteDb } from '../mirror/sql.js';
+import { ATTENDANCE_ABSENCES, MARKS_WITH_ENTRY_TIME } from '../mirror/tables.js';
+import { isAbsent } from './common.js';
+
+/**
+ * SQLite uses a partial index only when the query's own text implies the index's condition.
+ * These guard the pairs that must stay in step: without them a check run scans every mark or
+ * every attendance entry again (bench/checks), with the same findings, so no rule test notices.
+ */
+describe('partial indexes the checks rely on (SQLite query plans)', () => {
+  let m: TestMirror;
+  const plan = (query: string) =>
+    (m.db as SqliteDb).raw
+      .prepare(`EXPLAIN QUERY PLAN ${query}`)
+      .all('880077', 0)
+      .map((row) => (row as { detail: string }).detail)
+      .join('\n');
+
+  beforeAll(async () => {
+    m = await createTestMirror('sqlite');
+  });
+  afterAll(async () => {
+    await m?.dispose();
+  });
+
+  it('the entry-time probe reads the marks that carry an entry moment, not every mark', () => {
+    expect(
+      plan(
+        `SELECT 1 AS x FROM marks WHERE school_id = ? AND entered_at IS NOT NULL AND first_seen_at <= ? LIMIT 1`,
+      ),
+    ).toContain(`USING INDEX ${MARKS_WITH_ENTRY_TIME.name}`);
+  });
+
+  it('absences are read through their own index, not by scanning attendance', () => {
+    const query = `SELECT a.id FROM attendance a WHERE a.school_id = ? AND a.first_seen_at >= ? AND ${isAbsent('a').text}`;
+    expect(plan(query)).toContain(`USING INDEX ${ATTENDANCE_ABSENCES.name}`);
+  });
+});
