@@ -60,8 +60,10 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
      GROUP BY f.class_id, f.subject_id, f.value`,
     [school.id, name],
   );
+  // The subject is the lesson's: the platform's marks often name none (the Dnevnik mirror's
+  // marks.subject_id is null), and grouping by it put every average on a row of its own.
   const current = await db.query<{ class_id: string; subject_id: string; ws: number; w: number }>(
-    `SELECT m.class_id, m.subject_id,
+    `SELECT m.class_id, coalesce(l.subject_id, m.subject_id) AS subject_id,
        sum(CAST(m.value AS double precision) * coalesce(wt.weight, 1)) AS ws, sum(coalesce(wt.weight, 1)) AS w
      FROM marks m
      JOIN lessons l ON l.id = m.lesson_id AND l.source = m.source AND l.deleted_at IS NULL
@@ -72,7 +74,7 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
      WHERE m.school_id = ? AND m.deleted_at IS NULL AND m.counts_in_average = 1 AND m.mark_system = 'mark5'
        AND m.value IN ('1', '2', '3', '4', '5') AND (wt.is_final IS NULL OR wt.is_final = 0)
        AND (w.type IS NULL OR w.type <> 'PeriodMark') AND (wt.weight IS NULL OR wt.weight > 0)
-     GROUP BY m.class_id, m.subject_id`,
+     GROUP BY m.class_id, coalesce(l.subject_id, m.subject_id)`,
     [name, school.id],
   );
   const taught = await db.query<{ class_id: string; subject_id: string; teacher_id: string | null; n: number }>(
