@@ -25,6 +25,15 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     await m?.dispose();
   });
 
+  it('exist as the table definitions declare them (TypeORM compares names and columns, not WHERE)', () => {
+    for (const def of [MARKS_WITH_ENTRY_TIME, ATTENDANCE_ABSENCES]) {
+      const row = (m.db as SqliteDb).raw
+        .prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`)
+        .get(def.name) as { sql: string } | undefined;
+      expect(row?.sql).toContain(`WHERE ${def.where}`);
+    }
+  });
+
   it('the entry-time probe reads the marks that carry an entry moment, not every mark', () => {
     expect(
       plan(
