@@ -42,7 +42,7 @@ export const DEFAULT_CONTROL_KINDS = [
 export const controlKindsParam = z.array(z.string().min(1)).default(DEFAULT_CONTROL_KINDS);
 
 export const NUMERIC_VALUES = ['1', '2', '3', '4', '5'];
-export const ABSENT_STATUSES = ['Absent', 'Ill', 'Pass'];
+const ABSENT_STATUSES = ['Absent', 'Ill', 'Pass'];
 
 /**
  * `a.status IN ('Absent', 'Ill', 'Pass')` with the statuses as SQL literals, not bound

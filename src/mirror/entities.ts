@@ -26,7 +26,7 @@ export function entitySchemaFor(def: TableDef): EntitySchema {
     ),
     indices: [
       ...def.indexes.map((columns) => ({ name: indexName(def.name, columns), columns })),
-      ...(def.partialIndexes ?? []).map(({ name, columns, where }) => ({ name, columns, where })),
+      ...(def.partialIndexes ?? []),
     ],
   });
 }
