@@ -61,6 +61,20 @@ describe('checks engine vs the sandbox answer key (small school)', () => {
     await m?.dispose();
   });
 
+  /** Every rule as of the sandbox's now, evaluated only. */
+  const runOptions = () => {
+    const school = sb.schools[0]!;
+    return {
+      school: {
+        id: school.id,
+        timeZone: school.timeZone,
+        finalMarkDeadlines: school.finalMarkDeadlines,
+      },
+      asOf: sb.now(),
+      persist: false,
+    };
+  };
+
   it('finds exactly the planted violations', async () => {
     const school = sb.schools[0]!;
     const asOf = sb.now();
@@ -92,17 +106,27 @@ describe('checks engine vs the sandbox answer key (small school)', () => {
     expect(new Set(result.findings.map((f) => f.rule)).size).toBeGreaterThanOrEqual(10);
   });
 
-  it('finds the same on two worker threads as on one', async () => {
+  it('reads the period totals the sync left, and finds the same grouping the marks itself', async () => {
     const school = sb.schools[0]!;
-    const options = {
-      school: {
-        id: school.id,
-        timeZone: school.timeZone,
-        finalMarkDeadlines: school.finalMarkDeadlines,
-      },
-      asOf: sb.now(),
-      persist: false,
-    };
+    const [state] = await m.db.query(
+      `SELECT applied_through FROM derived_state WHERE school_id = ? AND name = 'period_mark_totals'`,
+      [school.id],
+    );
+    expect(state).toBeDefined();
+    const options = runOptions();
+    const totals = await runChecks(m.db, options);
+    const grouped = await runChecks(m.db, { ...options, periodTotals: false });
+    expect([totals.periodTotals, grouped.periodTotals]).toEqual([true, false]);
+    const view = (r: typeof totals) => r.findings.map((f) => [f.key, f.message]);
+    expect(view(totals)).toEqual(view(grouped));
+    const periodRules = totals.rules.filter((r) =>
+      ['mark-accumulation', 'final-mark-objectivity'].includes(r.rule),
+    );
+    expect(periodRules.map((r) => r.findings > 0)).toEqual([true, true]);
+  });
+
+  it('finds the same on two worker threads as on one', async () => {
+    const options = runOptions();
     const one = await runChecks(m.db, options);
     const two = await runChecks(m.db, { ...options, threads: 2 });
     const view = (r: typeof one) => r.findings.map((f) => [f.key, f.message]);

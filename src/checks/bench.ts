@@ -9,6 +9,8 @@ export interface BenchResult {
   durations: Record<string, number>;
   totalFindings: number;
   durationMs: number;
+  /** Whether the period rules read the period totals. */
+  periodTotals: boolean;
 }
 
 /**
@@ -23,6 +25,8 @@ export async function runAllRules(
     config?: ChecksConfig;
     persist?: boolean;
     threads?: number;
+    /** Let the period rules read the period totals (default true). */
+    periodTotals?: boolean;
   },
 ): Promise<BenchResult> {
   const result = await runChecks(db, {
@@ -31,11 +35,13 @@ export async function runAllRules(
     config: options.config,
     persist: options.persist ?? false,
     threads: options.threads,
+    periodTotals: options.periodTotals,
   });
   return {
     counts: Object.fromEntries(result.rules.map((r) => [r.rule, r.findings])),
     durations: Object.fromEntries(result.rules.map((r) => [r.rule, Math.round(r.durationMs)])),
     totalFindings: result.findings.length,
     durationMs: Math.round(result.durationMs),
+    periodTotals: result.periodTotals,
   };
 }

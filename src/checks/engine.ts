@@ -6,6 +6,7 @@ import { getLogger } from '../platform/logger.js';
 import type { ChecksConfig } from '../config/sections/checks.js';
 import type { Exemption } from './exemptions.js';
 import { toFinding, type Finding } from './finding.js';
+import { preparePeriodTotals } from './period-totals/index.js';
 import { entryTimePrecision } from './precision.js';
 import { RULES, RULE_IDS } from './registry.js';
 import type { Rule, RuleContextBase } from './rule.js';
@@ -43,6 +44,11 @@ export interface RunChecksOptions {
    * file, concurrent queries from the pool on PostgreSQL. Findings do not depend on it.
    */
   threads?: number;
+  /**
+   * Let the period rules read `period_mark_totals` (refreshed first) when they hold the mirror as
+   * of `asOf` (default true); false: they group the marks themselves. Findings do not depend on it.
+   */
+  periodTotals?: boolean;
 }
 
 export interface RuleOutcome {
@@ -65,6 +71,8 @@ export interface CheckRunResult {
   durationMs: number;
   /** Rules evaluated at once (worker threads on SQLite, connections on PostgreSQL). */
   threads: number;
+  /** Whether the period rules read `period_mark_totals` (else they grouped the marks). */
+  periodTotals: boolean;
 }
 
 /** Which rules a run uses, refusing unknown ids with the list of valid ones (exit 2). */
@@ -129,6 +137,11 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
       : null;
   const settings = new Map(rules.map((r) => [r.id, ruleSettings(r, options.config).params]));
   const persist = options.persist ?? true;
+  const started = performance.now();
+  const periodTotals =
+    (options.periodTotals ?? true) &&
+    rules.some((r) => r.usesPeriodTotals) &&
+    (await preparePeriodTotals(db, school.id, asOf, clock.now()));
   const ctx: RuleContextBase = {
     db,
     schoolId: school.id,
@@ -137,8 +150,8 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     classIds,
     exemptions: school.exemptions ?? [],
     finalMarkDeadlines: school.finalMarkDeadlines ?? {},
+    periodTotals,
   };
-  const started = performance.now();
   const tasks = rules.map((rule) => ({ rule, params: settings.get(rule.id)! }));
   // Worker threads start evaluating now; this thread meanwhile records the run (on one
   // thread, evaluateAll has finished by the time it returns, which changes nothing).
@@ -201,6 +214,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     resolvedCount: counts.resolvedCount,
     durationMs: performance.now() - started,
     threads,
+    periodTotals,
   };
 }
 

@@ -68,6 +68,11 @@ export interface RuleContext<P> {
   exemptions: readonly Exemption[];
   /** Period name → local date from the director's order. */
   finalMarkDeadlines: Readonly<Record<string, string>>;
+  /**
+   * The period rules may read `period_mark_totals` instead of grouping the marks: refreshed by
+   * this run and holding the mirror as of `asOf` (src/checks/period-totals).
+   */
+  periodTotals: boolean;
 }
 
 export interface MessageContext<P> {
@@ -87,6 +92,8 @@ export interface RuleSpec<S extends z.ZodObject> {
   keyParts: readonly KeyPartName[];
   /** Parameters with defaults: `params.parse({})` must succeed. */
   params: S;
+  /** Reads `period_mark_totals` when the run says they answer (`ctx.periodTotals`). */
+  usesPeriodTotals?: boolean;
   message(row: FindingRow, ctx: MessageContext<z.output<S>>): string;
   evaluate(ctx: RuleContext<z.output<S>>): Promise<FindingRow[]>;
 }
@@ -99,6 +106,7 @@ export interface Rule {
   readonly audience: readonly Audience[];
   readonly keyParts: readonly KeyPartName[];
   readonly paramsSchema: z.ZodObject;
+  readonly usesPeriodTotals: boolean;
   /** Validated parameters: defaults filled in; throws a ZodError on bad input. */
   parseParams(input: unknown): Record<string, unknown>;
   evaluate(ctx: RuleContextBase, params: Record<string, unknown>): Promise<FindingRow[]>;
@@ -120,6 +128,7 @@ export function defineRule<S extends z.ZodObject>(spec: RuleSpec<S>): Rule {
     audience: spec.audience,
     keyParts: spec.keyParts,
     paramsSchema: spec.params,
+    usesPeriodTotals: spec.usesPeriodTotals ?? false,
     parseParams: (input) => parse(input) as Record<string, unknown>,
     evaluate: (ctx, params) => spec.evaluate({ ...ctx, params: parse(params) }),
     message: (row, zone, params) => spec.message(row, { zone, params: parse(params) }),

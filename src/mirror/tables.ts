@@ -347,7 +347,9 @@ export const TABLES = {
       r.workId,
     ],
     scope: { classColumn: 'class_id' },
-    indexes: [['class_id', 'subject_id'], ['student_id']],
+    // (class, subject, student, period): the period rules probe "has this student a period mark?"
+    // once per student, subject and period (migration 0007).
+    indexes: [['class_id', 'subject_id', 'student_id', 'period_id'], ['student_id']],
   }),
   attendance: spec({
     stream: 'attendance',

@@ -28,6 +28,7 @@ import {
   type RunStatus,
   type StreamStats,
 } from './run-store.js';
+import { refreshPeriodTotals } from '../checks/period-totals/index.js';
 import { recordEvent } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
 import type { PlannedScope } from './scope.js';
@@ -286,6 +287,29 @@ export interface SyncSummary {
   requests: number;
 }
 
+/**
+ * The checks' period totals follow the marks the run wrote, so that grouping them is paid here,
+ * once per change, and not by every check run. A failure is logged, never fails the sync: the
+ * next check run refreshes them again (or groups the marks itself).
+ */
+async function refreshTotalsAfterSync(deps: SyncDeps, schoolId: string): Promise<void> {
+  try {
+    const r = await refreshPeriodTotals(deps.db, schoolId, deps.clock.now());
+    deps.logger.info(
+      {
+        school: schoolId,
+        mode: r.mode,
+        periods: r.periods,
+        versions: r.versions,
+        ms: Math.round(r.ms),
+      },
+      'period totals refreshed',
+    );
+  } catch (err) {
+    deps.logger.warn({ school: schoolId, err }, 'period totals not refreshed');
+  }
+}
+
 /** Final stage: status from the checkpoints the run wrote (every planned scope done: succeeded). */
 export async function runFinishStage(
   deps: SyncDeps,
@@ -306,6 +330,7 @@ export async function runFinishStage(
       : `${run.scopes_total - done} of ${run.scopes_total} scopes not done; the next run continues them`);
   const at = deps.clock.now();
   await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
+  if (done > 0) await refreshTotalsAfterSync(deps, run.school_id);
   if (status !== 'succeeded') {
     await recordEvent(deps.db, {
       at,

@@ -35,12 +35,9 @@ export default defineRule({
       .filter((p) => ctx.asOf > p.numbers[0]!);
     if (due.length === 0) return [];
     const { asOf } = ctx;
-    // The live final marks as one MATERIALIZED set, probed per (student, subject, period): a
-    // correlated search through `final_marks` by student read ~40 rows per probe (bench/checks).
-    const inner = sql`WITH ${periodsCte(due)}, ${subjectsCte(asOf)},
-    fm AS MATERIALIZED (
-      SELECT DISTINCT f.source, f.class_id, f.student_id, f.subject_id, f.period_id
-      FROM final_marks f WHERE f.school_id = ${ctx.schoolId} AND ${live('f', asOf)})
+    // One probe of the (class, subject, student, period) index of `final_marks` per enrolled
+    // student, subject and period (migration 0007; a copy of every final mark cost more).
+    const inner = sql`WITH ${periodsCte(due)}, ${subjectsCte(asOf)}
     SELECT ${findingColumns(
       {
         src: 'ps.source',
@@ -65,9 +62,9 @@ export default defineRule({
     JOIN enrollments e ON e.source = ps.source AND e.class_id = ps.class_id AND e.status = 'active'
     WHERE ${live('e', asOf)}
       AND NOT EXISTS (
-        SELECT 1 FROM fm
-        WHERE fm.source = ps.source AND fm.class_id = ps.class_id AND fm.student_id = e.person_id
-          AND fm.subject_id = subj.subject_id AND fm.period_id = ps.period_id)`;
+        SELECT 1 FROM final_marks fm
+        WHERE fm.source = ps.source AND fm.class_id = ps.class_id AND fm.subject_id = subj.subject_id
+          AND fm.student_id = e.person_id AND fm.period_id = ps.period_id AND ${live('fm', asOf)})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

@@ -30,6 +30,7 @@ export default defineRule({
   severity: 'warning',
   audience: ['deputy_director'],
   keyParts: ['mark'],
+  usesPeriodTotals: true,
   params: z.object({
     profile: z.enum(['math', 'lyceum', 'strict']).default('math'),
     /** Weighted by work type weight (null weight → 1), or a plain average. */
@@ -53,35 +54,7 @@ export default defineRule({
     // final mark are joined to the ~150k groups, not to the marks (the live numeric final marks
     // as one MATERIALIZED set: searching final_marks by class and subject read ~125 rows per
     // group). Weights and the not-current sets are small MATERIALIZED CTEs probed per mark.
-    const inner = sql`WITH pr AS MATERIALIZED (
-      SELECT row_number() OVER (ORDER BY p.source, p.id) AS pn, p.source, p.id, p.class_id,
-        p.period_id, p.name, p.start_date, p.finish_date
-      FROM reporting_periods p
-      WHERE p.school_id = ${ctx.schoolId} AND ${live('p', asOf)}
-        ${classFilter(ctx, 'p.class_id')}),
-    lp AS MATERIALIZED (
-      SELECT l.source, l.id, pr.pn, l.subject_id, l.date
-      FROM pr JOIN lessons l ON l.source = pr.source AND l.class_id = pr.class_id
-        AND l.date >= pr.start_date AND l.date <= pr.finish_date),
-    ${NOT_CURRENT_SETS},
-    wts AS MATERIALIZED (SELECT source, id, weight FROM work_types WHERE weight IS NOT NULL),
-    f AS MATERIALIZED (
-      SELECT f.source, f.id, f.class_id, f.subject_id, f.student_id, f.period_id, f.value
-      FROM final_marks f
-      WHERE f.school_id = ${ctx.schoolId} AND ${live('f', asOf)} AND ${numericMark('f')}),
-    agg AS (
-      SELECT lp.pn, lp.subject_id, m.student_id, max(lp.date) AS last_date,
-        sum(CAST(m.value AS integer) * ${weight}) AS sw, sum(${weight}) AS w
-      FROM marks m
-      -- CROSS JOIN keeps marks the outer loop in SQLite (a sequential scan, not a search per
-      -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
-      CROSS JOIN lp
-      LEFT JOIN wts ON wts.source = m.source AND wts.id = m.work_type_id
-      WHERE lp.source = m.source AND lp.id = m.lesson_id
-        AND m.school_id = ${ctx.schoolId} AND ${live('m', asOf)}
-        AND ${numericMark('m')} AND m.counts_in_average = 1 AND ${CURRENT_MARK}
-      GROUP BY lp.pn, lp.subject_id, m.student_id)
-    SELECT ${findingColumns(
+    const selectFindings = sql`SELECT ${findingColumns(
       {
         src: 'f.source',
         class_id: 'f.class_id',
@@ -101,11 +74,51 @@ export default defineRule({
       { period_name: 'p.name', value: 'f.value', sum: 'agg.sw', weight: 'agg.w', expected },
     )}
     FROM agg
-    JOIN pr p ON p.pn = agg.pn
-    JOIN f ON f.source = p.source AND f.class_id = p.class_id
+    -- CROSS JOINs fix SQLite's order: the period first, then one probe of the (class, subject,
+    -- student, period) index of final_marks per group (by student alone it read ~40 rows).
+    CROSS JOIN pr p
+    CROSS JOIN final_marks f
+    WHERE p.pn = agg.pn AND f.source = p.source AND f.class_id = p.class_id
       AND f.subject_id = agg.subject_id AND f.student_id = agg.student_id
-      AND f.period_id = p.period_id
-    WHERE f.value <> CAST(${expected} AS text)`;
+      AND f.period_id = p.period_id AND f.school_id = ${ctx.schoolId} AND ${live('f', asOf)} AND ${numericMark('f')}
+      AND f.value <> CAST(${expected} AS text)`;
+    const pr = sql`pr AS MATERIALIZED (
+      SELECT row_number() OVER (ORDER BY p.source, p.id) AS pn, p.source, p.id, p.class_id,
+        p.period_id, p.name, p.start_date, p.finish_date
+      FROM reporting_periods p
+      WHERE p.school_id = ${ctx.schoolId} AND ${live('p', asOf)}
+        ${classFilter(ctx, 'p.class_id')})`;
+    // The sums per period, subject and student: read from the totals the sync keeps when they
+    // hold the mirror as of the run (~150k rows instead of 1M marks), else grouped here.
+    const inner = ctx.periodTotals
+      ? sql`WITH ${pr},
+    agg AS (
+      SELECT pr.pn, t.subject_id, t.student_id, t.last_graded_date AS last_date,
+        ${raw(p.weighted ? 't.weighted_sum' : 't.plain_sum')} AS sw,
+        ${raw(p.weighted ? 't.weight_sum' : 'CAST(t.graded AS double precision)')} AS w
+      FROM pr JOIN period_mark_totals t ON t.source = pr.source AND t.period_row = pr.id
+      WHERE t.graded > 0)
+    ${selectFindings}`
+      : sql`WITH ${pr},
+    lp AS MATERIALIZED (
+      SELECT l.source, l.id, pr.pn, l.subject_id, l.date
+      FROM pr JOIN lessons l ON l.source = pr.source AND l.class_id = pr.class_id
+        AND l.date >= pr.start_date AND l.date <= pr.finish_date),
+    ${NOT_CURRENT_SETS},
+    wts AS MATERIALIZED (SELECT source, id, weight FROM work_types WHERE weight IS NOT NULL),
+    agg AS (
+      SELECT lp.pn, lp.subject_id, m.student_id, max(lp.date) AS last_date,
+        sum(CAST(m.value AS integer) * ${weight}) AS sw, sum(${weight}) AS w
+      FROM marks m
+      -- CROSS JOIN keeps marks the outer loop in SQLite (a sequential scan, not a search per
+      -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
+      CROSS JOIN lp
+      LEFT JOIN wts ON wts.source = m.source AND wts.id = m.work_type_id
+      WHERE lp.source = m.source AND lp.id = m.lesson_id
+        AND m.school_id = ${ctx.schoolId} AND ${live('m', asOf)}
+        AND ${numericMark('m')} AND m.counts_in_average = 1 AND ${CURRENT_MARK}
+      GROUP BY lp.pn, lp.subject_id, m.student_id)
+    ${selectFindings}`;
     return queryFindings(ctx, inner);
   },
 });

@@ -52,6 +52,7 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['class', 'student', 'subject', 'period'],
+  usesPeriodTotals: true,
   params,
   message: (row) =>
     `Недостаточно отметок за период «${String(row.extra.period_name ?? '')}»: ${where(row)}, ученик ${row.studentName ?? '—'}: ${Number(row.extra.marks)} при норме ${Number(row.extra.norm)}`,
@@ -68,8 +69,12 @@ export default defineRule({
         : sql`CASE WHEN 14 * subj.lesson_count >= 5 * ps.n2 THEN ${p.byHours.threeOrMore}
             WHEN 14 * subj.lesson_count >= 3 * ps.n2 THEN ${p.byHours.two}
             WHEN 14 * subj.lesson_count >= ps.n2 THEN ${p.byHours.one} ELSE 0 END`;
-    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf)},
-    lp AS MATERIALIZED (
+    // Marks per period, subject and student: read from the totals the sync keeps when they hold
+    // the mirror as of the run, else counted here in one grouped pass.
+    const totals = ctx.periodTotals;
+    const counts = totals
+      ? raw('')
+      : sql`lp AS MATERIALIZED (
       SELECT l.source, l.id, ps.pn, l.subject_id
       FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
         AND l.date >= ps.start_date AND l.date <= ps.finish_date),
@@ -81,7 +86,17 @@ export default defineRule({
       -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
       CROSS JOIN lp
       WHERE lp.source = m.source AND lp.id = m.lesson_id AND ${live('m', asOf)} AND ${CURRENT_MARK}
-      GROUP BY lp.pn, lp.subject_id, m.student_id),
+      GROUP BY lp.pn, lp.subject_id, m.student_id),`;
+    // Totals: one probe of their primary key per enrolled student, subject and period.
+    const countJoin = totals
+      ? raw(`LEFT JOIN period_mark_totals cnt ON cnt.source = ps.source AND cnt.period_row = ps.prow
+      AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`)
+      : raw(
+          `LEFT JOIN cnt ON cnt.pn = ps.pn AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`,
+        );
+    const n = raw(totals ? 'coalesce(cnt.marks, 0)' : 'coalesce(cnt.n, 0)');
+    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf)},
+    ${counts}
     norms AS (
       SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)
     SELECT ${findingColumns(
@@ -103,15 +118,15 @@ export default defineRule({
       {
         period_name: 'ps.name',
         period_start: 'ps.start_date',
-        marks: 'coalesce(cnt.n, 0)',
+        marks: n,
         norm: 'norms.norm',
       },
     )}
     FROM norms
     JOIN ps ON ps.prow = norms.prow
     JOIN enrollments e ON e.source = ps.source AND e.class_id = ps.class_id AND e.status = 'active'
-    LEFT JOIN cnt ON cnt.pn = ps.pn AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id
-    WHERE ${live('e', asOf)} AND coalesce(cnt.n, 0) < norms.norm`;
+    ${countJoin}
+    WHERE ${live('e', asOf)} AND ${n} < norms.norm`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

@@ -3,6 +3,8 @@ import { Checks1763900000002 } from './0002-checks.js';
 import { Alerts1763900000003 } from './0003-alerts.js';
 import { Archive1763900000004 } from './0004-archive.js';
 import { CheckIndexes1763900000005 } from './0005-check-indexes.js';
+import { PeriodMarkTotals1763900000006 } from './0006-period-mark-totals.js';
+import { FinalMarksIndex1763900000007 } from './0007-final-marks-index.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -14,4 +16,6 @@ export const MIGRATIONS = [
   Alerts1763900000003,
   Archive1763900000004,
   CheckIndexes1763900000005,
+  PeriodMarkTotals1763900000006,
+  FinalMarksIndex1763900000007,
 ];

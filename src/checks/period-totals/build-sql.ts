@@ -1,0 +1,54 @@
+import { CURRENT_MARK, NOT_CURRENT_SETS, numericMark } from '../common.js';
+import { inList, raw, sql, type Fragment } from '../sql-fragment.js';
+
+/** The derived table and the name of its row in `derived_state`. */
+export const TOTALS_TABLE = 'period_mark_totals';
+
+/**
+ * Recomputes `period_mark_totals` for the school's live reporting periods (all of them, or the
+ * given rows; their old rows must be deleted first): per period row, subject of the lesson and
+ * student, the live current marks of the lessons dated in the period. "Current", "numeric" and
+ * the weight are the rules' own definitions (docs/rules.md), so a rule reading the totals finds
+ * what it would find grouping the marks itself.
+ *
+ * `marksOuter`: scan every mark once and probe its lesson (a full build), or walk the periods'
+ * lessons and reach their marks through the (lesson_id, student_id) index (a few periods).
+ * Lessons without a subject are left out: no rule can name their subject.
+ */
+export function totalsInsert(
+  schoolId: string,
+  periodRows: readonly string[] | null,
+  marksOuter: boolean,
+): Fragment {
+  const only = periodRows === null ? raw('') : sql` AND p.id IN ${inList(periodRows)}`;
+  const graded = sql`${numericMark('m')} AND m.counts_in_average = 1`;
+  const value = raw('CAST(m.value AS integer)');
+  const weight = raw('coalesce(wts.weight, CAST(1 AS double precision))');
+  // CROSS JOIN fixes the loop order in SQLite (it never reorders around one); PostgreSQL plans
+  // it as the inner join it is.
+  const from = marksOuter ? raw('marks m CROSS JOIN lp') : raw('lp CROSS JOIN marks m');
+  return sql`WITH pr AS MATERIALIZED (
+      SELECT p.source, p.id, p.class_id, p.start_date, p.finish_date
+      FROM reporting_periods p
+      WHERE p.school_id = ${schoolId} AND p.deleted_at IS NULL${only}),
+    lp AS MATERIALIZED (
+      SELECT l.source, l.id, pr.id AS prow, l.subject_id, l.date
+      FROM pr JOIN lessons l ON l.source = pr.source AND l.class_id = pr.class_id
+        AND l.date >= pr.start_date AND l.date <= pr.finish_date
+      WHERE l.subject_id IS NOT NULL),
+    ${NOT_CURRENT_SETS},
+    wts AS MATERIALIZED (SELECT source, id, weight FROM work_types WHERE weight IS NOT NULL)
+    INSERT INTO ${raw(TOTALS_TABLE)} (source, period_row, subject_id, student_id, school_id,
+      marks, graded, plain_sum, weighted_sum, weight_sum, last_graded_date)
+    SELECT lp.source, lp.prow, lp.subject_id, m.student_id, ${schoolId},
+      count(*), sum(CASE WHEN ${graded} THEN 1 ELSE 0 END),
+      sum(CASE WHEN ${graded} THEN ${value} ELSE 0 END),
+      sum(CASE WHEN ${graded} THEN ${value} * ${weight} ELSE 0 END),
+      sum(CASE WHEN ${graded} THEN ${weight} ELSE 0 END),
+      max(CASE WHEN ${graded} THEN lp.date END)
+    FROM ${from}
+    LEFT JOIN wts ON wts.source = m.source AND wts.id = m.work_type_id
+    WHERE lp.source = m.source AND lp.id = m.lesson_id AND m.deleted_at IS NULL
+      AND m.student_id IS NOT NULL AND ${CURRENT_MARK}
+    GROUP BY lp.source, lp.prow, lp.subject_id, m.student_id`;
+}

@@ -1,0 +1,150 @@
+import type { SqlExecutor } from '../../mirror/sql.js';
+import { chunk, padIds, placeholders } from '../../mirror/sql.js';
+
+/**
+ * Which reporting period rows a stretch of the change history touches: every period of the
+ * class that contains a date a changed mark, lesson or work was on, before or after the change
+ * (a lesson moved to another quarter dirties both; a mark moved to another lesson, both
+ * lessons' periods).
+ */
+
+/** Streams (record_versions.entity) whose changes move marks between or within period totals. */
+export const ROW_STREAMS = ['marks', 'lessons', 'works'] as const;
+
+interface VersionRow extends Record<string, unknown> {
+  entity: string;
+  source: string;
+  record_id: string;
+  version: number | string;
+  change_kind: string;
+  payload: string;
+}
+
+interface Touched {
+  /** `${source}\u0000${classId}` → local dates. */
+  dates: Map<string, Set<string>>;
+  /** `${source}\u0000${lessonId}` of lessons whose date must be looked up. */
+  lessons: Set<string>;
+}
+
+const SEP = '\u0000';
+
+function note(t: Touched, source: string, payload: string): void {
+  let rec: { classId?: unknown; date?: unknown; lessonId?: unknown };
+  try {
+    rec = JSON.parse(payload) as typeof rec;
+  } catch {
+    return;
+  }
+  if (typeof rec.classId === 'string' && typeof rec.date === 'string') {
+    const key = `${source}${SEP}${rec.classId}`;
+    const set = t.dates.get(key) ?? new Set<string>();
+    set.add(rec.date.slice(0, 10));
+    t.dates.set(key, set);
+  }
+  if (typeof rec.lessonId === 'string') t.lessons.add(`${source}${SEP}${rec.lessonId}`);
+}
+
+/** Payloads of the versions just before the given ones (what an update or restore replaced). */
+async function previousPayloads(
+  tx: SqlExecutor,
+  rows: readonly VersionRow[],
+): Promise<{ source: string; payload: string }[]> {
+  const wanted = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const key = `${r.entity}${SEP}${r.source}`;
+    const set = wanted.get(key) ?? new Set<string>();
+    set.add(`${r.record_id}${SEP}${Number(r.version) - 1}`);
+    wanted.set(key, set);
+  }
+  const out: { source: string; payload: string }[] = [];
+  for (const [key, set] of wanted) {
+    const [entity, source] = key.split(SEP) as [string, string];
+    const ids = [...new Set([...set].map((s) => s.split(SEP)[0]!))];
+    for (const part of chunk(ids, 256)) {
+      const padded = padIds(part);
+      const prev = await tx.query<{ record_id: string; version: number | string; payload: string }>(
+        `SELECT record_id, version, payload FROM record_versions
+         WHERE entity = ? AND source = ? AND record_id IN (${placeholders(padded.length)})`,
+        [entity, source, ...padded],
+      );
+      for (const p of prev) {
+        if (set.has(`${p.record_id}${SEP}${Number(p.version)}`)) {
+          out.push({ source, payload: p.payload });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Dates of the given lessons, per class. */
+async function lessonDates(tx: SqlExecutor, t: Touched): Promise<void> {
+  const bySource = new Map<string, string[]>();
+  for (const key of t.lessons) {
+    const [source, id] = key.split(SEP) as [string, string];
+    bySource.set(source, [...(bySource.get(source) ?? []), id]);
+  }
+  for (const [source, ids] of bySource) {
+    for (const part of chunk(ids, 256)) {
+      const padded = padIds(part);
+      const rows = await tx.query<{ class_id: string; date: string }>(
+        `SELECT class_id, date FROM lessons WHERE source = ? AND id IN (${placeholders(padded.length)})`,
+        [source, ...padded],
+      );
+      for (const r of rows) {
+        const key = `${source}${SEP}${r.class_id}`;
+        const set = t.dates.get(key) ?? new Set<string>();
+        set.add(String(r.date).slice(0, 10));
+        t.dates.set(key, set);
+      }
+    }
+  }
+}
+
+/** Live period rows (`reporting_periods.id` per source) touched by changes observed after `since`. */
+export async function dirtyPeriods(
+  tx: SqlExecutor,
+  schoolId: string,
+  since: number,
+): Promise<Map<string, string[]>> {
+  const versions = await tx.query<VersionRow>(
+    `SELECT entity, source, record_id, version, change_kind, payload FROM record_versions
+     WHERE school_id = ? AND entity IN (${placeholders(ROW_STREAMS.length)}) AND observed_at > ?`,
+    [schoolId, ...ROW_STREAMS, since],
+  );
+  const touched: Touched = { dates: new Map(), lessons: new Set() };
+  for (const v of versions) note(touched, v.source, v.payload);
+  // A deletion's payload is the last one seen; an update's or restore's predecessor may differ.
+  const replaced = versions.filter(
+    (v) => v.change_kind === 'update' || v.change_kind === 'restore',
+  );
+  for (const prev of await previousPayloads(tx, replaced)) note(touched, prev.source, prev.payload);
+  await lessonDates(tx, touched);
+
+  const periods = await tx.query<{
+    source: string;
+    id: string;
+    class_id: string;
+    start_date: string;
+    finish_date: string;
+  }>(
+    `SELECT source, id, class_id, start_date, finish_date FROM reporting_periods
+     WHERE school_id = ? AND deleted_at IS NULL`,
+    [schoolId],
+  );
+  const dirty = new Map<string, string[]>();
+  for (const p of periods) {
+    const dates = touched.dates.get(`${p.source}${SEP}${p.class_id}`);
+    if (!dates) continue;
+    for (const d of dates) {
+      if (d >= p.start_date && d <= p.finish_date) {
+        const list = dirty.get(p.source) ?? [];
+        list.push(p.id);
+        dirty.set(p.source, list);
+        break;
+      }
+    }
+  }
+  return dirty;
+}

@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { at, EARLY, JournalBuilder } from '../../../test/fixtures/checks/builder.js';
+import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helpers/mirrors.js';
+import { refreshPeriodTotals, totalsAnswerFor } from './refresh.js';
+
+/**
+ * The period totals follow the change history: a refresh after changes recomputes only the
+ * periods they touch, and leaves exactly what a rebuild from scratch would.
+ */
+
+interface Totals {
+  period_row: string;
+  subject_id: string;
+  student_id: string;
+  marks: number;
+  graded: number;
+  plain_sum: number;
+  weighted_sum: number;
+  weight_sum: number;
+  last_graded_date: string | null;
+}
+
+async function totals(m: TestMirror, school: string): Promise<Totals[]> {
+  const rows = await m.db.query<Record<string, unknown>>(
+    `SELECT period_row, subject_id, student_id, marks, graded, plain_sum, weighted_sum, weight_sum,
+       last_graded_date FROM period_mark_totals WHERE school_id = ?
+     ORDER BY period_row, subject_id, student_id`,
+    [school],
+  );
+  return rows.map((r) => ({
+    period_row: String(r.period_row),
+    subject_id: String(r.subject_id),
+    student_id: String(r.student_id),
+    marks: Number(r.marks),
+    graded: Number(r.graded),
+    plain_sum: Number(r.plain_sum),
+    weighted_sum: Number(r.weighted_sum),
+    weight_sum: Number(r.weight_sum),
+    last_graded_date: r.last_graded_date === null ? null : String(r.last_graded_date),
+  }));
+}
+
+/** What a rebuild from nothing gives: the state row dropped, then a refresh. */
+async function rebuilt(m: TestMirror, school: string): Promise<Totals[]> {
+  await m.db.run(`DELETE FROM derived_state WHERE school_id = ?`, [school]);
+  const r = await refreshPeriodTotals(m.db, school, Date.now());
+  expect(r.mode).toBe('full');
+  return totals(m, school);
+}
+
+describe.each(ENGINES)('period totals on %s', (engine) => {
+  let m: TestMirror;
+  let seq = 0;
+  beforeAll(async () => {
+    m = await createTestMirror(engine);
+  });
+  afterAll(async () => {
+    await m?.dispose();
+  });
+
+  /** A class with two quarters, two students, one subject, a weighted and a final work type. */
+  function journal() {
+    const b = new JournalBuilder(String(880000 + ++seq * 10));
+    const cls = b.klass('6А', 6);
+    const [ann, bob] = [b.student(cls), b.student(cls)];
+    const subject = b.subject('Физика');
+    const q1 = b.period(cls, { name: '1 четверть', start: '2026-09-01', finish: '2026-10-25' });
+    const q2 = b.period(cls, {
+      name: '2 четверть',
+      number: 2,
+      start: '2026-11-05',
+      finish: '2026-12-28',
+    });
+    const test = b.workType('LessonTest', { weight: 2 });
+    const final = b.workType('PeriodFinal', { isFinal: true });
+    const l1 = b.lesson(cls, subject, '2026-09-07');
+    const l2 = b.lesson(cls, subject, '2026-10-12');
+    const l3 = b.lesson(cls, subject, '2026-11-09');
+    const marks = {
+      ann5: b.mark(l1, cls, ann, '5'),
+      ann3test: b.mark(l2, cls, ann, '3', { workTypeId: test }),
+      annNa: b.mark(l2, cls, ann, 'н/а', { markSystem: 'text' }),
+      annFinal: b.mark(l2, cls, ann, '4', { workTypeId: final }),
+      bob2: b.mark(l1, cls, bob, '2', { countsInAverage: false }),
+      bob4: b.mark(l3, cls, bob, '4'),
+    };
+    return { b, cls, ann, bob, subject, q1, q2, test, final, lessons: { l1, l2, l3 }, marks };
+  }
+
+  it('a first refresh builds every period: counts, plain and weighted sums of current marks', async () => {
+    const j = journal();
+    await j.b.write(m.db);
+    const r = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(r).toMatchObject({ mode: 'full', periods: 2 });
+    const rows = await totals(m, j.b.schoolId);
+    const row = (student: string, quarter: string) =>
+      rows.find((t) => t.student_id === student && t.period_row === `${j.cls}:${quarter}`);
+    // Ann, Q1: «5» and «3» on a test of weight 2 count; «н/а» counts as a mark, not in the
+    // average; the mark on a final work type is not current at all.
+    expect(row(j.ann, j.q1)).toMatchObject({
+      marks: 3,
+      graded: 2,
+      plain_sum: 8,
+      weighted_sum: 11,
+      weight_sum: 3,
+      last_graded_date: '2026-10-12',
+    });
+    // Bob: a «2» that does not count in the average, and a «4» in Q2.
+    expect(row(j.bob, j.q1)).toMatchObject({ marks: 1, graded: 0, last_graded_date: null });
+    expect(row(j.bob, j.q2)).toMatchObject({ marks: 1, graded: 1, plain_sum: 4 });
+    expect(row(j.ann, j.q2)).toBeUndefined();
+  });
+
+  it('a refresh after changes recomputes the touched periods only, as a rebuild would', async () => {
+    const j = journal();
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    const before = await totals(m, j.b.schoolId);
+    const later = at('2026-11-12T10:00:00');
+    // Q2 only: Bob's «4» becomes «5», and Ann gets a mark.
+    j.b.change('marks', j.marks.bob4, { value: '5' }, later);
+    j.b.mark(j.lessons.l3, j.cls, j.ann, '3', { seenAt: later });
+    await j.b.write(m.db);
+    const partial = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(partial).toMatchObject({ mode: 'partial', periods: 1, versions: 2 });
+    const after = await totals(m, j.b.schoolId);
+    expect(after.filter((t) => t.period_row.endsWith(j.q1))).toEqual(
+      before.filter((t) => t.period_row.endsWith(j.q1)),
+    );
+    expect(after.find((t) => t.student_id === j.bob && t.period_row.endsWith(j.q2))).toMatchObject({
+      plain_sum: 5,
+    });
+    expect(after).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
+  it('a lesson moved to the next quarter and a deleted mark change both quarters', async () => {
+    const j = journal();
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    const later = at('2026-11-20T09:00:00');
+    j.b.change('lessons', j.lessons.l2, { date: '2026-11-16' }, later);
+    j.b.deleted('marks', j.marks.ann5, later);
+    await j.b.write(m.db);
+    const partial = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(partial).toMatchObject({ mode: 'partial', periods: 2 });
+    const after = await totals(m, j.b.schoolId);
+    const ann = after.filter((t) => t.student_id === j.ann);
+    // Ann's Q1 marks are gone (one deleted, two moved with their lesson) and Q2 holds the moved ones.
+    expect(ann.map((t) => [t.period_row.endsWith(j.q2), t.marks, t.plain_sum])).toEqual([
+      [true, 2, 3],
+    ]);
+    expect(after).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
+  it('nothing new: unchanged; a work type changed: a full rebuild', async () => {
+    const j = journal();
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect((await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).mode).toBe('unchanged');
+    j.b.change('workTypes', j.test, { weight: 3 }, at('2026-11-21T09:00:00'));
+    await j.b.write(m.db);
+    expect((await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).mode).toBe('full');
+    const ann = (await totals(m, j.b.schoolId)).find(
+      (t) => t.student_id === j.ann && t.period_row.endsWith(j.q1),
+    );
+    expect(ann).toMatchObject({ weighted_sum: 14, weight_sum: 4 });
+  });
+
+  it('a change committed late, observed before the applied instant, is still taken in', async () => {
+    const j = journal();
+    await j.b.write(m.db);
+    const later = at('2026-11-23T10:00:00');
+    j.b.mark(j.lessons.l3, j.cls, j.bob, '5', { seenAt: later });
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    // A scope that read its clock 30 s before the change above and committed after the refresh.
+    j.b.mark(j.lessons.l3, j.cls, j.ann, '2', { seenAt: later - 30_000 });
+    await j.b.write(m.db);
+    const r = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(r).toMatchObject({ mode: 'partial', periods: 1, appliedThrough: later });
+    const after = await totals(m, j.b.schoolId);
+    expect(after.find((t) => t.student_id === j.ann && t.period_row.endsWith(j.q2))).toMatchObject({
+      marks: 1,
+      plain_sum: 2,
+    });
+    expect(after).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
+  it('answer only for instants after every change they hold', async () => {
+    const j = journal();
+    const later = at('2026-11-25T09:00:00');
+    j.b.mark(j.lessons.l3, j.cls, j.ann, '5', { seenAt: later });
+    await j.b.write(m.db);
+    const r = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(r.appliedThrough).toBe(later);
+    expect(await totalsAnswerFor(m.db, j.b.schoolId, later - 1)).toBe(false);
+    expect(await totalsAnswerFor(m.db, j.b.schoolId, later)).toBe(true);
+    expect(await totalsAnswerFor(m.db, '000', later)).toBe(false);
+    expect(EARLY).toBeLessThan(later);
+  });
+});
