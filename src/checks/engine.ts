@@ -246,8 +246,12 @@ async function evaluateAll(
   return { results, threads: width };
 }
 
-const cmp = (a: string | null, b: string | null) =>
-  (a ?? '').localeCompare(b ?? '', 'ru', { numeric: true });
+/**
+ * One collator for the whole sort: `localeCompare(b, 'ru', …)` builds one per call (~0.25 s for
+ * the 5,000 findings of a large school, after the rules, on the run's critical path).
+ */
+const RU = new Intl.Collator('ru', { numeric: true });
+const cmp = (a: string | null, b: string | null) => RU.compare(a ?? '', b ?? '');
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(

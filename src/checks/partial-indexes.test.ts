@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js';
 import type { SqliteDb } from '../mirror/sql.js';
-import { ATTENDANCE_ABSENCES, MARKS_WITH_ENTRY_TIME } from '../mirror/tables.js';
+import {
+  ATTENDANCE_ABSENCES,
+  MARKS_SEEN_BY_LESSON,
+  MARKS_WITH_ENTRY_TIME,
+} from '../mirror/tables.js';
 import { isAbsent } from './common.js';
 
 /**
@@ -26,7 +30,7 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
   });
 
   it('exist as the table definitions declare them (TypeORM compares names and columns, not WHERE)', () => {
-    for (const def of [MARKS_WITH_ENTRY_TIME, ATTENDANCE_ABSENCES]) {
+    for (const def of [MARKS_WITH_ENTRY_TIME, ATTENDANCE_ABSENCES, MARKS_SEEN_BY_LESSON]) {
       const row = (m.db as SqliteDb).raw
         .prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`)
         .get(def.name) as { sql: string } | undefined;
@@ -40,6 +44,15 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
         `SELECT 1 AS x FROM marks WHERE school_id = ? AND entered_at IS NOT NULL AND first_seen_at <= ? LIMIT 1`,
       ),
     ).toContain(`USING INDEX ${MARKS_WITH_ENTRY_TIME.name}`);
+  });
+
+  it("mark-late reads a lesson's marks seen late through their index; a probe by lesson and student keeps its own", () => {
+    const late = `SELECT m.id FROM lessons l CROSS JOIN marks m WHERE l.school_id = ? AND m.source = l.source
+      AND m.lesson_id = l.id AND m.first_seen_at > l.day_start_at + ? AND m.entered_at IS NULL`;
+    expect(plan(late)).toContain(`USING INDEX ${MARKS_SEEN_BY_LESSON.name}`);
+    const probe = `SELECT a.id FROM attendance a JOIN marks m ON m.source = a.source AND m.lesson_id = a.lesson_id
+      AND m.student_id = a.student_id WHERE a.school_id = ? AND m.first_seen_at <= ?`;
+    expect(plan(probe)).toContain('USING INDEX idx_marks_lesson_id_student_id');
   });
 
   it('absences are read through their own index, not by scanning attendance', () => {

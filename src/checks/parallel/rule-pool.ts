@@ -12,18 +12,21 @@ export interface RuleEvaluation {
 }
 
 /**
- * Rules that scan every mark or attendance entry go first, so that two threads end together
- * (bench/checks: these take most of a run over 1,000,000 marks). Others follow in order.
+ * The longest rules first (bench/checks, 1,000,000 marks, one thread, ms: two-not-corrected 830,
+ * control-work-unmarked 690, attendance-not-kept 550, absent-with-mark 450, mark-late 410,
+ * final-mark-missing 400, mark-accumulation 380, final-mark-early 290, final-mark-objectivity
+ * 250), so that two threads end together; the short ones follow in registry order.
  */
 const HEAVY_FIRST = [
-  'final-mark-objectivity',
-  'mark-accumulation',
-  'mark-late',
-  'absent-with-mark',
-  'control-work-unmarked',
   'two-not-corrected',
-  'final-mark-missing',
+  'control-work-unmarked',
   'attendance-not-kept',
+  'absent-with-mark',
+  'mark-late',
+  'final-mark-missing',
+  'mark-accumulation',
+  'final-mark-early',
+  'final-mark-objectivity',
 ];
 
 /** The mirror file when rules can be spread over threads: a SQLite file, not in a transaction. */

@@ -49,7 +49,7 @@ export default defineRule({
       deadlineOffset(p.writtenDeadlineDays, p.deadlineTime),
       deadlineOffset(p.deadlineDays, p.deadlineTime),
     );
-    const inner = sql`SELECT ${findingColumns(
+    const columns = findingColumns(
       {
         src: 'm.source',
         class_id: 'm.class_id',
@@ -62,17 +62,30 @@ export default defineRule({
         deadline,
       },
       { entered, value: 'm.value' },
-    )}
+    );
+    const late = sql`${live('m', asOf)} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}
+      AND ${entered} <= ${asOf} AND ${entered} > ${deadline}
+      AND (m.entered_at IS NOT NULL OR l.first_seen_at <= ${deadline})`;
+    // Marks without the platform's entry moment (every Dnevnik mark): lessons outer, and each
+    // lesson's marks seen after its earliest deadline read through the (lesson_id,
+    // first_seen_at) index; the others' rows are never read (bench/checks, 1,000,000 marks:
+    // 0.6 s instead of 1.1 s for a probe of the lesson from every mark).
+    const seenLate = sql`SELECT ${columns}
+    FROM lessons l
+    CROSS JOIN marks m
+    JOIN classes c ON c.source = m.source AND c.id = m.class_id
+    LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
+    WHERE l.school_id = ${ctx.schoolId} AND m.source = l.source AND m.lesson_id = l.id
+      AND m.first_seen_at > l.day_start_at + ${earliest} AND m.entered_at IS NULL AND ${late}`;
+    // Marks with it: through the partial index of such marks (empty for Dnevnik).
+    const enteredLate = sql`SELECT ${columns}
     FROM marks m
     JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
     JOIN classes c ON c.source = m.source AND c.id = m.class_id
     LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
-    WHERE m.school_id = ${ctx.schoolId} AND ${live('m', asOf)} AND c.grade >= 2
-      ${classFilter(ctx, 'm.class_id')}
-      AND ${entered} <= ${asOf}
-      AND ${entered} > l.day_start_at + ${earliest}
-      AND ${entered} > ${deadline}
-      AND (m.entered_at IS NOT NULL OR l.first_seen_at <= ${deadline})`;
+    WHERE m.school_id = ${ctx.schoolId} AND m.entered_at IS NOT NULL
+      AND m.entered_at > l.day_start_at + ${earliest} AND ${late}`;
+    const inner = sql`${seenLate} UNION ALL ${enteredLate}`;
     return queryFindings(ctx, inner);
   },
 });

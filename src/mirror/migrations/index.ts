@@ -4,7 +4,7 @@ import { Alerts1763900000003 } from './0003-alerts.js';
 import { Archive1763900000004 } from './0004-archive.js';
 import { CheckIndexes1763900000005 } from './0005-check-indexes.js';
 import { PeriodMarkTotals1763900000006 } from './0006-period-mark-totals.js';
-import { FinalMarksIndex1763900000007 } from './0007-final-marks-index.js';
+import { CheckProbeIndexes1763900000007 } from './0007-check-probe-indexes.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -17,5 +17,5 @@ export const MIGRATIONS = [
   Archive1763900000004,
   CheckIndexes1763900000005,
   PeriodMarkTotals1763900000006,
-  FinalMarksIndex1763900000007,
+  CheckProbeIndexes1763900000007,
 ];
