@@ -33,8 +33,17 @@ export function periodsCte(
     FROM ${values} JOIN reporting_periods p ON p.id = v.column1)`;
 }
 
-/** CTE `subj(prow, subject_id, lesson_count, last_date)`: subjects with a live lesson in each period. */
-export function subjectsCte(asOf: number): Fragment {
+/**
+ * CTE `subj(prow, subject_id, lesson_count, last_date)`: subjects with a live lesson in each
+ * period, from `period_subject_totals` when the run may read the period totals (`totals`), else
+ * grouped from the lessons.
+ */
+export function subjectsCte(asOf: number, totals: boolean): Fragment {
+  if (totals) {
+    return raw(`subj AS (
+    SELECT ps.prow, t.subject_id, t.lessons AS lesson_count, t.last_date
+    FROM ps JOIN period_subject_totals t ON t.source = ps.source AND t.period_row = ps.prow)`);
+  }
   return sql`subj AS (
     SELECT ps.prow, l.subject_id, count(*) AS lesson_count, max(l.date) AS last_date
     FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id

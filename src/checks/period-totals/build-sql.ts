@@ -52,3 +52,23 @@ export function totalsInsert(
       AND m.student_id IS NOT NULL AND ${CURRENT_MARK}
     GROUP BY lp.source, lp.prow, lp.subject_id, m.student_id`;
 }
+
+/** The lessons per period and subject (`period_subject_totals`). */
+export const SUBJECTS_TABLE = 'period_subject_totals';
+
+/**
+ * Recomputes `period_subject_totals` for the school's live reporting periods (all, or the given
+ * rows; their old rows deleted first): per period row and subject, the live lessons dated in the
+ * period and the latest of their dates, as the period rules' `subj` computes them.
+ */
+export function subjectsInsert(schoolId: string, periodRows: readonly string[] | null): Fragment {
+  const only = periodRows === null ? raw('') : sql` AND p.id IN ${inList(periodRows)}`;
+  return sql`INSERT INTO ${raw(SUBJECTS_TABLE)} (source, period_row, subject_id, school_id, lessons, last_date)
+    SELECT p.source, p.id, l.subject_id, ${schoolId}, count(*), max(l.date)
+    FROM reporting_periods p
+    JOIN lessons l ON l.source = p.source AND l.class_id = p.class_id
+      AND l.date >= p.start_date AND l.date <= p.finish_date
+    WHERE p.school_id = ${schoolId} AND p.deleted_at IS NULL${only}
+      AND l.deleted_at IS NULL AND l.subject_id IS NOT NULL
+    GROUP BY p.source, p.id, l.subject_id`;
+}

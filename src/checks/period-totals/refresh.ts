@@ -1,7 +1,7 @@
 import type { SqlDb, SqlExecutor } from '../../mirror/sql.js';
 import { placeholders } from '../../mirror/sql.js';
 import { inList, raw, sql } from '../sql-fragment.js';
-import { totalsInsert, TOTALS_TABLE } from './build-sql.js';
+import { subjectsInsert, SUBJECTS_TABLE, totalsInsert, TOTALS_TABLE } from './build-sql.js';
 import { dirtyPeriods, ROW_STREAMS } from './dirty-periods.js';
 
 /**
@@ -97,9 +97,12 @@ async function latestChange(tx: SqlExecutor, schoolId: string): Promise<number> 
 
 async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promise<TotalsRefresh> {
   const started = performance.now();
-  await tx.run(`DELETE FROM ${TOTALS_TABLE} WHERE school_id = ?`, [schoolId]);
-  const insert = totalsInsert(schoolId, null, true);
-  await tx.run(insert.text, insert.params);
+  for (const table of [TOTALS_TABLE, SUBJECTS_TABLE]) {
+    await tx.run(`DELETE FROM ${table} WHERE school_id = ?`, [schoolId]);
+  }
+  for (const insert of [totalsInsert(schoolId, null, true), subjectsInsert(schoolId, null)]) {
+    await tx.run(insert.text, insert.params);
+  }
   const appliedThrough = await latestChange(tx, schoolId);
   await saveState(tx, schoolId, appliedThrough, now);
   const [p] = await tx.query<{ n: unknown }>(
@@ -150,13 +153,16 @@ export async function refreshPeriodTotals(
     let periods = 0;
     for (const [source, rows] of dirty) {
       periods += rows.length;
-      const del = sql`DELETE FROM ${raw(TOTALS_TABLE)} WHERE source = ${source} AND period_row IN ${inList(rows)}`;
-      await tx.run(del.text, del.params);
+      for (const table of [TOTALS_TABLE, SUBJECTS_TABLE]) {
+        const del = sql`DELETE FROM ${raw(table)} WHERE source = ${source} AND period_row IN ${inList(rows)}`;
+        await tx.run(del.text, del.params);
+      }
     }
     const rows = [...dirty.values()].flat();
     if (rows.length > 0) {
-      const insert = totalsInsert(schoolId, rows, false);
-      await tx.run(insert.text, insert.params);
+      for (const insert of [totalsInsert(schoolId, rows, false), subjectsInsert(schoolId, rows)]) {
+        await tx.run(insert.text, insert.params);
+      }
     }
     const appliedThrough = Math.max(applied, ...counts.map((c) => num(c.latest)));
     await saveState(tx, schoolId, appliedThrough, now);

@@ -24,6 +24,7 @@ export default defineRule({
   severity: 'critical',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['class', 'student', 'subject', 'period'],
+  usesPeriodTotals: true,
   params: z.object({}),
   message: (row, { zone }) => {
     const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;
@@ -37,7 +38,7 @@ export default defineRule({
     const { asOf } = ctx;
     // One probe of the (class, subject, student, period) index of `final_marks` per enrolled
     // student, subject and period (migration 0007; a copy of every final mark cost more).
-    const inner = sql`WITH ${periodsCte(due)}, ${subjectsCte(asOf)}
+    const inner = sql`WITH ${periodsCte(due)}, ${subjectsCte(asOf, ctx.periodTotals)}
     SELECT ${findingColumns(
       {
         src: 'ps.source',

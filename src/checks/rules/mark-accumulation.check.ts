@@ -95,7 +95,7 @@ export default defineRule({
           `LEFT JOIN cnt ON cnt.pn = ps.pn AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`,
         );
     const n = raw(totals ? 'coalesce(cnt.marks, 0)' : 'coalesce(cnt.n, 0)');
-    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf)},
+    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf, ctx.periodTotals)},
     ${counts}
     norms AS (
       SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)

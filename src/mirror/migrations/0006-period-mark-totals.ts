@@ -5,7 +5,8 @@ import { createTableFromDef } from './create-table.js';
 /**
  * Derived data the checks read instead of grouping every mark on each run
  * (`src/checks/period-totals/`): per reporting period row, subject and student, the counts and
- * sums of the current marks, and per school how far the change history has been applied to them.
+ * sums of the current marks; per period row and subject, the lessons; and per school how far the
+ * change history has been applied to them.
  * Rebuilt from the mirror at any time; never archived. Frozen: later changes are new migrations.
  */
 const PERIOD_MARK_TOTALS: TableDef = Object.freeze<TableDef>({
@@ -29,6 +30,22 @@ const PERIOD_MARK_TOTALS: TableDef = Object.freeze<TableDef>({
     { name: 'last_graded_date', type: 'text', nullable: true },
   ],
   primary: ['source', 'period_row', 'subject_id', 'student_id'],
+  indexes: [['school_id']],
+});
+
+/** Per reporting period row and subject: the live lessons dated in the period. */
+const PERIOD_SUBJECT_TOTALS: TableDef = Object.freeze<TableDef>({
+  name: 'period_subject_totals',
+  columns: [
+    { name: 'source', type: 'text', nullable: false },
+    { name: 'period_row', type: 'text', nullable: false },
+    { name: 'subject_id', type: 'text', nullable: false },
+    { name: 'school_id', type: 'text', nullable: false },
+    { name: 'lessons', type: 'integer', nullable: false },
+    /** The latest lesson date (`YYYY-MM-DD`). */
+    { name: 'last_date', type: 'text', nullable: false },
+  ],
+  primary: ['source', 'period_row', 'subject_id'],
   indexes: [['school_id']],
 });
 
@@ -59,11 +76,13 @@ export class PeriodMarkTotals1763900000006 implements MigrationInterface {
 
   async up(qr: QueryRunner): Promise<void> {
     await createTableFromDef(qr, PERIOD_MARK_TOTALS);
+    await createTableFromDef(qr, PERIOD_SUBJECT_TOTALS);
     await createTableFromDef(qr, DERIVED_STATE);
   }
 
   async down(qr: QueryRunner): Promise<void> {
     await qr.dropTable(DERIVED_STATE.name, true);
+    await qr.dropTable(PERIOD_SUBJECT_TOTALS.name, true);
     await qr.dropTable(PERIOD_MARK_TOTALS.name, true);
   }
 }
