@@ -11,22 +11,17 @@ export const TOTALS_TABLE = 'period_mark_totals';
  * the weight are the rules' own definitions (docs/rules.md), so a rule reading the totals finds
  * what it would find grouping the marks itself.
  *
- * `marksOuter`: scan every mark once and probe its lesson (a full build), or walk the periods'
- * lessons and reach their marks through the (lesson_id, student_id) index (a few periods).
+ * Every mark is scanned once and probes its lesson among the periods' lessons (an automatic
+ * index on the MATERIALIZED set), for a few periods as for all: walking the lessons instead and
+ * reaching their marks by lesson, SQLite without table statistics searched the marks by the
+ * primary key's `source` prefix, a scan of every mark per lesson.
  * Lessons without a subject are left out: no rule can name their subject.
  */
-export function totalsInsert(
-  schoolId: string,
-  periodRows: readonly string[] | null,
-  marksOuter: boolean,
-): Fragment {
+export function totalsInsert(schoolId: string, periodRows: readonly string[] | null): Fragment {
   const only = periodRows === null ? raw('') : sql` AND p.id IN ${inList(periodRows)}`;
   const graded = sql`${numericMark('m')} AND m.counts_in_average = 1`;
   const value = raw('CAST(m.value AS integer)');
   const weight = raw('coalesce(wts.weight, CAST(1 AS double precision))');
-  // CROSS JOIN fixes the loop order in SQLite (it never reorders around one); PostgreSQL plans
-  // it as the inner join it is.
-  const from = marksOuter ? raw('marks m CROSS JOIN lp') : raw('lp CROSS JOIN marks m');
   return sql`WITH pr AS MATERIALIZED (
       SELECT p.source, p.id, p.class_id, p.start_date, p.finish_date
       FROM reporting_periods p
@@ -46,7 +41,9 @@ export function totalsInsert(
       sum(CASE WHEN ${graded} THEN ${value} * ${weight} ELSE 0 END),
       sum(CASE WHEN ${graded} THEN ${weight} ELSE 0 END),
       max(CASE WHEN ${graded} THEN lp.date END)
-    FROM ${from}
+    -- CROSS JOIN fixes the loop order in SQLite (it never reorders around one); PostgreSQL
+    -- plans it as the inner join it is.
+    FROM marks m CROSS JOIN lp
     LEFT JOIN wts ON wts.source = m.source AND wts.id = m.work_type_id
     WHERE lp.source = m.source AND lp.id = m.lesson_id AND m.deleted_at IS NULL
       AND m.student_id IS NOT NULL AND ${CURRENT_MARK}

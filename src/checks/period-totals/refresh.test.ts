@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, EARLY, JournalBuilder } from '../../../test/fixtures/checks/builder.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helpers/mirrors.js';
+import type { SqliteDb } from '../../mirror/sql.js';
+import { totalsInsert } from './build-sql.js';
 import { refreshPeriodTotals, totalsAnswerFor } from './refresh.js';
 
 /**
@@ -223,5 +225,26 @@ describe.each(ENGINES)('period totals on %s', (engine) => {
     expect(await totalsAnswerFor(m.db, j.b.schoolId, later)).toBe(true);
     expect(await totalsAnswerFor(m.db, '000', later)).toBe(false);
     expect(EARLY).toBeLessThan(later);
+  });
+});
+
+describe('period totals recompute plan (SQLite, no table statistics)', () => {
+  let m: TestMirror;
+  beforeAll(async () => {
+    m = await createTestMirror('sqlite');
+  });
+  afterAll(async () => {
+    await m?.dispose();
+  });
+
+  it('a few periods cost one scan of the marks, never a search of the marks per lesson', () => {
+    const q = totalsInsert('880001', ['p1', 'p2']);
+    const plan = (m.db as SqliteDb).raw
+      .prepare(`EXPLAIN QUERY PLAN ${q.text}`)
+      .all(...q.params)
+      .map((r) => (r as { detail: string }).detail);
+    expect(plan).toContain('SCAN m');
+    // Searching marks by the primary key's `source` prefix reads every mark for each lesson.
+    expect(plan.filter((d) => d.startsWith('SEARCH m '))).toEqual([]);
   });
 });

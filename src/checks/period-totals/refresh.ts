@@ -100,7 +100,7 @@ async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promis
   for (const table of [TOTALS_TABLE, SUBJECTS_TABLE]) {
     await tx.run(`DELETE FROM ${table} WHERE school_id = ?`, [schoolId]);
   }
-  for (const insert of [totalsInsert(schoolId, null, true), subjectsInsert(schoolId, null)]) {
+  for (const insert of [totalsInsert(schoolId, null), subjectsInsert(schoolId, null)]) {
     await tx.run(insert.text, insert.params);
   }
   const appliedThrough = await latestChange(tx, schoolId);
@@ -160,7 +160,7 @@ export async function refreshPeriodTotals(
     }
     const rows = [...dirty.values()].flat();
     if (rows.length > 0) {
-      for (const insert of [totalsInsert(schoolId, rows, false), subjectsInsert(schoolId, rows)]) {
+      for (const insert of [totalsInsert(schoolId, rows), subjectsInsert(schoolId, rows)]) {
         await tx.run(insert.text, insert.params);
       }
     }
