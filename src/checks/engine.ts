@@ -45,7 +45,7 @@ export interface RunChecksOptions {
    */
   threads?: number;
   /**
-   * Let the period rules read `period_mark_totals` (refreshed first) when they hold the mirror as
+   * Let the period rules read the period totals (refreshed first) when they hold the mirror as
    * of `asOf` (default true); false: they group the marks themselves. Findings do not depend on it.
    */
   periodTotals?: boolean;
@@ -71,7 +71,7 @@ export interface CheckRunResult {
   durationMs: number;
   /** Rules evaluated at once (worker threads on SQLite, connections on PostgreSQL). */
   threads: number;
-  /** Whether the period rules read `period_mark_totals` (else they grouped the marks). */
+  /** Whether the period rules read the period totals (else they grouped lessons and marks). */
   periodTotals: boolean;
 }
 

@@ -69,8 +69,8 @@ export interface RuleContext<P> {
   /** Period name → local date from the director's order. */
   finalMarkDeadlines: Readonly<Record<string, string>>;
   /**
-   * The period rules may read `period_mark_totals` instead of grouping the marks: refreshed by
-   * this run and holding the mirror as of `asOf` (src/checks/period-totals).
+   * The period rules may read the period totals instead of grouping lessons and marks: refreshed
+   * by this run and holding the mirror as of `asOf` (src/checks/period-totals).
    */
   periodTotals: boolean;
 }
@@ -92,7 +92,7 @@ export interface RuleSpec<S extends z.ZodObject> {
   keyParts: readonly KeyPartName[];
   /** Parameters with defaults: `params.parse({})` must succeed. */
   params: S;
-  /** Reads `period_mark_totals` when the run says they answer (`ctx.periodTotals`). */
+  /** Reads the period totals when the run says they answer (`ctx.periodTotals`). */
   usesPeriodTotals?: boolean;
   message(row: FindingRow, ctx: MessageContext<z.output<S>>): string;
   evaluate(ctx: RuleContext<z.output<S>>): Promise<FindingRow[]>;

@@ -48,12 +48,9 @@ export default defineRule({
       : raw('CAST(1 AS double precision)');
     const reaches = (t: number) => sql`agg.sw >= ${t} * agg.w - 1e-9`;
     const expected = sql`CASE WHEN ${reaches(t5)} THEN 5 WHEN ${reaches(t4)} THEN 4 WHEN ${reaches(t3)} THEN 3 ELSE 2 END`;
-    // Lessons are placed in their periods first (one row per lesson, MATERIALIZED), then the marks
-    // joined to them and grouped by period number (an integer: a cheaper sort key than the
-    // period's text id), subject and student only; names, dates and the
-    // final mark are joined to the ~150k groups, not to the marks (the live numeric final marks
-    // as one MATERIALIZED set: searching final_marks by class and subject read ~125 rows per
-    // group). Weights and the not-current sets are small MATERIALIZED CTEs probed per mark.
+    // The sums per (period, subject, student) come first (`agg`, ~150k groups); names, dates and
+    // the final mark are joined to the groups, not to the marks: one probe of the (class,
+    // subject, student, period) index of final_marks per group.
     const selectFindings = sql`SELECT ${findingColumns(
       {
         src: 'f.source',
@@ -88,8 +85,11 @@ export default defineRule({
       FROM reporting_periods p
       WHERE p.school_id = ${ctx.schoolId} AND ${live('p', asOf)}
         ${classFilter(ctx, 'p.class_id')})`;
-    // The sums per period, subject and student: read from the totals the sync keeps when they
-    // hold the mirror as of the run (~150k rows instead of 1M marks), else grouped here.
+    // The sums: read from the period totals the sync keeps when they hold the mirror as of the
+    // run (~150k rows instead of 1M marks), else grouped here: lessons placed in their periods
+    // first (MATERIALIZED), then the marks joined to them and grouped by period number (an
+    // integer: a cheaper sort key than the period's text id), subject and student; weights and
+    // the not-current sets are small MATERIALIZED CTEs probed per mark.
     const inner = ctx.periodTotals
       ? sql`WITH ${pr},
     agg AS (
