@@ -4,9 +4,12 @@ import type { SqliteDb } from '../mirror/sql.js';
 import {
   ATTENDANCE_ABSENCES,
   MARKS_SEEN_BY_LESSON,
+  MARKS_TWOS,
   MARKS_WITH_ENTRY_TIME,
 } from '../mirror/tables.js';
 import { isAbsent } from './common.js';
+import { RULES } from './registry.js';
+import type { RuleContextBase } from './rule.js';
 
 /**
  * SQLite uses a partial index only when the query's own text implies the index's condition.
@@ -30,7 +33,12 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
   });
 
   it('exist as the table definitions declare them (TypeORM compares names and columns, not WHERE)', () => {
-    for (const def of [MARKS_WITH_ENTRY_TIME, ATTENDANCE_ABSENCES, MARKS_SEEN_BY_LESSON]) {
+    for (const def of [
+      MARKS_WITH_ENTRY_TIME,
+      ATTENDANCE_ABSENCES,
+      MARKS_SEEN_BY_LESSON,
+      MARKS_TWOS,
+    ]) {
       const row = (m.db as SqliteDb).raw
         .prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?`)
         .get(def.name) as { sql: string } | undefined;
@@ -58,5 +66,59 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
   it('absences are read through their own index, not by scanning attendance', () => {
     const query = `SELECT a.id FROM attendance a WHERE a.school_id = ? AND a.first_seen_at >= ? AND ${isAbsent('a').text}`;
     expect(plan(query)).toContain(`USING INDEX ${ATTENDANCE_ABSENCES.name}`);
+  });
+
+  /** The plan of a rule's own query, as the rule builds it for a run. */
+  async function rulePlan(ruleId: string, periodTotals: boolean): Promise<string> {
+    const rule = RULES.get(ruleId)!;
+    let captured: { text: string; params: readonly unknown[] } | undefined;
+    const db = {
+      dialect: 'sqlite' as const,
+      query: async (text: string, params: readonly unknown[] = []) => {
+        captured = { text, params };
+        return [];
+      },
+    };
+    const ctx = {
+      db,
+      schoolId: '880077',
+      zone: 'Europe/Moscow',
+      asOf: Date.now(),
+      classIds: null,
+      exemptions: [],
+      finalMarkDeadlines: {},
+      periodTotals,
+    } as unknown as RuleContextBase;
+    await rule.evaluate(ctx, {});
+    return (m.db as SqliteDb).raw
+      .prepare(`EXPLAIN QUERY PLAN ${captured!.text}`)
+      .all(...captured!.params)
+      .map((row) => (row as { detail: string }).detail)
+      .join('\n');
+  }
+
+  it('two-not-corrected starts from the «2»s alone, both with the lesson order and without', async () => {
+    const derived = await rulePlan('two-not-corrected', true);
+    expect(derived).toContain(`SCAN m USING COVERING INDEX ${MARKS_TWOS.name}`);
+    expect(derived).toContain('USING COVERING INDEX idx_lesson_order_series');
+    expect(derived).not.toMatch(/SCAN (l|lessons)\b/);
+    const numbered = await rulePlan('two-not-corrected', false);
+    expect(numbered).toContain(`USING COVERING INDEX ${MARKS_TWOS.name}`);
+    expect(numbered).not.toMatch(/SCAN m$/m);
+  });
+
+  it('the per-lesson and per-student probes are answered from their indexes', async () => {
+    expect(await rulePlan('attendance-not-kept', true)).toContain(
+      'USING COVERING INDEX idx_attendance_lesson_id_source_first_seen_at_deleted_at',
+    );
+    const unmarked = await rulePlan('control-work-unmarked', true);
+    expect(unmarked).toContain(
+      'USING COVERING INDEX idx_marks_work_id_student_id_source_first_seen_at_deleted_at',
+    );
+    expect(unmarked).toContain(`SEARCH a USING INDEX ${ATTENDANCE_ABSENCES.name}`);
+    expect(unmarked).toContain('AUTOMATIC COVERING INDEX');
+    expect(await rulePlan('absent-with-mark', true)).toContain(
+      `SCAN a USING INDEX ${ATTENDANCE_ABSENCES.name}`,
+    );
   });
 });

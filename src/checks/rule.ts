@@ -121,6 +121,17 @@ export function defineRule<S extends z.ZodObject>(spec: RuleSpec<S>): Rule {
   // Fail at start-up, not at the first run, when a default is missing.
   spec.params.parse({});
   const parse = (input: unknown) => spec.params.parse(input ?? {}) as z.output<S>;
+  // A run passes one params object for all of a rule's messages (thousands in a large school):
+  // parsed once, not once per message.
+  const parsed = new WeakMap<object, z.output<S>>();
+  const parseOnce = (input: Record<string, unknown>) => {
+    let out = parsed.get(input);
+    if (out === undefined) {
+      out = parse(input);
+      parsed.set(input, out);
+    }
+    return out;
+  };
   return {
     id: spec.id,
     title: spec.title,
@@ -131,6 +142,6 @@ export function defineRule<S extends z.ZodObject>(spec: RuleSpec<S>): Rule {
     usesPeriodTotals: spec.usesPeriodTotals ?? false,
     parseParams: (input) => parse(input) as Record<string, unknown>,
     evaluate: (ctx, params) => spec.evaluate({ ...ctx, params: parse(params) }),
-    message: (row, zone, params) => spec.message(row, { zone, params: parse(params) }),
+    message: (row, zone, params) => spec.message(row, { zone, params: parseOnce(params) }),
   };
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { dayStart, localToInstant } from './time.js';
+import { dayStart, formatLocal, localToInstant } from './time.js';
 
 const viaLuxon = (local: string, zone: string) => DateTime.fromISO(local, { zone }).toMillis();
 
@@ -48,5 +48,26 @@ describe('localToInstant', () => {
     expect(new Date(dayStart('2026-10-05', 'Europe/Moscow')).toISOString()).toBe(
       '2026-10-04T21:00:00.000Z',
     );
+  });
+});
+
+describe('formatLocal', () => {
+  it('writes the local date and time as luxon would, in zones with and without DST', () => {
+    const zones = [
+      'Europe/Moscow',
+      'Asia/Yekaterinburg',
+      'Europe/Kaliningrad',
+      'Asia/Vladivostok',
+      'Europe/Berlin',
+    ];
+    // Every 7 h 13 min over two years: all hours, both sides of DST switches, midnight.
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2027, 0, 1); t += 7 * 3_600_000 + 13 * 60_000) {
+      for (const zone of zones) {
+        const dt = DateTime.fromMillis(t, { zone });
+        expect(formatLocal(t, zone)).toBe(dt.toFormat('dd.MM.yyyy HH:mm'));
+        expect(formatLocal(t, zone, false)).toBe(dt.toFormat('dd.MM.yyyy'));
+      }
+    }
+    expect(formatLocal(Date.UTC(2026, 9, 4, 21, 0), 'Europe/Moscow')).toBe('05.10.2026 00:00');
   });
 });

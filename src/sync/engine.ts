@@ -300,6 +300,7 @@ async function refreshTotalsAfterSync(deps: SyncDeps, schoolId: string): Promise
         school: schoolId,
         mode: r.mode,
         periods: r.periods,
+        series: r.series,
         versions: r.versions,
         ms: Math.round(r.ms),
       },

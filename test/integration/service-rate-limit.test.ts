@@ -123,7 +123,13 @@ describe('service mode: the platform rate-limits for a while', () => {
           samples++;
           const pending = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
           note(pending);
-          for (const j of pending) pendingAttempts = Math.max(pendingAttempts, j.attemptsMade);
+          for (const j of pending) {
+            if (j.attemptsMade === 0) continue;
+            // Listed as active, then read after it completed: its one attempt is the success
+            // (a job that had failed before would complete with 2).
+            if (j.attemptsMade === 1 && (await j.getState()) === 'completed') continue;
+            pendingAttempts = Math.max(pendingAttempts, j.attemptsMade);
+          }
           expect(await queue.getFailedCount()).toBe(0);
           await new Promise((r) => setTimeout(r, 100));
         }

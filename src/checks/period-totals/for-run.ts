@@ -22,6 +22,7 @@ export async function preparePeriodTotals(
           schoolId,
           mode: refresh.mode,
           periods: refresh.periods,
+          series: refresh.series,
           versions: refresh.versions,
           ms: Math.round(refresh.ms),
         },

@@ -52,20 +52,31 @@ async function subjects(m: TestMirror, school: string): Promise<string[]> {
   return rows.map((r) => [r.period_row, r.subject_id, Number(r.lessons), r.last_date].join('|'));
 }
 
+/** The lesson order: `lesson_id|class_id|subject_id|seq`, by lesson. */
+async function order(m: TestMirror, school: string): Promise<string[]> {
+  const rows = await m.db.query<Record<string, unknown>>(
+    `SELECT lesson_id, class_id, subject_id, seq FROM lesson_order WHERE school_id = ?
+     ORDER BY lesson_id`,
+    [school],
+  );
+  return rows.map((r) => [r.lesson_id, r.class_id, r.subject_id, Number(r.seq)].join('|'));
+}
+
+/** Every derived table as it is now. */
+async function current(m: TestMirror, school: string) {
+  return {
+    marks: await totals(m, school),
+    lessons: await subjects(m, school),
+    order: await order(m, school),
+  };
+}
+
 /** What a rebuild from nothing gives: the state row dropped, then a refresh. */
-async function rebuilt(
-  m: TestMirror,
-  school: string,
-): Promise<{ marks: Totals[]; lessons: string[] }> {
+async function rebuilt(m: TestMirror, school: string): ReturnType<typeof current> {
   await m.db.run(`DELETE FROM derived_state WHERE school_id = ?`, [school]);
   const r = await refreshPeriodTotals(m.db, school, Date.now());
   expect(r.mode).toBe('full');
-  return { marks: await totals(m, school), lessons: await subjects(m, school) };
-}
-
-/** Both derived tables as they are now. */
-async function current(m: TestMirror, school: string) {
-  return { marks: await totals(m, school), lessons: await subjects(m, school) };
+  return current(m, school);
 }
 
 describe.each(ENGINES)('period totals on %s', (engine) => {
@@ -177,6 +188,44 @@ describe.each(ENGINES)('period totals on %s', (engine) => {
       `${j.cls}:${j.q1}|${j.subject}|1|2026-09-07`,
       `${j.cls}:${j.q2}|${j.subject}|2|2026-11-16`,
     ]);
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
+  it('lessons added, moved or deleted renumber their series only, as a rebuild would', async () => {
+    const j = journal();
+    const other = j.b.subject('Химия');
+    const chem = j.b.lesson(j.cls, other, '2026-09-08');
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    const { l1, l2, l3 } = j.lessons;
+    const row = (id: string, subject: string, seq: number) => `${id}|${j.cls}|${subject}|${seq}`;
+    expect(await order(m, j.b.schoolId)).toEqual(
+      [
+        row(l1, j.subject, 1),
+        row(l2, j.subject, 2),
+        row(l3, j.subject, 3),
+        row(chem, other, 1),
+      ].sort(),
+    );
+    const later = at('2026-11-19T09:00:00');
+    // The first lesson moves after the last, the second is deleted, a new one comes first; on
+    // the same date, a lesson without a number goes before the second lesson of the day.
+    j.b.change('lessons', l1, { date: '2026-11-10' }, later);
+    j.b.deleted('lessons', l2, later);
+    const first = j.b.lesson(j.cls, j.subject, '2026-09-03', { number: 2, seenAt: later });
+    const noNumber = j.b.lesson(j.cls, j.subject, '2026-09-03', { number: null, seenAt: later });
+    await j.b.write(m.db);
+    const partial = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(partial).toMatchObject({ mode: 'partial', series: 1 });
+    expect(await order(m, j.b.schoolId)).toEqual(
+      [
+        row(noNumber, j.subject, 1),
+        row(first, j.subject, 2),
+        row(l3, j.subject, 3),
+        row(l1, j.subject, 4),
+        row(chem, other, 1),
+      ].sort(),
+    );
     expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
   });
 

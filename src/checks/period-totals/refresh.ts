@@ -2,11 +2,12 @@ import type { SqlDb, SqlExecutor } from '../../mirror/sql.js';
 import { placeholders } from '../../mirror/sql.js';
 import { inList, raw, sql } from '../sql-fragment.js';
 import { subjectsInsert, SUBJECTS_TABLE, totalsInsert, TOTALS_TABLE } from './build-sql.js';
-import { dirtyPeriods, ROW_STREAMS } from './dirty-periods.js';
+import { dirtyRows, ROW_STREAMS } from './dirty-rows.js';
+import { buildLessonOrder, renumberSeries } from './lesson-order.js';
 
 /**
- * Keeps the period totals (`period_mark_totals`, `period_subject_totals`) up to date from the
- * mirror's change history. The sync refreshes them when a run ends (so that the cost of grouping
+ * Keeps the period totals (`period_mark_totals`, `period_subject_totals`) and the lesson order
+ * (`lesson_order`) up to date from the mirror's change history. The sync refreshes them when a run ends (so that the cost of grouping
  * the marks is paid once, where the marks change), and every check run refreshes them again
  * before reading them (a no-op when nothing changed), so they never depend on who wrote the
  * mirror last.
@@ -30,6 +31,8 @@ export interface TotalsRefresh {
   mode: 'full' | 'partial' | 'unchanged';
   /** Period rows recomputed (full: every live one). */
   periods: number;
+  /** Lesson series (class and subject) renumbered (partial). */
+  series: number;
   /** Changed versions read (partial). */
   versions: number;
   /** Every change observed up to this instant is in the totals. */
@@ -104,6 +107,7 @@ async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promis
   for (const insert of [totalsInsert(schoolId, null), subjectsInsert(schoolId, null)]) {
     await tx.run(insert.text, insert.params);
   }
+  await buildLessonOrder(tx, schoolId);
   const appliedThrough = await latestChange(tx, schoolId);
   await saveState(tx, schoolId, appliedThrough, now);
   const [p] = await tx.query<{ n: unknown }>(
@@ -113,6 +117,7 @@ async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promis
   return {
     mode: 'full',
     periods: num(p?.n),
+    series: 0,
     versions: 0,
     appliedThrough,
     ms: performance.now() - started,
@@ -137,7 +142,14 @@ export async function refreshPeriodTotals(
     const { fresh, tail } = await versionCounts(tx, schoolId, applied);
     const late = tail !== num(state.tail_versions);
     if (fresh === 0 && !late) {
-      return { mode: 'unchanged', periods: 0, versions: 0, appliedThrough: applied, ms: 0 };
+      return {
+        mode: 'unchanged',
+        periods: 0,
+        series: 0,
+        versions: 0,
+        appliedThrough: applied,
+        ms: 0,
+      };
     }
     const since = late ? applied - LATE_COMMIT_MS : applied;
     const counts = await tx.query<{ entity: string; n: unknown; latest: unknown }>(
@@ -150,26 +162,28 @@ export async function refreshPeriodTotals(
     const rebuild = counts.some((c) => (REBUILD_STREAMS as readonly string[]).includes(c.entity));
     if (rebuild || total > MAX_INCREMENTAL_VERSIONS) return fullBuild(tx, schoolId, now);
 
-    const dirty = await dirtyPeriods(tx, schoolId, since);
+    const dirty = await dirtyRows(tx, schoolId, since);
     let periods = 0;
-    for (const [source, rows] of dirty) {
+    for (const [source, rows] of dirty.periods) {
       periods += rows.length;
       for (const table of [TOTALS_TABLE, SUBJECTS_TABLE]) {
         const del = sql`DELETE FROM ${raw(table)} WHERE source = ${source} AND period_row IN ${inList(rows)}`;
         await tx.run(del.text, del.params);
       }
     }
-    const rows = [...dirty.values()].flat();
+    const rows = [...dirty.periods.values()].flat();
     if (rows.length > 0) {
       for (const insert of [totalsInsert(schoolId, rows), subjectsInsert(schoolId, rows)]) {
         await tx.run(insert.text, insert.params);
       }
     }
+    const series = await renumberSeries(tx, schoolId, dirty.series);
     const appliedThrough = Math.max(applied, ...counts.map((c) => num(c.latest)));
     await saveState(tx, schoolId, appliedThrough, now);
     return {
       mode: 'partial',
       periods,
+      series,
       versions: total,
       appliedThrough,
       ms: performance.now() - started,

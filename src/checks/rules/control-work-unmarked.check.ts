@@ -34,7 +34,12 @@ export default defineRule({
   evaluate: async (ctx) => {
     const { params: p, asOf } = ctx;
     const deadline = sql`l.day_start_at + ${deadlineOffset(p.deadlineDays, p.deadlineTime)}`;
-    const inner = sql`SELECT ${findingColumns(
+    // The class's enrolled students, copied once (~3,600 rows in a large school): probing the
+    // copy's automatic index beats reading each student's enrollment row again for every work.
+    const inner = sql`WITH en AS MATERIALIZED (
+      SELECT e.source, e.class_id, e.person_id FROM enrollments e
+      WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${live('e', asOf)})
+    SELECT ${findingColumns(
       {
         src: 'w.source',
         class_id: 'w.class_id',
@@ -52,9 +57,10 @@ export default defineRule({
     JOIN work_types wt ON wt.source = w.source AND wt.id = w.work_type_id
     JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
     JOIN classes c ON c.source = w.source AND c.id = w.class_id
-    JOIN enrollments e ON e.source = w.source AND e.class_id = w.class_id AND e.status = 'active'
+    CROSS JOIN en e
     WHERE w.school_id = ${ctx.schoolId} AND ${live('w', asOf)} AND wt.kind IN ${inList(p.controlKinds)}
-      AND c.grade >= 2 AND ${asOf} > ${deadline} AND ${live('e', asOf)}
+      AND c.grade >= 2 AND ${asOf} > ${deadline}
+      AND e.source = w.source AND e.class_id = w.class_id
       ${classFilter(ctx, 'w.class_id')}
       -- The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
       -- probe (the partial index of absences) runs only for unmarked students.

@@ -187,6 +187,26 @@ testRule('two-not-corrected', [
     },
   },
   {
+    name: 'a deleted lesson is not one of the three after: corrected on the fourth lesson by date',
+    build: (b) => {
+      const k = klass(b);
+      b.mark(k.lessons[0]!, k.cls, k.student, '2');
+      b.deleted('lessons', k.lessons[2]!, at('2026-10-01T00:00:00'));
+      b.mark(k.lessons[4]!, k.cls, k.student, '4');
+      return [];
+    },
+  },
+  {
+    name: 'another subject’s lessons do not count; a «2» on the last lessons: not yet',
+    build: (b) => {
+      const k = klass(b);
+      const other = b.subject('Литература');
+      for (const d of ['2026-10-20', '2026-10-21', '2026-10-22']) b.lesson(k.cls, other, d);
+      b.mark(k.lessons[2]!, k.cls, k.student, '2');
+      return [];
+    },
+  },
+  {
     name: 'another student’s better mark and a deleted better mark do not correct it',
     build: (b) => {
       const k = klass(b);

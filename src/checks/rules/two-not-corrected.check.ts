@@ -1,13 +1,18 @@
 import { z } from 'zod';
 import { classFilter, live, ruDate, where } from '../common.js';
+import { LESSON_ORDER_TABLE } from '../period-totals/lesson-order.js';
 import { findingColumns, queryFindings } from '../query.js';
-import { defineRule } from '../rule.js';
-import { inList, joinSql, raw, sql } from '../sql-fragment.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
 
 /**
- * A «2» not followed by a better mark within the next N lessons of the subject. The lessons of
- * each class and subject are numbered once with window functions (LEAD gives the next N lesson
- * ids), so each «2» costs N index lookups instead of a scan of the student's marks.
+ * A «2» not followed by a better mark within the next N lessons of the subject. Each «2» (read
+ * from the partial index of unsatisfactory marks, `MARKS_TWOS`) costs a look at its lesson's
+ * place in the series and N probes of the student's marks in the next lessons. The places come
+ * from `lesson_order` when the run may read the derived tables (`ctx.periodTotals`), else the
+ * lessons are numbered here with window functions (LEAD gives the next N lesson ids).
+ * Lessons not yet begun as of the run are not "after" the mark: a «2» with fewer than N begun
+ * lessons after it is not yet a finding.
  */
 export default defineRule({
   id: 'two-not-corrected',
@@ -15,23 +20,75 @@ export default defineRule({
   severity: 'info',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['mark'],
+  usesPeriodTotals: true,
   params: z.object({
     lessons: z.int().min(1).max(20).default(3),
   }),
   message: (row, { params }) =>
     `Отметка «2» не исправлена за ${params.lessons} урока: ${where(row)}, урок ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
-  evaluate: (ctx) => {
-    const { params: p, asOf } = ctx;
-    const n = p.lessons;
-    const leads = joinSql(
-      Array.from({ length: n }, (_, i) => raw(`LEAD(l.id, ${i + 1}) OVER w AS n${i + 1}`)),
-      ', ',
-    );
-    const nextIds = joinSql(
-      Array.from({ length: n }, (_, i) => raw(`s.n${i + 1}`)),
-      ', ',
-    );
-    const inner = sql`WITH seq AS (
+  evaluate: (ctx) => queryFindings(ctx, ctx.periodTotals ? fromLessonOrder(ctx) : numbered(ctx)),
+});
+
+type Ctx = RuleContext<{ lessons: number }>;
+
+/** A better mark of the «2»'s student on one of the given lessons (`b`, live as of the run). */
+function corrected(ctx: Ctx, lessonIds: Fragment, join: Fragment = raw('')): Fragment {
+  return sql`NOT EXISTS (
+        SELECT 1 FROM ${join}marks b
+        WHERE b.source = m.source AND b.lesson_id ${lessonIds} AND b.student_id = m.student_id
+          AND ${live('b', ctx.asOf)} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])})`;
+}
+
+/**
+ * Every live «2» (`m`, by the partial index) in its series `s`: the N-th lesson after it has
+ * begun, and no better mark on the N lessons after it. `CROSS JOIN` keeps SQLite's loop order
+ * (the «2»s outermost, the lesson last, only for findings); PostgreSQL plans the inner joins.
+ */
+function fromLessonOrder(ctx: Ctx): Fragment {
+  const { asOf } = ctx;
+  const n = ctx.params.lessons;
+  return sql`SELECT ${findingColumns({
+    src: 'm.source',
+    class_id: 's.class_id',
+    subject_id: 's.subject_id',
+    teacher_id: 'l.teacher_id',
+    student_id: 'm.student_id',
+    lesson_id: 's.lesson_id',
+    mark_id: 'm.id',
+    date: 'l.date',
+  })}
+    FROM marks m
+    CROSS JOIN ${raw(LESSON_ORDER_TABLE)} s
+    CROSS JOIN lessons l
+    WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${live('m', asOf)}
+      AND s.source = m.source AND s.lesson_id = m.lesson_id AND s.school_id = ${ctx.schoolId}
+      ${classFilter(ctx, 's.class_id')}
+      AND EXISTS (
+        SELECT 1 FROM ${raw(LESSON_ORDER_TABLE)} z
+        WHERE z.class_id = s.class_id AND z.subject_id = s.subject_id AND z.seq = s.seq + ${n}
+          AND z.source = s.source AND z.day_start_at <= ${asOf})
+      AND ${corrected(
+        ctx,
+        sql`= z.lesson_id AND z.class_id = s.class_id AND z.subject_id = s.subject_id
+          AND z.seq > s.seq AND z.seq <= s.seq + ${n} AND z.source = s.source`,
+        raw(`${LESSON_ORDER_TABLE} z CROSS JOIN `),
+      )}
+      AND l.source = s.source AND l.id = s.lesson_id`;
+}
+
+/** The lessons of each class and subject numbered here: LEAD gives the next N lesson ids. */
+function numbered(ctx: Ctx): Fragment {
+  const { asOf } = ctx;
+  const n = ctx.params.lessons;
+  const leads = joinSql(
+    Array.from({ length: n }, (_, i) => raw(`LEAD(l.id, ${i + 1}) OVER w AS n${i + 1}`)),
+    ', ',
+  );
+  const nextIds = joinSql(
+    Array.from({ length: n }, (_, i) => raw(`s.n${i + 1}`)),
+    ', ',
+  );
+  return sql`WITH seq AS (
       SELECT l.source, l.id, l.class_id, l.subject_id, l.teacher_id, l.date, ${leads}
       FROM lessons l
       WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} AND l.day_start_at <= ${asOf}
@@ -50,10 +107,5 @@ export default defineRule({
     FROM seq s
     JOIN marks m ON m.source = s.source AND m.lesson_id = s.id
     WHERE ${raw(`s.n${n}`)} IS NOT NULL AND ${live('m', asOf)} AND m.mark_system = 'mark5' AND m.value = '2'
-      AND NOT EXISTS (
-        SELECT 1 FROM marks b
-        WHERE b.source = m.source AND b.lesson_id IN (${nextIds}) AND b.student_id = m.student_id
-          AND ${live('b', asOf)} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])})`;
-    return queryFindings(ctx, inner);
-  },
-});
+      AND ${corrected(ctx, sql`IN (${nextIds})`)}`;
+}

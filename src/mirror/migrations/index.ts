@@ -5,6 +5,8 @@ import { Archive1763900000004 } from './0004-archive.js';
 import { CheckIndexes1763900000005 } from './0005-check-indexes.js';
 import { PeriodMarkTotals1763900000006 } from './0006-period-mark-totals.js';
 import { CheckProbeIndexes1763900000007 } from './0007-check-probe-indexes.js';
+import { LessonOrder1763900000008 } from './0008-lesson-order.js';
+import { CoveringProbeIndexes1763900000009 } from './0009-covering-probe-indexes.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -18,4 +20,6 @@ export const MIGRATIONS = [
   CheckIndexes1763900000005,
   PeriodMarkTotals1763900000006,
   CheckProbeIndexes1763900000007,
+  LessonOrder1763900000008,
+  CoveringProbeIndexes1763900000009,
 ];

@@ -1,11 +1,13 @@
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { chunk, padIds, placeholders } from '../../mirror/sql.js';
+import { addSeries, type LessonSeries } from './lesson-order.js';
 
 /**
  * Which reporting period rows a stretch of the change history touches: every period of the
  * class that contains a date a changed mark, lesson or work was on, before or after the change
  * (a lesson moved to another quarter dirties both; a mark moved to another lesson, both
- * lessons' periods).
+ * lessons' periods); and which lesson series (class and subject) a changed lesson was in, before
+ * or after the change, for `lesson_order`.
  */
 
 /** Streams (record_versions.entity) whose changes move marks between or within period totals. */
@@ -25,12 +27,14 @@ interface Touched {
   dates: Map<string, Set<string>>;
   /** `${source}\u0000${lessonId}` of lessons whose date must be looked up. */
   lessons: Set<string>;
+  /** Lesson series to renumber. */
+  series: LessonSeries;
 }
 
 const SEP = '\u0000';
 
-function note(t: Touched, source: string, payload: string): void {
-  let rec: { classId?: unknown; date?: unknown; lessonId?: unknown };
+function note(t: Touched, entity: string, source: string, payload: string): void {
+  let rec: { classId?: unknown; subjectId?: unknown; date?: unknown; lessonId?: unknown };
   try {
     rec = JSON.parse(payload) as typeof rec;
   } catch {
@@ -43,13 +47,20 @@ function note(t: Touched, source: string, payload: string): void {
     t.dates.set(key, set);
   }
   if (typeof rec.lessonId === 'string') t.lessons.add(`${source}${SEP}${rec.lessonId}`);
+  if (
+    entity === 'lessons' &&
+    typeof rec.classId === 'string' &&
+    typeof rec.subjectId === 'string'
+  ) {
+    addSeries(t.series, source, rec.classId, rec.subjectId);
+  }
 }
 
 /** Payloads of the versions just before the given ones (what an update or restore replaced). */
 async function previousPayloads(
   tx: SqlExecutor,
   rows: readonly VersionRow[],
-): Promise<{ source: string; payload: string }[]> {
+): Promise<{ entity: string; source: string; payload: string }[]> {
   const wanted = new Map<string, Set<string>>();
   for (const r of rows) {
     const key = `${r.entity}${SEP}${r.source}`;
@@ -57,7 +68,7 @@ async function previousPayloads(
     set.add(`${r.record_id}${SEP}${Number(r.version) - 1}`);
     wanted.set(key, set);
   }
-  const out: { source: string; payload: string }[] = [];
+  const out: { entity: string; source: string; payload: string }[] = [];
   for (const [key, set] of wanted) {
     const [entity, source] = key.split(SEP) as [string, string];
     const ids = [...new Set([...set].map((s) => s.split(SEP)[0]!))];
@@ -70,7 +81,7 @@ async function previousPayloads(
       );
       for (const p of prev) {
         if (set.has(`${p.record_id}${SEP}${Number(p.version)}`)) {
-          out.push({ source, payload: p.payload });
+          out.push({ entity, source, payload: p.payload });
         }
       }
     }
@@ -102,24 +113,32 @@ async function lessonDates(tx: SqlExecutor, t: Touched): Promise<void> {
   }
 }
 
-/** Live period rows (`reporting_periods.id` per source) touched by changes observed after `since`. */
-export async function dirtyPeriods(
+export interface DirtyRows {
+  /** Live period rows (`reporting_periods.id`) per source. */
+  periods: Map<string, string[]>;
+  series: LessonSeries;
+}
+
+/** What changes observed after `since` touched: period rows and lesson series. */
+export async function dirtyRows(
   tx: SqlExecutor,
   schoolId: string,
   since: number,
-): Promise<Map<string, string[]>> {
+): Promise<DirtyRows> {
   const versions = await tx.query<VersionRow>(
     `SELECT entity, source, record_id, version, change_kind, payload FROM record_versions
      WHERE school_id = ? AND entity IN (${placeholders(ROW_STREAMS.length)}) AND observed_at > ?`,
     [schoolId, ...ROW_STREAMS, since],
   );
-  const touched: Touched = { dates: new Map(), lessons: new Set() };
-  for (const v of versions) note(touched, v.source, v.payload);
+  const touched: Touched = { dates: new Map(), lessons: new Set(), series: new Map() };
+  for (const v of versions) note(touched, v.entity, v.source, v.payload);
   // A deletion's payload is the last one seen; an update's or restore's predecessor may differ.
   const replaced = versions.filter(
     (v) => v.change_kind === 'update' || v.change_kind === 'restore',
   );
-  for (const prev of await previousPayloads(tx, replaced)) note(touched, prev.source, prev.payload);
+  for (const prev of await previousPayloads(tx, replaced)) {
+    note(touched, prev.entity, prev.source, prev.payload);
+  }
   await lessonDates(tx, touched);
 
   const periods = await tx.query<{
@@ -146,5 +165,5 @@ export async function dirtyPeriods(
       }
     }
   }
-  return dirty;
+  return { periods: dirty, series: touched.series };
 }
