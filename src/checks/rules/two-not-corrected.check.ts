@@ -31,11 +31,14 @@ export default defineRule({
 
 type Ctx = RuleContext<{ lessons: number }>;
 
-/** A better mark of the «2»'s student on one of the given lessons (`b`, live as of the run). */
-function corrected(ctx: Ctx, lessonIds: Fragment, join: Fragment = raw('')): Fragment {
+/**
+ * No better mark `b` (live as of the run) of the «2»'s student on the next lessons: `from` lists
+ * `marks b` and whatever `nextLessons`, the condition on `b.lesson_id`, reads.
+ */
+function notCorrected(ctx: Ctx, from: Fragment, nextLessons: Fragment): Fragment {
   return sql`NOT EXISTS (
-        SELECT 1 FROM ${join}marks b
-        WHERE b.source = m.source AND b.lesson_id ${lessonIds} AND b.student_id = m.student_id
+        SELECT 1 FROM ${from}
+        WHERE b.source = m.source AND ${nextLessons} AND b.student_id = m.student_id
           AND ${live('b', ctx.asOf)} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])})`;
 }
 
@@ -67,11 +70,11 @@ function fromLessonOrder(ctx: Ctx): Fragment {
         SELECT 1 FROM ${raw(LESSON_ORDER_TABLE)} z
         WHERE z.class_id = s.class_id AND z.subject_id = s.subject_id AND z.seq = s.seq + ${n}
           AND z.source = s.source AND z.day_start_at <= ${asOf})
-      AND ${corrected(
+      AND ${notCorrected(
         ctx,
-        sql`= z.lesson_id AND z.class_id = s.class_id AND z.subject_id = s.subject_id
+        raw(`${LESSON_ORDER_TABLE} z CROSS JOIN marks b`),
+        sql`b.lesson_id = z.lesson_id AND z.class_id = s.class_id AND z.subject_id = s.subject_id
           AND z.seq > s.seq AND z.seq <= s.seq + ${n} AND z.source = s.source`,
-        raw(`${LESSON_ORDER_TABLE} z CROSS JOIN `),
       )}
       AND l.source = s.source AND l.id = s.lesson_id`;
 }
@@ -107,5 +110,5 @@ function numbered(ctx: Ctx): Fragment {
     FROM seq s
     JOIN marks m ON m.source = s.source AND m.lesson_id = s.id
     WHERE ${raw(`s.n${n}`)} IS NOT NULL AND ${live('m', asOf)} AND m.mark_system = 'mark5' AND m.value = '2'
-      AND ${corrected(ctx, sql`IN (${nextIds})`)}`;
+      AND ${notCorrected(ctx, raw('marks b'), sql`b.lesson_id IN (${nextIds})`)}`;
 }
