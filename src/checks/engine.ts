@@ -5,17 +5,14 @@ import { UsageError } from '../platform/errors.js';
 import { getLogger } from '../platform/logger.js';
 import type { ChecksConfig } from '../config/sections/checks.js';
 import type { Exemption } from './exemptions.js';
-import { toFinding, type Finding } from './finding.js';
+import type { Finding } from './finding.js';
 import { preparePeriodTotals } from './period-totals/index.js';
 import { entryTimePrecision } from './precision.js';
 import { RULES, RULE_IDS } from './registry.js';
 import type { Rule, RuleContextBase } from './rule.js';
 import { failRun, startRun, storeFindings, type RunRecord } from './store.js';
-import {
-  evaluateOnThreads,
-  parallelSqlitePath,
-  type RuleEvaluation,
-} from './parallel/rule-pool.js';
+import { evaluateRule, type RuleEvaluation } from './evaluate-rule.js';
+import { evaluateOnThreads, parallelSqlitePath } from './parallel/rule-pool.js';
 
 /** The school a run evaluates, as config (or the mirror, when config lists none) describes it. */
 export interface CheckSchool {
@@ -177,14 +174,11 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     const evaluated = await evaluation;
     threads = evaluated.threads;
     for (const { rule, params } of tasks) {
-      const { rows, durationMs } = evaluated.results.get(rule.id)!;
-      for (const row of rows) {
-        const f = toFinding(rule, row, { id: school.id, zone: school.timeZone }, params);
-        byKey.set(f.key, f);
-      }
-      outcomes.push({ rule: rule.id, params, findings: rows.length, durationMs });
+      const { findings, durationMs } = evaluated.results.get(rule.id)!;
+      for (const f of findings) byKey.set(f.key, f);
+      outcomes.push({ rule: rule.id, params, findings: findings.length, durationMs });
       log.debug(
-        { rule: rule.id, findings: rows.length, ms: Math.round(durationMs) },
+        { rule: rule.id, findings: findings.length, ms: Math.round(durationMs) },
         'rule evaluated',
       );
     }
@@ -218,7 +212,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
   };
 }
 
-/** Every rule's rows and time, one at a time or `threads` at once; rules never share state. */
+/** Every rule's findings and time, one at a time or `threads` at once; rules never share state. */
 async function evaluateAll(
   ctx: RuleContextBase,
   tasks: readonly { rule: Rule; params: Record<string, unknown> }[],
@@ -234,12 +228,11 @@ async function evaluateAll(
   const queue = [...tasks];
   const lane = async () => {
     for (let task = queue.shift(); task; task = queue.shift()) {
-      const t0 = performance.now();
-      const rows = await task.rule.evaluate(ctx, task.params).catch((err: unknown) => {
+      const evaluation = await evaluateRule(task.rule, ctx, task.params).catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         throw new Error(`rule ${task.rule.id}: ${message}`, { cause: err });
       });
-      results.set(task.rule.id, { rows, durationMs: performance.now() - t0 });
+      results.set(task.rule.id, evaluation);
     }
   };
   await Promise.all(Array.from({ length: width }, lane));

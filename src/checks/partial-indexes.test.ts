@@ -107,6 +107,15 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     expect(numbered).not.toMatch(/SCAN m$/m);
   });
 
+  it('mark-late decides from the index of marks seen by lesson, without looking up work types', async () => {
+    const late = await rulePlan('mark-late', true);
+    expect(late).toContain(`SEARCH m USING INDEX ${MARKS_SEEN_BY_LESSON.name}`);
+    expect(late).not.toContain('work_types');
+    expect(MARKS_SEEN_BY_LESSON.columns).toEqual(
+      expect.arrayContaining(['work_type_id', 'source', 'deleted_at']),
+    );
+  });
+
   it('the per-lesson and per-student probes are answered from their indexes', async () => {
     expect(await rulePlan('attendance-not-kept', true)).toContain(
       'USING COVERING INDEX idx_attendance_lesson_id_source_first_seen_at_deleted_at',

@@ -1,4 +1,5 @@
-import type { FindingRow, RuleContextBase } from '../rule.js';
+import type { Finding } from '../finding.js';
+import type { RuleContextBase } from '../rule.js';
 
 /** What the rule pool and its worker threads exchange (structured-clone data only). */
 
@@ -15,5 +16,5 @@ export interface RuleTask {
 
 export type WorkerReply =
   | { ready: true }
-  | { ruleId: string; rows: FindingRow[]; durationMs: number }
+  | { ruleId: string; findings: Finding[]; durationMs: number }
   | { ruleId: string; error: { message: string; stack: string } };

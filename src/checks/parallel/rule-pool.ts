@@ -3,31 +3,28 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SqlDb } from '../../mirror/sql.js';
 import { SqliteDb } from '../../mirror/sql.js';
-import type { FindingRow, Rule, RuleContextBase } from '../rule.js';
+import type { RuleEvaluation } from '../evaluate-rule.js';
+import type { Rule, RuleContextBase } from '../rule.js';
 import type { RuleTask, WorkerInit, WorkerReply } from './messages.js';
-
-export interface RuleEvaluation {
-  rows: FindingRow[];
-  durationMs: number;
-}
 
 /**
  * The longest rules first (bench/checks, 1,000,000 marks, one thread, ms: control-work-unmarked
- * ~1,250, absent-with-mark ~850, mark-late ~800, the four period rules ~350-600 each with the
- * period totals, attendance-not-kept ~550, two-not-corrected ~450 with the lesson order), so that
- * two threads end together; the short ones follow in registry order.
+ * ~380, attendance-not-kept, final-mark-missing, two-not-corrected, mark-accumulation and
+ * final-mark-objectivity ~240-280 each, homework-missing ~180, absent-with-mark and mark-late
+ * ~150, final-mark-early ~130), so that two threads end together; the short ones follow in
+ * registry order.
  */
 const HEAVY_FIRST = [
   'control-work-unmarked',
-  'absent-with-mark',
-  'mark-late',
-  'final-mark-objectivity',
   'attendance-not-kept',
   'final-mark-missing',
-  'mark-accumulation',
   'two-not-corrected',
-  'final-mark-early',
+  'mark-accumulation',
+  'final-mark-objectivity',
   'homework-missing',
+  'absent-with-mark',
+  'mark-late',
+  'final-mark-early',
 ];
 
 /** The mirror file when rules can be spread over threads: a SQLite file, not in a transaction. */
@@ -40,7 +37,7 @@ export function parallelSqlitePath(db: SqlDb): string | null {
 
 /**
  * Evaluates rules on `threads` worker threads, each with its own connection to the SQLite file
- * (better-sqlite3 blocks its thread, so one connection can use only one core). Results are
+ * (better-sqlite3 blocks its thread, so one connection can use only one core). Findings are
  * returned per rule id; the first error rejects the whole evaluation and stops every thread.
  */
 export async function evaluateOnThreads(
@@ -75,8 +72,8 @@ export async function evaluateOnThreads(
             reject(err);
             return;
           }
-          if ('rows' in reply) {
-            results.set(reply.ruleId, { rows: reply.rows, durationMs: reply.durationMs });
+          if ('findings' in reply) {
+            results.set(reply.ruleId, { findings: reply.findings, durationMs: reply.durationMs });
           }
           if (queue.length === 0) {
             worker.postMessage(null);

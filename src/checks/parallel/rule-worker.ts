@@ -1,11 +1,12 @@
 /**
  * A worker thread that evaluates rules over its own read-only connection to a SQLite mirror file
  * (better-sqlite3 is synchronous: one connection uses one core). Tasks arrive one at a time from
- * rule-pool.ts; each reply carries the offending rows or the error.
+ * rule-pool.ts; each reply carries the rule's findings or the error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SqliteDb } from '../../mirror/sql.js';
+import { evaluateRule } from '../evaluate-rule.js';
 import { RULES } from '../registry.js';
 import type { RuleContextBase } from '../rule.js';
 import type { RuleTask, WorkerInit, WorkerReply } from './messages.js';
@@ -29,12 +30,10 @@ parentPort!.on('message', (task: RuleTask | null) => {
 });
 
 async function evaluate(task: RuleTask): Promise<WorkerReply> {
-  const started = performance.now();
   try {
     const rule = RULES.get(task.ruleId);
     if (!rule) throw new Error(`unknown rule ${task.ruleId}`);
-    const rows = await rule.evaluate(ctx, task.params);
-    return { ruleId: task.ruleId, rows, durationMs: performance.now() - started };
+    return { ruleId: task.ruleId, ...(await evaluateRule(rule, ctx, task.params)) };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     return { ruleId: task.ruleId, error: { message: e.message, stack: e.stack ?? '' } };

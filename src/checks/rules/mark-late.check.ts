@@ -11,7 +11,22 @@ import {
 } from '../common.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
-import { inList, sql } from '../sql-fragment.js';
+import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
+
+/**
+ * `(m.source, m.work_type_id)` is one of `types`: an OR per source of an IN list of ids.
+ * Matches nothing for no types.
+ */
+function workTypeIn(alias: string, types: readonly { source: string; id: string }[]): Fragment {
+  const bySource = new Map<string, string[]>();
+  for (const t of types) bySource.set(t.source, [...(bySource.get(t.source) ?? []), t.id]);
+  if (bySource.size === 0) return raw('1 = 0');
+  const a = raw(alias);
+  const parts = [...bySource].map(
+    ([source, ids]) => sql`(${a}.source = ${source} AND ${a}.work_type_id IN ${inList(ids)})`,
+  );
+  return sql`(${joinSql(parts, ' OR ')})`;
+}
 
 /**
  * A mark entered after its deadline. The entry moment is the platform's `entered_at` when the
@@ -37,55 +52,61 @@ export default defineRule({
       typeof row.extra.entered === 'number' ? formatLocal(row.extra.entered, zone) : '—';
     return `Отметка выставлена с опозданием: ${where(row)}, урок ${ruDate(row.date)}, срок ${deadline}, внесена ${entered}, ученик ${row.studentName ?? '—'}`;
   },
-  evaluate: (ctx) => {
+  evaluate: async (ctx) => {
     const { params: p, asOf } = ctx;
-    const deadline = sql`l.day_start_at + CASE WHEN wt.kind IN ${inList(p.controlKinds)}
-      THEN ${deadlineOffset(p.writtenDeadlineDays, p.deadlineTime)}
-      ELSE ${deadlineOffset(p.deadlineDays, p.deadlineTime)} END`;
-    const entered = sql`coalesce(m.entered_at, m.first_seen_at)`;
+    const written = deadlineOffset(p.writtenDeadlineDays, p.deadlineTime);
+    const daily = deadlineOffset(p.deadlineDays, p.deadlineTime);
+    // The work kind from the mark's own columns, not a join: the control kinds' work types
+    // (a handful of rows) are read first, so that the deadline of a mark in the index below is
+    // computed from the index alone.
+    const types = sql`SELECT source, id FROM work_types WHERE kind IN ${inList(p.controlKinds)}
+      ORDER BY source, id`;
+    const controlTypes = await ctx.db.query<{ source: string; id: string }>(
+      types.text,
+      types.params,
+    );
+    const isControl = workTypeIn('m', controlTypes);
+    const deadline = sql`l.day_start_at + CASE WHEN ${isControl} THEN ${written} ELSE ${daily} END`;
     // Every deadline is at least this long after the lesson's day starts: a mark entered before
-    // that is on time whatever its work's kind, so most marks never reach the work type lookup.
-    const earliest = Math.min(
-      deadlineOffset(p.writtenDeadlineDays, p.deadlineTime),
-      deadlineOffset(p.deadlineDays, p.deadlineTime),
-    );
-    const columns = findingColumns(
-      {
-        src: 'm.source',
-        class_id: 'm.class_id',
-        subject_id: 'l.subject_id',
-        teacher_id: 'l.teacher_id',
-        student_id: 'm.student_id',
-        lesson_id: 'l.id',
-        mark_id: 'm.id',
-        date: 'l.date',
-        deadline,
-      },
-      { entered, value: 'm.value' },
-    );
-    const late = sql`${live('m', asOf)} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}
-      AND ${entered} <= ${asOf} AND ${entered} > ${deadline}
-      AND (m.entered_at IS NOT NULL OR l.first_seen_at <= ${deadline})`;
+    // that is on time whatever its work's kind.
+    const earliest = Math.min(written, daily);
+    const columns = (entered: string) =>
+      findingColumns(
+        {
+          src: 'm.source',
+          class_id: 'm.class_id',
+          subject_id: 'l.subject_id',
+          teacher_id: 'l.teacher_id',
+          student_id: 'm.student_id',
+          lesson_id: 'l.id',
+          mark_id: 'm.id',
+          date: 'l.date',
+          deadline,
+        },
+        { entered, value: 'm.value' },
+      );
+    const rest = sql`${live('m', asOf)} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
     // Marks without the platform's entry moment (every Dnevnik mark): lessons outer, and each
-    // lesson's marks seen after its earliest deadline read through the (lesson_id,
-    // first_seen_at) index; the others' rows are never read (bench/checks, 1,000,000 marks:
-    // 0.6 s instead of 1.1 s for a probe of the lesson from every mark).
-    const seenLate = sql`SELECT ${columns}
+    // lesson's marks seen after its earliest deadline read through the partial index
+    // `MARKS_SEEN_BY_LESSON`, which also holds what decides lateness (work type, source,
+    // deletion): the table row is read only for a late mark (bench/checks, 1,000,000 marks of
+    // which 36 % are seen after the earliest deadline and none is late: 0.35 → 0.14 s). Lateness
+    // is knowable only when the mirror already watched the lesson before the deadline.
+    const seenLate = sql`SELECT ${columns('m.first_seen_at')}
     FROM lessons l
     CROSS JOIN marks m
     JOIN classes c ON c.source = m.source AND c.id = m.class_id
-    LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
     WHERE l.school_id = ${ctx.schoolId} AND m.source = l.source AND m.lesson_id = l.id
-      AND m.first_seen_at > l.day_start_at + ${earliest} AND m.entered_at IS NULL AND ${late}`;
+      AND m.entered_at IS NULL AND m.first_seen_at > l.day_start_at + ${earliest}
+      AND m.first_seen_at > ${deadline} AND l.first_seen_at <= ${deadline} AND ${rest}`;
     // Marks with it: through the partial index of such marks (empty for Dnevnik).
-    const enteredLate = sql`SELECT ${columns}
+    const enteredLate = sql`SELECT ${columns('m.entered_at')}
     FROM marks m
     JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
     JOIN classes c ON c.source = m.source AND c.id = m.class_id
-    LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
     WHERE m.school_id = ${ctx.schoolId} AND m.entered_at IS NOT NULL
-      AND m.entered_at > l.day_start_at + ${earliest} AND ${late}`;
-    const inner = sql`${seenLate} UNION ALL ${enteredLate}`;
-    return queryFindings(ctx, inner);
+      AND m.entered_at > l.day_start_at + ${earliest}
+      AND m.entered_at > ${deadline} AND m.entered_at <= ${asOf} AND ${rest}`;
+    return queryFindings(ctx, sql`${seenLate} UNION ALL ${enteredLate}`);
   },
 });

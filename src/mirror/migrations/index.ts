@@ -7,6 +7,7 @@ import { PeriodMarkTotals1763900000006 } from './0006-period-mark-totals.js';
 import { CheckProbeIndexes1763900000007 } from './0007-check-probe-indexes.js';
 import { LessonOrder1763900000008 } from './0008-lesson-order.js';
 import { CoveringProbeIndexes1763900000009 } from './0009-covering-probe-indexes.js';
+import { MarkLateIndex1763900000010 } from './0010-mark-late-index.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   CheckProbeIndexes1763900000007,
   LessonOrder1763900000008,
   CoveringProbeIndexes1763900000009,
+  MarkLateIndex1763900000010,
 ];
