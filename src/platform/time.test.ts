@@ -70,4 +70,17 @@ describe('formatLocal', () => {
     }
     expect(formatLocal(Date.UTC(2026, 9, 4, 21, 0), 'Europe/Moscow')).toBe('05.10.2026 00:00');
   });
+
+  it("writes the platform's fixed-offset zones too (a school without a configured zone)", () => {
+    // As `utcOffsetZone` (src/connectors/dnevnik/mappers/to-school.ts) writes the platform's hours.
+    const zones = ['UTC+3', 'UTC+5:30', 'UTC-2', 'UTC', 'UTC+10'];
+    for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 7 * 3_600_000 + 13 * 60_000) {
+      for (const zone of zones) {
+        const dt = DateTime.fromMillis(t, { zone });
+        expect(formatLocal(t, zone)).toBe(dt.toFormat('dd.MM.yyyy HH:mm'));
+      }
+    }
+    expect(formatLocal(Date.UTC(2026, 9, 4, 21, 0), 'UTC+3')).toBe('05.10.2026 00:00');
+    expect(() => formatLocal(0, 'Nowhere/Zone')).toThrow(/unknown time zone "Nowhere\/Zone"/);
+  });
 });

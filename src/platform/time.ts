@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info } from 'luxon';
 
 /**
  * Time conventions of the mirror (identical SQL on SQLite and PostgreSQL):
@@ -84,31 +84,53 @@ export function instantToIso(instant: Instant | null | undefined): string | null
 
 /**
  * One formatter per zone: a check run writes a deadline into thousands of messages, and luxon
- * costs ~25 µs a call where a cached `Intl.DateTimeFormat` costs a few.
+ * costs ~25 µs a call where a cached `Intl.DateTimeFormat` costs a few. Node 20's Intl knows IANA
+ * names only, not the fixed offsets the platform gives a school (`UTC+3`, see `utcOffsetZone`):
+ * for those the instant is shifted by the zone's offset (luxon's) and formatted as UTC.
  */
-const localFormats = new Map<string, Intl.DateTimeFormat>();
+type LocalParts = (instant: Instant) => Record<string, string>;
 
-function localFormat(zone: string): Intl.DateTimeFormat {
-  let format = localFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    localFormats.set(zone, format);
+const localFormats = new Map<string, LocalParts>();
+
+function intlFormat(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+}
+
+function partsOf(format: Intl.DateTimeFormat, instant: Instant): Record<string, string> {
+  const parts: Record<string, string> = {};
+  for (const p of format.formatToParts(instant)) parts[p.type] = p.value;
+  return parts;
+}
+
+function localParts(zone: string): LocalParts {
+  let parts = localFormats.get(zone);
+  if (!parts) {
+    try {
+      const format = intlFormat(zone);
+      parts = (instant) => partsOf(format, instant);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      const luxonZone = Info.normalizeZone(zone);
+      if (!luxonZone.isValid) throw new Error(`unknown time zone "${zone}"`, { cause: err });
+      const utc = intlFormat('UTC');
+      parts = (instant) => partsOf(utc, instant + luxonZone.offset(instant) * 60_000);
+    }
+    localFormats.set(zone, parts);
   }
-  return format;
+  return parts;
 }
 
 /** `05.10.2026 14:30` in the school's zone, for documents and messages. */
 export function formatLocal(instant: Instant, zone: string, withTime = true): string {
-  const parts: Record<string, string> = {};
-  for (const p of localFormat(zone).formatToParts(instant)) parts[p.type] = p.value;
+  const parts = localParts(zone)(instant);
   const date = `${parts.day}.${parts.month}.${parts.year}`;
   return withTime ? `${date} ${parts.hour}:${parts.minute}` : date;
 }

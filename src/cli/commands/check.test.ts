@@ -42,6 +42,7 @@ describe('ezh check', () => {
   beforeAll(async () => {
     m = await createTestMirror('sqlite');
     const b = new JournalBuilder('1000002283077');
+    b.school('UTC+3');
     const cls = b.klass('5А', 5);
     const subject = b.subject('Математика');
     const teacher = b.teacher('Петрова Анна Ивановна');
@@ -98,6 +99,32 @@ describe('ezh check', () => {
       },
     ]);
     expect(Object.keys(report)).toEqual(['asOf', 'findings']);
+  });
+
+  it("without configured schools, checks the mirror's schools in the zone the platform gave (UTC+3)", async () => {
+    const bare = join(dir, 'bare.yaml');
+    writeFileSync(
+      bare,
+      `database: { type: sqlite, path: ${JSON.stringify(m.database.path)} }\nlog: { level: silent }\n`,
+    );
+    const r = await runCli([
+      '-c',
+      bare,
+      'check',
+      '--as-of',
+      '2026-10-20T12:00:00+03:00',
+      '--format',
+      'json',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: { deadline: string; message: string }[] };
+    expect(report.findings.map((f) => [f.deadline, f.message])).toEqual([
+      [
+        '2026-10-13T09:00:00.000Z',
+        'Не заполнена тема урока: 5А, Математика, урок 12.10.2026, срок 13.10.2026 12:00: тема не указана',
+      ],
+    ]);
   });
 
   it('--fail-on warning exits 1 on a warning; --fail-on critical does not', async () => {
