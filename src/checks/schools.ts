@@ -6,7 +6,8 @@ import type { CheckSchool } from './engine.js';
 
 const DEFAULT_ZONE = 'Europe/Moscow';
 
-function ianaOr(zone: string | null | undefined, fallback: string): string {
+/** `zone` when luxon knows it (IANA name or fixed offset), else `fallback`. */
+function knownZoneOr(zone: string | null | undefined, fallback: string): string {
   if (!zone) return fallback;
   try {
     return parseZone(zone);
@@ -17,7 +18,8 @@ function ianaOr(zone: string | null | undefined, fallback: string): string {
 
 /**
  * The schools a check covers: those of the config, else every school in the mirror (zone from
- * the mirror when it is an IANA name, else Moscow). `only` narrows to one id (`--school`).
+ * the mirror when luxon knows it: an IANA name, or the platform's fixed offset such as `UTC+3`;
+ * else Moscow). `only` narrows to one id (`--school`).
  */
 export async function schoolsToCheck(
   db: SqlExecutor,
@@ -28,7 +30,7 @@ export async function schoolsToCheck(
   if (configured.length > 0) {
     schools = configured.map((s) => ({
       id: s.id,
-      timeZone: ianaOr(s.timeZone, DEFAULT_ZONE),
+      timeZone: knownZoneOr(s.timeZone, DEFAULT_ZONE),
       finalMarkDeadlines: s.finalMarkDeadlines,
       exemptions: s.exemptions,
     }));
@@ -36,7 +38,7 @@ export async function schoolsToCheck(
     const rows = await db.query<{ id: string; time_zone: string | null }>(
       `SELECT id, time_zone FROM schools WHERE deleted_at IS NULL ORDER BY id`,
     );
-    schools = rows.map((r) => ({ id: r.id, timeZone: ianaOr(r.time_zone, DEFAULT_ZONE) }));
+    schools = rows.map((r) => ({ id: r.id, timeZone: knownZoneOr(r.time_zone, DEFAULT_ZONE) }));
   }
   if (only === undefined) return schools;
   const match = schools.filter((s) => s.id === only);
