@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS, namesProblem } from '../../test/fixtures/config/bad-configs.js';
+import { demoOverrides } from '../demo/demo-config.js';
 import { ConfigError } from '../platform/errors.js';
+import { startSandbox } from '../sandbox/index.js';
 import { loadConfig } from './load.js';
 
 function tempFile(content: string): string {
@@ -145,5 +147,23 @@ describe('what a good configuration may say', () => {
   it('loads config/ezh.example.yaml as it is', () => {
     const { config } = loadConfig({ file: 'config/ezh.example.yaml', env: {} });
     expect(config.jobs.schedules.incrementalSync.pattern).toBe('0 7-21 * * 1-6');
+  });
+
+  it("loads the demo's configuration (built-in defaults plus the sandbox it starts)", async () => {
+    const sandbox = await startSandbox({ size: 'small' });
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'ezh-demo-config-'));
+      for (const file of [tempFile(''), 'config/ezh.example.yaml']) {
+        const { config } = loadConfig({
+          file,
+          env: {},
+          overrides: demoOverrides(sandbox, dataDir),
+        });
+        expect(config.schools.map((s) => s.id)).toEqual(sandbox.schools.map((s) => s.id));
+        expect(config.platform.baseUrl).toBe(sandbox.url);
+      }
+    } finally {
+      await sandbox.close();
+    }
   });
 });
