@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BAD_CONFIGS, namesProblem } from '../../test/fixtures/config/bad-configs.js';
+import { getNextMillis } from 'bullmq';
 import { demoOverrides } from '../demo/demo-config.js';
+import { desiredSchedules } from '../jobs/schedules.js';
 import { ConfigError } from '../platform/errors.js';
 import { startSandbox } from '../sandbox/index.js';
 import { loadConfig } from './load.js';
@@ -142,6 +144,14 @@ describe('what a good configuration may say', () => {
       год: '2028-02-29',
     });
     expect(config.archive.schedule.weekly).toBeNull();
+    // What the config accepts, BullMQ's scheduler installs: every pattern in every school's zone.
+    const specs = desiredSchedules(config);
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      expect(getNextMillis(Date.now(), { pattern: spec.pattern, tz: spec.tz }), spec.id).toEqual(
+        expect.any(Number),
+      );
+    }
   });
 
   it('loads config/ezh.example.yaml as it is', () => {
