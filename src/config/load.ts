@@ -5,7 +5,7 @@ import { ConfigError } from '../platform/errors.js';
 import { registerSecret } from '../platform/redact.js';
 import { configSchema, type Config } from './schema.js';
 import { childSchema, knownKeys, scalarKinds } from './schema-walk.js';
-import { closestKey, foldKey } from './suggest.js';
+import { didYouMean, foldKey } from './suggest.js';
 
 export const DEFAULT_CONFIG_FILE = './ezh.yaml';
 
@@ -175,10 +175,7 @@ export function formatIssues(
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(configSchema, issue.path);
-      return issue.keys.map((k) => {
-        const near = closestKey(k, known);
-        return line([...issue.path, k], `unknown key${near ? ` (did you mean \`${near}\`?)` : ''}`);
-      });
+      return issue.keys.map((k) => line([...issue.path, k], `unknown key${didYouMean(k, known)}`));
     }
     let message = issue.message;
     if (issue.code === 'invalid_type' && /received undefined/.test(message)) {

@@ -21,6 +21,12 @@ export function closestKey(unknown: string, known: readonly string[]): string | 
   return best?.key;
 }
 
+/** ` (did you mean \`baseUrl\`?)` when a known key is close to `unknown`, else nothing. */
+export function didYouMean(unknown: string, known: readonly string[]): string {
+  const near = closestKey(unknown, known);
+  return near ? ` (did you mean \`${near}\`?)` : '';
+}
+
 /** Case and separators aside: `BASE_URL` and `baseURL` name `baseUrl`, `MARK_LATE` names `mark-late`. */
 export function foldKey(key: string): string {
   return key.toLowerCase().replace(/[-_\s]/g, '');

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { RULES } from '../../checks/registry.js';
 import { cronPattern, httpUrl } from '../fields.js';
-import { closestKey } from '../suggest.js';
+import { didYouMean } from '../suggest.js';
 
 /** Channels alerts can go through; `file` writes .eml files instead of sending (demo, air-gapped schools). */
 export const ALERT_CHANNELS = ['smtp', 'webhook', 'file'] as const;
@@ -84,9 +84,11 @@ export const alertsSection = z
         const ids = [...RULES.keys()];
         for (const key of Object.keys(audiences)) {
           if (ids.includes(key)) continue;
-          const near = closestKey(key, ids);
-          const hint = near ? ` (did you mean \`${near}\`?)` : '';
-          ctx.addIssue({ code: 'custom', path: [key], message: `unknown rule${hint}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `unknown rule${didYouMean(key, ids)}`,
+          });
         }
       })
       .default({}),
