@@ -169,7 +169,9 @@ export function formatIssues(
 ): string[] {
   const line = (path: PropertyKey[], message: string): string => {
     const key = path.map(String).join('.');
-    const origin = fromEnv.get(key);
+    // The variable that set this value, or one below it (`EZH_PLATFROM__TOKEN` for `platfrom`).
+    const origin =
+      fromEnv.get(key) ?? [...fromEnv].find(([p]) => key !== '' && p.startsWith(`${key}.`))?.[1];
     return `${key || '(root)'}: ${message}${origin ? ` (from ${origin})` : ''}`;
   };
   return issues.flatMap((issue) => {
