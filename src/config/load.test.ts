@@ -36,7 +36,7 @@ describe('loadConfig', () => {
       loadConfig({ file: 'test/fixtures/config/bad.yaml', env: {} }),
     );
     expect(problems).toHaveLength(3);
-    expect(problems.join('\n')).toMatch(/^platform\.baseUrl: must be a URL$/m);
+    expect(problems.join('\n')).toMatch(/^platform\.baseUrl: must be a URL \(http or https\)$/m);
     expect(problems.join('\n')).toMatch(/^platform\.requestsPerSecond: must be positive$/m);
     expect(problems.join('\n')).toMatch(/^database\.type: /m);
   });
@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     const problems = problemsOf(() =>
       loadConfig({ file: tempFile('platfrom:\n  token: x\n'), env: {} }),
     );
-    expect(problems).toEqual(['(root): unknown key(s): platfrom']);
+    expect(problems).toEqual(['platfrom: unknown key (did you mean `platform`?)']);
   });
 
   it('overlays EZH_* variables on the file, secrets by their short names', () => {

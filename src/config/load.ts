@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import { ConfigError } from '../platform/errors.js';
 import { registerSecret } from '../platform/redact.js';
 import { configSchema, type Config } from './schema.js';
+import { childSchema, knownKeys, scalarKinds } from './schema-walk.js';
+import { didYouMean, foldKey } from './suggest.js';
 
 export const DEFAULT_CONFIG_FILE = './ezh.yaml';
 
@@ -60,11 +62,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
-  applyEnv(raw, env, problems);
+  const fromEnv = applyEnv(raw, env, problems);
   if (options.overrides) deepMerge(raw, options.overrides);
 
   const result = configSchema.safeParse(raw);
-  if (!result.success) problems.push(...formatIssues(result.error.issues));
+  if (!result.success) problems.push(...formatIssues(result.error.issues, fromEnv));
   if (problems.length > 0 || !result.success) {
     throw new ConfigError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
   }
@@ -73,29 +75,56 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   return { config, source };
 }
 
-/** `EZH_SYNC__RECENT_DAYS=7` → sync.recentDays = 7; shortcuts as listed above. */
-function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems: string[]): void {
+/**
+ * `EZH_SYNC__RECENT_DAYS=7` → sync.recentDays = 7; shortcuts as listed above. Each segment names
+ * the key it matches without case and separators (`MARK_LATE` → `mark-late`), and the value
+ * becomes a number or boolean only where the key takes one: `EZH_DNEVNIK_TOKEN=12345678` stays
+ * a string. Returns the variable behind each path set, so that problems can name it.
+ */
+function applyEnv(
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Map<string, string> {
+  const fromEnv = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('EZH_') || value === undefined) continue;
-    let path = ENV_SHORTCUTS[name];
-    if (!path && name.includes('__')) {
-      path = name
-        .slice(4)
-        .split('__')
-        .map((seg) => seg.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
-    }
+    const path = ENV_SHORTCUTS[name] ?? (name.includes('__') ? envPath(name) : undefined);
     if (!path) continue;
     try {
-      setPath(raw, path, parseScalar(value));
+      setPath(raw, path, envValue(path, value));
+      fromEnv.set(path.join('.'), name);
     } catch {
       problems.push(`${name}: cannot be applied to ${path.join('.')}`);
     }
   }
+  return fromEnv;
 }
 
-function parseScalar(value: string): unknown {
-  if (/^-?\d+(\.\d+)?$/.test(value) && value.length < 16) return Number(value);
-  if (value === 'true' || value === 'false') return value === 'true';
+function envPath(name: string): string[] {
+  const path: string[] = [];
+  let schema: z.core.$ZodType | undefined = configSchema;
+  for (const segment of name.slice(4).split('__')) {
+    const keys: string[] = schema ? knownKeys(schema, []) : [];
+    const known = keys.find((k) => foldKey(k) === foldKey(segment));
+    // An unknown segment stays in camelCase, to be reported with a suggestion like any key.
+    const key: string =
+      known ?? segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    path.push(key);
+    schema = schema ? childSchema(schema, key) : undefined;
+  }
+  return path;
+}
+
+function envValue(path: string[], value: string): unknown {
+  let schema: z.core.$ZodType | undefined = configSchema;
+  for (const key of path) schema = schema ? childSchema(schema, key) : undefined;
+  // A key the schema does not know is reported as unknown; its value does not matter.
+  if (!schema) return value;
+  const kinds = scalarKinds(schema);
+  if (kinds.has('number') && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (kinds.has('boolean') && (value === 'true' || value === 'false')) return value === 'true';
+  if (kinds.has('null') && value === 'null') return null;
   return value;
 }
 
@@ -130,15 +159,31 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
   }
 }
 
-export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+/**
+ * One line per problem, `path: message`; an unknown key is a problem of its own path, with the
+ * closest key the schema knows there. `fromEnv` (path → variable) names where a value came from.
+ */
+export function formatIssues(
+  issues: readonly z.core.$ZodIssue[],
+  fromEnv: ReadonlyMap<string, string> = new Map(),
+): string[] {
+  const line = (path: PropertyKey[], message: string): string => {
+    const key = path.map(String).join('.');
+    // The variable that set this value, or one below it (`EZH_PLATFROM__TOKEN` for `platfrom`).
+    const origin =
+      fromEnv.get(key) ?? [...fromEnv].find(([p]) => key !== '' && p.startsWith(`${key}.`))?.[1];
+    return `${key || '(root)'}: ${message}${origin ? ` (from ${origin})` : ''}`;
+  };
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(configSchema, issue.path);
+      return issue.keys.map((k) => line([...issue.path, k], `unknown key${didYouMean(k, known)}`));
+    }
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key(s): ${issue.keys.join(', ')}`;
-    else if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
+    if (issue.code === 'invalid_type' && /received undefined/.test(message)) {
       message = 'is required';
     }
-    return `${path}: ${message}`;
+    return [line(issue.path, message)];
   });
 }
 

@@ -15,7 +15,7 @@ const params = z.object({
   /** Half-year, semester. */
   halfYear: z.int().min(0).default(5),
   byHours: z
-    .object({
+    .strictObject({
       one: z.int().min(0).default(3),
       two: z.int().min(0).default(5),
       threeOrMore: z.int().min(0).default(7),

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { RULES } from '../../checks/registry.js';
+import { cronPattern, httpUrl } from '../fields.js';
+import { didYouMean } from '../suggest.js';
 
 /** Channels alerts can go through; `file` writes .eml files instead of sending (demo, air-gapped schools). */
 export const ALERT_CHANNELS = ['smtp', 'webhook', 'file'] as const;
@@ -11,12 +14,8 @@ export type SubscriptionDocument = (typeof SUBSCRIPTION_DOCUMENTS)[number];
 export const AUDIENCES = ['class_teacher', 'subject_teacher'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
-const cron = z
-  .string()
-  .regex(/^(\S+\s+){4}\S+$/, 'must be a 5-field cron pattern (minute hour day month weekday)');
-
 const retrySchema = z
-  .object({
+  .strictObject({
     /** Attempts per message, the first included. */
     attempts: z.int().min(1).max(20).default(5),
     /** Delay before the second attempt; doubles each time (plus up to 25 % jitter). */
@@ -26,7 +25,7 @@ const retrySchema = z
   .prefault({});
 
 const smtpSchema = z
-  .object({
+  .strictObject({
     host: z.string().min(1).optional(),
     port: z.int().min(1).max(65535).default(587),
     /** Implicit TLS from the first byte (port 465). Otherwise STARTTLS as set below. */
@@ -45,33 +44,33 @@ const smtpSchema = z
   .prefault({});
 
 const webhookSchema = z
-  .object({
+  .strictObject({
     /** Endpoint receiving one JSON POST per digest (e.g. a messenger bot). */
-    url: z.url({ message: 'must be a URL' }).optional(),
+    url: httpUrl.optional(),
     /** HMAC-SHA256 key for `X-Ezh-Signature`; secret, from EZH_WEBHOOK_SECRET. */
     secret: z.string().min(16, 'must be at least 16 characters').optional(),
     timeoutMs: z.int().min(1000).default(10_000),
   })
   .prefault({});
 
-const subscriptionSchema = z.object({
+const subscriptionSchema = z.strictObject({
   document: z.enum(SUBSCRIPTION_DOCUMENTS),
   /** E-mail addresses, or person ids / full names resolved through `alerts.recipients`. */
   to: z.array(z.string().min(1)).min(1),
   /** When the jobs engine renders and sends it (school time); omitted: only on demand. */
-  schedule: cron.optional(),
+  schedule: cronPattern.optional(),
   /** Restricts the subscription to one school; omitted: every school. */
   schoolId: z.string().optional(),
 });
 
 export const alertsSection = z
-  .object({
+  .strictObject({
     /** Whether the scheduler installs the alert jobs; `ezh alerts send` works either way. */
     enabled: z.boolean().default(false),
     /** Channels every digest goes through; each keeps its own once-only bookkeeping. */
     channels: z.array(z.enum(ALERT_CHANNELS)).min(1).default(['smtp']),
     /** Digest schedule in school time; default 13:00 on school days (Mon–Fri; six-day schools: 1-6). */
-    schedule: cron.default('0 13 * * 1-5'),
+    schedule: cronPattern.default('0 13 * * 1-5'),
     /** A finding already sent is sent again only when still open this many days after the last send. */
     reminderDays: z.number().positive().default(3),
     /** The platform's editing period, counted from the lesson date («можно исправить до …»). */
@@ -79,7 +78,20 @@ export const alertsSection = z
     /** Subject teachers also receive a digest of their own entries (class teachers always do). */
     subjectTeachers: z.boolean().default(false),
     /** Per-rule override of docs/rules.md's audiences, e.g. `mark-late: [class_teacher, subject_teacher]`. */
-    audiences: z.record(z.string(), z.array(z.enum(AUDIENCES))).default({}),
+    audiences: z
+      .record(z.string(), z.array(z.enum(AUDIENCES)))
+      .superRefine((audiences, ctx) => {
+        const ids = [...RULES.keys()];
+        for (const key of Object.keys(audiences)) {
+          if (ids.includes(key)) continue;
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `unknown rule${didYouMean(key, ids)}`,
+          });
+        }
+      })
+      .default({}),
     /** E-mail addresses: person id or full name → address. Overrides the platform's e-mail. */
     recipients: z.record(z.string(), z.email({ message: 'must be an e-mail address' })).default({}),
     /** Who receives which scheduled document. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronPattern } from '../fields.js';
 
 /**
  * Archives for the ICT engineer: database snapshot + vendor-neutral export + printed documents,
@@ -6,7 +7,7 @@ import { z } from 'zod';
  * Retention follows the school's document rules (journal 5 years, summary sheets 25 years).
  */
 export const archiveSection = z
-  .object({
+  .strictObject({
     /** Directories that each receive a full copy (e.g. a local disk and a mounted NAS). */
     destinations: z.array(z.string().min(1)).default(['./archives']),
     /** Scratch space for the snapshot and export while packing; default: the OS temp directory. */
@@ -21,9 +22,9 @@ export const archiveSection = z
     requireDocuments: z.boolean().default(false),
     /** Cron patterns for service mode (school time zone); `null` turns a schedule off. */
     schedule: z
-      .object({
-        weekly: z.string().min(1).nullable().default('30 2 * * 0'),
-        periodEnd: z.string().min(1).nullable().default('0 4 * * *'),
+      .strictObject({
+        weekly: cronPattern.nullable().default('30 2 * * 0'),
+        periodEnd: cronPattern.nullable().default('0 4 * * *'),
       })
       .prefault({}),
   })

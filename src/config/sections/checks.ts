@@ -18,7 +18,7 @@ const rulesShape = Object.fromEntries(
 );
 
 export const checksSection = z
-  .object({
+  .strictObject({
     /** `ezh check` exits 1 when a finding has at least this severity; null: never (override: --fail-on). */
     failOn: z.enum(SEVERITIES).nullable().default(null),
     /**
@@ -26,9 +26,8 @@ export const checksSection = z
      * PostgreSQL connections. 1 evaluates one rule after another. Findings do not depend on it.
      */
     threads: z.int().min(1).max(16).default(2),
-    rules: z.object(rulesShape).strict().prefault({}),
+    rules: z.strictObject(rulesShape).prefault({}),
   })
-  .strict()
   .prefault({});
 
 export type ChecksConfig = z.infer<typeof checksSection>;

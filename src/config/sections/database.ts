@@ -1,16 +1,14 @@
 import { z } from 'zod';
+import { serviceUrl } from '../fields.js';
 
 export const databaseSection = z
-  .object({
+  .strictObject({
     /** `sqlite` (embedded default) or `postgres` (service mode). */
     type: z.enum(['sqlite', 'postgres']).default('sqlite'),
     /** SQLite file; created with mode 0600. */
     path: z.string().min(1).default('./data/ezh.sqlite'),
     /** PostgreSQL connection URL (`postgres://user@host:5432/db`); secret, from EZH_DATABASE_URL. */
-    url: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-      .optional(),
+    url: serviceUrl(['postgres', 'postgresql']).optional(),
     /** PostgreSQL schema holding ezh's tables. */
     schema: z
       .string()

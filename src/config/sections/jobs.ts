@@ -1,20 +1,21 @@
 import { z } from 'zod';
+import { cronPattern } from '../fields.js';
 
 const schedule = (pattern: string, enabled = true) =>
   z
-    .object({
+    .strictObject({
       /** Cron pattern (minute hour day month weekday), evaluated in the school's time zone. */
-      pattern: z.string().min(9).default(pattern),
+      pattern: cronPattern.default(pattern),
       enabled: z.boolean().default(enabled),
     })
     .prefault({});
 
 /** Job queues (service mode on BullMQ) and the in-process runner (embedded mode). */
 export const jobsSection = z
-  .object({
+  .strictObject({
     /** Parallel jobs per worker process, per queue. */
     concurrency: z
-      .object({
+      .strictObject({
         sync: z.int().min(1).max(64).default(4),
         checks: z.int().min(1).max(16).default(1),
         alerts: z.int().min(1).max(16).default(1),
@@ -38,7 +39,7 @@ export const jobsSection = z
     stalledIntervalMs: z.int().min(500).default(30_000),
     /** Prometheus endpoint of `ezh worker` (GET /metrics); off by default, local only. */
     metrics: z
-      .object({
+      .strictObject({
         enabled: z.boolean().default(false),
         port: z.int().min(0).max(65535).default(9464),
         host: z.string().min(1).default('127.0.0.1'),
@@ -47,7 +48,7 @@ export const jobsSection = z
     /** Jobs queued after every sync (a flow: they start when the sync finishes). */
     afterSync: z.array(z.enum(['checks.run'])).default(['checks.run']),
     schedules: z
-      .object({
+      .strictObject({
         /** Incremental sync: hourly 07:00-21:00 on school days (Mon-Sat). */
         incrementalSync: schedule('0 7-21 * * 1-6'),
         /** Reconciliation: re-reads older windows whose checkpoints aged out. */

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-
-const url = z.url({ message: 'must be a URL' });
+import { httpUrl as url } from '../fields.js';
 
 export const platformSection = z
-  .object({
+  .strictObject({
     /** Connector key (see `src/connectors/registry.ts`). */
     kind: z.enum(['dnevnik']).default('dnevnik'),
     /** API root; white-label hosts such as https://api.school.mosreg.ru/v2/ work the same. */
@@ -12,7 +11,7 @@ export const platformSection = z
     token: z.string().min(8, 'must be at least 8 characters').optional(),
     /** OAuth application, for `ezh auth` and token refresh. */
     oauth: z
-      .object({
+      .strictObject({
         authorizeUrl: url.default('https://login.dnevnik.ru/oauth2'),
         clientId: z.string().optional(),
         clientSecret: z.string().optional(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Printed documents: the Chromium renderer and the journal's page layout. */
 export const reportsSection = z
-  .object({
+  .strictObject({
     /** Chromium binary; else PUPPETEER_EXECUTABLE_PATH, else /usr/bin/chromium. Never downloaded. */
     chromiumPath: z.string().min(1).optional(),
     /** Documents rendered at the same time, each in its own browser context (one browser per process). */
@@ -14,7 +14,7 @@ export const reportsSection = z
     /** Starting the browser. */
     launchTimeoutMs: z.int().min(1_000).default(30_000),
     journal: z
-      .object({
+      .strictObject({
         /** Lessons per two-page spread of a subject (paper journals have 11–20). */
         lessonsPerSpread: z.int().min(8).max(24).default(16),
         /** Student rows per page (left pages, attendance, summary). */

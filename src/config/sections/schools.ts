@@ -1,27 +1,37 @@
 import { z } from 'zod';
+import { httpUrl, isoDate, timeZone } from '../fields.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+export const exemptionSchema = z
+  .strictObject({
+    /** Platform person id of the student. */
+    studentId: z.string().min(1),
+    /** Subject id; omitted: every subject (e.g. a long illness). */
+    subjectId: z.string().optional(),
+    /** `exempt` (освобождён) or `long_absence` (fewer marks allowed). */
+    kind: z.enum(['exempt', 'long_absence']).default('exempt'),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    reason: z.string().optional(),
+  })
+  .superRefine((e, ctx) => {
+    // Both are YYYY-MM-DD here, so text order is date order.
+    if (e.from && e.to && e.to < e.from) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `must not be before \`from\` (${e.from})`,
+      });
+    }
+  });
 
-export const exemptionSchema = z.object({
-  /** Platform person id of the student. */
-  studentId: z.string().min(1),
-  /** Subject id; omitted: every subject (e.g. a long illness). */
-  subjectId: z.string().optional(),
-  /** `exempt` (освобождён) or `long_absence` (fewer marks allowed). */
-  kind: z.enum(['exempt', 'long_absence']).default('exempt'),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  reason: z.string().optional(),
-});
-
-export const schoolSection = z.object({
+export const schoolSection = z.strictObject({
   /** Platform school id (string: ids exceed 2^53). */
   id: z.string().regex(/^\d+$/, 'must be a numeric platform id, written as a string'),
-  /** IANA time zone; overrides what the platform says. */
-  timeZone: z.string().default('Europe/Moscow'),
+  /** IANA time zone (or the platform's `UTC+3`); overrides what the platform says. */
+  timeZone: timeZone.default('Europe/Moscow'),
   /** Per-school token (municipal installations); falls back to platform.token. */
   token: z.string().min(8).optional(),
-  baseUrl: z.url({ message: 'must be a URL' }).optional(),
+  baseUrl: httpUrl.optional(),
   /** Director's name for signature lines of printed documents. */
   director: z.string().optional(),
   deputyDirector: z.string().optional(),
@@ -32,4 +42,24 @@ export const schoolSection = z.object({
   consentedPersonIds: z.array(z.string()).default([]),
 });
 
-export const schoolsSection = z.array(schoolSection).default([]);
+/** Each school once: a school listed twice would be synced, checked and alerted twice. */
+export const schoolsSection = z
+  .array(schoolSection)
+  .superRefine((schools, ctx) => {
+    const first = new Map<string, number>();
+    // Runs even when an entry has other problems: its raw value may be anything.
+    schools.forEach((school: unknown, i) => {
+      const id = (school as { id?: unknown } | null)?.id;
+      if (typeof id !== 'string') return;
+      const seen = first.get(id);
+      if (seen === undefined) first.set(id, i);
+      else {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'id'],
+          message: `duplicate school id "${id}" (also schools.${seen})`,
+        });
+      }
+    });
+  })
+  .default([]);

@@ -6,7 +6,7 @@ import { z } from 'zod';
  * class and window, so past windows are wide and only the recent days are read narrowly.
  */
 export const syncSection = z
-  .object({
+  .strictObject({
     /** Days before today re-read on every run, in narrow windows. */
     recentDays: z.int().min(1).max(120).default(14),
     /** Days after today read with the recent windows (homework set ahead, timetable). */
@@ -22,7 +22,7 @@ export const syncSection = z
     /** School- and class-level scopes (classes, students, periods, final marks) are re-read after this. */
     rosterEveryHours: z.number().min(0).default(0),
     massDeletion: z
-      .object({
+      .strictObject({
         /** Refuse a scope's deletions when more than this share of its live rows would go. */
         maxShare: z.number().min(0).max(1).default(0.2),
         /** Fewer deletions than this are always applied (a teacher removing a few marks). */
