@@ -359,6 +359,13 @@ export async function runFinishStage(
   const at = deps.clock.now();
   await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
   if (done > 0) await refreshTotalsAfterSync(deps, run.school_id);
+  if (status === 'held') {
+    // Each held scope has its critical event already; the log says it once per run, for any door.
+    deps.logger.warn(
+      { run: runId, school: run.school_id, held: parseNotes(run)?.refusals?.length ?? 0 },
+      'sync finished with deletions held back for an operator (ezh sync --confirm-deletions)',
+    );
+  }
   if (status !== 'succeeded' && status !== 'held') {
     await recordEvent(deps.db, {
       at,
