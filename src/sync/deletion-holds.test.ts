@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../config/schema.js';
 import { ManualClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
-import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js';
+import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
 import type { SyncOptions } from './request.js';
 import { syncSchool } from './sync-school.js';
 import {
@@ -29,11 +29,11 @@ function config(): Config {
   });
 }
 
-describe('deletions held back by the sync (fake connector, SQLite)', () => {
+describe.each(ENGINES)('deletions held back by the sync (fake connector, %s)', (engine) => {
   let m: TestMirror;
   let clock: ManualClock;
   beforeEach(async () => {
-    m = await createTestMirror('sqlite');
+    m = await createTestMirror(engine);
     clock = new ManualClock(T0);
   });
   afterEach(async () => m.dispose());
