@@ -173,6 +173,24 @@ describe.each(ENGINES)('deletions held back by the sync (fake connector, %s)', (
     ]);
   });
 
+  it('deletes a lesson the platform removed together with everything under it', async () => {
+    const data = fakeSchool();
+    await run(data);
+    const lesson = data.lessons.find((l) => l.date === '2026-10-19' && l.classId === '200')!;
+    clock.advance(HOUR);
+    const summary = await run({
+      ...data,
+      lessons: data.lessons.filter((l) => l.id !== lesson.id),
+      works: data.works.filter((w) => w.lessonId !== lesson.id),
+      marks: data.marks.filter((x) => x.lessonId !== lesson.id),
+      attendance: data.attendance.filter((a) => a.lessonId !== lesson.id),
+    });
+    expect(summary.status).toBe('succeeded');
+    expect(await deletedIds('lessons', [lesson.id])).toEqual([lesson.id]);
+    const entries = data.attendance.filter((a) => a.lessonId === lesson.id).map((a) => a.id);
+    expect((await deletedIds('attendance', entries)).sort()).toEqual(entries.sort());
+  });
+
   it('still deletes a few marks a teacher removed', async () => {
     const data = fakeSchool();
     await run(data);
