@@ -17,7 +17,7 @@ export async function entryTimePrecision(
   );
   if (withEntry.length > 0) return 'platform';
   const runs = await db.query<{ started_at: number }>(
-    `SELECT started_at FROM sync_runs WHERE school_id = ? AND status IN ('succeeded', 'partial') AND started_at <= ?
+    `SELECT started_at FROM sync_runs WHERE school_id = ? AND status IN ('succeeded', 'held', 'partial') AND started_at <= ?
      ORDER BY started_at DESC LIMIT 11`,
     [schoolId, asOf],
   );

@@ -61,11 +61,11 @@ export async function streamTotals(db: SqlExecutor): Promise<StreamTotals[]> {
   }));
 }
 
-/** Epoch ms of each school's last successful sync. */
+/** Epoch ms of each school's last successful sync (a `held` run read everything too). */
 export async function lastSuccessfulSync(db: SqlExecutor): Promise<Map<string, number>> {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT school_id, max(finished_at) AS at FROM sync_runs
-     WHERE status = 'succeeded' AND finished_at IS NOT NULL GROUP BY school_id`,
+     WHERE status IN ('succeeded', 'held') AND finished_at IS NOT NULL GROUP BY school_id`,
   );
   return new Map(rows.map((r) => [String(r.school_id), num(r.at)]));
 }

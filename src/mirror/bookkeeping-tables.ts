@@ -41,7 +41,7 @@ export const SYNC_RUNS: TableDef = {
     c('source', 'text', false),
     /** full | incremental | backfill | reconcile */
     c('mode', 'text', false),
-    /** running | succeeded | partial | failed */
+    /** running | succeeded | held (deletions held back) | partial | failed */
     c('status', 'text', false),
     c('started_at', 'bigint', false),
     c('finished_at', 'bigint'),

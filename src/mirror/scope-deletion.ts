@@ -18,8 +18,31 @@ export interface DeletionScope {
 export interface MassDeletionGuard {
   /** Refuse when more than this share of the scope's live rows would be deleted (0.2 = 20 %). */
   maxShare: number;
-  /** Deletions below this count are always applied (a teacher removing two marks is normal). */
+  /**
+   * Deletions below this count pass the share tests (a teacher removing two marks is normal).
+   * A whole scope or a whole parent emptied is held back whatever this says.
+   */
   minRows: number;
+  /** A parent (lesson) that held at least this many rows and lost all of them is held back. */
+  parentMinRows?: number;
+  /** Cumulative test: the scope's rows deleted since this instant count with this run's. */
+  windowSince?: number | null;
+  /** Share of the scope's rows that may go within the window, this run's deletions included. */
+  windowMaxShare?: number;
+  /** An operator confirmed the held-back deletions: every test is lifted for this run. */
+  lifted?: boolean;
+}
+
+/** Why the guard held a scope's deletions back. */
+export type HoldReason = 'scope-emptied' | 'parent-emptied' | 'share' | 'window';
+
+/**
+ * Parents the fetch could not read (quarantined): the rows under them are never inferred deleted.
+ * `all`: parent streams with a quarantined record whose id is unknown (every child is held).
+ */
+export interface ParentHolds {
+  all: ReadonlySet<StreamName>;
+  ids: ReadonlyMap<StreamName, ReadonlySet<string>>;
 }
 
 export interface DeletionResult {
@@ -33,12 +56,18 @@ export interface DeletionResult {
   missing: number;
   deleted: number;
   refused: boolean;
+  /** Set when `refused`. */
+  reason: HoldReason | null;
+  /** Rows of the scope deleted earlier within the guard's window (0 when not counted). */
+  windowDeleted: number;
 }
 
 interface Candidate {
   id: string;
   version: number;
   content_hash: string;
+  /** The first parent's id (the lesson), when the stream has parents. */
+  parent: string | null;
 }
 
 /**
@@ -50,6 +79,7 @@ function scopeFilter(
   stream: StreamName,
   ctx: WriteContext,
   scope: DeletionScope,
+  deletedSince: number | null = null,
 ): { from: string; where: string; params: unknown[] } | null {
   const spec = tableOf(stream);
   if (!spec.scope) return null;
@@ -70,8 +100,13 @@ function scopeFilter(
       params.push(ctx.source, scope.classId, scope.from, toExclusive);
     }
   }
-  where.push('t.source = ?', 't.school_id = ?', 't.deleted_at IS NULL');
+  where.push(
+    't.source = ?',
+    't.school_id = ?',
+    deletedSince === null ? 't.deleted_at IS NULL' : 't.deleted_at >= ?',
+  );
   params.push(ctx.source, ctx.schoolId);
+  if (deletedSince !== null) params.push(deletedSince);
   if (spec.scope.classColumn) {
     if (!scope.classId) return null;
     where.push(`t.${spec.scope.classColumn} = ?`);
@@ -87,7 +122,11 @@ export interface MissingRows {
   /** Live rows in the scope before the write. */
   before: number;
   rows: Candidate[];
+  /** Missing rows kept because their parent could not be read (see `ParentHolds`). */
+  heldByParent: number;
 }
+
+const NO_HOLDS: ParentHolds = { all: new Set(), ids: new Map() };
 
 /**
  * The first half of a deletion inference, read before the fetch's rows of `stream` are written:
@@ -103,14 +142,42 @@ export async function findMissing(
   scope: DeletionScope,
   seenIds: ReadonlySet<string>,
   ctx: WriteContext,
+  holds: ParentHolds = NO_HOLDS,
 ): Promise<MissingRows | null> {
   const filter = scopeFilter(stream, ctx, scope);
   if (!filter) return null;
-  const rows = await tx.query<Candidate & Record<string, unknown>>(
-    `SELECT t.id, t.version, t.content_hash FROM ${filter.from} WHERE ${filter.where}`,
+  const parents = tableOf(stream).parents ?? [];
+  const parentColumns = parents.map((p, i) => `, t.${p.column} AS p${i}`).join('');
+  const rows = await tx.query<Record<string, unknown>>(
+    `SELECT t.id, t.version, t.content_hash${parentColumns} FROM ${filter.from} WHERE ${filter.where}`,
     filter.params,
   );
-  return { stream, scope, before: rows.length, rows: rows.filter((r) => !seenIds.has(r.id)) };
+  const out: Candidate[] = [];
+  let heldByParent = 0;
+  for (const r of rows) {
+    const id = String(r.id);
+    if (seenIds.has(id)) continue;
+    const underHeldParent = parents.some((p, i) => {
+      const parentId = r[`p${i}`];
+      return (
+        holds.all.has(p.stream) ||
+        (parentId !== null &&
+          parentId !== undefined &&
+          holds.ids.get(p.stream)?.has(String(parentId)) === true)
+      );
+    });
+    if (underHeldParent) {
+      heldByParent++;
+      continue;
+    }
+    out.push({
+      id,
+      version: Number(r.version),
+      content_hash: String(r.content_hash),
+      parent: r.p0 === null || r.p0 === undefined ? null : String(r.p0),
+    });
+  }
+  return { stream, scope, before: rows.length, rows: out, heldByParent };
 }
 
 /**
@@ -131,18 +198,19 @@ export async function deleteRows(
     missing: missing.rows.length,
     deleted: 0,
     refused: false,
+    reason: null,
+    windowDeleted: 0,
   };
   if (missing.rows.length === 0) return result;
   const filter = scopeFilter(stream, ctx, missing.scope)!;
   const spec = tableOf(stream);
-  const live = await tx.query<{ n: number | string }>(
-    `SELECT count(*) AS n FROM ${filter.from} WHERE ${filter.where}`,
-    filter.params,
-  );
-  result.live = Number(live[0]?.n ?? 0);
-  if (missing.rows.length >= guard.minRows && missing.rows.length > guard.maxShare * result.live) {
-    result.refused = true;
-    return result;
+  result.live = await countRows(tx, filter);
+  if (!guard.lifted) {
+    result.reason = await holdReason(tx, missing, ctx, guard, result);
+    if (result.reason !== null) {
+      result.refused = true;
+      return result;
+    }
   }
 
   const versions = [];
@@ -180,6 +248,87 @@ export async function deleteRows(
   return result;
 }
 
+async function countRows(
+  tx: SqlExecutor,
+  filter: { from: string; where: string; params: unknown[] },
+): Promise<number> {
+  const rows = await tx.query<{ n: number | string }>(
+    `SELECT count(*) AS n FROM ${filter.from} WHERE ${filter.where}`,
+    filter.params,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The mass-deletion guard: why these deletions must wait for an operator, or null. A platform
+ * that answers `[]` by mistake empties a whole scope or parent however small it is, and one that
+ * loses a little on every run wears a scope away below the per-run share: both are held back.
+ */
+async function holdReason(
+  tx: SqlExecutor,
+  missing: MissingRows,
+  ctx: WriteContext,
+  guard: MassDeletionGuard,
+  result: DeletionResult,
+): Promise<HoldReason | null> {
+  const n = missing.rows.length;
+  if (n >= result.live) return 'scope-emptied';
+  if (await parentEmptied(tx, missing, ctx, guard.parentMinRows ?? Infinity)) {
+    return 'parent-emptied';
+  }
+  if (n >= guard.minRows && n > guard.maxShare * result.live) return 'share';
+  if (guard.windowSince !== null && guard.windowSince !== undefined) {
+    const earlier = scopeFilter(missing.stream, ctx, missing.scope, guard.windowSince)!;
+    result.windowDeleted = await countRows(tx, earlier);
+    const together = result.windowDeleted + n;
+    const share = guard.windowMaxShare ?? 1;
+    if (together >= guard.minRows && together > share * (result.live + result.windowDeleted)) {
+      return 'window';
+    }
+  }
+  return null;
+}
+
+/**
+ * Whether some live parent (lesson) that held at least `minRows` rows of the stream would lose
+ * all of them. A parent deleted in the same fetch takes its rows with it: that is no emptying.
+ */
+async function parentEmptied(
+  tx: SqlExecutor,
+  missing: MissingRows,
+  ctx: WriteContext,
+  minRows: number,
+): Promise<boolean> {
+  const parent = tableOf(missing.stream).parents?.[0];
+  if (!parent) return false;
+  const byParent = new Map<string, number>();
+  for (const r of missing.rows) {
+    if (r.parent !== null) byParent.set(r.parent, (byParent.get(r.parent) ?? 0) + 1);
+  }
+  const candidates = [...byParent].filter(([, n]) => n >= minRows).map(([id]) => id);
+  const table = tableOf(missing.stream).table;
+  const parentTable = tableOf(parent.stream).table;
+  for (const part of chunk(candidates, 512)) {
+    const ids = padIds(part);
+    const live = await tx.query<{ p: string; n: number | string }>(
+      `SELECT t.${parent.column} AS p, count(*) AS n FROM ${table} t
+       WHERE t.source = ? AND t.deleted_at IS NULL AND t.${parent.column} IN (${placeholders(ids.length)})
+       GROUP BY t.${parent.column}`,
+      [ctx.source, ...ids],
+    );
+    const emptied = live
+      .filter((r) => Number(r.n) === byParent.get(String(r.p)))
+      .map((r) => String(r.p));
+    if (emptied.length === 0) continue;
+    const alive = await tx.query<{ id: string }>(
+      `SELECT id FROM ${parentTable} WHERE source = ? AND deleted_at IS NULL AND id IN (${placeholders(emptied.length)})`,
+      [ctx.source, ...emptied],
+    );
+    if (alive.length > 0) return true;
+  }
+  return false;
+}
+
 /**
  * Marks deleted the rows of `stream` in `scope` whose ids are not in `seenIds` (the fetch's rows
  * already written), unless the mass-deletion guard refuses.
@@ -193,6 +342,16 @@ export async function deleteMissing(
   guard: MassDeletionGuard,
 ): Promise<DeletionResult> {
   const missing = await findMissing(tx, stream, scope, seenIds, ctx);
-  if (!missing) return { stream, live: 0, missing: 0, deleted: 0, refused: false };
+  if (!missing) {
+    return {
+      stream,
+      live: 0,
+      missing: 0,
+      deleted: 0,
+      refused: false,
+      reason: null,
+      windowDeleted: 0,
+    };
+  }
   return deleteRows(tx, missing, ctx, guard);
 }

@@ -33,6 +33,11 @@ export interface TableSpec<S extends StreamName = StreamName> {
     /** Window filter: a local date column, or the rows of lessons dated in the window. */
     window?: { dateColumn: string } | { viaLessons: string };
   } | null;
+  /**
+   * Records this table's rows hang under (first: the one a "whole parent emptied" is judged by).
+   * A deletion under a parent the fetch could not read (quarantined) is held back.
+   */
+  parents?: { stream: StreamName; column: string }[];
   /** Extra indexes beyond the primary key: lists of columns. */
   indexes: string[][];
   /** Indexes over some rows only; each added by its own migration. */
@@ -303,6 +308,7 @@ export const TABLES = {
       flag(r.displayInJournal),
     ],
     scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },
+    parents: [{ stream: 'lessons', column: 'lesson_id' }],
     indexes: [['lesson_id'], ['class_id', 'type']],
   }),
   marks: spec({
@@ -339,6 +345,10 @@ export const TABLES = {
       instant(r.enteredAt, ctx.zone),
     ],
     scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
+    parents: [
+      { stream: 'lessons', column: 'lesson_id' },
+      { stream: 'works', column: 'work_id' },
+    ],
     // (lesson_id, student_id) and (work_id, …) serve the checks (absent-with-mark,
     // two-not-corrected, control-work-unmarked) as well as lookups by lesson; the latter
     // answers "has this student a live mark for this work?" from the index (migration 0009).
@@ -404,6 +414,7 @@ export const TABLES = {
       r.comment,
     ],
     scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },
+    parents: [{ stream: 'lessons', column: 'lesson_id' }],
     // Covering "has this lesson a live entry?" (attendance-not-kept); migration 0009.
     indexes: [
       ['lesson_id', 'source', 'first_seen_at', 'deleted_at'],

@@ -23,6 +23,7 @@ import {
   setScopesTotal,
   countDoneScopes,
   addStreamStats,
+  lastConfirmation,
   zeroStats,
   type RunRow,
   type RunStatus,
@@ -33,6 +34,7 @@ import { recordEvent } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
 import type { PlannedScope } from './scope.js';
 import { schoolYearOf } from './school-year.js';
+import type { MassDeletionGuard } from '../mirror/scope-deletion.js';
 
 /**
  * The sync engine's stages. Each stage is a job handler's body (see `src/jobs/handlers/sync.ts`):
@@ -41,6 +43,7 @@ import { schoolYearOf } from './school-year.js';
  */
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 export function newRunId(schoolId: string, now: number): string {
   return `${schoolId}-${now.toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -97,7 +100,7 @@ async function loadRun(
   return { run, request };
 }
 
-export function scopeContext(deps: SyncDeps, run: RunRow): RunScopeContext {
+export async function scopeContext(deps: SyncDeps, run: RunRow): Promise<RunScopeContext> {
   const school = schoolConfig(deps.config, run.school_id);
   const consented = new Set(school.consentedPersonIds);
   return {
@@ -106,9 +109,31 @@ export function scopeContext(deps: SyncDeps, run: RunRow): RunScopeContext {
     zone: school.timeZone,
     isConsented: (id) => consented.has(id),
     consentHash: sha1(canonicalJson([...consented].sort())),
-    guard: deps.config.sync.massDeletion,
+    guard: await deletionGuard(deps, run),
     now: () => deps.clock.now(),
   };
+}
+
+/**
+ * The run's mass-deletion guard. A confirmation run (`ezh sync --confirm-deletions`) lifts it;
+ * the cumulative window starts no earlier than the school's last confirmation, so deletions an
+ * operator confirmed are not counted against the next ones.
+ */
+async function deletionGuard(deps: SyncDeps, run: RunRow): Promise<MassDeletionGuard> {
+  const g = deps.config.sync.massDeletion;
+  const guard: MassDeletionGuard = {
+    maxShare: g.maxShare,
+    minRows: g.minRows,
+    parentMinRows: g.parentMinRows,
+    windowMaxShare: g.windowMaxShare,
+    windowSince: null,
+    lifted: run.mode === 'confirm',
+  };
+  if (g.windowDays > 0) {
+    const confirmed = await lastConfirmation(deps.db, run.school_id);
+    guard.windowSince = Math.max(run.started_at - g.windowDays * DAY, confirmed ?? 0);
+  }
+  return guard;
 }
 
 async function planContext(
@@ -234,7 +259,7 @@ export async function runScopeGroup(
   if (scopes.length === 0) return [];
   const run = await getRun(deps.db, runId);
   if (!run) throw new Error(`unknown sync run ${runId}`);
-  const ctx = scopeContext(deps, run);
+  const ctx = await scopeContext(deps, run);
   const connector = deps.connectorFor(run.school_id);
   const outcomes: ScopeOutcome[] = [];
   let failure: unknown = null;
@@ -283,7 +308,7 @@ export interface SyncSummary {
   startedAt: number;
   finishedAt: number | null;
   streams: (StreamStats & { stream: string })[];
-  refusals: { scope: string; stream: string; live: number; missing: number }[];
+  refusals: { scope: string; stream: string; live: number; missing: number; reason?: string }[];
   requests: number;
 }
 
@@ -322,17 +347,26 @@ export async function runFinishStage(
   if (run.status !== 'running' && run.finished_at !== null && error === null) return run.status;
   const done = await countDoneScopes(deps.db, runId);
   let status: RunStatus;
-  if (error === null && done >= run.scopes_total) status = 'succeeded';
-  else status = done > 0 ? 'partial' : 'failed';
+  if (error === null && done >= run.scopes_total) {
+    // Every scope is done; deletions the guard held back make it a run an operator must look at.
+    status = (parseNotes(run)?.refusals?.length ?? 0) > 0 ? 'held' : 'succeeded';
+  } else status = done > 0 ? 'partial' : 'failed';
   const message =
     error ??
-    (status === 'succeeded'
+    (status === 'succeeded' || status === 'held'
       ? null
       : `${run.scopes_total - done} of ${run.scopes_total} scopes not done; the next run continues them`);
   const at = deps.clock.now();
   await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
   if (done > 0) await refreshTotalsAfterSync(deps, run.school_id);
-  if (status !== 'succeeded') {
+  if (status === 'held') {
+    // Each held scope has its critical event already; the log says it once per run, for any door.
+    deps.logger.warn(
+      { run: runId, school: run.school_id, held: parseNotes(run)?.refusals?.length ?? 0 },
+      'sync finished with deletions held back for an operator (ezh sync --confirm-deletions)',
+    );
+  }
+  if (status !== 'succeeded' && status !== 'held') {
     await recordEvent(deps.db, {
       at,
       kind: 'sync_failed',

@@ -49,7 +49,7 @@ function dueReason(
 ): ScopeReason | null {
   const cp = ctx.checkpoints.get(key);
   if (cp?.syncRunId === ctx.runId) return 'resume';
-  if (ctx.request.mode === 'full') return 'full';
+  if (ctx.request.mode === 'full' || ctx.request.mode === 'confirm') return 'full';
   if (ctx.request.mode === 'backfill') return 'backfill';
   if (!cp) return ifDue ?? 'first';
   if (ifDue) return ifDue;
@@ -109,7 +109,7 @@ export function planWindowScopes(
       { start: request.from ?? year.start, end: request.to ?? ctx.today },
       sizes,
     );
-  } else if (request.mode === 'full' || !ctx.hasHistory) {
+  } else if (request.mode === 'full' || request.mode === 'confirm' || !ctx.hasHistory) {
     windows = wideWindows(year, sizes);
   } else {
     windows = splitWindows(year, sizes, zone);

@@ -2,7 +2,11 @@
  * What a caller asks of a sync. The mode is stored on the run; the rest lets an interrupted run
  * be recognised and resumed with the same plan.
  */
-export type SyncMode = 'incremental' | 'reconcile' | 'full' | 'backfill';
+/**
+ * `confirm`: a full read with the mass-deletion guard lifted, after an operator checked the
+ * deletions it held back (`ezh sync --confirm-deletions`).
+ */
+export type SyncMode = 'incremental' | 'reconcile' | 'full' | 'backfill' | 'confirm';
 
 export interface SyncRequest {
   mode: SyncMode;
@@ -21,9 +25,12 @@ export interface SyncOptions {
   className?: string;
   /** `reconcile` re-reads older windows sooner (the nightly job); default `incremental`. */
   reconcile?: boolean;
+  /** Read every window and apply the deletions the guard held back (mode `confirm`). */
+  confirmDeletions?: boolean;
 }
 
 export function requestFromOptions(options: SyncOptions): SyncRequest {
+  if (options.confirmDeletions) return { mode: 'confirm', className: options.className };
   if (options.full) return { mode: 'full', className: options.className };
   if (options.from || options.to) {
     return { mode: 'backfill', from: options.from, to: options.to, className: options.className };

@@ -7,12 +7,13 @@ import { requestKey, type SyncMode, type SyncRequest } from './request.js';
  * next run can resume it.
  */
 
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+/** `held`: every scope done, but the mass-deletion guard held deletions back for an operator. */
+export type RunStatus = 'running' | 'succeeded' | 'held' | 'partial' | 'failed';
 
 export interface RunNotes {
   request: SyncRequest;
   /** Deletions the mass-deletion guard refused, one per scope and stream. */
-  refusals?: { scope: string; stream: string; live: number; missing: number }[];
+  refusals?: { scope: string; stream: string; live: number; missing: number; reason?: string }[];
   /** Streams that had records quarantined in this run. */
   drift?: { stream: string; count: number }[];
 }
@@ -97,7 +98,8 @@ export async function findResumableRun(
     [schoolId],
   );
   const last = rows[0] ? normalize(rows[0]) : null;
-  if (!last || last.status === 'succeeded' || last.started_at < notBefore) return null;
+  if (!last || last.status === 'succeeded' || last.status === 'held') return null;
+  if (last.started_at < notBefore) return null;
   const notes = parseNotes(last);
   if (!notes || requestKey(notes.request) !== requestKey(request)) return null;
   return last;
@@ -222,4 +224,17 @@ export async function streamStatsOf(
     errors: Number(r.errors),
     durationMs: Number(r.duration_ms),
   }));
+}
+
+/**
+ * When the school's last confirmation run (`ezh sync --confirm-deletions`) finished: deletions
+ * before it were confirmed by an operator and no longer count in the guard's window.
+ */
+export async function lastConfirmation(db: SqlExecutor, schoolId: string): Promise<number | null> {
+  const rows = await db.query<{ t: number | string | null }>(
+    `SELECT max(finished_at) AS t FROM sync_runs WHERE school_id = ? AND mode = 'confirm'`,
+    [schoolId],
+  );
+  const t = rows[0]?.t;
+  return t === null || t === undefined ? null : Number(t);
 }

@@ -6,9 +6,11 @@ import { touchRows, upsertRecords, type WriteContext } from '../mirror/mirror-wr
 import {
   deleteRows,
   findMissing,
+  type DeletionResult,
   type DeletionScope,
   type MassDeletionGuard,
   type MissingRows,
+  type ParentHolds,
 } from '../mirror/scope-deletion.js';
 import type { SqlDb, SqlExecutor } from '../mirror/sql.js';
 import { tableOf } from '../mirror/tables.js';
@@ -104,13 +106,16 @@ export async function syncScope(
       // Deletions are inferred from complete fetches only. The scope's rows that the fetch did
       // not return are read before the stream's own rows are written (see `findMissing`), after
       // the earlier streams' (lessons before works: works are scoped through their lessons).
+      // Rows under a parent this fetch could not read (a quarantined lesson) are held as well:
+      // their absence says nothing when the parent itself did not come through.
       const missing: MissingRows[] = [];
+      const holds = parentHolds(result);
       for (const stream of scope.streams) {
         const list = recordsOf(result, stream);
         records += list.length;
         const seen = result.complete ? seenIds(result, stream, list) : null;
         if (seen) {
-          const m = await findMissing(tx, stream, deletionScope(scope), seen, ctx);
+          const m = await findMissing(tx, stream, deletionScope(scope), seen, ctx, holds);
           if (m) missing.push(m);
         }
         const counts = await upsertRecords(tx, stream, list as never[], ctx, { canonical });
@@ -124,7 +129,7 @@ export async function syncScope(
         stats.get(m.stream)!.deleted = del.deleted;
         if (del.refused) {
           outcome.refused.push(m.stream);
-          await refuse(tx, run, scope, m.stream, del.live, del.missing, observedAt);
+          await refuse(tx, run, scope, del, observedAt);
         }
       }
       await quarantineAll(tx, run, ctx, result.quarantined, stats);
@@ -163,6 +168,17 @@ function seenIds(
   const bad = result.quarantined.filter((q) => q.stream === stream);
   if (bad.some((q) => q.ref === null)) return null;
   return new Set([...list.map((r) => r.id), ...bad.map((q) => q.ref as string)]);
+}
+
+/** Parents quarantined by this fetch: the rows under them are not inferred deleted. */
+function parentHolds(result: FetchResult): ParentHolds {
+  const all = new Set<StreamName>();
+  const ids = new Map<StreamName, Set<string>>();
+  for (const q of result.quarantined) {
+    if (q.ref === null) all.add(q.stream);
+    else ids.set(q.stream, (ids.get(q.stream) ?? new Set()).add(q.ref));
+  }
+  return { all, ids };
 }
 
 function recordsOf(result: FetchResult, stream: StreamName): AnyRecord[] {
@@ -225,15 +241,15 @@ async function refuse(
   tx: SqlExecutor,
   run: RunScopeContext,
   scope: PlannedScope,
-  stream: StreamName,
-  live: number,
-  missing: number,
+  del: DeletionResult,
   at: number,
 ): Promise<void> {
+  const { stream, live, missing } = del;
+  const reason = del.reason ?? 'share';
   await appendNotes(tx, run.runId, (notes) => {
     notes.refusals = [
       ...(notes.refusals ?? []).filter((r) => !(r.scope === scope.key && r.stream === stream)),
-      { scope: scope.key, stream, live, missing },
+      { scope: scope.key, stream, live, missing, reason },
     ];
   });
   await recordEvent(tx, {
@@ -241,9 +257,23 @@ async function refuse(
     kind: 'mass_deletion_refused',
     severity: 'critical',
     schoolId: run.schoolId,
-    message: `refused to delete ${missing} of ${live} ${stream} rows in scope ${scope.key}: more than ${Math.round(run.guard.maxShare * 100)} % at once; check the platform before the next sync`,
-    details: { runId: run.runId, scope: scope.key, stream, live, missing },
+    message: `held back the deletion of ${missing} of ${live} ${stream} rows in scope ${scope.key}: ${holdText(del, run.guard)}. Check the platform; if the records are really gone, run \`ezh sync --school ${run.schoolId} --confirm-deletions\` to apply the deletions the platform still confirms`,
+    details: { runId: run.runId, scope: scope.key, stream, live, missing, reason },
   });
+}
+
+function holdText(del: DeletionResult, guard: MassDeletionGuard): string {
+  switch (del.reason) {
+    case 'scope-emptied':
+      return 'the platform returned none of them (a whole scope emptied)';
+    case 'parent-emptied':
+      return 'a lesson would lose all of its rows while the lesson stays';
+    case 'window':
+      return `with ${del.windowDeleted} deleted earlier in the window, more than ${Math.round((guard.windowMaxShare ?? 1) * 100)} % of the scope within it`;
+    case 'share':
+    case null:
+      return `more than ${Math.round(guard.maxShare * 100)} % at once`;
+  }
 }
 
 async function quarantineAll(

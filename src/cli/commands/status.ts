@@ -54,6 +54,11 @@ async function printRuns(db: SqlExecutor, n: number, w: (s: string) => void): Pr
   );
   const last = runs[0]!;
   if (last.error) w(`  last run: ${String(last.error)}`);
+  if (last.status === 'held') {
+    w(
+      `  last run held back deletions (see the operator events); after checking the platform: ezh sync --school ${String(last.school_id)} --confirm-deletions`,
+    );
+  }
   const streams = await streamStatsOf(db, String(last.id));
   if (streams.length > 0) {
     w(`\nLast run per stream (${String(last.id)})`);

@@ -15,6 +15,7 @@ interface SyncFlags {
   to?: string;
   class?: string;
   reconcile?: boolean;
+  confirmDeletions?: boolean;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -32,6 +33,11 @@ function validate(flags: SyncFlags, schools: string[]): string[] {
   }
   if (flags.full && (flags.from || flags.to)) {
     problems.push('--full: cannot be combined with --from/--to');
+  }
+  if (flags.confirmDeletions && (flags.from || flags.to || flags.reconcile)) {
+    problems.push(
+      '--confirm-deletions: reads every window itself; cannot be combined with --from/--to/--reconcile',
+    );
   }
   if (flags.school && !schools.includes(flags.school)) {
     problems.push(`--school: ${flags.school} is not in the config's schools`);
@@ -52,6 +58,10 @@ export function registerSyncCommand(program: Command): void {
     .option('--to <date>', 'backfill to this date (YYYY-MM-DD)')
     .option('--class <name>', 'only this class (e.g. 5А)')
     .option('--reconcile', 're-read older windows sooner (what the nightly job does)')
+    .option(
+      '--confirm-deletions',
+      'read every window and apply the deletions the mass-deletion guard held back, as far as the platform still confirms them',
+    )
     .action(
       withApp(async (app, flags: SyncFlags) => {
         const ids = app.config.schools.map((s) => s.id);
@@ -67,6 +77,7 @@ export function registerSyncCommand(program: Command): void {
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         let failed = false;
+        let held = false;
         try {
           for (const schoolId of flags.school ? [flags.school] : ids) {
             const observer = progressObserver(app.config.sync.progress, app.logger);
@@ -89,11 +100,13 @@ export function registerSyncCommand(program: Command): void {
                   to: flags.to,
                   className: flags.class,
                   reconcile: flags.reconcile,
+                  confirmDeletions: flags.confirmDeletions,
                 },
               );
               observer.stop();
               printSummary(summary);
-              if (summary.status !== 'succeeded') failed = true;
+              if (summary.status === 'held') held = true;
+              else if (summary.status !== 'succeeded') failed = true;
               if (abort.signal.aborted && summary.finishedAt === null) {
                 process.stdout.write(
                   `  interrupted: ${summary.scopesDone} of ${summary.scopesTotal} scopes done; run \`ezh sync\` again to resume the run\n`,
@@ -109,7 +122,8 @@ export function registerSyncCommand(program: Command): void {
           process.off('SIGTERM', stop);
           await connectors.close();
         }
-        return failed || abort.signal.aborted ? 1 : 0;
+        // 3: finished, but deletions wait for an operator (monitoring must notice).
+        return failed || abort.signal.aborted ? 1 : held ? 3 : 0;
       }),
     );
 }
@@ -148,8 +162,20 @@ export function printSummary(s: SyncSummary): void {
   );
   for (const r of s.refusals) {
     out.write(
-      `  refused: ${r.missing} of ${r.live} ${r.stream} rows would be deleted in ${r.scope}\n`,
+      `  held back: ${r.missing} of ${r.live} ${r.stream} rows would be deleted in ${r.scope}${r.reason ? ` (${HOLD_REASONS[r.reason] ?? r.reason})` : ''}\n`,
+    );
+  }
+  if (s.status === 'held') {
+    out.write(
+      `  deletions were held back: check the platform; if the records are really gone, run \`ezh sync --school ${s.schoolId} --confirm-deletions\`\n`,
     );
   }
   if (s.error) out.write(`  ${s.error}\n`);
 }
+
+const HOLD_REASONS: Record<string, string> = {
+  'scope-emptied': 'the platform returned none of them',
+  'parent-emptied': 'a lesson would lose all of its rows',
+  share: 'too large a share at once',
+  window: 'too large a share within the guard window',
+};

@@ -25,8 +25,20 @@ export const syncSection = z
       .strictObject({
         /** Refuse a scope's deletions when more than this share of its live rows would go. */
         maxShare: z.number().min(0).max(1).default(0.2),
-        /** Fewer deletions than this are always applied (a teacher removing a few marks). */
+        /**
+         * Fewer deletions than this are applied (a teacher removing a few marks), unless a whole
+         * scope or a whole parent is emptied (those are always held back).
+         */
         minRows: z.int().min(0).default(5),
+        /**
+         * A lesson that had at least this many rows of a stream (marks, works, attendance) and
+         * lost every one while the lesson itself stays is held back, whatever `minRows` says.
+         */
+        parentMinRows: z.int().min(1).default(3),
+        /** Deletions in a scope are also counted together over this many days (0: off)... */
+        windowDays: z.number().min(0).default(7),
+        /** ...and held back when together they exceed this share of the scope's rows. */
+        windowMaxShare: z.number().min(0).max(1).default(0.25),
       })
       .prefault({}),
     /** `auto`: a progress bar on a terminal, log lines otherwise. */

@@ -84,6 +84,8 @@ describe('Dnevnik client', () => {
       'HTTP 500',
       (i) => i.reply(500, '{"type":"apiServerError","description":"Internal error"}', json),
     ],
+    ['HTTP 200 with an empty body', (i) => i.reply(200, '', json)],
+    ['HTTP 200 with a null body', (i) => i.reply(200, 'null', json)],
     ['a timeout', (i) => i.delay(8000).reply(200, '[]', json)],
     [
       'a reset connection',
@@ -167,6 +169,16 @@ describe('Dnevnik client', () => {
     expect(err.kind).toBe('retryable');
     expect(err.message).toMatch(/HTTP 503 on GET schools\/1 \(gave up after 2 retries\)/);
     expect(stats).toEqual({ requests: 3, retries: 2 });
+  });
+
+  it('never reads an empty or null body as an empty list: the call fails once retries run out', async () => {
+    const { client, stats } = setup({ maxRetries: 1 });
+    api().get('/v2/schools/1/edu-groups').reply(200, '', json);
+    api().get('/v2/schools/1/edu-groups').reply(200, ' null ', json);
+    const err = await failure(client.get('schools/1/edu-groups', { stats }));
+    expect(err.type).toBe('emptyReply');
+    expect(err.message).toMatch(/a null reply \(HTTP 200\) on GET schools\/1\/edu-groups/);
+    expect(stats).toEqual({ requests: 2, retries: 1 });
   });
 
   it('reads the reason from the platform HTML error page', async () => {

@@ -25,8 +25,9 @@ export class FetchSink {
   }
 
   /**
-   * Validates a list reply record by record. A reply that is not a list at all is quarantined
-   * whole and makes the fetch incomplete: nothing may be inferred deleted from it.
+   * Validates a list reply record by record. A reply that is not a list at all (`null`
+   * included) is quarantined whole and makes the fetch incomplete: nothing may be inferred
+   * deleted from it.
    */
   list<T extends z.ZodType>(
     stream: StreamName,
@@ -34,7 +35,6 @@ export class FetchSink {
     reply: unknown,
     what: string,
   ): z.output<T>[] {
-    if (reply === null) return [];
     if (!Array.isArray(reply)) {
       this.quarantine(stream, `${what}: expected a list, got ${kindOf(reply)}`, reply);
       this.complete = false;

@@ -87,7 +87,17 @@ export function readReply(reply: RawReply, ctx: ReplyContext): unknown {
     );
   }
 
-  if (reply.status >= 200 && reply.status < 300) return data;
+  if (reply.status >= 200 && reply.status < 300) {
+    // Every endpoint ezh reads answers with a list or an object. An empty body or a bare `null`
+    // is a broken reply, not an empty list: read as one, it would delete the whole scope.
+    if (data === null) {
+      throw new PlatformError(
+        `the platform sent ${text.trim() === '' ? 'an empty reply' : 'a null reply'} (HTTP ${reply.status}) on ${endpoint}`,
+        { kind: 'retryable', type: 'emptyReply', status: reply.status, endpoint, retryAfterMs },
+      );
+    }
+    return data;
+  }
 
   const type = `http${reply.status}`;
   const kind =

@@ -24,7 +24,7 @@ export interface FakeConnectorOptions {
   maxWindowDays?: number | null;
   /** Called before each fetch: throw to simulate a platform failure. */
   beforeFetch?: (streams: readonly StreamName[], scope: Scope) => void;
-  /** Quarantined records returned with the given stream's fetches. */
+  /** Quarantined records returned with the given stream's fetches (lessons: attendance's too). */
   quarantined?: QuarantinedRecord[];
 }
 
@@ -68,9 +68,11 @@ export class FakeConnector implements Connector {
       } else if (stream !== 'works') requests += 1;
     }
     this.requests += requests;
-    const quarantined = (this.options.quarantined ?? []).filter((q) =>
-      (streams as readonly string[]).includes(q.stream),
-    );
+    // Like the Dnevnik connector, attendance is read through the window's lessons: a lesson
+    // that fails validation is quarantined with the attendance fetch as well.
+    const wanted = new Set<StreamName>(streams);
+    if (wanted.has('attendance')) wanted.add('lessons');
+    const quarantined = (this.options.quarantined ?? []).filter((q) => wanted.has(q.stream));
     return { records, quarantined, complete: true, stats: { requests, retries: 0 } };
   }
 
