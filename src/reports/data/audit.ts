@@ -1,11 +1,12 @@
 import { describePrecision } from '../../checks/precision.js';
 import { getRule } from '../../checks/registry.js';
+import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import type { SchoolInfo } from './school.js';
 
 /**
- * The compliance note's data: the school's latest finished check run at or before as-of, the
- * run before it, and the findings open at that run (read from `check_runs` and `findings`).
+ * The compliance note's data: the school's latest finished current check run at or before as-of
+ * (a what-if run is never the note's run), the run before it, and the findings open at that run (read from `check_runs` and `findings`).
  */
 
 export interface AuditRun {
@@ -52,9 +53,9 @@ type RunRow = {
 };
 
 const RUN_SQL = `SELECT id, as_of, entry_time_precision FROM check_runs
-  WHERE school_id = ? AND as_of <= ? AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT 1`;
+  WHERE school_id = ? AND as_of <= ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT 1`;
 const PREVIOUS_SQL = `SELECT id, as_of, entry_time_precision FROM check_runs
-  WHERE school_id = ? AND as_of < ? AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT 1`;
+  WHERE school_id = ? AND as_of < ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT 1`;
 
 const toRun = (r: RunRow | undefined): AuditRun | null =>
   r ? { id: r.id, asOf: Number(r.as_of), precision: describePrecision(r.entry_time_precision) } : null;
