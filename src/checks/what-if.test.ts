@@ -6,6 +6,7 @@ import { configSchema } from '../config/schema.js';
 import { createLogger } from '../platform/logger.js';
 import { loadAudit } from '../reports/data/audit.js';
 import { renderAuditHtml } from '../reports/html/audit-html.js';
+import { formatFindingsTable } from './format-table.js';
 import { runChecksForApp } from './for-app.js';
 import { listRuns } from './history.js';
 
@@ -32,8 +33,17 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
   const LAST_SYNC = at('2026-10-20T09:00:00');
   const NOW = at('2026-10-21T10:00:00');
   let app: App;
-  const check = (asOf?: string) =>
-    runChecksForApp(app, { asOf, rules: ['topic-missing'], clock: { now: () => NOW } });
+  const check = (asOf?: string, only = school) =>
+    runChecksForApp(app, {
+      asOf,
+      school: only,
+      rules: ['topic-missing'],
+      clock: { now: () => NOW },
+    });
+  // A school the mirror lists but never synced (a first sync that wrote nothing yet).
+  const unsynced = '882002';
+  const u = new JournalBuilder(unsynced);
+  u.school('UTC+3', 'Школа № 2');
   const openFindings = async () =>
     (
       await m.db.query<{ lesson_id: string }>(
@@ -45,6 +55,7 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
   beforeAll(async () => {
     m = await createTestMirror(engine);
     await b.write(m.db);
+    await u.write(m.db);
     for (const [id, status, started, finished] of [
       ['s1', 'succeeded', FIRST_SYNC, at('2026-09-01T09:00:00')],
       ['s2', 'succeeded', at('2026-10-20T08:00:00'), LAST_SYNC],
@@ -56,7 +67,12 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
         [id, school, status, started, finished, status === 'succeeded' ? 1 : 0],
       );
     }
-    const config = configSchema.parse({ schools: [{ id: school, timeZone: ZONE }] });
+    const config = configSchema.parse({
+      schools: [
+        { id: school, timeZone: ZONE },
+        { id: unsynced, timeZone: ZONE },
+      ],
+    });
     app = {
       config,
       configSource: null,
@@ -93,6 +109,10 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     expect(report.evidence[0]!.warnings[0]!.message).toContain(
       `data only up to the last successful sync (${new Date(LAST_SYNC).toISOString()})`,
     );
+    const table = formatFindingsTable(runs, ZONE);
+    expect(table).toContain('note: a what-if run');
+    expect(table).toContain('warning: as of 2030-01-01T09:00:00.000Z is in the future');
+    expect(table).not.toContain('новых');
   });
 
   it('the plain check after it is as of the last sync, current, and opens what it finds', async () => {
@@ -142,5 +162,46 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     const html = renderAuditHtml(data).html;
     expect(html).not.toContain('Нарушений порядка ведения электронного журнала не выявлено');
     expect(html).toContain('Выявлено нарушений: 3');
+  });
+
+  const info = (id = school) => ({
+    id,
+    name: 'Школа',
+    zone: ZONE,
+    director: null,
+    deputyDirector: null,
+  });
+
+  it('the note states that its data end at the last successful sync', async () => {
+    const html = renderAuditHtml(await loadAudit(m.db, info(), NOW, NOW)).html;
+    expect(html).toContain(
+      'Данные зеркала — по состоянию на последнюю успешную синхронизацию (20.10.2026 09:00); записи, внесённые в журнал после неё, в справке не учтены.',
+    );
+  });
+
+  it('a note dated before the first sync says the mirror holds nothing from then', async () => {
+    const data = await loadAudit(m.db, info(), at('2026-08-15T12:00:00'), NOW);
+    expect(data.evidence.warnings).toEqual(['before-first-sync']);
+    expect(renderAuditHtml(data).html).toContain(
+      'Дата справки (15.08.2026 12:00) раньше первой синхронизации зеркала (01.09.2026 08:00): зеркало не содержит данных за это время',
+    );
+  });
+
+  it('a note dated in the future says so', async () => {
+    const data = await loadAudit(m.db, info(), at('2030-01-01T12:00:00'), NOW);
+    expect(data.evidence.warnings).toEqual(['in-the-future']);
+    expect(renderAuditHtml(data).html).toContain(
+      'Дата справки (01.01.2030 12:00) ещё не наступила',
+    );
+  });
+
+  it('a school never synced: the check warns, the note does not say «не выявлено»', async () => {
+    const { report, runs } = await check(undefined, unsynced);
+    expect(runs[0]).toMatchObject({ kind: 'current', findings: [] });
+    expect(report.evidence[0]!.warnings.map((w) => w.code)).toEqual(['never-synced']);
+    const html = renderAuditHtml(await loadAudit(m.db, info(unsynced), NOW, NOW)).html;
+    expect(html).not.toContain('Нарушений порядка ведения электронного журнала не выявлено');
+    expect(html).toContain('Отсутствие нарушений не подтверждено');
+    expect(html).toContain('ещё ни разу не было полностью синхронизировано');
   });
 });
