@@ -3,6 +3,7 @@ import { at, JournalBuilder, ZONE } from '../../test/fixtures/checks/builder.js'
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
 import type { App } from '../cli/app.js';
 import { configSchema } from '../config/schema.js';
+import { lastCheckRuns } from '../metrics/mirror-figures.js';
 import { createLogger } from '../platform/logger.js';
 import { loadAudit } from '../reports/data/audit.js';
 import { renderAuditHtml } from '../reports/html/audit-html.js';
@@ -90,6 +91,8 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     expect(report.findings.map((f) => f.lesson).sort()).toEqual([...past, later].sort());
     expect(runs[0]!.kind).toBe('what-if');
     expect(await openFindings()).toEqual([]);
+    // Nor is it the latest check run that `ezh status` and the metrics show.
+    expect((await lastCheckRuns(m.db)).filter((r) => r.school === school)).toEqual([]);
     const rows = await m.db.query<{ kind: string; status: string; finding_count: number }>(
       `SELECT kind, status, finding_count FROM check_runs WHERE id = ?`,
       [runs[0]!.runId],
@@ -153,6 +156,8 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     expect(events.map((e) => [e.kind, Number(e.n)])).toEqual([['opened', 3]]);
     const history = await listRuns(m.db, school);
     expect(history.map((r) => r.asOf)).toEqual([LAST_SYNC, LAST_SYNC, LAST_SYNC]);
+    const [latest] = (await lastCheckRuns(m.db)).filter((r) => r.school === school);
+    expect(latest).toMatchObject({ status: 'succeeded', findings: 3 });
   });
 
   it('the compliance note reads the current runs: the 3 findings, not «нарушений не выявлено»', async () => {
