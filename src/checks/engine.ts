@@ -10,7 +10,8 @@ import { preparePeriodTotals } from './period-totals/index.js';
 import { entryTimePrecision } from './precision.js';
 import { RULES, RULE_IDS } from './registry.js';
 import type { Rule, RuleContextBase } from './rule.js';
-import { failRun, startRun, storeFindings, type RunRecord } from './store.js';
+import type { RunKind } from './run-kind.js';
+import { closeWhatIfRun, failRun, startRun, storeFindings, type RunRecord } from './store.js';
 import { evaluateRule, type RuleEvaluation } from './evaluate-rule.js';
 import { evaluateOnThreads, parallelSqlitePath } from './parallel/rule-pool.js';
 
@@ -37,6 +38,12 @@ export interface RunChecksOptions {
   /** Store the run and its findings (default true); false evaluates only. */
   persist?: boolean;
   /**
+   * `current` (default): the run keeps the findings' lifecycle (opens, resolves). `what-if`: the
+   * run is stored with its counts only (run-kind.ts); the caller decides (for-app.ts: any as-of
+   * other than the mirror's present).
+   */
+  kind?: RunKind;
+  /**
    * Rules evaluated at once (default 1): worker threads with their own connection on a SQLite
    * file, concurrent queries from the pool on PostgreSQL. Findings do not depend on it.
    */
@@ -59,10 +66,12 @@ export interface CheckRunResult {
   runId: string;
   schoolId: string;
   asOf: number;
+  kind: RunKind;
   entryTimePrecision: string;
   rules: RuleOutcome[];
   /** Sorted by class, teacher, rule, date. */
   findings: Finding[];
+  /** Opened or re-opened, and resolved, by this run (a what-if run: 0 and 0). */
   newCount: number;
   resolvedCount: number;
   durationMs: number;
@@ -134,6 +143,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
       : null;
   const settings = new Map(rules.map((r) => [r.id, ruleSettings(r, options.config).params]));
   const persist = options.persist ?? true;
+  const kind = options.kind ?? 'current';
   const started = performance.now();
   const periodTotals =
     (options.periodTotals ?? true) &&
@@ -164,6 +174,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
       ...(classIds ? { $classIds: classIds } : {}),
     },
     entryTimePrecision: await entryTimePrecision(db, school.id, asOf),
+    kind,
   };
   if (persist) await startRun(db, run);
 
@@ -188,7 +199,9 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
   }
   const findings = sortFindings([...byKey.values()]);
   let counts = { newCount: 0, resolvedCount: 0 };
-  if (persist) {
+  if (persist && kind === 'what-if') {
+    await closeWhatIfRun(db, run, findings.length, clock.now());
+  } else if (persist) {
     counts = await storeFindings(
       db,
       run,
@@ -201,6 +214,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     runId: run.id,
     schoolId: school.id,
     asOf,
+    kind,
     entryTimePrecision: run.entryTimePrecision,
     rules: outcomes,
     findings,

@@ -3,15 +3,23 @@ import { dirname } from 'node:path';
 import type { App } from '../cli/app.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
-import { lastSyncedAt } from './data-time.js';
+import {
+  assessAsOf,
+  mirrorCoverage,
+  presentOf,
+  type AsOfWarning,
+  type MirrorCoverage,
+} from './data-time.js';
 import { runChecks, type CheckRunResult } from './engine.js';
+import type { RunKind } from './run-kind.js';
 import { toFindingJson, type FindingJson } from './finding.js';
 import { schoolsToCheck } from './schools.js';
 
 export interface CheckOptions {
   /**
-   * `--as-of`: ISO instant or local date-time (read in each school's zone). Default: the clock's
-   * now, or the end of the school's last successful sync when that is earlier (see data-time.ts).
+   * `--as-of`: ISO instant or local date-time (read in each school's zone). Default: the mirror's
+   * present, i.e. the clock's now, or the end of the school's last successful sync when that is
+   * earlier (see data-time.ts). Any other instant makes a what-if run (run-kind.ts).
    */
   asOf?: string;
   rules?: readonly string[];
@@ -23,15 +31,34 @@ export interface CheckOptions {
   outFile?: string;
 }
 
+/** What the mirror could know for one school's run (`evidence` in `ezh check --format json`). */
+export interface RunEvidence {
+  school: string;
+  asOf: string;
+  /** `current`: kept the findings' history; `what-if`: stored apart, the history unchanged. */
+  run: RunKind;
+  /** When the mirror's first sync of the school started, and its last successful one finished. */
+  firstSync: string | null;
+  lastSync: string | null;
+  /** What the mirror cannot know as of `asOf` (empty: nothing missing). */
+  warnings: AsOfWarning[];
+}
+
 /** `ezh check --format json`: one object. */
 export interface FindingsReport {
   asOf: string;
   findings: FindingJson[];
+  /** One per school checked. */
+  evidence: RunEvidence[];
+}
+
+export interface AppCheckRun extends CheckRunResult {
+  evidence: RunEvidence;
 }
 
 export interface AppCheckResult {
   report: FindingsReport;
-  runs: CheckRunResult[];
+  runs: AppCheckRun[];
 }
 
 /** Runs the checks for every school of the app (or one), storing each run; used by `ezh check` and `ezh demo`. */
@@ -43,43 +70,64 @@ export async function runChecksForApp(
   const mirror = await app.mirror();
   const schools = await schoolsToCheck(mirror.db, app.config.schools, options.school);
   const now = clock.now();
-  const runs: CheckRunResult[] = [];
+  const runs: AppCheckRun[] = [];
   for (const school of schools) {
-    let asOf = parseAsOf(options.asOf, school.timeZone, () => now);
-    if (options.asOf === undefined) {
-      const synced = await lastSyncedAt(mirror.db, school.id);
-      if (synced !== null && synced < asOf) {
-        app.logger.warn(
-          {
-            school: school.id,
-            lastSync: instantToIso(synced),
-            hoursOld: Math.round((asOf - synced) / 3_600_000),
-          },
-          'checking as of the last successful sync (the mirror knows nothing later); sync first, or pass --as-of',
-        );
-        asOf = synced;
-      }
+    const coverage = await mirrorCoverage(mirror.db, school.id);
+    const present = presentOf(coverage, now);
+    const asOf =
+      options.asOf === undefined ? present : parseAsOf(options.asOf, school.timeZone, () => now);
+    if (options.asOf === undefined && present < now) {
+      app.logger.warn(
+        {
+          school: school.id,
+          lastSync: instantToIso(present),
+          hoursOld: Math.round((now - present) / 3_600_000),
+        },
+        'checking as of the last successful sync (the mirror knows nothing later); sync first, or pass --as-of',
+      );
     }
-    runs.push(
-      await runChecks(mirror.db, {
-        school,
-        asOf,
-        rules: options.rules,
-        classFilter: options.classes ?? null,
-        config: app.config.checks,
-        threads: app.config.checks.threads,
-        clock,
-      }),
-    );
+    const kind: RunKind = asOf === present ? 'current' : 'what-if';
+    const result = await runChecks(mirror.db, {
+      school,
+      asOf,
+      rules: options.rules,
+      classFilter: options.classes ?? null,
+      config: app.config.checks,
+      threads: app.config.checks.threads,
+      clock,
+      kind,
+    });
+    const evidence = runEvidence(school.id, result, coverage, now);
+    for (const w of evidence.warnings) {
+      app.logger.warn({ school: school.id, code: w.code }, w.message);
+    }
+    runs.push({ ...result, evidence });
   }
   const asOf = runs[0]?.asOf ?? parseAsOf(options.asOf, 'Europe/Moscow', () => now);
   const report: FindingsReport = {
     asOf: instantToIso(asOf) ?? '',
     findings: runs.flatMap((r) => r.findings.map(toFindingJson)),
+    evidence: runs.map((r) => r.evidence),
   };
   if (options.outFile) {
     mkdirSync(dirname(options.outFile), { recursive: true });
     writeFileSync(options.outFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   return { report, runs };
+}
+
+function runEvidence(
+  school: string,
+  run: CheckRunResult,
+  coverage: MirrorCoverage,
+  now: number,
+): RunEvidence {
+  return {
+    school,
+    asOf: instantToIso(run.asOf) ?? '',
+    run: run.kind,
+    firstSync: instantToIso(coverage.firstSyncAt),
+    lastSync: instantToIso(coverage.lastSyncedAt),
+    warnings: assessAsOf(run.asOf, coverage, now),
+  };
 }

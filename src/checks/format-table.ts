@@ -1,15 +1,25 @@
 import { formatLocal } from '../platform/time.js';
 import type { CheckRunResult } from './engine.js';
+import type { RunEvidence } from './for-app.js';
 import { describePrecision } from './precision.js';
 
 const SEVERITY_RU = { info: 'инфо', warning: 'предупр.', critical: 'критично' } as const;
 
-/** The terminal view: findings grouped by class, then teacher, one line each. */
-export function formatFindingsTable(runs: readonly CheckRunResult[], zone: string): string {
+/**
+ * The terminal view: findings grouped by class, then teacher, one line each; after each school,
+ * notes (in English, as the CLI's own words) on what kind of run it was and what the mirror
+ * cannot know as of its instant.
+ */
+export function formatFindingsTable(
+  runs: readonly (CheckRunResult & { evidence?: RunEvidence })[],
+  zone: string,
+): string {
   const lines: string[] = [];
   for (const run of runs) {
+    const moves =
+      run.kind === 'what-if' ? '' : ` (новых ${run.newCount}, устранено ${run.resolvedCount})`;
     lines.push(
-      `Школа ${run.schoolId}: проверка на ${formatLocal(run.asOf, zone)}; нарушений ${run.findings.length} (новых ${run.newCount}, устранено ${run.resolvedCount}); ${describePrecision(run.entryTimePrecision)}`,
+      `Школа ${run.schoolId}: проверка на ${formatLocal(run.asOf, zone)}; нарушений ${run.findings.length}${moves}; ${describePrecision(run.entryTimePrecision)}`,
     );
     let klass: string | undefined;
     let teacher: string | undefined;
@@ -27,7 +37,21 @@ export function formatFindingsTable(runs: readonly CheckRunResult[], zone: strin
       }
       lines.push(`    [${SEVERITY_RU[f.severity]}] ${f.rule}: ${f.message}`);
     }
-    lines.push('');
+    lines.push('', ...notes(run));
   }
   return lines.join('\n');
+}
+
+function notes(run: CheckRunResult & { evidence?: RunEvidence }): string[] {
+  const out: string[] = [];
+  if (run.kind === 'what-if') {
+    const present = run.evidence?.lastSync
+      ? ` (the last successful sync, ${run.evidence.lastSync})`
+      : '';
+    out.push(
+      `note: a what-if run: as of an instant other than the mirror's present${present}, it is stored apart and changes no finding's history, alert or compliance note`,
+    );
+  }
+  for (const w of run.evidence?.warnings ?? []) out.push(`warning: ${w.message}`);
+  return out.length > 0 ? [...out, ''] : [];
 }

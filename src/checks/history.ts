@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../mirror/sql.js';
+import { currentRunSql } from './run-kind.js';
 
 /**
  * History queries over stored runs and finding events, for the compliance note ("change since
@@ -42,7 +43,7 @@ export interface TeacherChange {
   resolved: number;
 }
 
-/** Finished runs of a school, newest first. */
+/** Finished current runs of a school, newest first (what-if runs are no part of its history). */
 export async function listRuns(
   db: SqlExecutor,
   schoolId: string,
@@ -50,7 +51,7 @@ export async function listRuns(
 ): Promise<CheckRunSummary[]> {
   const rows = await db.query(
     `SELECT id, as_of, started_at, finished_at, status, finding_count, new_count, resolved_count, entry_time_precision
-     FROM check_runs WHERE school_id = ? AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT ?`,
+     FROM check_runs WHERE school_id = ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT ?`,
     [schoolId, limit],
   );
   return rows.map((r) => ({

@@ -1,11 +1,14 @@
 import { chunk, placeholders, valuesClause, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
 import type { Finding } from './finding.js';
+import type { RunKind } from './run-kind.js';
 
 /**
  * Runs and findings are kept. A finding seen again keeps its first run and moves its last run;
  * one of the ran rules' findings not seen by this run is resolved; a resolved finding seen again is
  * re-opened (resolution cleared, first run kept). Every transition is a `finding_events` row, so
  * history ("when did it appear, when was it fixed, how many per teacher") survives re-opening.
+ * Only current runs do this; a what-if run (run-kind.ts) is stored with its counts and touches no
+ * finding (`closeWhatIfRun`).
  */
 
 export interface RunRecord {
@@ -16,6 +19,7 @@ export interface RunRecord {
   /** JSON-able: rule ids with their parameters. */
   rules: Record<string, unknown>;
   entryTimePrecision: string;
+  kind: RunKind;
 }
 
 export interface RunScope {
@@ -58,8 +62,8 @@ const ROWS_PER_INSERT = Math.floor(8000 / FINDING_COLUMNS.length);
 
 export async function startRun(db: SqlExecutor, run: RunRecord): Promise<void> {
   await db.run(
-    `INSERT INTO check_runs (id, school_id, as_of, started_at, finished_at, status, rules, finding_count, new_count, resolved_count, entry_time_precision)
-     VALUES (?, ?, ?, ?, NULL, 'running', ?, 0, 0, 0, ?)`,
+    `INSERT INTO check_runs (id, school_id, as_of, started_at, finished_at, status, rules, finding_count, new_count, resolved_count, entry_time_precision, kind)
+     VALUES (?, ?, ?, ?, NULL, 'running', ?, 0, 0, 0, ?, ?)`,
     [
       run.id,
       run.schoolId,
@@ -67,7 +71,22 @@ export async function startRun(db: SqlExecutor, run: RunRecord): Promise<void> {
       run.startedAt,
       JSON.stringify(run.rules),
       run.entryTimePrecision,
+      run.kind,
     ],
+  );
+}
+
+/** Closes a what-if run with its finding count; findings and their events are not touched. */
+export async function closeWhatIfRun(
+  db: SqlExecutor,
+  run: RunRecord,
+  findingCount: number,
+  finishedAt: number,
+): Promise<void> {
+  if (run.kind !== 'what-if') throw new Error(`run ${run.id} is ${run.kind}, not what-if`);
+  await db.run(
+    `UPDATE check_runs SET status = 'succeeded', finished_at = ?, finding_count = ? WHERE id = ?`,
+    [finishedAt, findingCount, run.id],
   );
 }
 
@@ -86,6 +105,10 @@ export async function storeFindings(
   scope: RunScope,
   finishedAt: number,
 ): Promise<StoreCounts> {
+  // A what-if run reaching here would rewrite the findings' history: refuse, loudly.
+  if (run.kind !== 'current') {
+    throw new Error(`run ${run.id} is ${run.kind}: it stores no findings`);
+  }
   return db.transaction(async (tx) => {
     const previous = await previousState(
       tx,

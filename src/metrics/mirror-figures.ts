@@ -1,3 +1,4 @@
+import { currentRunSql } from '../checks/run-kind.js';
 import type { StreamStats } from '../sync/run-store.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
@@ -98,11 +99,12 @@ export interface LastCheckRun {
   findings: number;
 }
 
-/** Each school's latest check run, as `ezh status` shows the latest one. */
+/** Each school's latest current check run (not a what-if one), as `ezh status` shows the latest one. */
 export async function lastCheckRuns(db: SqlExecutor): Promise<LastCheckRun[]> {
   const rows = await db.query<Record<string, unknown>>(
     `SELECT c.school_id, c.started_at, c.finished_at, c.status, c.finding_count FROM check_runs c
-     WHERE c.started_at = (SELECT max(c2.started_at) FROM check_runs c2 WHERE c2.school_id = c.school_id)`,
+     WHERE ${currentRunSql('c')} AND c.started_at = (SELECT max(c2.started_at) FROM check_runs c2
+       WHERE c2.school_id = c.school_id AND ${currentRunSql('c2')})`,
   );
   return rows.map((r) => ({
     school: String(r.school_id),

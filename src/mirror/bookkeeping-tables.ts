@@ -144,6 +144,11 @@ export const CHECK_RUNS: TableDef = {
     c('resolved_count', 'integer', false),
     /** How precise entry times are: `platform` or the sync interval in minutes. */
     c('entry_time_precision', 'text'),
+    /**
+     * `current`: as of the mirror's present (opens and resolves findings); `what-if`: as of any
+     * other instant, stored with its counts only (see src/checks/run-kind.ts). Written by every run.
+     */
+    c('kind', 'text'),
   ],
   primary: ['id'],
   indexes: [['school_id', 'as_of']],

@@ -1,5 +1,6 @@
 import type { StreamName, StreamRecords } from '../connectors/records.js';
 import type { PartialIndexDef } from './table-def.js';
+import { normalizeNullable } from '../platform/text.js';
 import { dayStart, localToInstant } from '../platform/time.js';
 
 /**
@@ -258,6 +259,8 @@ export const TABLES = {
       t('status'),
       t('teacher_ids', false),
       t('teacher_id'),
+      /** The topic as `topic-missing` judges it (`normalizeText`); null when the topic is. */
+      t('topic_norm'),
     ],
     toRow: (r, ctx) => [
       r.classId,
@@ -270,6 +273,7 @@ export const TABLES = {
       r.status,
       json(r.teacherIds),
       r.teacherIds[0] ?? null,
+      normalizeNullable(r.topic),
     ],
     scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
     indexes: [['class_id', 'date'], ['subject_id', 'class_id'], ['teacher_id']],

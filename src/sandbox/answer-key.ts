@@ -1,3 +1,4 @@
+import { charLength, normalizeText } from '../platform/text.js';
 import { accumulationNorm, expectedMark, isNumericMark } from './averages.js';
 import { pushTo } from './rows.js';
 import { DAY, dayNo, HOUR, isoWeekday, localInstant } from './local-time.js';
@@ -34,14 +35,16 @@ export function dailySyncs(t0: number): FirstSeen {
     appearAt <= t0 ? t0 : t0 + Math.ceil((appearAt - t0) / DAY) * DAY;
 }
 
-const PLACEHOLDERS = new Set(['урок', 'тема', '-', '—', '.', '...', 'нет', 'тема урока']);
+// Dash and dot placeholders normalise to the empty text, too short anyway.
+const PLACEHOLDERS = new Set(['урок', 'тема', 'нет', 'тема урока']);
 const ABSENT = new Set(['Absent', 'Ill', 'Pass']);
 const N_LESSONS = 3;
 
+/** docs/rules.md: judged on the normalised topic (invisible characters, dash-only text: empty). */
 export function topicValid(topic: string | null): boolean {
   if (topic === null) return false;
-  const t = topic.trim();
-  return t.length >= 4 && !PLACEHOLDERS.has(t.toLowerCase());
+  const t = normalizeText(topic);
+  return charLength(t) >= 4 && !PLACEHOLDERS.has(t.toLowerCase());
 }
 
 function live<T extends { appearAt: number; deletedAt: number | null }>(

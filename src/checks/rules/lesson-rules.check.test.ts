@@ -52,6 +52,42 @@ testRule('topic-missing', [
     },
   },
   {
+    name: 'zero-width spaces only: found (invisible characters are nothing)',
+    build: (b) => [
+      { lesson: lessonIn(b, { topic: '\u200b\u200b\u200b\u200b\u200b\u200b' }).lesson },
+      { lesson: lessonIn(b, { topic: '\u2060\ufeff\u200d\u00ad\u3164' }).lesson },
+    ],
+  },
+  {
+    name: 'dashes, dots or symbols only: found (no letter or digit)',
+    build: (b) => [
+      { lesson: lessonIn(b, { topic: '— — — — —' }).lesson },
+      { lesson: lessonIn(b, { topic: '-----------' }).lesson },
+      { lesson: lessonIn(b, { topic: '........' }).lesson },
+    ],
+  },
+  {
+    name: 'a placeholder with an invisible character or odd spaces: found',
+    build: (b) => [
+      { lesson: lessonIn(b, { topic: 'урок\u200b' }).lesson },
+      { lesson: lessonIn(b, { topic: 'тема\u00a0\u00a0урока' }).lesson },
+      { lesson: lessonIn(b, { topic: '\u202eТема урока\u202c' }).lesson },
+      { lesson: lessonIn(b, { topic: 'у\u200bр\u200bо\u200bк' }).lesson },
+    ],
+  },
+  {
+    name: 'three letters padded with invisible characters: found',
+    build: (b) => [{ lesson: lessonIn(b, { topic: 'абв\u200b\u200b\u200b\u200b' }).lesson }],
+  },
+  {
+    name: 'a real topic with an invisible character or full-width digits inside: not found',
+    build: (b) => (
+      lessonIn(b, { topic: 'Сложение\u200bдробей' }),
+      lessonIn(b, { topic: 'Глава ３' }),
+      []
+    ),
+  },
+  {
     name: 'grade 1 lessons need topics too',
     build: (b) => [{ lesson: lessonIn(b, { grade: 1, topic: '-' }).lesson }],
   },

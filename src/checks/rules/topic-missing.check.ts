@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
+import { classFilter, deadlineOffset, hhmm, live, ruDate, where } from '../common.js';
 import {
-  classFilter,
-  deadlineOffset,
-  hhmm,
-  live,
-  ruDate,
-  trimmed,
-  trimText,
-  where,
-} from '../common.js';
+  charLength,
+  normalizeText,
+  visibleText,
+  withoutBidiControls,
+} from '../../platform/text.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -17,9 +14,13 @@ import { sql } from '../sql-fragment.js';
 const PLACEHOLDERS = ['урок', 'тема', '-', '—', '.', '...', 'нет', 'тема урока'];
 
 /**
- * A past-deadline lesson whose topic is empty, too short or a placeholder. SQL keeps only topics
- * short enough to be either (few rows); the case-insensitive placeholder match is done in JS
- * because SQLite's lower() folds ASCII only and topics are Cyrillic.
+ * A past-deadline lesson whose topic is empty, too short or a placeholder, judged on the
+ * normalised topic (`normalizeText`: zero-width characters, dash-only or dot-only topics and a
+ * placeholder with an invisible character appended are empty or the placeholder). SQL keeps only
+ * lessons whose normalised topic (`lessons.topic_norm`, kept by the mirror writer) is short enough
+ * to be either (few rows), or not filled (a row restored from an older archive); JS judges those
+ * from the topic itself, with the same function: the case-insensitive placeholder match cannot be
+ * SQL because SQLite's lower() folds ASCII only and topics are Cyrillic.
  */
 export default defineRule({
   id: 'topic-missing',
@@ -34,15 +35,19 @@ export default defineRule({
     placeholders: z.array(z.string()).default(PLACEHOLDERS),
   }),
   message: (row, { zone }) => {
-    const topic = typeof row.extra.topic === 'string' ? trimText(row.extra.topic) : '';
+    // Quoted as a reader would see it, without the overrides that would reorder the line.
+    const topic =
+      typeof row.extra.topic === 'string' ? withoutBidiControls(visibleText(row.extra.topic)) : '';
     const what = topic ? `тема «${topic}» не содержательна` : 'тема не указана';
     const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;
     return `Не заполнена тема урока: ${where(row)}, урок ${ruDate(row.date)}${deadline}: ${what}`;
   },
   evaluate: async (ctx) => {
     const { params: p, asOf } = ctx;
-    const placeholders = new Set(p.placeholders.map((s) => trimText(s).toLowerCase()));
-    const longest = Math.max(p.minLength - 1, ...[...placeholders].map((s) => s.length));
+    const placeholders = new Set(
+      p.placeholders.map((s) => normalizeText(s).toLowerCase()).filter((s) => s !== ''),
+    );
+    const longest = Math.max(p.minLength - 1, ...[...placeholders].map(charLength));
     const deadline = sql`l.day_start_at + ${deadlineOffset(p.deadlineDays, p.deadlineTime)}`;
     const inner = sql`SELECT ${findingColumns(
       {
@@ -59,12 +64,12 @@ export default defineRule({
     FROM lessons l
     WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} ${classFilter(ctx, 'l.class_id')}
       AND ${asOf} > ${deadline}
-      AND (l.topic IS NULL OR length(${trimmed('l.topic')}) <= ${longest})`;
+      AND (l.topic IS NULL OR l.topic_norm IS NULL OR length(l.topic_norm) <= ${longest})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter((r) => {
       if (typeof r.extra.topic !== 'string') return true;
-      const topic = trimText(r.extra.topic);
-      return topic.length < p.minLength || placeholders.has(topic.toLowerCase());
+      const topic = normalizeText(r.extra.topic);
+      return charLength(topic) < p.minLength || placeholders.has(topic.toLowerCase());
     });
   },
 });

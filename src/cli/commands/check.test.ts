@@ -98,7 +98,8 @@ describe('ezh check', () => {
         },
       },
     ]);
-    expect(Object.keys(report)).toEqual(['asOf', 'findings']);
+    // The fields above are unchanged; `evidence` was added after them (what the mirror can know).
+    expect(Object.keys(report)).toEqual(['asOf', 'findings', 'evidence']);
   });
 
   it("without configured schools, checks the mirror's schools in the zone the platform gave (UTC+3)", async () => {
@@ -191,6 +192,43 @@ describe('ezh check', () => {
       expect(report.findings).toEqual([]);
     } finally {
       await m.db.run(`DELETE FROM sync_runs WHERE id = 'run-old'`);
+    }
+  });
+
+  it('--as-of after the last sync: a what-if run, said in the table and JSON, exit code as before', async () => {
+    const synced = Date.parse('2026-10-13T11:00:00+03:00');
+    await m.db.run(
+      `INSERT INTO sync_runs (id, school_id, source, mode, status, started_at, finished_at, scopes_total, scopes_done)
+       VALUES ('run-what-if', '1000002283077', 'dnevnik', 'incremental', 'succeeded', ?, ?, 1, 1)`,
+      [synced - 60_000, synced],
+    );
+    try {
+      const args = ['-c', config, 'check', '--as-of', '2026-10-20T12:00:00+03:00'];
+      const table = await runCli(args);
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('note: a what-if run');
+      expect(table.stdout).toContain(
+        'warning: as of 2026-10-20T09:00:00.000Z is after the last successful sync (2026-10-13T08:00:00.000Z): the mirror has data only up to then',
+      );
+      const json = await runCli([...args, '--format', 'json']);
+      expect(json.code).toBe(0);
+      const report = JSON.parse(json.stdout) as {
+        findings: unknown[];
+        evidence: { run: string; lastSync: string; warnings: { code: string }[] }[];
+      };
+      expect(report.findings).toHaveLength(1);
+      expect(report.evidence).toMatchObject([
+        {
+          run: 'what-if',
+          lastSync: '2026-10-13T08:00:00.000Z',
+          warnings: [{ code: 'after-last-sync' }],
+        },
+      ]);
+      expect((await runCli([...args, '--fail-on', 'warning'])).code).toBe(1);
+      const open = await m.db.query(`SELECT key FROM findings WHERE school_id = '1000002283077'`);
+      expect(open).toEqual([]);
+    } finally {
+      await m.db.run(`DELETE FROM sync_runs WHERE id = 'run-what-if'`);
     }
   });
 });

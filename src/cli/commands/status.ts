@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { listArchives } from '../../archive/registry.js';
+import { currentRunSql } from '../../checks/run-kind.js';
 import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
@@ -127,7 +128,7 @@ async function printQueues(app: App, w: (s: string) => void): Promise<void> {
 
 async function printChecks(db: SqlExecutor, w: (s: string) => void): Promise<void> {
   const rows = await db.query<Record<string, unknown>>(
-    'SELECT id, school_id, as_of, status, finding_count, new_count, resolved_count FROM check_runs ORDER BY started_at DESC LIMIT 1',
+    `SELECT id, school_id, as_of, status, finding_count, new_count, resolved_count FROM check_runs WHERE ${currentRunSql()} ORDER BY started_at DESC LIMIT 1`,
   );
   const r = rows[0];
   w('Last check run');

@@ -21,7 +21,9 @@ import type { HandlerRegistry } from '../registry.js';
  */
 export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
   registry.register('checks.run', async (payload, ctx) => {
-    const asOf = instantToIso(payload.asOf ?? ctx.deps.clock.now()) ?? undefined;
+    // No as-of in the job: the mirror's present, as a plain `ezh check` (an explicit "now" would
+    // be a what-if run, and a scheduled check would never open or resolve a finding).
+    const asOf = payload.asOf === undefined ? undefined : (instantToIso(payload.asOf) ?? undefined);
     const { runs } = await runChecksForApp(app, {
       school: payload.schoolId,
       asOf,
@@ -29,6 +31,7 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
     });
     return runs.map((r) => ({
       runId: r.runId,
+      kind: r.kind,
       findings: r.findings.length,
       new: r.newCount,
       resolved: r.resolvedCount,

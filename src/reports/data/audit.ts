@@ -1,11 +1,13 @@
+import { assessAsOf, mirrorCoverage, type AsOfWarningCode } from '../../checks/data-time.js';
 import { describePrecision } from '../../checks/precision.js';
 import { getRule } from '../../checks/registry.js';
+import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import type { SchoolInfo } from './school.js';
 
 /**
- * The compliance note's data: the school's latest finished check run at or before as-of, the
- * run before it, and the findings open at that run (read from `check_runs` and `findings`).
+ * The compliance note's data: the school's latest finished current check run at or before as-of
+ * (a what-if run is never the note's run), the run before it, and the findings open at that run (read from `check_runs` and `findings`).
  */
 
 export interface AuditRun {
@@ -36,9 +38,18 @@ export interface AuditRuleSummary {
   resolved: number;
 }
 
+/** What the mirror could know for the note's instant (the note states it: audit-html.ts). */
+export interface AuditEvidence {
+  firstSyncAt: number | null;
+  lastSyncedAt: number | null;
+  /** Empty: the mirror holds what its syncs saw up to the note's instant. */
+  warnings: AsOfWarningCode[];
+}
+
 export interface AuditData {
   school: SchoolInfo;
   asOf: number;
+  evidence: AuditEvidence;
   run: AuditRun | null;
   previous: AuditRun | null;
   findings: AuditFinding[];
@@ -52,18 +63,29 @@ type RunRow = {
 };
 
 const RUN_SQL = `SELECT id, as_of, entry_time_precision FROM check_runs
-  WHERE school_id = ? AND as_of <= ? AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT 1`;
+  WHERE school_id = ? AND as_of <= ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT 1`;
 const PREVIOUS_SQL = `SELECT id, as_of, entry_time_precision FROM check_runs
-  WHERE school_id = ? AND as_of < ? AND status = 'succeeded' ORDER BY as_of DESC, started_at DESC LIMIT 1`;
+  WHERE school_id = ? AND as_of < ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT 1`;
 
 const toRun = (r: RunRow | undefined): AuditRun | null =>
   r ? { id: r.id, asOf: Number(r.as_of), precision: describePrecision(r.entry_time_precision) } : null;
 
 export const ruleTitle = (id: string): string => getRule(id)?.title ?? id;
 
-export async function loadAudit(db: SqlExecutor, school: SchoolInfo, asOf: number): Promise<AuditData> {
+/** `now`: what "in the future" is measured against (default the wall clock). */
+export async function loadAudit(
+  db: SqlExecutor,
+  school: SchoolInfo,
+  asOf: number,
+  now: number = Date.now(),
+): Promise<AuditData> {
+  const coverage = await mirrorCoverage(db, school.id);
+  const evidence: AuditEvidence = {
+    ...coverage,
+    warnings: assessAsOf(asOf, coverage, now).map((w) => w.code),
+  };
   const run = toRun((await db.query<RunRow>(RUN_SQL, [school.id, asOf]))[0]);
-  if (!run) return { school, asOf, run: null, previous: null, findings: [], rules: [] };
+  if (!run) return { school, asOf, evidence, run: null, previous: null, findings: [], rules: [] };
   const previous = toRun((await db.query<RunRow>(PREVIOUS_SQL, [school.id, run.asOf]))[0]);
 
   // Open at the run: first seen by a run at or before it, not resolved by a run at or before it.
@@ -122,5 +144,5 @@ export async function loadAudit(db: SqlExecutor, school: SchoolInfo, asOf: numbe
   }
   for (const r of resolved) summary(r.rule, r.severity).resolved += Number(r.n);
   const rules = [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule));
-  return { school, asOf, run, previous, findings, rules };
+  return { school, asOf, evidence, run, previous, findings, rules };
 }

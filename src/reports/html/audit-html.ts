@@ -38,6 +38,33 @@ function tally(
   return [...map.values()].sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'ru'));
 }
 
+/**
+ * What the mirror cannot know for the note's instant, as the note states it (data-time.ts):
+ * a note never says «не выявлено» for a day the mirror holds nothing of.
+ */
+export function caveats(data: AuditData): string[] {
+  const zone = data.school.zone;
+  const { firstSyncAt: first, lastSyncedAt: last, warnings } = data.evidence;
+  const at = ruDateTime(data.asOf, zone);
+  const lastText = last === null ? '' : ` (${ruDateTime(last, zone)})`;
+  return warnings.map((code) => {
+    switch (code) {
+      case 'never-synced':
+        return 'Зеркало электронного журнала ещё ни разу не было полностью синхронизировано с платформой: сведения о нарушениях недостоверны.';
+      case 'before-first-sync':
+        return `Дата справки (${at}) раньше первой синхронизации зеркала${first === null ? '' : ` (${ruDateTime(first, zone)})`}: зеркало не содержит данных за это время, поэтому сведения о нарушениях на эту дату недостоверны.`;
+      case 'in-the-future':
+        return `Дата справки (${at}) ещё не наступила: справка составлена по последней проверке, данные зеркала — только по состоянию на последнюю успешную синхронизацию${lastText}.`;
+      case 'after-last-sync':
+        return `Данные зеркала — по состоянию на последнюю успешную синхронизацию${lastText}; записи, внесённые в журнал после неё, в справке не учтены.`;
+    }
+  });
+}
+
+/** The mirror holds nothing (or not the whole journal) for the note's instant. */
+const untrusted = (data: AuditData) =>
+  data.evidence.warnings.some((w) => w === 'never-synced' || w === 'before-first-sync');
+
 function conclusion(data: AuditData): string[] {
   if (!data.run) {
     return [
@@ -45,6 +72,11 @@ function conclusion(data: AuditData): string[] {
     ];
   }
   const total = data.findings.length;
+  if (total === 0 && untrusted(data)) {
+    return [
+      'Отсутствие нарушений не подтверждено: зеркало не содержит достоверных данных на дату справки.',
+    ];
+  }
   if (total === 0) return ['Нарушений порядка ведения электронного журнала не выявлено.'];
   const critical = data.findings.filter((f) => f.severity === 'critical').length;
   const resolved = data.rules.reduce((n, r) => n + r.resolved, 0);
@@ -87,6 +119,7 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
       previous: data.previous ? ruDateTime(data.previous.asOf, zone) : 'не проводилась',
       precision: data.run?.precision ?? '—',
       hasRun: data.run !== null,
+      caveats: caveats(data),
       total: data.findings.length,
       rules: data.rules.map((r) => ({ ...r, severity: SEVERITY_RU[r.severity] ?? r.severity })),
       teachers: tally(data.findings, (f) => f.teacher, 'Учитель не указан'),

@@ -102,6 +102,22 @@ describe('printed journal: data and HTML', () => {
     expect(pages[11]!.certification!.pages).toBe(12);
   });
 
+  it('prints topics and homework without bidirectional overrides (they would reorder the line)', () => {
+    const math = data.subjects.find((s) => s.name === 'Математика')!;
+    const lessons = math.lessons.map((l, i) =>
+      i === 0
+        ? { ...l, topic: '\u202eНатуральные числа\u202c', homework: '\u2067§ 1\u2069, № 5' }
+        : l,
+    );
+    const edited = {
+      ...data,
+      subjects: data.subjects.map((s) => (s === math ? { ...math, lessons } : s)),
+    };
+    const row = layoutJournal(edited, LAYOUT)[3]!.topics!.rows[0]!;
+    expect(row.topic).toBe('Натуральные числа');
+    expect(row.homework).toBe('§ 1, № 5');
+  });
+
   it('escapes markup from the data and prints only full names', () => {
     const doc = renderJournalHtml(data, LAYOUT);
     expect(doc.expectedPages).toBe(12);

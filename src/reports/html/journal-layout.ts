@@ -6,6 +6,7 @@ import type {
   JournalPeriod,
   JournalSubject,
 } from '../data/journal-types.js';
+import { withoutBidiControls } from '../../platform/text.js';
 import { clip, ruDate, ruDayMonth, shortName } from '../format.js';
 
 /**
@@ -181,8 +182,9 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
           rows: spread.lessons.map((l, i) => ({
             no: lessonNo + i + 1,
             date: ruDate(l.date),
-            topic: clip(l.topic, TOPIC_MAX),
-            homework: clip(l.homework, HOMEWORK_MAX),
+            // Printed without bidirectional overrides: they would reorder the printed line.
+            topic: clip(withoutBidiControls(l.topic ?? ''), TOPIC_MAX),
+            homework: clip(withoutBidiControls(l.homework ?? ''), HOMEWORK_MAX),
             teacher: shortName(l.teacher),
           })),
           blanks: range(Math.max(0, layout.lessonsPerSpread - spread.lessons.length)),
