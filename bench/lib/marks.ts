@@ -17,7 +17,6 @@ export function syntheticMarks(count: number, offset = 0): MarkRecord[] {
       value: String(2 + (i % 4)),
       markSystem: 'mark5',
       mood: i % 4 === 0 ? 'Bad' : 'Good',
-      date: `2026-10-${String(day).padStart(2, '0')}T09:00:00`,
       workTypeId: String(500 + (i % 5)),
       countsInAverage: i % 17 !== 0,
       number: 1,

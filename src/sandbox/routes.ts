@@ -155,7 +155,6 @@ function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): un
   const [a, b] = window(from, to);
   const now = ctx.sandbox.now();
   const j = ctx.sandbox.journal(c.id);
-  ctx.sandbox.noteServed('lessons', c.id, a, b);
   const worksByLesson = new Map<string, WorkRow[]>();
   for (const w of j.works) {
     if (!w.lessonId) continue;
@@ -179,7 +178,6 @@ function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): un
 function marks(ctx: RouteContext, c: ClassModel, from: string, to: string): unknown {
   const [a, b] = window(from, to);
   const now = ctx.sandbox.now();
-  ctx.sandbox.noteServed('marks', c.id, a, b);
   return ctx.sandbox
     .journal(c.id)
     .marks.filter((m) => m.day >= a && m.day <= b)
