@@ -65,6 +65,14 @@ export function evaluateClass(
   cls: ClassModel,
   journal: Journal,
   asOf: number,
+  platform: {
+    /**
+     * Whether the platform stores an entry for every student (else only the exceptions, and a
+     * lesson without entries may be one where everybody came: `attendance-not-kept` then cannot
+     * tell and finds nothing).
+     */
+    attendanceKept: boolean;
+  } = { attendanceKept: true },
 ): FindingKey[] {
   const A = asOf;
   const off = school.offsetHours;
@@ -103,7 +111,11 @@ export function evaluateClass(
       out.push(key('homework-missing', { lesson: l.id }));
     }
     const sunday = l.day + (7 - isoWeekday(l.day));
-    if (!keptLessons.has(l.id) && A > localInstant(sunday, 23 * 60 + 59, off)) {
+    if (
+      platform.attendanceKept &&
+      !keptLessons.has(l.id) &&
+      A > localInstant(sunday, 23 * 60 + 59, off)
+    ) {
       out.push(key('attendance-not-kept', { lesson: l.id }));
     }
   }

@@ -24,7 +24,15 @@ export interface SandboxOptions {
   schools?: number;
   /** Classes kept generated at once (default: all for `small`, 6 for `large`). */
   cacheClasses?: number;
+  /**
+   * How the platform stores attendance: an entry for every student of every lesson
+   * (`every-student`, the default), or only the exceptions (н, б, п, оп, late): nobody has told
+   * which Dnevnik does (reference §7), so ezh must be right in both.
+   */
+  attendance?: AttendanceStorage;
 }
+
+export type AttendanceStorage = 'every-student' | 'exceptions-only';
 
 export interface AnswerKey {
   asOf: string;
@@ -42,6 +50,7 @@ export class Sandbox {
   readonly schools: SchoolModel[];
   /** Sandbox start: 07:00 local (first school) on 2026-11-09 (`small`) or 2026-06-15 (`large`). */
   readonly t0: number;
+  readonly attendance: AttendanceStorage;
   readonly clock: Clock;
   private current: number;
   private readonly cache = new Map<string, Journal>();
@@ -60,6 +69,7 @@ export class Sandbox {
       for (const cls of school.classes) this.classIndex.set(cls.id, { school, cls });
     }
     this.cacheSize = options.cacheClasses ?? (this.size === 'small' ? Infinity : 6);
+    this.attendance = options.attendance ?? 'every-student';
     this.t0 = this.schools[0]!.t0;
     this.current = this.t0;
     this.clock = { now: () => this.current };
@@ -111,7 +121,11 @@ export class Sandbox {
     if (!school) throw new Error(`unknown school ${options.schoolId}`);
     const findings: FindingKey[] = [];
     for (const cls of school.classes) {
-      findings.push(...evaluateClass(school, cls, this.journal(cls.id), asOf));
+      findings.push(
+        ...evaluateClass(school, cls, this.journal(cls.id), asOf, {
+          attendanceKept: this.attendance === 'every-student',
+        }),
+      );
     }
     findings.sort((a, b) => (a.rule + JSON.stringify(a) < b.rule + JSON.stringify(b) ? -1 : 1));
     return { asOf: new Date(asOf).toISOString(), schoolId: school.id, findings };

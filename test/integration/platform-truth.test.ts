@@ -128,3 +128,51 @@ describe('platform truth: entry moments and windows by lesson date', () => {
     }
   });
 });
+
+describe('platform truth: attendance stored as exceptions only', () => {
+  let sb: SandboxServer;
+  let m: TestMirror;
+  const RULES = ['attendance-not-kept', 'absent-with-mark', 'control-work-unmarked'];
+
+  beforeAll(async () => {
+    sb = await startSandbox({ size: 'small', seed: 7, attendance: 'exceptions-only' });
+    m = await createTestMirror('sqlite');
+    const s = sb.schools[0]!;
+    expect((await syncSandboxSchool(m.db, sandboxConfig(sb), sb.clock, s.id)).status).toBe(
+      'succeeded',
+    );
+  });
+  afterAll(async () => {
+    await m?.dispose();
+    await sb?.close();
+  });
+
+  it('gives no false attendance-not-kept, and the absence rules still equal the answer key', async () => {
+    const s = sb.schools[0]!;
+    const statuses = await m.db.query<{ status: string }>(
+      'SELECT DISTINCT status FROM attendance ORDER BY status',
+    );
+    expect(statuses.map((r) => r.status)).not.toContain('Attend');
+    const run = await runChecks(m.db, {
+      school: { id: s.id, timeZone: s.timeZone, finalMarkDeadlines: s.finalMarkDeadlines },
+      asOf: sb.now(),
+      rules: RULES,
+      persist: false,
+    });
+    const sig = (rule: string, parts: Record<string, string | null>) =>
+      `${rule} ${Object.entries(parts)
+        .filter(([, v]) => v !== null)
+        .sort()
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`;
+    const found = run.findings.map((f) => sig(f.rule, f.keyParts)).sort();
+    const expected = sb
+      .answerKey(sb.now())
+      .findings.filter((f) => RULES.includes(f.rule))
+      .map(({ rule, ...parts }) => sig(rule, parts))
+      .sort();
+    expect(found.filter((f) => f.startsWith('attendance-not-kept'))).toEqual([]);
+    expect(found).toEqual(expected);
+    expect(found.length).toBeGreaterThan(0);
+  });
+});
