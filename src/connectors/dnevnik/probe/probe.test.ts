@@ -59,44 +59,24 @@ describe('probe of a Dnevnik school', () => {
 });
 
 describe('probe verdicts', () => {
-  const lessonStart = '2026-10-12T09:00:00';
-  it('reads entry moments in the school zone when that puts no mark before its lesson', () => {
-    // Stamped in Moscow time, 10:30 local: read as UTC they would be 13:30 local, still after
-    // the lesson; stamped 09:20 local, read as UTC they are 12:20: after. Both fit: UTC wins
-    // unless the school reading alone fits.
-    const local = Array.from({ length: 20 }, () => ({
-      markDate: '2026-10-12T06:30:00',
-      lessonStart,
-    }));
-    // 06:30 read in Moscow is before a 09:00 lesson; read as UTC it is 09:30 local.
-    expect(entryZoneVerdict(local, 'Europe/Moscow').verdict).toBe('UTC');
-    const moscow = Array.from({ length: 20 }, () => ({
-      markDate: '2026-10-12T23:30:00',
-      lessonStart: '2026-10-13T00:10:00',
-    }));
-    // 23:30 read as UTC is 02:30 on the 13th local (after); in Moscow it is before the lesson.
-    expect(entryZoneVerdict(moscow, 'Europe/Moscow').verdict).toBe('UTC');
-    const stampedLocal = Array.from({ length: 20 }, () => ({
-      markDate: '2026-10-12T10:30:00',
-      lessonStart: '2026-10-12T12:00:00',
-    }));
-    // 10:30 UTC is 13:30 local, after a 12:00 lesson; as local it is before: UTC again. A
-    // sample where only the school reading fits:
-    expect(entryZoneVerdict(stampedLocal, 'Europe/Moscow').verdict).toBe('UTC');
-    const onlyLocal = Array.from({ length: 20 }, () => ({
-      markDate: '2026-10-12T08:00:00',
-      lessonStart: '2026-10-12T08:00:00',
-    }));
-    expect(entryZoneVerdict(onlyLocal, 'Europe/Moscow')).toMatchObject({
-      verdict: 'unknown',
-      sameAsLesson: 20,
-    });
-    const earlyAsUtc = Array.from({ length: 20 }, () => ({
-      markDate: '2026-10-12T14:00:00',
-      lessonStart: '2026-10-12T13:00:00',
-    }));
-    // 14:00 read as UTC of a school at UTC−5 is 09:00 local, before a 13:00 lesson.
-    expect(entryZoneVerdict(earlyAsUtc, 'America/New_York').verdict).toBe('America/New_York');
+  const marks = (markDate: string, lessonStart: string) =>
+    Array.from({ length: 20 }, () => ({ markDate, lessonStart }));
+
+  it('takes the zone that puts no mark before its lesson, and no zone when Mark.date is the lesson', () => {
+    // 06:30 read in Moscow is before a 09:00 lesson; read as UTC it is 09:30 there.
+    expect(
+      entryZoneVerdict(marks('2026-10-12T06:30:00', '2026-10-12T09:00:00'), 'Europe/Moscow')
+        .verdict,
+    ).toBe('UTC');
+    // 14:00 read as UTC is 09:00 in New York, before a 13:00 lesson; read there it is after.
+    expect(
+      entryZoneVerdict(marks('2026-10-12T14:00:00', '2026-10-12T13:00:00'), 'America/New_York')
+        .verdict,
+    ).toBe('America/New_York');
+    // A platform that sends the lesson's start as the mark's date tells no entry moment.
+    expect(
+      entryZoneVerdict(marks('2026-10-12T08:00:00', '2026-10-12T08:00:00'), 'Europe/Moscow'),
+    ).toMatchObject({ verdict: 'unknown', sameAsLesson: 20 });
   });
 
   it('tells windows by the mark date and unknown attendance apart', () => {
