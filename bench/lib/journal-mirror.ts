@@ -300,11 +300,10 @@ function writeClass(
         value: m.value,
         markSystem: 'mark5',
         mood: null,
-        date: m.date,
         workTypeId: String(m.workTypeId),
         countsInAverage: m.countsInAverage,
         number: null,
-        enteredAt: null,
+        enteredAt: new Date(m.appearAt).toISOString(),
       },
       seen(row),
     );

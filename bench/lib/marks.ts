@@ -17,11 +17,11 @@ export function syntheticMarks(count: number, offset = 0): MarkRecord[] {
       value: String(2 + (i % 4)),
       markSystem: 'mark5',
       mood: i % 4 === 0 ? 'Bad' : 'Good',
-      date: `2026-10-${String(day).padStart(2, '0')}T09:00:00`,
       workTypeId: String(500 + (i % 5)),
       countsInAverage: i % 17 !== 0,
       number: 1,
-      enteredAt: null,
+      // As the platform sends it: when the mark was set, UTC with milliseconds.
+      enteredAt: `2026-10-${String(day).padStart(2, '0')}T14:${String(i % 60).padStart(2, '0')}:07.123Z`,
     });
   }
   return out;

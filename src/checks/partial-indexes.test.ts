@@ -3,7 +3,7 @@ import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js
 import type { SqliteDb } from '../mirror/sql.js';
 import {
   ATTENDANCE_ABSENCES,
-  MARKS_SEEN_BY_LESSON,
+  MARKS_ENTERED_BY_LESSON,
   MARKS_TWOS,
   MARKS_WITH_ENTRY_TIME,
 } from '../mirror/tables.js';
@@ -36,7 +36,7 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     for (const def of [
       MARKS_WITH_ENTRY_TIME,
       ATTENDANCE_ABSENCES,
-      MARKS_SEEN_BY_LESSON,
+      MARKS_ENTERED_BY_LESSON,
       MARKS_TWOS,
     ]) {
       const row = (m.db as SqliteDb).raw
@@ -54,10 +54,10 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     ).toContain(`USING INDEX ${MARKS_WITH_ENTRY_TIME.name}`);
   });
 
-  it("mark-late reads a lesson's marks seen late through their index; a probe by lesson and student keeps its own", () => {
+  it("mark-late reads a lesson's marks entered late through their index; a probe by lesson and student keeps its own", () => {
     const late = `SELECT m.id FROM lessons l CROSS JOIN marks m WHERE l.school_id = ? AND m.source = l.source
-      AND m.lesson_id = l.id AND m.first_seen_at > l.day_start_at + ? AND m.entered_at IS NULL`;
-    expect(plan(late)).toContain(`USING INDEX ${MARKS_SEEN_BY_LESSON.name}`);
+      AND m.lesson_id = l.id AND m.entered_at > l.day_start_at + ? AND m.entered_at IS NOT NULL`;
+    expect(plan(late)).toContain(`USING INDEX ${MARKS_ENTERED_BY_LESSON.name}`);
     const probe = `SELECT a.id FROM attendance a JOIN marks m ON m.source = a.source AND m.lesson_id = a.lesson_id
       AND m.student_id = a.student_id WHERE a.school_id = ? AND m.first_seen_at <= ?`;
     expect(plan(probe)).toContain('USING INDEX idx_marks_lesson_id_student_id');
@@ -107,11 +107,11 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     expect(numbered).not.toMatch(/SCAN m$/m);
   });
 
-  it('mark-late decides from the index of marks seen by lesson, without looking up work types', async () => {
+  it('mark-late decides from the index of marks entered by lesson, without looking up work types', async () => {
     const late = await rulePlan('mark-late', true);
-    expect(late).toContain(`SEARCH m USING INDEX ${MARKS_SEEN_BY_LESSON.name}`);
+    expect(late).toContain(`SEARCH m USING INDEX ${MARKS_ENTERED_BY_LESSON.name}`);
     expect(late).not.toContain('work_types');
-    expect(MARKS_SEEN_BY_LESSON.columns).toEqual(
+    expect(MARKS_ENTERED_BY_LESSON.columns).toEqual(
       expect.arrayContaining(['work_type_id', 'source', 'deleted_at']),
     );
   });

@@ -74,7 +74,10 @@ export interface ConnectorCapabilities {
   streams: StreamName[];
   /** Streams that always come together from one call (e.g. lessons carry their works). */
   bundles: StreamName[][];
-  /** Whether marks carry their entry moment (`enteredAt`); if not, lateness uses first-seen time. */
+  /**
+   * Whether marks carry their entry moment (`enteredAt`); if not, `mark-late` claims lateness only
+   * where a complete fetch after the deadline showed the mark absent.
+   */
   markEntryTime: boolean;
   /** The widest window the platform serves in one call, in days (null: unbounded). */
   maxWindowDays: number | null;
@@ -101,6 +104,11 @@ export interface ConnectorSettings {
   concurrency: number;
   timeoutMs: number;
   maxRetries: number;
+  /**
+   * The zone in which the platform stamps entry moments (marks set, attendance entered): `UTC` on
+   * Dnevnik, whatever the school's zone (reference §7). Default `UTC`.
+   */
+  entryTimeZone?: string;
 }
 
 export type ConnectorFactory = (settings: ConnectorSettings) => Connector;

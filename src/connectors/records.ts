@@ -5,12 +5,16 @@
  * - ids are strings, never JS numbers (platform ids are int64 and exceed 2^53);
  * - `LocalDateTime` is a naive local date-time of the school, `YYYY-MM-DDTHH:mm:ss` (fractions allowed);
  * - `LocalDate` is `YYYY-MM-DD` in the school's calendar;
+ * - `Moment` is a moment the platform stamps when something is entered: an absolute ISO instant
+ *   (`2026-10-05T08:50:12.345Z`) when the connector knows the platform's zone for it, else a
+ *   naive `LocalDateTime` of the school;
  * - absent values are `null`, never `undefined`, so that content hashes are stable.
  */
 
 export type Id = string;
 export type LocalDate = string;
 export type LocalDateTime = string;
+export type Moment = string;
 
 export interface SchoolRecord {
   id: Id;
@@ -149,13 +153,14 @@ export interface MarkRecord {
   /** Mark system: `mark5`, `markna`, `markdismiss`, `test`, ... */
   markSystem: string | null;
   mood: string | null;
-  /** The platform's mark date (meaning not confirmed: may be the lesson date). */
-  date: LocalDateTime | null;
   workTypeId: Id | null;
   countsInAverage: boolean;
   number: number | null;
-  /** When the mark was entered, if the platform tells it; else lateness uses first-seen time. */
-  enteredAt: LocalDateTime | null;
+  /**
+   * When the mark was set, as the platform stamps it (Dnevnik: `Mark.date`, UTC with fractions of
+   * a second, not the lesson's date); null when the platform tells no such moment.
+   */
+  enteredAt: Moment | null;
 }
 
 export interface FinalMarkRecord {
@@ -182,7 +187,8 @@ export interface AttendanceRecord {
   subjectId: Id | null;
   /** `Attend`, `Absent`, `Ill`, `Late`, `Pass`. */
   status: string;
-  createdAt: LocalDateTime | null;
+  /** When the entry was made (Dnevnik: `LessonLogEntry.createdDate`, UTC). */
+  createdAt: Moment | null;
   comment: string | null;
 }
 

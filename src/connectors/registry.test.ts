@@ -16,7 +16,7 @@ describe('connector registry', () => {
   it('creates the Dnevnik.ru connector by its key', () => {
     const connector = createConnector('dnevnik', settings);
     expect(connector.platform).toBe('dnevnik');
-    expect(connector.capabilities.markEntryTime).toBe(false);
+    expect(connector.capabilities.markEntryTime).toBe(true);
     expect(PLATFORM_KINDS).toContain('dnevnik');
   });
 

@@ -67,6 +67,7 @@ export function connectorSettingsFromConfig(
     concurrency: platform.concurrency,
     timeoutMs: platform.timeoutMs,
     maxRetries: platform.maxRetries,
+    entryTimeZone: platform.entryTimeZone,
   };
 }
 

@@ -7,27 +7,56 @@ import type {
 } from '../connectors/records.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
 import { upsertRecords, type WriteContext } from './mirror-writer.js';
+import type { SqlExecutor } from './sql.js';
 import { deleteMissing, deleteRows, findMissing } from './scope-deletion.js';
 
 const BIG_ID = '1847814077665489232';
 
-function mark(id: string, value: string, date = '2026-10-05T09:00:00'): MarkRecord {
+/**
+ * A mark of the lesson `L<class>-<date>` (the platform windows marks by their lesson's date, so
+ * deletions are inferred through lessons: `putMarks` writes each mark's lesson first).
+ */
+function mark(
+  id: string,
+  value: string,
+  date = '2026-10-05T09:00:00',
+  classId = BIG_ID,
+): MarkRecord {
   return {
     id,
-    classId: BIG_ID,
-    lessonId: '2421882773904846063',
+    classId,
+    lessonId: `L${classId}-${date.slice(0, 10)}`,
     workId: '9007199254740993',
     studentId: '1000000000001',
     subjectId: '42',
     value,
     markSystem: 'mark5',
     mood: 'Good',
-    date,
     workTypeId: '7',
     countsInAverage: true,
     number: 1,
     enteredAt: null,
   };
+}
+
+function lessonOf(m: MarkRecord): LessonRecord {
+  return {
+    id: m.lessonId!,
+    classId: m.classId,
+    subjectId: '42',
+    date: m.lessonId!.slice(-10),
+    startsAt: null,
+    number: 1,
+    topic: null,
+    status: null,
+    teacherIds: [],
+  };
+}
+
+async function putMarks(tx: SqlExecutor, marks: MarkRecord[], c: WriteContext) {
+  const lessons = new Map(marks.map((x) => [x.lessonId, lessonOf(x)]));
+  await upsertRecords(tx, 'lessons', [...lessons.values()], c);
+  return upsertRecords(tx, 'marks', marks, c);
 }
 
 const ctx = (observedAt: number): WriteContext => ({
@@ -57,14 +86,12 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     (await m.db.query<Record<string, unknown>>(`SELECT * FROM marks WHERE id = ?`, [id]))[0];
 
   it('keeps int64 ids exactly and writes version 1 on insert', async () => {
-    const counts = await m.db.transaction((tx) =>
-      upsertRecords(tx, 'marks', [mark(BIG_ID, '5')], ctx(1000)),
-    );
+    const counts = await m.db.transaction((tx) => putMarks(tx, [mark(BIG_ID, '5')], ctx(1000)));
     expect(counts).toEqual({ inserted: 1, changed: 0, unchanged: 0, restored: 0 });
     const r = await row(BIG_ID);
     expect(r?.id).toBe(BIG_ID);
     expect(r?.class_id).toBe(BIG_ID);
-    expect(r?.lesson_id).toBe('2421882773904846063');
+    expect(r?.lesson_id).toBe(`L${BIG_ID}-2026-10-05`);
     expect(r?.work_id).toBe('9007199254740993');
     expect(r?.first_seen_at).toBe(1000);
     const v = await versions(BIG_ID);
@@ -73,9 +100,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   });
 
   it('writes no version for the same payload, but moves last_seen_at', async () => {
-    const counts = await m.db.transaction((tx) =>
-      upsertRecords(tx, 'marks', [mark(BIG_ID, '5')], ctx(2000)),
-    );
+    const counts = await m.db.transaction((tx) => putMarks(tx, [mark(BIG_ID, '5')], ctx(2000)));
     expect(counts.unchanged).toBe(1);
     expect((await versions(BIG_ID)).length).toBe(1);
     const r = await row(BIG_ID);
@@ -84,9 +109,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   });
 
   it('writes version 2 with the new payload on a real change', async () => {
-    const counts = await m.db.transaction((tx) =>
-      upsertRecords(tx, 'marks', [mark(BIG_ID, '3')], ctx(3000)),
-    );
+    const counts = await m.db.transaction((tx) => putMarks(tx, [mark(BIG_ID, '3')], ctx(3000)));
     expect(counts.changed).toBe(1);
     const v = await versions(BIG_ID);
     expect(v.map((x) => [x.version, x.change_kind])).toEqual([
@@ -99,7 +122,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
 
   it('marks rows missing from a complete scope fetch as deleted, with a version', async () => {
     const other = '1847814077665489233';
-    await m.db.transaction((tx) => upsertRecords(tx, 'marks', [mark(other, '4')], ctx(3500)));
+    await m.db.transaction((tx) => putMarks(tx, [mark(other, '4')], ctx(3500)));
     const res = await m.db.transaction((tx) =>
       deleteMissing(
         tx,
@@ -119,9 +142,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   });
 
   it('restores a deleted row that comes back, as a new version', async () => {
-    const counts = await m.db.transaction((tx) =>
-      upsertRecords(tx, 'marks', [mark(BIG_ID, '3')], ctx(5000)),
-    );
+    const counts = await m.db.transaction((tx) => putMarks(tx, [mark(BIG_ID, '3')], ctx(5000)));
     expect(counts).toMatchObject({ changed: 1, restored: 1 });
     expect((await versions(BIG_ID)).at(-1)).toMatchObject({ version: 4, change_kind: 'restore' });
     expect((await row(BIG_ID))?.deleted_at).toBeNull();
@@ -130,7 +151,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   it('leaves rows outside the scope window alone', async () => {
     const outside = '555';
     await m.db.transaction((tx) =>
-      upsertRecords(tx, 'marks', [mark(outside, '5', '2026-11-20T10:00:00')], ctx(6000)),
+      putMarks(tx, [mark(outside, '5', '2026-11-20T10:00:00')], ctx(6000)),
     );
     const res = await m.db.transaction((tx) =>
       deleteMissing(
@@ -148,7 +169,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
 
   it('refuses a mass deletion and leaves the mirror untouched', async () => {
     const many = Array.from({ length: 20 }, (_, i) => mark(`9${i}`, '4', '2026-09-10T10:00:00'));
-    await m.db.transaction((tx) => upsertRecords(tx, 'marks', many, ctx(7000)));
+    await m.db.transaction((tx) => putMarks(tx, many, ctx(7000)));
     const keep = new Set(many.slice(0, 10).map((r) => r.id));
     const res = await m.db.transaction((tx) =>
       deleteMissing(
@@ -162,7 +183,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     );
     expect(res).toMatchObject({ live: 20, missing: 10, deleted: 0, refused: true });
     const live = await m.db.query<{ n: number }>(
-      `SELECT count(*) AS n FROM marks WHERE date >= '2026-09-10' AND date < '2026-09-11' AND deleted_at IS NULL`,
+      `SELECT count(*) AS n FROM marks WHERE lesson_id = 'L${BIG_ID}-2026-09-10' AND deleted_at IS NULL`,
     );
     expect(Number(live[0]!.n)).toBe(20);
   });
@@ -170,7 +191,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   it('rolls back rows and versions together when the transaction fails', async () => {
     await expect(
       m.db.transaction(async (tx) => {
-        await upsertRecords(tx, 'marks', [mark('777', '5')], ctx(9000));
+        await putMarks(tx, [mark('777', '5')], ctx(9000));
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -219,15 +240,12 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
   it('reads the rows to delete before the write, and counts the guard after it', async () => {
     const cls = '1847814077665400001';
     const day = (d: number) => `2026-11-${String(d).padStart(2, '0')}T09:00:00`;
-    const old = Array.from({ length: 6 }, (_, i) => ({
-      ...mark(`61${i}`, '4', day(2)),
-      classId: cls,
-    }));
-    await m.db.transaction((tx) => upsertRecords(tx, 'marks', old, ctx(20_000)));
+    const old = Array.from({ length: 6 }, (_, i) => mark(`61${i}`, '4', day(2), cls));
+    await m.db.transaction((tx) => putMarks(tx, old, ctx(20_000)));
     // The platform now sends two of the six and eight new ones (6 missing of 14 live: 43 %).
     const fetched = [
       ...old.slice(0, 2),
-      ...Array.from({ length: 8 }, (_, i) => ({ ...mark(`62${i}`, '5', day(3)), classId: cls })),
+      ...Array.from({ length: 8 }, (_, i) => mark(`62${i}`, '5', day(3), cls)),
     ];
     const scope = { classId: cls, from: '2026-11-01', to: '2026-11-07' };
     const res = await m.db.transaction(async (tx) => {
@@ -235,7 +253,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
       const missing = await findMissing(tx, 'marks', scope, seen, ctx(21_000));
       expect(missing?.before).toBe(6);
       expect(missing?.rows.map((r) => r.id).sort()).toEqual(old.slice(2).map((r) => r.id));
-      await upsertRecords(tx, 'marks', fetched, ctx(21_000));
+      await putMarks(tx, fetched, ctx(21_000));
       return deleteRows(tx, missing!, ctx(21_000), { maxShare: 0.5, minRows: 1 });
     });
     expect(res).toMatchObject({ live: 10 + 4, missing: 4, deleted: 4, refused: false });

@@ -1,7 +1,7 @@
 import type { StreamName, StreamRecords } from '../connectors/records.js';
 import type { PartialIndexDef } from './table-def.js';
 import { normalizeNullable } from '../platform/text.js';
-import { dayStart, localToInstant } from '../platform/time.js';
+import { dayStart, localToInstant, momentToInstant } from '../platform/time.js';
 
 /**
  * One descriptor per mirrored stream: its table, its own columns (besides the common bookkeeping
@@ -69,6 +69,9 @@ const dbl = (name: string, nullable = true): ColumnSpec => ({
 const flag = (v: boolean | null): number | null => (v === null ? null : v ? 1 : 0);
 const instant = (local: string | null, zone: string): number | null =>
   local ? localToInstant(local, zone) : null;
+/** An entry moment: absolute when the connector knows the platform's zone for it. */
+const moment = (text: string | null, zone: string): number | null =>
+  text ? momentToInstant(text, zone) : null;
 const json = (v: unknown[]): string => JSON.stringify(v);
 
 function spec<S extends StreamName>(s: TableSpec<S>): TableSpec<S> {
@@ -78,8 +81,7 @@ function spec<S extends StreamName>(s: TableSpec<S>): TableSpec<S> {
 /**
  * Marks that carry the platform's entry moment. The checks ask once per run whether any mark
  * does (`src/checks/precision.ts`); without this index that is a scan of every mark (~1.3 s of
- * CPU at 1,000,000 marks), with it one index probe. It holds no row at all for a connector
- * without entry times (Dnevnik), so it costs such a sync nothing.
+ * CPU at 1,000,000 marks on a connector without entry moments), with it one index probe.
  */
 export const MARKS_WITH_ENTRY_TIME: PartialIndexDef = Object.freeze({
   name: 'idx_marks_school_id_with_entry_time',
@@ -88,19 +90,17 @@ export const MARKS_WITH_ENTRY_TIME: PartialIndexDef = Object.freeze({
 });
 
 /**
- * Marks without the platform's entry moment (every Dnevnik mark) by lesson and first-seen
- * instant: `mark-late` reads only a lesson's marks seen after its earliest deadline (bench/checks,
- * 1,000,000 marks: 0.6 s instead of 1.1 s), and decides from the index whether each is late: its
- * work type gives its deadline, source and deletion its liveness (migration 0010: 0.35 → 0.14 s).
- * Partial so that only a query saying `entered_at IS NULL` can use it: without table statistics
- * SQLite would otherwise prefer it to `(lesson_id, student_id)` for any probe by lesson that also
- * bounds `first_seen_at` (every `live()` test does), and read all of a lesson's marks for one
- * student's.
+ * Marks with the platform's entry moment (every Dnevnik mark: `Mark.date`) by lesson and entry
+ * moment: `mark-late` reads only a lesson's marks entered after its earliest deadline, and decides
+ * from the index whether each is late: its work type gives its deadline, source and deletion its
+ * liveness; the table row is read only for a late mark (migration 0015). Partial so that only a
+ * query saying `entered_at IS NOT NULL` can use it: without table statistics SQLite would
+ * otherwise prefer it to `(lesson_id, student_id)` for other probes by lesson.
  */
-export const MARKS_SEEN_BY_LESSON: PartialIndexDef = Object.freeze({
-  name: 'idx_marks_lesson_id_first_seen_at_without_entry_time',
-  columns: ['lesson_id', 'first_seen_at', 'work_type_id', 'source', 'deleted_at'],
-  where: 'entered_at IS NULL',
+export const MARKS_ENTERED_BY_LESSON: PartialIndexDef = Object.freeze({
+  name: 'idx_marks_lesson_id_entered_at',
+  columns: ['lesson_id', 'entered_at', 'work_type_id', 'source', 'deleted_at', 'first_seen_at'],
+  where: 'entered_at IS NOT NULL',
 });
 
 /**
@@ -342,13 +342,18 @@ export const TABLES = {
       r.value,
       r.markSystem,
       r.mood,
-      r.date,
+      // The platform's `Mark.date` as it came: when the mark was set, not the lesson's date.
+      r.enteredAt,
       r.workTypeId,
       flag(r.countsInAverage),
       r.number,
-      instant(r.enteredAt, ctx.zone),
+      moment(r.enteredAt, ctx.zone),
     ],
-    scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
+    // The platform windows marks by their lesson's date, not their own (reference §7): a mark
+    // set on Monday for Friday's lesson comes back in Friday's window, so only the lessons of a
+    // window say which marks a complete fetch of it must hold. A mark without a lesson is never
+    // inferred deleted.
+    scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },
     parents: [
       { stream: 'lessons', column: 'lesson_id' },
       { stream: 'works', column: 'work_id' },
@@ -362,7 +367,7 @@ export const TABLES = {
       ['work_id', 'student_id', 'source', 'first_seen_at', 'deleted_at'],
       ['student_id', 'subject_id'],
     ],
-    partialIndexes: [MARKS_WITH_ENTRY_TIME, MARKS_SEEN_BY_LESSON, MARKS_TWOS],
+    partialIndexes: [MARKS_WITH_ENTRY_TIME, MARKS_ENTERED_BY_LESSON, MARKS_TWOS],
   }),
   finalMarks: spec({
     stream: 'finalMarks',
@@ -414,7 +419,7 @@ export const TABLES = {
       r.classId,
       r.subjectId,
       r.status,
-      instant(r.createdAt, ctx.zone),
+      moment(r.createdAt, ctx.zone),
       r.comment,
     ],
     scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },

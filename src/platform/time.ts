@@ -68,6 +68,20 @@ export function localToInstant(local: string, zone: string): Instant {
   return dt.toMillis();
 }
 
+const ABSOLUTE = /(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * A moment the platform reports in a zone of its own rather than the school's (a mark's entry
+ * moment is UTC on Dnevnik): text with a `Z` or an offset is that instant; naive text is read in
+ * `zone` like any other local date-time.
+ */
+export function momentToInstant(text: string, zone: string): Instant {
+  if (!ABSOLUTE.test(text)) return localToInstant(text, zone);
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new Error(`invalid date-time "${text}"`);
+  return ms;
+}
+
 /** Local midnight of a calendar date in `zone`, as epoch ms. */
 export function dayStart(date: string, zone: string): Instant {
   return localToInstant(date.slice(0, 10), zone);

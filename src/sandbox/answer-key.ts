@@ -17,23 +17,9 @@ import { isControlKind, workTypeById } from './work-types.js';
 
 /**
  * The answer key: an independent evaluation of docs/rules.md (default parameters) over the
- * platform's state at `asOf`. It assumes the mirror was synced at `asOf`; only `mark-late` needs
- * the history of syncs, which `firstSeen` supplies (when ezh first saw a lesson or a mark).
+ * platform's state at `asOf`. It assumes the mirror was synced at `asOf`. A mark is late by its
+ * entry moment (`appearAt`, which the platform shows as `Mark.date`), however late ezh saw it.
  */
-
-/** When ezh first saw a row of `stream` in a class (its lesson day, the row's appearance); null: never. */
-export type FirstSeen = (
-  stream: 'lessons' | 'marks',
-  classId: string,
-  day: number,
-  appearAt: number,
-) => number | null;
-
-/** ezh syncing everything at T0 and every 24 hours after it. */
-export function dailySyncs(t0: number): FirstSeen {
-  return (_stream, _classId, _day, appearAt) =>
-    appearAt <= t0 ? t0 : t0 + Math.ceil((appearAt - t0) / DAY) * DAY;
-}
 
 // Dash and dot placeholders normalise to the empty text, too short anyway.
 const PLACEHOLDERS = new Set(['урок', 'тема', 'нет', 'тема урока']);
@@ -82,7 +68,14 @@ export function evaluateClass(
   cls: ClassModel,
   journal: Journal,
   asOf: number,
-  firstSeen: FirstSeen,
+  platform: {
+    /**
+     * Whether the platform stores an entry for every student (else only the exceptions, and a
+     * lesson without entries may be one where everybody came: `attendance-not-kept` then cannot
+     * tell and finds nothing).
+     */
+    attendanceKept: boolean;
+  } = { attendanceKept: true },
 ): FindingKey[] {
   const A = asOf;
   const off = school.offsetHours;
@@ -121,7 +114,11 @@ export function evaluateClass(
       out.push(key('homework-missing', { lesson: l.id }));
     }
     const sunday = l.day + (7 - isoWeekday(l.day));
-    if (!keptLessons.has(l.id) && A > localInstant(sunday, 23 * 60 + 59, off)) {
+    if (
+      platform.attendanceKept &&
+      !keptLessons.has(l.id) &&
+      A > localInstant(sunday, 23 * 60 + 59, off)
+    ) {
       out.push(key('attendance-not-kept', { lesson: l.id }));
     }
   }
@@ -147,17 +144,7 @@ export function evaluateClass(
     if (grade === 1) out.push(key('grade1-mark', { mark: m.id }));
     if (grade >= 2 && l) {
       const deadline = isControlKind(m.kind) ? d7(l) : d1(l);
-      const seen = firstSeen('marks', cls.id, m.day, m.appearAt);
-      const lessonSeen = firstSeen('lessons', cls.id, l.day, l.appearAt);
-      if (
-        seen !== null &&
-        seen > deadline &&
-        seen <= A &&
-        lessonSeen !== null &&
-        lessonSeen <= deadline
-      ) {
-        out.push(key('mark-late', { mark: m.id }));
-      }
+      if (m.appearAt > deadline) out.push(key('mark-late', { mark: m.id }));
     }
     const pair = `${m.studentId}|${m.lessonId}`;
     const work = allWorks.get(m.workId);

@@ -5,7 +5,13 @@ export {
   type SandboxSchoolInfo,
   type StartSandboxOptions,
 } from './server.js';
-export { Sandbox, type AnswerKey, type AnswerKeyOptions, type SandboxOptions } from './sandbox.js';
+export {
+  Sandbox,
+  type AnswerKey,
+  type AnswerKeyOptions,
+  type AttendanceStorage,
+  type SandboxOptions,
+} from './sandbox.js';
 export type { FindingKey, PlantedViolation, RuleId } from './model.js';
 export { RULE_IDS } from './model.js';
 export type { FaultKind, FaultOptions } from './faults.js';

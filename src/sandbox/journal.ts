@@ -187,7 +187,8 @@ function buildAttendance(d: Draft): void {
         subjectId: lesson.subjectId,
         day: lesson.day,
         status,
-        createdDate: naiveLocal(created, offset, rng.chance(0.4)),
+        // The platform stamps entries in UTC, not in the school's zone (reference §7).
+        createdDate: naiveLocal(created, 0, rng.chance(0.4)),
         comment:
           status === 'Ill' ? 'по болезни' : status === 'Pass' ? 'по заявлению родителей' : null,
         appearAt: created,

@@ -49,7 +49,6 @@ export function addMark(
     studentId: student.id,
     subjectId: lesson.subjectId,
     value,
-    date: lesson.startsAt,
     day: lesson.day,
     workTypeId: work.workTypeId,
     kind: work.kind,

@@ -148,9 +148,7 @@ export interface MarkRow extends Timed<MarkRow> {
   studentId: string;
   subjectId: string;
   value: string;
-  /** Local naive date-time the platform shows (the lesson's start). */
-  date: string;
-  /** Day of the lesson, for date-window queries. */
+  /** Day of the lesson: the platform windows marks by it. (`Mark.date` is `appearAt`, in UTC.) */
   day: number;
   workTypeId: number;
   kind: string;
@@ -181,6 +179,7 @@ export interface AttendanceRow extends Timed<AttendanceRow> {
   subjectId: string;
   day: number;
   status: 'Attend' | 'Absent' | 'Ill' | 'Late' | 'Pass';
+  /** `LessonLogEntry.createdDate`: when the entry was made, naive UTC (reference §7). */
   createdDate: string;
   comment: string | null;
 }

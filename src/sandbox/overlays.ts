@@ -15,7 +15,15 @@ import { workTypeById, workTypeByKind } from './work-types.js';
  */
 export type Overlay =
   | { kind: 'dropMarks'; at: number; share: number }
-  | { kind: 'fix'; at: number; finding: FindingKey };
+  | { kind: 'fix'; at: number; finding: FindingKey }
+  | {
+      kind: 'enterMark';
+      at: number;
+      id: string;
+      lessonId: string;
+      studentId: string;
+      value: string;
+    };
 
 export function applyOverlays(
   school: SchoolModel,
@@ -25,7 +33,22 @@ export function applyOverlays(
 ): void {
   ops.forEach((op, i) => {
     if (op.kind === 'dropMarks') dropMarks(j, op.at, op.share);
+    else if (op.kind === 'enterMark') enterMark(cls, j, op);
     else fix(school, cls, j, op.at, op.finding, i);
+  });
+}
+
+/** A teacher sets a mark for a lesson at `at` (any lesson, however long ago it was). */
+function enterMark(cls: ClassModel, j: Journal, op: Extract<Overlay, { kind: 'enterMark' }>): void {
+  const lesson = j.lessons.find((l) => l.id === op.lessonId);
+  if (!lesson) throw new Error(`no lesson ${op.lessonId} in class ${cls.id}`);
+  const work = j.works.find((w) => w.lessonId === lesson.id && w.type !== 'Homework')!;
+  j.marks.push({
+    ...markBase(cls.id, lesson, work, op.studentId, op.value),
+    countsInAverage: true,
+    id: op.id,
+    appearAt: op.at,
+    deletedAt: null,
   });
 }
 
@@ -100,7 +123,7 @@ function fix(
           subjectId: lesson.subjectId,
           day: lesson.day,
           status: 'Attend',
-          createdDate: naiveLocal(at, off),
+          createdDate: naiveLocal(at, 0),
           comment: null,
           appearAt: at,
           deletedAt: null,
@@ -215,7 +238,6 @@ function markBase(
     studentId,
     subjectId: l.subjectId,
     value,
-    date: l.startsAt,
     day: l.day,
     workTypeId: work.workTypeId,
     kind: work.kind,

@@ -16,7 +16,7 @@ import { isControlKind, workTypeByKind } from './work-types.js';
 interface Window {
   start: number;
   end: number;
-  /** After T0: only the timeline shows it (needed for `mark-late`, which needs ezh watching). */
+  /** After T0: only the timeline shows it. */
   future: boolean;
   period: PeriodModel;
 }
@@ -158,9 +158,11 @@ export function plantBeforeMarks(d: Draft): void {
         control.appearAt,
       );
     }
-    if (w.future) {
-      // One late mark in the first days after T0 (a short advance shows it), one anywhere later.
-      for (const end of [Math.min(safeEnd, w.start + 3), safeEnd]) {
+    {
+      // Before T0, one late mark: the platform's entry moment shows it to a school that installs
+      // ezh mid-year. After T0, one in the first days (a short advance shows it) and one later.
+      const ends = w.future ? [Math.min(safeEnd, w.start + 3), safeEnd] : [safeEnd];
+      for (const end of ends) {
         const l = pickLesson(d, w, (x) => !isControlLesson(d, x), end);
         const s = l && presentStudent(d, l);
         if (!l || !s) continue;

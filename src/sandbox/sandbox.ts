@@ -1,12 +1,13 @@
 import type { StreamName } from '../connectors/records.js';
 import { STREAM_NAMES } from '../connectors/records.js';
 import type { Clock } from '../platform/clock.js';
-import { dailySyncs, evaluateClass, type FirstSeen } from './answer-key.js';
+import { evaluateClass } from './answer-key.js';
 import { buildJournal } from './journal.js';
 import type { ClassModel, FindingKey, Journal, PlantedViolation, SchoolModel } from './model.js';
 import { applyOverlays, UnfixableError, type Overlay } from './overlays.js';
 import { viewAt } from './rows.js';
-import { buildSchool, type SandboxSize } from './school.js';
+import { buildSchool, schoolSalt, type SandboxSize } from './school.js';
+import { bigId } from './ids.js';
 import { WORK_TYPES } from './work-types.js';
 
 /**
@@ -23,7 +24,15 @@ export interface SandboxOptions {
   schools?: number;
   /** Classes kept generated at once (default: all for `small`, 6 for `large`). */
   cacheClasses?: number;
+  /**
+   * How the platform stores attendance: an entry for every student of every lesson
+   * (`every-student`, the default), or only the exceptions (н, б, п, оп, late): nobody has told
+   * which Dnevnik does (reference §7), so ezh must be right in both.
+   */
+  attendance?: AttendanceStorage;
 }
+
+export type AttendanceStorage = 'every-student' | 'exceptions-only';
 
 export interface AnswerKey {
   asOf: string;
@@ -33,18 +42,6 @@ export interface AnswerKey {
 
 export interface AnswerKeyOptions {
   schoolId?: string;
-  /**
-   * How ezh's "first seen" times are known, for `mark-late`: `observed` (default) from the
-   * requests this sandbox actually served; `daily` assumes a full sync at T0 and every 24 h after.
-   */
-  firstSeen?: 'observed' | 'daily';
-}
-
-interface Served {
-  stream: 'lessons' | 'marks';
-  from: number;
-  to: number;
-  at: number;
 }
 
 export class Sandbox {
@@ -53,13 +50,13 @@ export class Sandbox {
   readonly schools: SchoolModel[];
   /** Sandbox start: 07:00 local (first school) on 2026-11-09 (`small`) or 2026-06-15 (`large`). */
   readonly t0: number;
+  readonly attendance: AttendanceStorage;
   readonly clock: Clock;
   private current: number;
   private readonly cache = new Map<string, Journal>();
   private readonly cacheSize: number;
   private readonly classIndex = new Map<string, { school: SchoolModel; cls: ClassModel }>();
   private readonly overlays = new Map<string, Overlay[]>();
-  private readonly served = new Map<string, Served[]>();
 
   constructor(options: SandboxOptions = {}) {
     this.size = options.size ?? 'small';
@@ -72,6 +69,7 @@ export class Sandbox {
       for (const cls of school.classes) this.classIndex.set(cls.id, { school, cls });
     }
     this.cacheSize = options.cacheClasses ?? (this.size === 'small' ? Infinity : 6);
+    this.attendance = options.attendance ?? 'every-student';
     this.t0 = this.schools[0]!.t0;
     this.current = this.t0;
     this.clock = { now: () => this.current };
@@ -118,36 +116,16 @@ export class Sandbox {
     return journal;
   }
 
-  /** Records that a window of a class was served (for `observed` first-seen times). */
-  noteServed(stream: 'lessons' | 'marks', classId: string, from: number, to: number): void {
-    const list = this.served.get(classId) ?? [];
-    list.push({ stream, from, to, at: this.current });
-    this.served.set(classId, list);
-  }
-
-  private observed: FirstSeen = (stream, classId, day, appearAt) => {
-    let best: number | null = null;
-    for (const s of this.served.get(classId) ?? []) {
-      if (
-        s.stream === stream &&
-        s.from <= day &&
-        day <= s.to &&
-        s.at >= appearAt &&
-        (best === null || s.at < best)
-      ) {
-        best = s.at;
-      }
-    }
-    return best;
-  };
-
   answerKey(asOf: number = this.current, options: AnswerKeyOptions = {}): AnswerKey {
     const school = options.schoolId ? this.school(options.schoolId) : this.schools[0];
     if (!school) throw new Error(`unknown school ${options.schoolId}`);
-    const firstSeen = options.firstSeen === 'daily' ? dailySyncs(this.t0) : this.observed;
     const findings: FindingKey[] = [];
     for (const cls of school.classes) {
-      findings.push(...evaluateClass(school, cls, this.journal(cls.id), asOf, firstSeen));
+      findings.push(
+        ...evaluateClass(school, cls, this.journal(cls.id), asOf, {
+          attendanceKept: this.attendance === 'every-student',
+        }),
+      );
     }
     findings.sort((a, b) => (a.rule + JSON.stringify(a) < b.rule + JSON.stringify(b) ? -1 : 1));
     return { asOf: new Date(asOf).toISOString(), schoolId: school.id, findings };
@@ -205,6 +183,26 @@ export class Sandbox {
     this.addOverlay(classId, { kind: 'fix', at: this.current, finding });
   }
 
+  /**
+   * Test hook: a teacher sets a mark for a lesson now (any lesson, however long ago it was).
+   * Returns the new mark's id.
+   */
+  enterMark(lessonId: string, studentId: string, value: string): string {
+    const classId = this.classOfFinding({ lesson: lessonId });
+    const { school, cls } = this.classIndex.get(classId)!;
+    const n = (this.overlays.get(classId) ?? []).length;
+    const id = bigId('mark', schoolSalt(school), cls.index, 6_000_000_000 + n);
+    this.addOverlay(classId, {
+      kind: 'enterMark',
+      at: this.current,
+      id,
+      lessonId,
+      studentId,
+      value,
+    });
+    return id;
+  }
+
   private addOverlay(classId: string, op: Overlay): void {
     if (!this.classIndex.has(classId)) throw new Error(`unknown class ${classId}`);
     this.overlays.set(classId, [...(this.overlays.get(classId) ?? []), op]);
@@ -212,7 +210,7 @@ export class Sandbox {
     this.cache.delete(classId);
   }
 
-  private classOfFinding(f: FindingKey): string {
+  private classOfFinding(f: Partial<FindingKey>): string {
     if (f.class) return f.class;
     for (const school of this.schools) {
       for (const cls of school.classes) {

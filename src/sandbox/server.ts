@@ -16,8 +16,9 @@ import type { StreamName } from '../connectors/records.js';
  *   sb.schools        // [{ id, token, timeZone, offsetHours, finalMarkDeadlines, name }]
  *   sb.clock / now()  // the sandbox clock (starts at T0), for ezh to run on
  *   advanceTo(ms) / advance(ms)       // the timeline: lessons, marks, edits, deletions appear
- *   answerKey(asOf?, { schoolId?, firstSeen? })   // what docs/rules.md must find
- *   counts(schoolId?) // live records per stream; dropMarks(classId, share); fixViolation(finding)
+ *   answerKey(asOf?, { schoolId? })   // what docs/rules.md must find
+ *   counts(schoolId?) // live records per stream; dropMarks(classId, share); fixViolation(finding);
+ *   enterMark(lessonId, studentId, value) // a teacher sets a mark now
  *   requestCount(); close()
  *
  * Auth: `Access-Token` header (or `access_token` query). Missing → 401 `tokenRequired`, unknown →
@@ -59,6 +60,7 @@ export interface SandboxServer {
   counts(schoolId?: string): Record<StreamName, number>;
   dropMarks(classId: string, share: number): number;
   fixViolation(finding: FindingKey): void;
+  enterMark(lessonId: string, studentId: string, value: string): string;
   planted(schoolId?: string): PlantedViolation[];
   requestCount(): number;
   close(): Promise<void>;
@@ -208,6 +210,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     counts: (schoolId) => sandbox.counts(schoolId),
     dropMarks: (classId, share) => sandbox.dropMarks(classId, share),
     fixViolation: (finding) => sandbox.fixViolation(finding),
+    enterMark: (lessonId, studentId, value) => sandbox.enterMark(lessonId, studentId, value),
     planted: (schoolId) => sandbox.planted(schoolId),
     requestCount: () => requests,
     close: async () => {

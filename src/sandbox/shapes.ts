@@ -13,6 +13,7 @@ import type {
   TeacherModel,
   WorkRow,
 } from './model.js';
+import { naiveLocal } from './local-time.js';
 import { shortName } from './names.js';
 import { WORK_TYPES, workTypeById, type WorkTypeDef } from './work-types.js';
 
@@ -283,7 +284,9 @@ export function markShape(
     lesson: lessonId ? big(lessonId) : null,
     lesson_str: lessonId,
     number: 0,
-    date: m.date,
+    // A mark's `date` is when it was set, naive UTC with milliseconds (reference §7); a final
+    // mark's is its own date as the platform shows it.
+    date: 'countsInAverage' in m ? naiveLocal(m.appearAt, 0, true) : m.date,
     workType: workTypeId,
     mood: MOOD[m.value] ?? 'NotSet',
     use_avg_calc: 'countsInAverage' in m ? m.countsInAverage : false,

@@ -194,7 +194,7 @@ describe.each(ENGINES)('deletions held back by the sync (fake connector, %s)', (
   it('still deletes a few marks a teacher removed', async () => {
     const data = fakeSchool();
     await run(data);
-    const gone = data.marks.filter((x) => x.classId === '200' && x.date! >= '2026-10-14');
+    const gone = data.marks.filter((x) => x.classId === '200' && x.enteredAt! >= '2026-10-14');
     clock.advance(HOUR);
     const summary = await run({ ...data, marks: data.marks.filter((x) => x !== gone[0]) });
     expect(summary.status).toBe('succeeded');

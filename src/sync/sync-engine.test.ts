@@ -77,7 +77,8 @@ describe('sync engine (fake connector, SQLite)', () => {
     const connector = new FakeConnector(data);
     await run(connector);
     const before = await versions(m);
-    const recent = data.marks.filter((x) => x.date! >= '2026-10-14');
+    const lessonDate = new Map(data.lessons.map((l) => [l.id, l.date]));
+    const recent = data.marks.filter((x) => lessonDate.get(x.lessonId!)! >= '2026-10-14');
     recent[0]!.value = recent[0]!.value === '5' ? '4' : '5';
     const removed = recent[1]!.id;
     data.marks = data.marks.filter((x) => x.id !== removed);

@@ -72,7 +72,6 @@ export async function buildArchiveFixture(db: SqlDb, options: FixtureOptions = {
     value,
     markSystem: 'mark5',
     mood: null,
-    date: `${lessons[i % lessons.length]!.date}T09:00:00`,
     workTypeId: '7',
     countsInAverage: true,
     number: 1,

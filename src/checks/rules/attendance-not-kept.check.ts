@@ -4,12 +4,18 @@ import { classFilter, DAY_MS, hhmm, HOUR_MS, live, ruDate, timeOfDayMs, where } 
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
+import type { SqlExecutor } from '../../mirror/sql.js';
 
 /**
  * A past lesson with no attendance entry at all by the end of its ISO week. The weekday comes
  * from `day_start_at` without date functions: local noon of the lesson day lies in the same UTC
  * calendar day for every UTC offset in (−12h, +12h], and 1970-01-01 was a Thursday, so
  * `(dayIndex + 3) % 7` is 0 for Monday … 6 for Sunday.
+ *
+ * Only a platform that stores an entry for every student of a lesson can show a lesson "not
+ * kept": where it stores only the exceptions (н, б, п, оп), a lesson everybody attended has no
+ * entry either, and the rule finds nothing (`storage`; `auto` decides per school from the mirror:
+ * any entry with a present status shows entries for every student).
  */
 export default defineRule({
   id: 'attendance-not-kept',
@@ -20,13 +26,16 @@ export default defineRule({
   params: z.object({
     /** Local time on the Sunday that ends the lesson's week. */
     weekEnd: hhmm.default('23:59'),
+    /** How the platform stores attendance (`ezh probe` tells): see the comment above. */
+    storage: z.enum(['auto', 'everyStudent', 'exceptionsOnly']).default('auto'),
   }),
   message: (row, { zone }) => {
     const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;
     return `Не отмечена посещаемость: ${where(row)}, урок ${ruDate(row.date)}${deadline}`;
   },
-  evaluate: (ctx) => {
+  evaluate: async (ctx) => {
     const { params: p, asOf } = ctx;
+    if (!(await keepsEveryStudent(ctx.db, ctx.schoolId, p.storage))) return [];
     const weekday = sql`(((l.day_start_at + ${12 * HOUR_MS}) / ${DAY_MS}) + 3) % 7`;
     const deadline = sql`l.day_start_at + (6 - ${weekday}) * ${DAY_MS} + ${timeOfDayMs(p.weekEnd)}`;
     const inner = sql`SELECT ${findingColumns({
@@ -46,3 +55,17 @@ export default defineRule({
     return queryFindings(ctx, inner);
   },
 });
+
+/** Whether the school's platform keeps an entry for every student (see the rule's comment). */
+async function keepsEveryStudent(
+  db: SqlExecutor,
+  schoolId: string,
+  storage: 'auto' | 'everyStudent' | 'exceptionsOnly',
+): Promise<boolean> {
+  if (storage !== 'auto') return storage === 'everyStudent';
+  const present = await db.query(
+    `SELECT 1 AS x FROM attendance WHERE school_id = ? AND status = 'Attend' LIMIT 1`,
+    [schoolId],
+  );
+  return present.length > 0;
+}

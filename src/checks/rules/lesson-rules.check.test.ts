@@ -144,6 +144,9 @@ testRule('homework-missing', [
   },
 ]);
 
+/** The platform stores every student's entry: the rule is decided as written. */
+const EVERY = { storage: 'everyStudent' };
+
 testRule('attendance-not-kept', [
   {
     name: 'an attendance entry exists: not found',
@@ -156,25 +159,52 @@ testRule('attendance-not-kept', [
   {
     name: 'no entries after the week ended: found',
     asOf: '2026-10-19T00:00:00',
+    params: EVERY,
     build: (b) => [{ lesson: lessonIn(b).lesson }],
   },
   {
     name: 'no entries, Sunday 23:59 exactly: not yet',
     asOf: '2026-10-18T23:59:00',
+    params: EVERY,
     build: (b) => (lessonIn(b), []),
   },
   {
     name: 'a Sunday lesson has the same day as its deadline',
     asOf: '2026-10-18T23:59:30',
+    params: EVERY,
     build: (b) => [{ lesson: lessonIn(b, { date: '2026-10-18' }).lesson }],
   },
   {
     name: 'only a deleted entry: found',
+    params: EVERY,
     build: (b) => {
       const l = lessonIn(b);
       const a = b.attendance(l.lesson, l.cls, b.student(l.cls), 'Absent');
       b.deleted('attendance', a, at('2026-10-13T10:00:00'));
       return [{ lesson: l.lesson }];
     },
+  },
+  {
+    name: "auto: the school's entries include present students, a lesson without any is found",
+    build: (b) => {
+      const l = lessonIn(b);
+      const other = b.lesson(l.cls, l.subject, '2026-10-13', { teacherId: b.teacher() });
+      b.attendance(other, l.cls, b.student(l.cls), 'Attend');
+      return [{ lesson: l.lesson }];
+    },
+  },
+  {
+    name: 'auto: a platform that stores only absences, a lesson without entries is not found',
+    build: (b) => {
+      const l = lessonIn(b);
+      const other = b.lesson(l.cls, l.subject, '2026-10-13', { teacherId: b.teacher() });
+      b.attendance(other, l.cls, b.student(l.cls), 'Absent');
+      return [];
+    },
+  },
+  {
+    name: 'exceptionsOnly: never found',
+    params: { storage: 'exceptionsOnly' },
+    build: (b) => (lessonIn(b), []),
   },
 ]);

@@ -38,19 +38,32 @@ const cases: RuleCase[] = [
     },
   },
   {
-    name: 'no platform entry time: first seen after the deadline, lesson watched before it: found',
+    name: 'entered before the deadline, first seen by a sync after it: on time',
+    build: (b) => {
+      const j = journal(b, 5, at('2026-10-12T08:00:00'));
+      b.mark(j.lesson, j.cls, j.student, '5', {
+        enteredAt: '2026-10-13T11:50:00',
+        seenAt: at('2026-10-13T13:00:00'),
+      });
+      return [];
+    },
+  },
+  {
+    name: 'an entry moment in UTC: 09:01Z is 12:01 in Moscow, after the deadline',
     build: (b) => {
       const j = journal(b);
+      b.mark(j.lesson, j.cls, j.student, '5', { enteredAt: '2026-10-13T08:59:00.000Z' });
+      const other = b.student(j.cls, 'Сидоров Пётр');
       return [
-        { mark: b.mark(j.lesson, j.cls, j.student, '4', { seenAt: at('2026-10-14T09:00:00') }) },
+        { mark: b.mark(j.lesson, j.cls, other, '5', { enteredAt: '2026-10-13T09:01:00.250Z' }) },
       ];
     },
   },
   {
-    name: 'no platform entry time and the lesson first seen after the deadline: unknowable, not found',
+    name: 'no platform entry time: first seen after the deadline, lesson watched before it: never claimed',
     build: (b) => {
-      const j = journal(b, 5, at('2026-10-15T09:00:00'));
-      b.mark(j.lesson, j.cls, j.student, '4', { seenAt: at('2026-10-15T09:00:00') });
+      const j = journal(b);
+      b.mark(j.lesson, j.cls, j.student, '4', { seenAt: at('2026-10-14T09:00:00') });
       return [];
     },
   },
@@ -75,38 +88,6 @@ const cases: RuleCase[] = [
     },
   },
   {
-    name: 'no platform entry time, control work: seen within 7 days not found; after 7 days 12:00 found',
-    build: (b) => {
-      const j = journal(b);
-      const control = b.workType('LessonControlWork');
-      b.mark(j.lesson, j.cls, j.student, '3', {
-        workTypeId: control,
-        seenAt: at('2026-10-19T12:00:00'),
-      });
-      const other = b.student(j.cls, 'Сидоров Пётр');
-      return [
-        {
-          mark: b.mark(j.lesson, j.cls, other, '3', {
-            workTypeId: control,
-            seenAt: at('2026-10-19T12:01:00'),
-          }),
-        },
-      ];
-    },
-  },
-  {
-    name: 'no platform entry time: a mark deleted before the as-of is not found; deleted after it still is',
-    build: (b) => {
-      const j = journal(b);
-      const gone = b.mark(j.lesson, j.cls, j.student, '2', { seenAt: at('2026-10-14T10:00:00') });
-      b.deleted('marks', gone, at('2026-11-01T10:00:00'));
-      const other = b.student(j.cls, 'Сидоров Пётр');
-      const later = b.mark(j.lesson, j.cls, other, '2', { seenAt: at('2026-10-14T10:00:00') });
-      b.deleted('marks', later, at('2026-12-01T10:00:00'));
-      return [{ mark: later }];
-    },
-  },
-  {
     name: 'parameters: the control kinds and a written deadline shorter than the ordinary one',
     params: { controlKinds: ['LessonAnswer'], writtenDeadlineDays: 0, deadlineDays: 3 },
     build: (b) => {
@@ -116,18 +97,18 @@ const cases: RuleCase[] = [
       // LessonAnswer is now the written kind: due on the lesson day at 12:00.
       const late = b.mark(j.lesson, j.cls, j.student, '5', {
         workTypeId: answer,
-        seenAt: at('2026-10-12T12:01:00'),
+        enteredAt: '2026-10-12T12:01:00',
       });
       // LessonControlWork is now an ordinary kind: due three days later at 12:00.
       const other = b.student(j.cls, 'Сидоров Пётр');
       b.mark(j.lesson, j.cls, other, '4', {
         workTypeId: control,
-        seenAt: at('2026-10-15T12:00:00'),
+        enteredAt: '2026-10-15T12:00:00',
       });
       const third = b.student(j.cls, 'Кузнецова Анна');
       const lateControl = b.mark(j.lesson, j.cls, third, '4', {
         workTypeId: control,
-        seenAt: at('2026-10-15T12:01:00'),
+        enteredAt: '2026-10-15T12:01:00',
       });
       return [{ mark: late }, { mark: lateControl }];
     },

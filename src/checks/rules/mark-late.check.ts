@@ -29,9 +29,10 @@ function workTypeIn(alias: string, types: readonly { source: string; id: string 
 }
 
 /**
- * A mark entered after its deadline. The entry moment is the platform's `entered_at` when the
- * connector gives it, else when the mirror first saw the mark; in that case lateness is only
- * knowable when the mirror already watched the lesson before the deadline.
+ * A mark entered after its deadline, by the platform's entry moment (`entered_at`: Dnevnik's
+ * `Mark.date`, when the mark was set). When ezh first saw a mark says nothing about when it was
+ * entered (a sync interval, a weekend, an outage), so a mark without an entry moment is never
+ * claimed late (docs/rules.md).
  */
 export default defineRule({
   id: 'mark-late',
@@ -86,27 +87,16 @@ export default defineRule({
         { entered, value: 'm.value' },
       );
     const rest = sql`${live('m', asOf)} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
-    // Marks without the platform's entry moment (every Dnevnik mark): lessons outer, and each
-    // lesson's marks seen after its earliest deadline read through the partial index
-    // `MARKS_SEEN_BY_LESSON`, which also holds what decides lateness (work type, source,
-    // deletion): the table row is read only for a late mark (bench/checks, 1,000,000 marks of
-    // which 36 % are seen after the earliest deadline and none is late: 0.35 → 0.14 s). Lateness
-    // is knowable only when the mirror already watched the lesson before the deadline.
-    const seenLate = sql`SELECT ${columns('m.first_seen_at')}
+    // Lessons outer, and each lesson's marks entered after its earliest deadline read through
+    // the partial index `MARKS_ENTERED_BY_LESSON`, which also holds what decides lateness (work
+    // type, source, deletion): the table row is read only for a late mark.
+    const enteredLate = sql`SELECT ${columns('m.entered_at')}
     FROM lessons l
     CROSS JOIN marks m
     JOIN classes c ON c.source = m.source AND c.id = m.class_id
     WHERE l.school_id = ${ctx.schoolId} AND m.source = l.source AND m.lesson_id = l.id
-      AND m.entered_at IS NULL AND m.first_seen_at > l.day_start_at + ${earliest}
-      AND m.first_seen_at > ${deadline} AND l.first_seen_at <= ${deadline} AND ${rest}`;
-    // Marks with it: through the partial index of such marks (empty for Dnevnik).
-    const enteredLate = sql`SELECT ${columns('m.entered_at')}
-    FROM marks m
-    JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
-    JOIN classes c ON c.source = m.source AND c.id = m.class_id
-    WHERE m.school_id = ${ctx.schoolId} AND m.entered_at IS NOT NULL
-      AND m.entered_at > l.day_start_at + ${earliest}
+      AND m.entered_at IS NOT NULL AND m.entered_at > l.day_start_at + ${earliest}
       AND m.entered_at > ${deadline} AND m.entered_at <= ${asOf} AND ${rest}`;
-    return queryFindings(ctx, sql`${seenLate} UNION ALL ${enteredLate}`);
+    return queryFindings(ctx, enteredLate);
   },
 });

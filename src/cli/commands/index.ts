@@ -12,6 +12,7 @@ import { registerStatusCommand } from './status.js';
 import { registerSyncCommand } from './sync.js';
 import { registerWorkerCommand } from './worker.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerProbeCommand } from './probe.js';
 
 /** Each capability registers its own sub-command; one line each, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerReportCommand,
   registerAlertsCommand,
   registerAuthCommand,
+  registerProbeCommand,
   registerArchiveCommand,
   registerSandboxCommand,
 ];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../../platform/errors.js';
-import { startSandbox } from '../../sandbox/index.js';
+import { startSandbox, type AttendanceStorage } from '../../sandbox/index.js';
 import { withApp } from '../run-action.js';
 
 interface SandboxCliOptions {
@@ -11,6 +11,7 @@ interface SandboxCliOptions {
   schools: string;
   faultRate?: string;
   answerKey?: string;
+  attendance: string;
 }
 
 /**
@@ -37,6 +38,11 @@ export function registerSandboxCommand(program: Command): void {
       'share of requests that fault (429, 433, error bodies, HTML 502, slow, timeout)',
     )
     .option(
+      '--attendance <storage>',
+      'how the platform stores attendance: every-student, or exceptions-only (absences and lateness)',
+      'every-student',
+    )
+    .option(
       '--answer-key <file>',
       'write the answer key (violations the checks must find now) to this JSON file',
     )
@@ -58,6 +64,11 @@ export function registerSandboxCommand(program: Command): void {
         if (!(rate >= 0 && rate < 1)) {
           problems.push(`--fault-rate: expected a number in [0, 1), got "${opts.faultRate}"`);
         }
+        if (opts.attendance !== 'every-student' && opts.attendance !== 'exceptions-only') {
+          problems.push(
+            `--attendance: expected every-student or exceptions-only, got "${opts.attendance}"`,
+          );
+        }
         if (problems.length > 0) throw new UsageError('bad sandbox options', problems);
 
         const sb = await startSandbox({
@@ -66,6 +77,7 @@ export function registerSandboxCommand(program: Command): void {
           port,
           schools,
           faults: rate > 0 ? { rate, seed: opts.seed } : undefined,
+          attendance: opts.attendance as AttendanceStorage,
         });
         const out = process.stdout;
         out.write(`Sandbox platform: ${sb.url}\n`);

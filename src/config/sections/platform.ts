@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { httpUrl as url } from '../fields.js';
 
@@ -25,5 +26,17 @@ export const platformSection = z
     concurrency: z.int().min(1).max(32).default(4),
     timeoutMs: z.int().min(1000).default(30_000),
     maxRetries: z.int().min(0).max(20).default(6),
+    /**
+     * The zone of the moments the platform stamps when a mark is set or attendance entered
+     * (`Mark.date`, `LessonLogEntry.createdDate`): UTC on Dnevnik, as public clients read them
+     * (docs/platform.md). `ezh probe` tells whether a school's platform agrees.
+     */
+    entryTimeZone: z
+      .string()
+      .refine(
+        (zone) => DateTime.now().setZone(zone).isValid,
+        'must be a time zone (UTC, Europe/Moscow, UTC+3)',
+      )
+      .default('UTC'),
   })
   .prefault({});

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { LocalDate, LocalDateTime } from '../records.js';
 
 /**
@@ -29,4 +30,20 @@ export function toLocalDate(value: string | null | undefined): LocalDate | null 
 export function toStartTime(value: string | null | undefined): LocalDateTime | null {
   const local = toLocalDateTime(value);
   return local && !local.endsWith('T00:00:00') ? local : null;
+}
+
+/**
+ * A moment the platform stamps when something is entered (`Mark.date`,
+ * `LessonLogEntry.createdDate`), as an absolute ISO instant (`…Z`). Public clients read these as
+ * UTC, not as school time (reference §7): the naive text is read in `entryZone` (the
+ * `platform.entryTimeZone` setting, UTC by default); an explicit `Z` or offset wins.
+ */
+export function toEntryMoment(value: string | null | undefined, entryZone: string): string | null {
+  const local = toLocalDateTime(value);
+  if (!local || !value) return null;
+  const offset = /(Z|[+-]\d{2}:?\d{2})$/.exec(value.trim());
+  const ms = offset
+    ? Date.parse(`${local.slice(0, 23)}${offset[1]}`)
+    : DateTime.fromISO(local.slice(0, 23), { zone: entryZone }).toMillis();
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }

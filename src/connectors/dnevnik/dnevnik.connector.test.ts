@@ -26,12 +26,15 @@ const settings: ConnectorSettings = {
   maxRetries: 2,
 };
 
-function connector() {
+function connector(extra: Partial<ConnectorSettings> = {}) {
   const time = new FakeTiming();
-  return createDnevnikConnector(settings, {
-    timing: time,
-    limiters: new RateLimiterRegistry(time),
-  });
+  return createDnevnikConnector(
+    { ...settings, ...extra },
+    {
+      timing: time,
+      limiters: new RateLimiterRegistry(time),
+    },
+  );
 }
 
 const json = { 'Content-Type': 'application/json' };
@@ -129,7 +132,8 @@ describe('Dnevnik connector', () => {
       classId: CLASS_ID,
       subjectId: MATH,
       status: 'Late',
-      createdAt: '2026-09-09T08:45:00',
+      // `createdDate` is UTC on the platform (reference §7), whatever the school's zone.
+      createdAt: '2026-09-09T08:45:00.000Z',
       comment: 'опоздал на 10 минут',
     });
     expect(result.records.attendance).toHaveLength(3);
@@ -151,7 +155,28 @@ describe('Dnevnik connector', () => {
     ]);
     // An id with no `_str` twin still comes through exactly (lossless parse).
     expect(records.marks[2]?.workId).toBe('9999999999999999999');
-    expect(records.marks.every((m) => m.enteredAt === null)).toBe(true);
+    // `Mark.date` is when the mark was set, read as UTC (fractions kept to the millisecond);
+    // an explicit zone in the reply wins.
+    expect(records.marks.map((m) => m.enteredAt)).toEqual([
+      '2026-09-07T14:12:33.417Z',
+      '2026-09-11T06:05:09.100Z',
+      '2026-09-08T10:00:00.000Z',
+    ]);
+  });
+
+  it('reads entry moments in the zone the platform setting names', async () => {
+    nock(API_ORIGIN)
+      .get(`/v2/edu-groups/${CLASS_ID}/marks/${WINDOW.from}/${WINDOW.to}`)
+      .reply(200, fixture('marks.json'), json);
+    const { records } = await connector({ entryTimeZone: 'Europe/Moscow' }).fetch(
+      ['marks'],
+      windowScope,
+    );
+    expect(records.marks.map((m) => m.enteredAt)).toEqual([
+      '2026-09-07T11:12:33.417Z',
+      '2026-09-11T03:05:09.100Z',
+      '2026-09-08T10:00:00.000Z',
+    ]);
   });
 
   it('reads students and their enrollment status, archived = listed only with includeArchive', async () => {

@@ -28,8 +28,8 @@ export const DNEVNIK_CAPABILITIES: ConnectorCapabilities = {
     ['lessons', 'works'],
     ['persons', 'enrollments'],
   ],
-  // Marks carry only `date`; when they were entered is not exposed (reference §2.2, "Gaps").
-  markEntryTime: false,
+  // `Mark.date` is when the mark was set, in UTC (reference §7: public clients read it so).
+  markEntryTime: true,
   maxWindowDays: null,
 };
 
@@ -78,7 +78,8 @@ export function createDnevnikConnector(
   return {
     platform: DNEVNIK_PLATFORM,
     capabilities: DNEVNIK_CAPABILITIES,
-    fetch: (streams, scope) => fetchStreams(client, streams, scope),
+    fetch: (streams, scope) =>
+      fetchStreams(client, streams, scope, settings.entryTimeZone ?? 'UTC'),
     close: () => Promise.resolve(),
   };
 }
@@ -89,6 +90,7 @@ async function fetchStreams<S extends StreamName>(
   client: DnevnikClient,
   streams: readonly S[],
   scope: Scope,
+  entryZone: string,
 ): Promise<FetchResult<S>> {
   const level = levelOf(scope);
   const misplaced = streams.filter((s) => !STREAM_SCOPES[s].includes(level));
@@ -120,6 +122,7 @@ async function fetchStreams<S extends StreamName>(
           classId: scope.classId as string,
           from: scope.from as string,
           to: scope.to as string,
+          entryZone,
         },
         want,
         sink,

@@ -41,7 +41,7 @@ export class FakeConnector implements Connector {
     this.capabilities = {
       streams: [...STREAM_NAMES],
       bundles: [['lessons', 'works']],
-      markEntryTime: false,
+      markEntryTime: true,
       maxWindowDays: options.maxWindowDays === undefined ? 92 : options.maxWindowDays,
     };
   }
@@ -88,10 +88,8 @@ export class FakeConnector implements Connector {
       }
       case 'lessons':
         return rec.classId === scope.classId && inWindow(String(rec.date), scope);
+      // Marks come in the window of their lesson's date, as on the platform (reference §7).
       case 'marks':
-        return (
-          rec.classId === scope.classId && inWindow(String(rec.date ?? '').slice(0, 10), scope)
-        );
       case 'works':
       case 'attendance':
         return lessonIds.has(String(rec.lessonId));

@@ -110,11 +110,10 @@ export function fakeSchool(until = '2026-10-20'): FakeData {
           value: String(2 + (n % 4)),
           markSystem: 'mark5',
           mood: null,
-          date: `${date}T00:00:00`,
+          enteredAt: `${date}T14:30:00.250Z`,
           workTypeId: '7',
           countsInAverage: true,
           number: null,
-          enteredAt: null,
         });
         for (const s of students) {
           d.attendance.push({

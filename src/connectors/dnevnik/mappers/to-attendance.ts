@@ -1,5 +1,5 @@
 import type { AttendanceRecord } from '../../records.js';
-import { toLocalDateTime } from '../dates.js';
+import { toEntryMoment } from '../dates.js';
 import type { RawLogEntry } from '../schemas/log-entry.js';
 import { twin } from '../schemas/common.js';
 
@@ -8,6 +8,7 @@ export function toAttendance(
   raw: RawLogEntry,
   classId: string,
   subjectId: string | null,
+  entryZone: string,
 ): AttendanceRecord {
   const lessonId = twin(raw.lesson_str, raw.lesson) as string;
   const studentId = twin(raw.person_str, raw.person) as string;
@@ -18,7 +19,7 @@ export function toAttendance(
     classId,
     subjectId,
     status: raw.status,
-    createdAt: toLocalDateTime(raw.createdDate),
+    createdAt: toEntryMoment(raw.createdDate, entryZone),
     comment: raw.comment || null,
   };
 }

@@ -1,5 +1,5 @@
 import type { MarkRecord } from '../../records.js';
-import { toLocalDateTime } from '../dates.js';
+import { toEntryMoment } from '../dates.js';
 import type { RawMark } from '../schemas/mark.js';
 import { twin } from '../schemas/common.js';
 
@@ -11,7 +11,16 @@ export interface SubjectLookup {
 
 export const NO_SUBJECTS: SubjectLookup = { ofWork: () => null, ofLesson: () => null };
 
-export function toMark(raw: RawMark, classId: string, subjects: SubjectLookup): MarkRecord {
+/**
+ * `Mark.date` is when the mark was set, not the lesson's date (reference §7): it becomes the
+ * entry moment, read in `entryZone`. The lesson dates the mark (`lessonId`).
+ */
+export function toMark(
+  raw: RawMark,
+  classId: string,
+  subjects: SubjectLookup,
+  entryZone: string,
+): MarkRecord {
   const workId = twin(raw.work_str, raw.work);
   const lessonId = twin(raw.lesson_str, raw.lesson);
   return {
@@ -27,11 +36,9 @@ export function toMark(raw: RawMark, classId: string, subjects: SubjectLookup): 
     value: raw.value,
     markSystem: raw.type ? raw.type.toLowerCase() : null,
     mood: raw.mood ?? null,
-    date: toLocalDateTime(raw.date),
     workTypeId: raw.workType ?? null,
     countsInAverage: raw.use_avg_calc ?? true,
     number: raw.number ?? null,
-    // The API tells no entry moment (capability markEntryTime: false).
-    enteredAt: null,
+    enteredAt: toEntryMoment(raw.date, entryZone),
   };
 }

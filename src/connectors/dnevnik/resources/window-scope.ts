@@ -19,6 +19,8 @@ export interface WindowScope {
   classId: string;
   from: string;
   to: string;
+  /** The zone of the platform's entry moments (`platform.entryTimeZone`). */
+  entryZone: string;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function fetchWindowScope(
     const subjects = needLessons ? subjectLookup(lessons, works) : NO_SUBJECTS;
     out.marks = sink
       .list('marks', markSchema, marksReply, 'marks')
-      .map((m) => toMark(m, classId, subjects));
+      .map((m) => toMark(m, classId, subjects, scope.entryZone));
   }
 
   if (want.has('attendance')) {
@@ -81,7 +83,7 @@ export async function fetchWindowScope(
         const reply = await get(paths.groupLogEntries(classId), { subject: subjectId, from, to });
         return sink
           .list('attendance', logEntrySchema, reply, `lesson-log-entries of subject ${subjectId}`)
-          .map((e) => toAttendance(e, classId, subjectId));
+          .map((e) => toAttendance(e, classId, subjectId, scope.entryZone));
       }),
     );
     out.attendance = perSubject.flat();

@@ -1,0 +1,277 @@
+import type { Config, SchoolConfig } from '../../../config/schema.js';
+import { addDays } from '../../../platform/time.js';
+import { connectorSettingsFromConfig } from '../../registry.js';
+import { createDnevnikClient } from '../dnevnik.connector.js';
+import { dnevnikTokenProvider } from '../token-from-config.js';
+import { PlatformError } from '../../_shared/http-error.js';
+import type { DnevnikClient } from '../client.js';
+import { paths } from '../resources/paths.js';
+import { eduGroupSchema } from '../schemas/edu-group.js';
+import { lessonSchema, type RawLesson } from '../schemas/lesson.js';
+import { logEntrySchema } from '../schemas/log-entry.js';
+import { markSchema } from '../schemas/mark.js';
+import { twin } from '../schemas/common.js';
+import { lessonSubjectId } from '../mappers/to-lesson.js';
+import { utcOffsetZone } from '../mappers/to-school.js';
+import {
+  attendanceVerdict,
+  entryZoneVerdict,
+  windowVerdict,
+  type AttendanceVerdict,
+  type EntryZoneVerdict,
+  type MarkSample,
+  type WindowVerdict,
+} from './verdicts.js';
+
+/**
+ * `ezh probe` on Dnevnik: reads a few classes and weeks of one school (read only) and tells what
+ * this platform actually does where public clients disagree or say nothing (reference §7), with
+ * the evidence and the settings it recommends.
+ */
+
+export interface ProbeOptions {
+  schoolId: string;
+  /** The school's zone as configured (lesson times are read in it). */
+  zone: string;
+  /** Today's local date (the sample ends here). */
+  today: string;
+  classes: number;
+  weeks: number;
+}
+
+export interface EndpointOutcome {
+  endpoint: string;
+  outcome: 'ok' | 'denied' | 'error';
+  detail: string | null;
+  calls: number;
+  maxMs: number;
+}
+
+export interface ProbeReport {
+  school: { id: string; name: string | null; platformZone: string | null; zone: string };
+  sample: { from: string; to: string; classes: string[] };
+  endpoints: EndpointOutcome[];
+  groups: Record<string, number>;
+  subgroupLessons: number;
+  periodTypes: Record<string, number>;
+  marks: {
+    systems: Record<string, number>;
+    severalPerWork: number;
+    textDiffers: number;
+    entryZone: EntryZoneVerdict;
+    window: WindowVerdict;
+  };
+  attendance: AttendanceVerdict;
+  requests: { total: number; retries: number; medianMs: number | null; maxMs: number | null };
+  recommended: {
+    platform?: { entryTimeZone: string };
+    checks?: { rules: { 'attendance-not-kept': { storage: 'everyStudent' | 'exceptionsOnly' } } };
+  };
+}
+
+export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Promise<ProbeReport> {
+  const stats = { requests: 0, retries: 0 };
+  const endpoints = new Map<string, EndpointOutcome>();
+  const durations: number[] = [];
+  /** One call, recorded under its endpoint template; null when it failed. */
+  const call = async (template: string, path: string, query?: Record<string, string>) => {
+    const row = endpoints.get(template) ?? {
+      endpoint: template,
+      outcome: 'ok' as const,
+      detail: null,
+      calls: 0,
+      maxMs: 0,
+    };
+    endpoints.set(template, row);
+    const started = Date.now();
+    try {
+      const reply = await client.get(path, { stats, query });
+      return reply;
+    } catch (err) {
+      if (!(err instanceof PlatformError)) throw err;
+      row.outcome = err.kind === 'auth' ? 'denied' : 'error';
+      row.detail = `${err.status ?? '-'} ${err.type}`;
+      return null;
+    } finally {
+      const ms = Date.now() - started;
+      row.calls++;
+      row.maxMs = Math.max(row.maxMs, ms);
+      durations.push(ms);
+    }
+  };
+  const list = (reply: unknown): unknown[] => (Array.isArray(reply) ? reply : []);
+
+  await call('users/me', paths.me());
+  const school = (await call('schools/{id}', paths.school(o.schoolId))) as {
+    name?: string;
+    timeZone?: number;
+  } | null;
+  const platformZone = typeof school?.timeZone === 'number' ? utcOffsetZone(school.timeZone) : null;
+  const zone = o.zone;
+
+  const groups: Record<string, number> = {};
+  const classes: string[] = [];
+  for (const raw of list(
+    await call('schools/{id}/edu-groups', paths.schoolEduGroups(o.schoolId)),
+  )) {
+    const g = eduGroupSchema.safeParse(raw);
+    if (!g.success) continue;
+    const type = g.data.type ?? 'Group';
+    groups[type] = (groups[type] ?? 0) + 1;
+    if (type === 'Group') classes.push(twin(g.data.id_str, g.data.id) as string);
+  }
+  // Classes spread over the school (first, middle, last …), not the first few of one parallel.
+  const picked = spread(classes, o.classes);
+  const from = addDays(o.today, -7 * o.weeks + 1);
+  const to = o.today;
+
+  const periodTypes: Record<string, number> = {};
+  const samples: MarkSample[] = [];
+  const statuses: string[] = [];
+  const systems: Record<string, number> = {};
+  let severalPerWork = 0;
+  let textDiffers = 0;
+  let subgroupLessons = 0;
+  let pastLessons = 0;
+  let window: WindowVerdict | null = null;
+
+  for (const classId of picked) {
+    for (const raw of list(
+      await call('edu-groups/{g}/reporting-periods', paths.reportingPeriods(classId)),
+    )) {
+      const type = (raw as { type?: string }).type ?? '?';
+      periodTypes[type] = (periodTypes[type] ?? 0) + 1;
+    }
+    const lessons = new Map<string, RawLesson>();
+    for (const raw of list(
+      await call('edu-groups/{g}/lessons/{from}/{to}', paths.lessons(classId, from, to)),
+    )) {
+      const l = lessonSchema.safeParse(raw);
+      if (!l.success) continue;
+      lessons.set(twin(l.data.id_str, l.data.id) as string, l.data);
+      const group = twin(l.data.group_str, l.data.group);
+      if (group && group !== classId) subgroupLessons++;
+      if (l.data.date.slice(0, 10) < o.today) pastLessons++;
+    }
+    const perWork = new Map<string, number>();
+    for (const raw of list(
+      await call('edu-groups/{g}/marks/{from}/{to}', paths.marks(classId, from, to)),
+    )) {
+      const m = markSchema.safeParse(raw);
+      if (!m.success) continue;
+      const system = m.data.type ?? '?';
+      systems[system] = (systems[system] ?? 0) + 1;
+      const text = (raw as { textValue?: unknown }).textValue;
+      if (typeof text === 'string' && text !== m.data.value) textDiffers++;
+      const work = twin(m.data.work_str, m.data.work);
+      const person = twin(m.data.person_str, m.data.person);
+      if (work) {
+        const key = `${work}|${person}`;
+        perWork.set(key, (perWork.get(key) ?? 0) + 1);
+      }
+      const lesson = lessons.get(twin(m.data.lesson_str, m.data.lesson) ?? '');
+      if (lesson && m.data.date) samples.push({ markDate: m.data.date, lessonStart: lesson.date });
+    }
+    severalPerWork += [...perWork.values()].filter((n) => n > 1).length;
+
+    const subjects = [...new Set([...lessons.values()].map(lessonSubjectId))].slice(0, 3);
+    for (const subject of subjects) {
+      const reply = await call('lesson-log-entries/group/{g}', paths.groupLogEntries(classId), {
+        subject,
+        from,
+        to,
+      });
+      for (const raw of list(reply)) {
+        const e = logEntrySchema.safeParse(raw);
+        if (e.success) statuses.push(e.data.status);
+      }
+    }
+
+    // A class without marks (grade 1) tells nothing: the next one is asked.
+    if (!window || window.returned === 0) {
+      window = await probeWindow(call, classId, lessons, o.today);
+    }
+  }
+
+  const sorted = [...durations].sort((a, b) => a - b);
+  const report: ProbeReport = {
+    school: { id: o.schoolId, name: school?.name ?? null, platformZone, zone },
+    sample: { from, to, classes: picked },
+    endpoints: [...endpoints.values()],
+    groups,
+    subgroupLessons,
+    periodTypes,
+    marks: {
+      systems,
+      severalPerWork,
+      textDiffers,
+      entryZone: entryZoneVerdict(samples, zone),
+      window: window ?? windowVerdict(o.today, []),
+    },
+    attendance: attendanceVerdict(pastLessons, statuses),
+    requests: {
+      total: stats.requests,
+      retries: stats.retries,
+      medianMs: sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)]! : null,
+      maxMs: sorted.at(-1) ?? null,
+    },
+    recommended: {},
+  };
+  const entry = report.marks.entryZone.verdict;
+  if (entry !== 'unknown') report.recommended.platform = { entryTimeZone: entry };
+  const att = report.attendance.verdict;
+  if (att !== 'unknown') {
+    report.recommended.checks = {
+      rules: {
+        'attendance-not-kept': {
+          storage: att === 'every-student' ? 'everyStudent' : 'exceptionsOnly',
+        },
+      },
+    };
+  }
+  return report;
+}
+
+/**
+ * Asks for the marks of one past day with lessons and compares what comes back with that day: by
+ * the lessons' dates, or by the marks' own.
+ */
+async function probeWindow(
+  call: (template: string, path: string) => Promise<unknown>,
+  classId: string,
+  lessons: ReadonlyMap<string, RawLesson>,
+  today: string,
+): Promise<WindowVerdict | null> {
+  const days = [...new Set([...lessons.values()].map((l) => l.date.slice(0, 10)))]
+    .filter((d) => d < today)
+    .sort();
+  const day = days.at(-2) ?? days.at(-1);
+  if (!day) return null;
+  const reply = await call('edu-groups/{g}/marks/{from}/{to}', paths.marks(classId, day, day));
+  const returned = (Array.isArray(reply) ? reply : []).flatMap((raw) => {
+    const m = markSchema.safeParse(raw);
+    if (!m.success) return [];
+    const lesson = lessons.get(twin(m.data.lesson_str, m.data.lesson) ?? '');
+    return [{ markDate: m.data.date ?? null, lessonDate: lesson?.date.slice(0, 10) ?? null }];
+  });
+  return windowVerdict(day, returned);
+}
+
+/** `n` items spread evenly over `items` (all of them when there are no more than `n`). */
+function spread<T>(items: readonly T[], n: number): T[] {
+  if (items.length <= n) return [...items];
+  return Array.from({ length: n }, (_, i) => items[Math.floor((i * items.length) / n)]!);
+}
+
+/** The probe of one configured school, with the token source its config describes. */
+export async function probeConfiguredSchool(
+  config: Config,
+  school: SchoolConfig,
+  options: Omit<ProbeOptions, 'schoolId' | 'zone'>,
+): Promise<ProbeReport> {
+  const settings = connectorSettingsFromConfig(config.platform, school);
+  const client = createDnevnikClient(settings, {
+    tokens: dnevnikTokenProvider(config.platform, school, settings),
+  });
+  return probeDnevnik(client, { ...options, schoolId: school.id, zone: school.timeZone });
+}
