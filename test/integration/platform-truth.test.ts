@@ -176,3 +176,46 @@ describe('platform truth: attendance stored as exceptions only', () => {
     expect(found.length).toBeGreaterThan(0);
   });
 });
+
+describe('platform truth: a mirror synced once, late, and one synced all along', () => {
+  let sb: SandboxServer;
+  let along: TestMirror;
+  let late: TestMirror;
+
+  beforeAll(async () => {
+    sb = await startSandbox({ size: 'small', seed: 5 });
+    along = await createTestMirror('sqlite');
+    late = await createTestMirror('sqlite');
+  });
+  afterAll(async () => {
+    await along?.dispose();
+    await late?.dispose();
+    await sb?.close();
+  });
+
+  it('give the same findings as of the same instant, mark-late included', async () => {
+    const s = sb.schools[0]!;
+    const config = sandboxConfig(sb);
+    // One mirror syncs every six hours for three days while the teachers work ...
+    for (let i = 0; i < 12; i++) {
+      await syncSandboxSchool(along.db, config, sb.clock, s.id);
+      sb.advance(6 * 60 * 60_000);
+    }
+    // (Its last sync reads every window, so that both mirrors hold the platform as it is now.)
+    await syncSandboxSchool(along.db, config, sb.clock, s.id, { full: true });
+    // ... the other is installed only now and syncs once.
+    await syncSandboxSchool(late.db, config, sb.clock, s.id);
+    const findings = async (m: TestMirror) => {
+      const run = await runChecks(m.db, {
+        school: { id: s.id, timeZone: s.timeZone, finalMarkDeadlines: s.finalMarkDeadlines },
+        asOf: sb.now(),
+        persist: false,
+      });
+      return run.findings.map((f) => `${f.rule} ${JSON.stringify(f.keyParts)}`).sort();
+    };
+    const a = await findings(along);
+    const b = await findings(late);
+    expect(a.filter((f) => f.startsWith('mark-late')).length).toBeGreaterThanOrEqual(2);
+    expect(b).toEqual(a);
+  }, 600_000);
+});
