@@ -1,0 +1,14 @@
+/**
+ * PENDING_OTHER_BRANCHES: fault cases whose fix is on another branch of issue 23. The suite runs
+ * them and EXPECTS THEM TO FAIL today (`it.fails`), so it stays green on this branch and turns
+ * red the moment one of them starts passing. Empty this list when those branches are merged.
+ * Names are the hostile cases' `name` (`hostile-cases.ts`) or a fault test's name.
+ */
+export const PENDING_OTHER_BRANCHES: ReadonlySet<string> = new Set<string>([
+  // Item 2: an empty reply deletes the whole class list (4 rows, under the guard's minRows).
+  'empty body (HTTP 200) for the class list',
+  'null for the class list',
+  '[] for the class list',
+  // Item 1: the quarantined lesson's homework is inferred deleted.
+  'a lesson with "subject": null',
+]);
