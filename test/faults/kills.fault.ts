@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/verify.js';
+import { runChecksForApp } from '../../src/checks/for-app.js';
+import { createApp } from '../../src/cli/app.js';
 import type { Config } from '../../src/config/schema.js';
 import { connectorForSchool } from '../../src/connectors/registry.js';
 import { openMirror } from '../../src/mirror/data-source.js';
@@ -88,98 +90,106 @@ describe('kill -9 of sync, check and archive create', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sync: killed after 3, then 12, then 20 more committed scopes; the rerun finishes, mirror equal, no version twice', async () => {
-    const points = [3, 12, 20];
-    kills.sync[1] = points.length;
-    for (const n of points) {
-      const r = await killWhen((out) => synced(out) >= n, ['sync']);
-      expect(r.signal, `the sync ended before ${n} scopes: ${r.out.slice(-500)}`).toBe('SIGKILL');
-    }
-    const last = await cli('sync').exited;
-    expect(last.code, last.out.slice(-2000)).toBe(0);
-    expect(last.stdout).toMatch(/, resumed\) succeeded/);
-    const c = await verify();
-    expect(c.streams.filter((s) => s.missing.length + s.extra.length + s.different.length)).toEqual(
-      [],
-    );
-    const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
-    try {
-      // The platform did not change: every record has exactly one version, written once.
-      const twice = await mirror.db.query(
-        'SELECT entity, record_id, count(*) AS n FROM record_versions GROUP BY entity, record_id HAVING count(*) > 1 LIMIT 5',
+  it(
+    'sync: killed after 3, then 12, then 20 more committed scopes; the rerun finishes, mirror equal, no version twice',
+    { timeout: 600_000 },
+    async () => {
+      const points = [3, 12, 20];
+      kills.sync[1] = points.length;
+      for (const n of points) {
+        const r = await killWhen((out) => synced(out) >= n, ['sync']);
+        expect(r.signal, `the sync ended before ${n} scopes: ${r.out.slice(-500)}`).toBe('SIGKILL');
+      }
+      const last = await cli('sync').exited;
+      expect(last.code, last.out.slice(-2000)).toBe(0);
+      expect(last.stdout).toMatch(/, resumed\) succeeded/);
+      const c = await verify();
+      expect(
+        c.streams.filter((s) => s.missing.length + s.extra.length + s.different.length),
+      ).toEqual([]);
+      const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
+      try {
+        // The platform did not change: every record has exactly one version, written once.
+        const twice = await mirror.db.query(
+          'SELECT entity, record_id, count(*) AS n FROM record_versions GROUP BY entity, record_id HAVING count(*) > 1 LIMIT 5',
+        );
+        expect(twice).toEqual([]);
+      } finally {
+        await mirror.close();
+      }
+      kills.sync[0] = points.length;
+    },
+  );
+
+  it(
+    'check: killed while reading and while storing; the rerun finds what an uninterrupted run finds',
+    { timeout: 600_000 },
+    async () => {
+      // Now (the mirror's rows were first seen now, not at the sandbox's clock), fixed for every run.
+      const asOf = new Date().toISOString();
+      // The uninterrupted run, in this process, on a copy of the same mirror.
+      const copy = join(dir, 'uninterrupted.sqlite');
+      copyFileSync(dbPath, copy);
+      const app = createApp(
+        {},
+        {
+          database: { type: 'sqlite', path: copy },
+          schools: sb.schools.map((s) => ({ id: s.id, timeZone: s.timeZone })),
+          log: { level: 'warn' },
+        },
       );
-      expect(twice).toEqual([]);
-    } finally {
-      await mirror.close();
-    }
-    kills.sync[0] = points.length;
-  });
+      let expected: string[];
+      try {
+        const { report } = await runChecksForApp(app, { asOf });
+        expected = findingsOf(JSON.stringify(report));
+      } finally {
+        await app.close();
+      }
+      expect(expected.length).toBeGreaterThan(0);
 
-  it('check: killed while reading and while storing; the rerun finds what an uninterrupted run finds', async () => {
-    const asOf = new Date(sb.now()).toISOString();
-    // The uninterrupted run, on a copy of the same mirror.
-    const copy = join(dir, 'uninterrupted.sqlite');
-    copyFileSync(dbPath, copy);
-    const refConfig = join(dir, 'uninterrupted.yaml');
-    writeFileSync(
-      refConfig,
-      JSON.stringify({
-        database: { type: 'sqlite', path: copy },
-        schools: sb.schools.map((s) => ({ id: s.id, token: s.token, timeZone: s.timeZone })),
-        log: { level: 'warn' },
-      }),
-    );
-    const ref = await spawnCli([
-      '--config',
-      refConfig,
-      'check',
-      '--as-of',
-      asOf,
-      '--format',
-      'json',
-    ]).exited;
-    expect(ref.code, ref.out.slice(-1000)).toBe(0);
-    const expected = findingsOf(ref.stdout);
-    expect(expected.length).toBeGreaterThan(0);
+      const points: ((out: string) => boolean)[] = [
+        (out) => /"msg":"period totals/.test(out) || /"level":20/.test(out),
+        (out) => /"msg":"rule evaluated"/.test(out),
+      ];
+      kills.check[1] = points.length;
+      for (const when of points) {
+        const r = await killWhen(when, ['check', '--as-of', asOf, '--format', 'json']);
+        expect(r.signal, r.out.slice(-500)).toBe('SIGKILL');
+      }
+      const rerun = await cli('--log-level', 'warn', 'check', '--as-of', asOf, '--format', 'json')
+        .exited;
+      expect(rerun.code, rerun.out.slice(-1000)).toBe(0);
+      expect(findingsOf(rerun.stdout)).toEqual(expected);
+      kills.check[0] = points.length;
+    },
+  );
 
-    const points: ((out: string) => boolean)[] = [
-      (out) => /"msg":"period totals/.test(out) || /"level":20/.test(out),
-      (out) => /"msg":"rule evaluated"/.test(out),
-    ];
-    kills.check[1] = points.length;
-    for (const when of points) {
-      const r = await killWhen(when, ['check', '--as-of', asOf, '--format', 'json']);
-      expect(r.signal, r.out.slice(-500)).toBe('SIGKILL');
-    }
-    const rerun = await cli('--log-level', 'warn', 'check', '--as-of', asOf, '--format', 'json')
-      .exited;
-    expect(rerun.code, rerun.out.slice(-1000)).toBe(0);
-    expect(findingsOf(rerun.stdout)).toEqual(expected);
-    kills.check[0] = points.length;
-  });
-
-  it('archive create: killed while reading the mirror and while packing; the rerun archives, the mirror stays equal', async () => {
-    const dest = join(dir, 'dest');
-    const finals = () =>
-      existsSync(dest) ? readdirSync(dest).filter((n) => n.endsWith('.tar.gz')) : [];
-    const points: ((out: string) => boolean)[] = [
-      (out) => /"msg":"archive: reading the mirror"/.test(out),
-      (out) => /"msg":"archive: packing"/.test(out),
-    ];
-    kills.archive[1] = points.length;
-    for (const when of points) {
-      const r = await killWhen(when, ['archive', 'create']);
-      expect(r.signal, r.out.slice(-500)).toBe('SIGKILL');
-      expect(finals(), 'a killed run left a file under a final archive name').toEqual([]);
-    }
-    const rerun = await cli('--log-level', 'warn', 'archive', 'create').exited;
-    expect(rerun.code, rerun.out.slice(-1000)).toBe(0);
-    expect(finals()).toHaveLength(1);
-    const report = await verifyArchive(join(dest, finals()[0]!));
-    expect(report.problems).toEqual([]);
-    expect((await verify()).equal).toBe(true);
-    kills.archive[0] = points.length;
-  });
+  it(
+    'archive create: killed while reading the mirror and while packing; the rerun archives, the mirror stays equal',
+    { timeout: 600_000 },
+    async () => {
+      const dest = join(dir, 'dest');
+      const finals = () =>
+        existsSync(dest) ? readdirSync(dest).filter((n) => n.endsWith('.tar.gz')) : [];
+      const points: ((out: string) => boolean)[] = [
+        (out) => /"msg":"archive: reading the mirror"/.test(out),
+        (out) => /"msg":"archive: packing"/.test(out),
+      ];
+      kills.archive[1] = points.length;
+      for (const when of points) {
+        const r = await killWhen(when, ['archive', 'create']);
+        expect(r.signal, r.out.slice(-500)).toBe('SIGKILL');
+        expect(finals(), 'a killed run left a file under a final archive name').toEqual([]);
+      }
+      const rerun = await cli('--log-level', 'warn', 'archive', 'create').exited;
+      expect(rerun.code, rerun.out.slice(-1000)).toBe(0);
+      expect(finals()).toHaveLength(1);
+      const report = await verifyArchive(join(dest, finals()[0]!));
+      expect(report.problems).toEqual([]);
+      expect((await verify()).equal).toBe(true);
+      kills.archive[0] = points.length;
+    },
+  );
 });
 
 /** The findings of `ezh check --format json`, in a stable order. */
