@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.js';
-import { connectorForSchool } from '../../src/connectors/registry.js';
 import { openMirror } from '../../src/mirror/data-source.js';
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index.js';
 import type { SyncSummary } from '../../src/sync/engine.js';
 import { ALL_TABLES } from '../../src/mirror/tables.js';
 import { createLogger, setLogger } from '../../src/platform/logger.js';
-import { verifyMirror, type MirrorComparison } from '../../src/sync/verify-mirror.js';
 import { sandboxConfig, syncSandboxSchool } from '../helpers/sandbox-sync.js';
+import { verifySandboxMirror } from './fault-school.js';
 import { recordFigure } from './figures.js';
 import { HOSTILE_CASES, type HostileCase } from './hostile-cases.js';
 import { PENDING_OTHER_BRANCHES } from './pending-other-branches.js';
@@ -74,19 +73,7 @@ describe('hostile platform replies', () => {
   let expected: Map<string, string>;
   const outcomes = { handled: 0, held: 0, failed: 0, lostRows: 0, pendingLostRows: 0 };
 
-  const verify = async (dbPath: string): Promise<MirrorComparison> => {
-    const connector = connectorForSchool(direct, direct.schools[0]!);
-    const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
-    try {
-      return await verifyMirror(
-        { db: mirror.db, connector, config: direct, clock: sb.clock },
-        schoolId,
-      );
-    } finally {
-      await connector.close();
-      await mirror.close();
-    }
-  };
+  const verify = (dbPath: string) => verifySandboxMirror(sb, dbPath, direct);
 
   const sync = async (dbPath: string, config: Config): Promise<SyncSummary> => {
     const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });

@@ -1,17 +1,19 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/verify.js';
 import { runChecksForApp } from '../../src/checks/for-app.js';
 import { createApp } from '../../src/cli/app.js';
-import type { Config } from '../../src/config/schema.js';
-import { connectorForSchool } from '../../src/connectors/registry.js';
 import { openMirror } from '../../src/mirror/data-source.js';
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index.js';
-import { verifyMirror, type MirrorComparison } from '../../src/sync/verify-mirror.js';
 import { spawnCli, type CliExit } from '../helpers/cli-process.js';
-import { sandboxConfig } from '../helpers/sandbox-sync.js';
+import {
+  doubledVersions,
+  unequalStreams,
+  verifySandboxMirror,
+  writeCliConfig,
+} from './fault-school.js';
 import { recordFigure } from './figures.js';
 
 /**
@@ -30,8 +32,6 @@ describe('kill -9 of sync, check and archive create', () => {
   let dir: string;
   let dbPath: string;
   let configFile: string;
-  let direct: Config;
-  let schoolId: string;
   const kills = { sync: [0, 0], check: [0, 0], archive: [0, 0] };
 
   const cli = (...args: string[]) => spawnCli(['--config', configFile, ...args]);
@@ -44,42 +44,19 @@ describe('kill -9 of sync, check and archive create', () => {
     return p.exited;
   };
 
-  const verify = async (): Promise<MirrorComparison> => {
-    const connector = connectorForSchool(direct, direct.schools[0]!);
-    const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
-    try {
-      return await verifyMirror(
-        { db: mirror.db, connector, config: direct, clock: sb.clock },
-        schoolId,
-      );
-    } finally {
-      await connector.close();
-      await mirror.close();
-    }
-  };
+  const verify = () => verifySandboxMirror(sb, dbPath);
 
   beforeAll(async () => {
     sb = await startSandbox({ size: 'small', seed: 2324 });
-    schoolId = sb.schools[0]!.id;
-    direct = sandboxConfig(sb);
     dir = mkdtempSync(join(tmpdir(), 'ezh-kills-'));
     dbPath = join(dir, 'mirror.sqlite');
-    configFile = join(dir, 'ezh.yaml');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        database: { type: 'sqlite', path: dbPath },
-        // ~40 requests per second: a whole run takes several seconds, enough to kill it mid-way.
-        platform: { baseUrl: sb.url, requestsPerSecond: 40, concurrency: 4, timeoutMs: 10_000 },
-        schools: sb.schools.map((s) => ({ id: s.id, token: s.token, timeZone: s.timeZone })),
-        jobs: { afterSync: [] },
-        log: { level: 'debug', format: 'json' },
-        sync: { progress: 'log' },
-        archive: { destinations: [join(dir, 'dest')], workDir: join(dir, 'work') },
-        // No Chromium on purpose: the archive says the documents are absent, and is fast.
-        reports: { chromiumPath: join(dir, 'no-chromium') },
-      }),
-    );
+    configFile = writeCliConfig(sb, dir, dbPath, {
+      log: { level: 'debug', format: 'json' },
+      sync: { progress: 'log' },
+      archive: { destinations: [join(dir, 'dest')], workDir: join(dir, 'work') },
+      // No Chromium on purpose: the archive says the documents are absent, and is fast.
+      reports: { chromiumPath: join(dir, 'no-chromium') },
+    });
   });
 
   afterAll(async () => {
@@ -103,17 +80,10 @@ describe('kill -9 of sync, check and archive create', () => {
       const last = await cli('sync').exited;
       expect(last.code, last.out.slice(-2000)).toBe(0);
       expect(last.stdout).toMatch(/, resumed\) succeeded/);
-      const c = await verify();
-      expect(
-        c.streams.filter((s) => s.missing.length + s.extra.length + s.different.length),
-      ).toEqual([]);
+      expect(unequalStreams(await verify())).toEqual([]);
       const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
       try {
-        // The platform did not change: every record has exactly one version, written once.
-        const twice = await mirror.db.query(
-          'SELECT entity, record_id, count(*) AS n FROM record_versions GROUP BY entity, record_id HAVING count(*) > 1 LIMIT 5',
-        );
-        expect(twice).toEqual([]);
+        expect(await doubledVersions(mirror.db)).toEqual([]);
       } finally {
         await mirror.close();
       }
