@@ -7,6 +7,7 @@ import { openMirror } from '../../src/mirror/data-source.js';
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index.js';
 import { verifyMirror, type MirrorComparison } from '../../src/sync/verify-mirror.js';
 import { spawnCli } from '../helpers/cli-process.js';
+import { createTestMirror } from '../helpers/mirrors.js';
 import { sandboxConfig, syncSandboxSchool } from '../helpers/sandbox-sync.js';
 
 /**
@@ -138,6 +139,22 @@ describe('ezh verify-mirror', () => {
     expect(res.stdout).not.toContain(student.last_name);
     expect(res.stdout).not.toContain('Призрак');
   }, 150_000);
+
+  it('finds a PostgreSQL mirror equal to the platform too', async () => {
+    const pg = await createTestMirror('postgres');
+    const config = sandboxConfig(sb);
+    const connector = connectorForSchool(config, config.schools[0]!);
+    try {
+      const run = await syncSandboxSchool(pg.db, config, sb.clock, schoolId);
+      expect(run.status).toBe('succeeded');
+      const c = await verifyMirror({ db: pg.db, connector, config, clock: sb.clock }, schoolId);
+      expect(c.streams.filter((s) => !isClean(s))).toEqual([]);
+      expect(c.equal).toBe(true);
+    } finally {
+      await connector.close();
+      await pg.dispose();
+    }
+  }, 300_000);
 
   it('exits 2 for a school that is not configured', async () => {
     const res = await cli('--school', '404');
