@@ -18,7 +18,10 @@ describe('Dnevnik client, a reply cut off mid-body', () => {
     server = createServer((_req, res) => {
       requests++;
       const body = '[{"id":1,"id_str":"1","name":"5А"}]';
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+      });
       if (requests === 1) {
         res.write(body.slice(0, 10));
         setTimeout(() => res.socket?.destroy(), 10);
