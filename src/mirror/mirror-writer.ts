@@ -152,10 +152,22 @@ export async function touchRows(
   }
 }
 
+/**
+ * The `content_hash` the mirror keeps for a normalized record (persons minimized without consent
+ * first). `ezh verify-mirror` hashes the platform's records with it: equal hash, equal row.
+ */
+export function contentHashOf<S extends StreamName>(
+  stream: S,
+  record: StreamRecords[S],
+  ctx: Pick<WriteContext, 'isConsented'>,
+): string {
+  return sha1(canonicalJson(prepare(stream, record, ctx)));
+}
+
 function prepare<S extends StreamName>(
   stream: S,
   record: StreamRecords[S],
-  ctx: WriteContext,
+  ctx: Pick<WriteContext, 'isConsented'>,
 ): StreamRecords[S] {
   if (stream !== 'persons') return record;
   const person = record as PersonRecord;

@@ -10,6 +10,7 @@ import { registerJobsCommand } from './jobs.js';
 import { registerScheduleCommand } from './schedule.js';
 import { registerStatusCommand } from './status.js';
 import { registerSyncCommand } from './sync.js';
+import { registerVerifyMirrorCommand } from './verify-mirror.js';
 import { registerWorkerCommand } from './worker.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerProbeCommand } from './probe.js';
@@ -18,6 +19,7 @@ import { registerProbeCommand } from './probe.js';
 export const COMMANDS: ((program: Command) => void)[] = [
   registerDemoCommand,
   registerSyncCommand,
+  registerVerifyMirrorCommand,
   registerStatusCommand,
   registerWorkerCommand,
   registerScheduleCommand,

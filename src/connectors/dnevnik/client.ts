@@ -203,6 +203,16 @@ function transportError(err: unknown, method: string, path: string): PlatformErr
       endpoint,
     });
   }
+  // A reply cut off mid-body (the connection closed before its Content-Length was read): axios
+  // says ERR_BAD_RESPONSE "stream has been aborted". Nothing of it is used; it is asked again.
+  if (code === 'ERR_BAD_RESPONSE' && /aborted/i.test(errorText(err))) {
+    return new PlatformError(`the platform's reply was cut off on ${endpoint}`, {
+      kind: 'retryable',
+      type: 'truncated',
+      status: null,
+      endpoint,
+    });
+  }
   const retryable = RETRYABLE_NETWORK_CODES.has(code);
   return new PlatformError(
     `the connection to the platform failed (${code || 'network error'}) on ${endpoint}`,
