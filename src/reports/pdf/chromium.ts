@@ -1,7 +1,6 @@
-import { accessSync, constants, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { accessSync, constants } from 'node:fs';
 import { EnvironmentError } from '../../platform/errors.js';
+import { makeTempDir, type TempDir } from '../../platform/temp-dirs.js';
 
 /** Where Chromium is and how it is started. Never downloaded: the system's (Debian) Chromium is used. */
 
@@ -45,9 +44,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
-/** A fresh profile directory per browser launch. */
-export function freshProfileDir(): string {
-  return mkdtempSync(join(tmpdir(), 'ezh-chromium-'));
+/** A fresh profile directory per browser launch (0700; removed at exit, swept after a kill). */
+export function freshProfileDir(): TempDir {
+  return makeTempDir('chromium');
 }
 
 export function chromiumArgs(profileDir: string): string[] {

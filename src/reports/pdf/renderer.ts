@@ -1,8 +1,9 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { EnvironmentError, EzhError } from '../../platform/errors.js';
+import { onExitCleanup } from '../../platform/exit-cleanup.js';
 import type { Logger } from '../../platform/logger.js';
+import { writePrivateFileAtomic } from '../../platform/private-files.js';
+import type { TempDir } from '../../platform/temp-dirs.js';
 import type { HtmlDocument } from '../html/document.js';
 import { chromiumArgs, freshProfileDir } from './chromium.js';
 import { countPdfPages } from './pdf-pages.js';
@@ -37,7 +38,9 @@ export class RenderError extends EzhError {}
 
 interface Generation {
   browser: Browser;
-  profileDir: string;
+  profileDir: TempDir;
+  /** Unregisters the exit hook that kills this browser's process group. */
+  release: () => void;
   alive: boolean;
   used: number;
   inFlight: number;
@@ -95,10 +98,8 @@ export class PdfRenderer {
         this.opts.timeoutMs,
         `rendering "${doc.title}"`,
       );
-      mkdirSync(dirname(outFile), { recursive: true });
-      const tmp = `${outFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, pdf);
-      renameSync(tmp, outFile);
+      // Students' names and marks: 0600, in a folder made 0700 if ezh makes it.
+      writePrivateFileAtomic(outFile, pdf);
       return {
         path: outFile,
         pages: countPdfPages(pdf),
@@ -182,12 +183,20 @@ export class PdfRenderer {
       browser = await puppeteer.launch({
         executablePath: this.opts.executablePath,
         headless: true,
-        args: chromiumArgs(profileDir),
+        args: chromiumArgs(profileDir.path),
         timeout: this.opts.launchTimeoutMs,
         protocolTimeout: this.opts.timeoutMs,
+        // The browser dies with ezh: over a pipe, Chromium exits when the pipe closes, which a
+        // `kill -9` of ezh does too (a WebSocket browser outlived it, with all its renderers).
+        pipe: true,
+        // Signals are ezh's to handle (`exit-cleanup.ts`): puppeteer's own SIGTERM handler
+        // closes the browser but keeps the process alive.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
       });
     } catch (err) {
-      rmSync(profileDir, { recursive: true, force: true });
+      profileDir.dispose();
       throw new EnvironmentError(
         `cannot start Chromium (${this.opts.executablePath}): ${(err as Error).message}`,
         1,
@@ -197,9 +206,13 @@ export class PdfRenderer {
       );
     }
     this.launches++;
+    const pid = browser.process()?.pid;
     const gen: Generation = {
       browser,
       profileDir,
+      // Launched detached, Chromium leads its own process group: at exit or on a signal, the
+      // group (browser, renderers, GPU and utility processes) is killed at once.
+      release: onExitCleanup(() => killGroup(pid)),
       alive: true,
       used: 0,
       inFlight: 0,
@@ -221,7 +234,8 @@ export class PdfRenderer {
     await withTimeout(gen.browser.close(), 10_000, 'closing Chromium').catch(() =>
       proc?.kill('SIGKILL'),
     );
-    rmSync(gen.profileDir, { recursive: true, force: true });
+    gen.release();
+    gen.profileDir.dispose();
   }
 }
 
@@ -247,6 +261,15 @@ export function printOnly(html: string): string {
 const LOAD_FONTS =
   'Promise.all(Array.from(document.fonts, (f) => f.load())).then(() => document.fonts.ready)' +
   '.then(() => document.fonts.status)';
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
 
 function isCrash(err: unknown): boolean {
   return err instanceof Error && CRASH.test(err.message);
