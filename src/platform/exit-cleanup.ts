@@ -22,9 +22,12 @@ export function onExitCleanup(fn: Cleanup): () => void {
   };
 }
 
-/** Runs every registered cleanup once (exceptions are swallowed: one must not stop the others). */
+/**
+ * Runs every registered cleanup once, the latest first (a browser is killed before its profile
+ * folder is removed); exceptions are swallowed: one must not stop the others.
+ */
 export function runExitCleanups(): void {
-  for (const fn of [...cleanups]) {
+  for (const fn of [...cleanups].reverse()) {
     cleanups.delete(fn);
     try {
       fn();

@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger.js';
 import { writePrivateFileAtomic } from '../../platform/private-files.js';
 import type { TempDir } from '../../platform/temp-dirs.js';
 import type { HtmlDocument } from '../html/document.js';
-import { chromiumArgs, freshProfileDir } from './chromium.js';
+import { chromiumArgs, freshProfileDir, killBrowsersOf } from './chromium.js';
 import { countPdfPages } from './pdf-pages.js';
 import { Semaphore } from './semaphore.js';
 
@@ -178,12 +178,18 @@ export class PdfRenderer {
     this.gen = null;
     if (old) await this.retire(old);
     const profileDir = freshProfileDir();
+    // Registered before the launch (a signal may come while Chromium starts), so it runs before
+    // the profile folder's own removal: the browser and its whole process group are killed at
+    // exit or on a signal, then the folder goes.
+    const release = onExitCleanup(() => killBrowsersOf(profileDir.path));
     let browser: Browser;
     try {
       browser = await puppeteer.launch({
         executablePath: this.opts.executablePath,
         headless: true,
         args: chromiumArgs(profileDir.path),
+        // Chromium's own temporary files go into the profile folder, removed or swept with it.
+        env: { ...process.env, TMPDIR: profileDir.path },
         timeout: this.opts.launchTimeoutMs,
         protocolTimeout: this.opts.timeoutMs,
         // The browser dies with ezh: over a pipe, Chromium exits when the pipe closes, which a
@@ -196,6 +202,7 @@ export class PdfRenderer {
         handleSIGHUP: false,
       });
     } catch (err) {
+      release();
       profileDir.dispose();
       throw new EnvironmentError(
         `cannot start Chromium (${this.opts.executablePath}): ${(err as Error).message}`,
@@ -206,13 +213,10 @@ export class PdfRenderer {
       );
     }
     this.launches++;
-    const pid = browser.process()?.pid;
     const gen: Generation = {
       browser,
       profileDir,
-      // Launched detached, Chromium leads its own process group: at exit or on a signal, the
-      // group (browser, renderers, GPU and utility processes) is killed at once.
-      release: onExitCleanup(() => killGroup(pid)),
+      release,
       alive: true,
       used: 0,
       inFlight: 0,
@@ -261,15 +265,6 @@ export function printOnly(html: string): string {
 const LOAD_FONTS =
   'Promise.all(Array.from(document.fonts, (f) => f.load())).then(() => document.fonts.ready)' +
   '.then(() => document.fonts.status)';
-
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // Already gone.
-  }
-}
 
 function isCrash(err: unknown): boolean {
   return err instanceof Error && CRASH.test(err.message);
