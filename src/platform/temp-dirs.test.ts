@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeTempDir, sweepOrphanTempDirs, tempDirPrefix } from './temp-dirs.js';
+import { makeTempDir, sweepOrphanTempDirs, tempDirOwner, tempDirPrefix } from './temp-dirs.js';
 
 /** A pid that no process holds any more: a child that has exited. */
 function deadPid(): number {
@@ -75,6 +75,16 @@ describe('temporary folders', () => {
     } finally {
       sleeper.kill('SIGKILL');
     }
+  });
+
+  it('tell their owner', () => {
+    const mine = makeTempDir('chromium', base);
+    const dead = join(base, `${tempDirPrefix('archive', deadPid())}Dd9999`);
+    mkdirSync(dead);
+    expect(tempDirOwner(mine.path)).toBe('alive');
+    expect(tempDirOwner(dead)).toBe('dead');
+    expect(tempDirOwner(join(base, 'ezh-archive-Xx0000'))).toBe('unknown');
+    mine.dispose();
   });
 
   it('left by a killed run are swept by the next folder made in the same place', () => {

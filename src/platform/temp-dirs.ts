@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { onExitCleanup } from './exit-cleanup.js';
 import { ensurePrivateDir } from './private-files.js';
 
@@ -63,17 +63,11 @@ export function sweepOrphanTempDirs(base: string = tmpdir()): string[] {
   const uid = process.getuid?.();
   const removed: string[] = [];
   for (const name of names) {
-    const m = NAME.exec(name);
-    if (!m || m[3] !== HOST_TAG) continue;
-    const pid = Number(m[2]);
-    if (pid === process.pid) continue;
     const path = join(base, name);
+    if (tempDirOwner(path) !== 'dead') continue;
     try {
       const st = lstatSync(path);
       if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
-      // The folder's oldest time: birth where the file system records it, else its last change.
-      const made = st.birthtimeMs > 0 ? st.birthtimeMs : Math.min(st.mtimeMs, st.ctimeMs);
-      if (ownerAlive(pid, made)) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(path);
     } catch {
@@ -81,6 +75,25 @@ export function sweepOrphanTempDirs(base: string = tmpdir()): string[] {
     }
   }
   return removed;
+}
+
+/**
+ * Who holds a temporary folder: `alive` (a running process of this host, this one included),
+ * `dead` (its process is gone), `unknown` (another host's, or not named by `makeTempDir`).
+ */
+export function tempDirOwner(path: string): 'alive' | 'dead' | 'unknown' {
+  const m = NAME.exec(basename(path));
+  if (!m || m[3] !== HOST_TAG) return 'unknown';
+  const pid = Number(m[2]);
+  if (pid === process.pid) return 'alive';
+  try {
+    const st = lstatSync(path);
+    // The folder's oldest time: birth where the file system records it, else its last change.
+    const made = st.birthtimeMs > 0 ? st.birthtimeMs : Math.min(st.mtimeMs, st.ctimeMs);
+    return ownerAlive(pid, made) ? 'alive' : 'dead';
+  } catch {
+    return 'unknown';
+  }
 }
 
 /** Whether `pid` runs and may have made a folder at `madeMs` (it started before that). */
