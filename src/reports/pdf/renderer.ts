@@ -202,6 +202,8 @@ export class PdfRenderer {
         handleSIGHUP: false,
       });
     } catch (err) {
+      // A launch that timed out may leave a browser starting: none survives a failed launch.
+      killBrowsersOf(profileDir.path);
       release();
       profileDir.dispose();
       throw new EnvironmentError(
@@ -238,6 +240,8 @@ export class PdfRenderer {
     await withTimeout(gen.browser.close(), 10_000, 'closing Chromium').catch(() =>
       proc?.kill('SIGKILL'),
     );
+    // Stragglers of a browser killed above (its renderers) go with their group.
+    killBrowsersOf(gen.profileDir.path);
     gen.release();
     gen.profileDir.dispose();
   }
