@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { onExitCleanup } from './exit-cleanup.js';
 import { ensurePrivateDir } from './private-files.js';
 
@@ -9,8 +9,8 @@ import { ensurePrivateDir } from './private-files.js';
  * ezh's temporary folders (archive work folders with a copy of the mirror, Chromium profiles)
  * carry their owner in the name: `ezh-<kind>-<pid>-<host>-XXXXXX`. They are removed when the
  * work ends, when the process exits or is stopped by a signal, and, after a `kill -9`, by the
- * next ezh that makes a folder in the same place: it removes the folders of its own prefix and
- * host whose owner is dead (no such process, or one that started after the folder was made: the
+ * next ezh start (and the first folder made in a place): it removes the folders of its own
+ * prefix and host whose owner is dead (no such process, or one that started after the folder was made: the
  * pid was reused). Nothing else is ever touched.
  */
 
@@ -36,10 +36,7 @@ const swept = new Set<string>();
 /** A new private (0700) temporary folder under `base` (default: the OS temp folder). */
 export function makeTempDir(kind: TempKind, base: string = tmpdir()): TempDir {
   ensurePrivateDir(base);
-  if (!swept.has(base)) {
-    swept.add(base);
-    sweepOrphanTempDirs(base);
-  }
+  sweepOnce(base);
   const path = mkdtempSync(join(base, tempDirPrefix(kind)));
   const remove = () => rmSync(path, { recursive: true, force: true });
   const unregister = onExitCleanup(remove);
@@ -50,6 +47,17 @@ export function makeTempDir(kind: TempKind, base: string = tmpdir()): TempDir {
       remove();
     },
   };
+}
+
+/**
+ * `sweepOrphanTempDirs` once per process and folder: at start-up (`createApp`) and before the
+ * first folder is made in a place. Returns how many folders were removed.
+ */
+export function sweepOnce(base: string = tmpdir()): number {
+  const key = resolve(base);
+  if (swept.has(key)) return 0;
+  swept.add(key);
+  return sweepOrphanTempDirs(base).length;
 }
 
 /** Removes `base`'s temporary folders of ezh processes on this host that are gone; returns them. */

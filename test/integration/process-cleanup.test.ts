@@ -98,7 +98,7 @@ describe('a process rendering a PDF, stopped', () => {
     120_000,
   );
 
-  it('by kill -9: no browser process; the next run sweeps its folders', async () => {
+  it('by kill -9: no browser process; the next start sweeps its folders', async () => {
     const { cli, pid, browser } = await archiveWithBrowser();
     const before = groupSize(browser);
     expect(before).toBeGreaterThan(0);
@@ -109,12 +109,16 @@ describe('a process rendering a PDF, stopped', () => {
     expect(owned(work, 'ezh-archive', pid)).toHaveLength(1);
     expect(owned(tmp, 'ezh-chromium', pid)).toHaveLength(1);
 
-    const next = runCli(['--config', configFile, 'archive', 'create'], {
+    // Any next start sweeps them, here one that makes no scratch folder of its own.
+    const next = runCli(['--config', configFile, '--log-level', 'info', 'config'], { env });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toMatch(/removed scratch folders of killed ezh runs/);
+    expect(owned(work, 'ezh-archive', pid)).toEqual([]);
+    expect(owned(tmp, 'ezh-chromium', pid)).toEqual([]);
+    const archive = runCli(['--config', configFile, 'archive', 'create'], {
       env,
       timeoutMs: 120_000,
     });
-    expect(next.code, next.stderr).toBe(0);
-    expect(owned(work, 'ezh-archive', pid)).toEqual([]);
-    expect(owned(tmp, 'ezh-chromium', pid)).toEqual([]);
+    expect(archive.code, archive.stderr).toBe(0);
   }, 240_000);
 });
