@@ -10,8 +10,8 @@ import { ensurePrivateDir } from './private-files.js';
  * carry their owner in the name: `ezh-<kind>-<pid>-<host>-XXXXXX`. They are removed when the
  * work ends, when the process exits or is stopped by a signal, and, after a `kill -9`, by the
  * next ezh start (and the first folder made in a place): it removes the folders of its own
- * prefix and host whose owner is dead (no such process, or one that started after the folder was made: the
- * pid was reused). Nothing else is ever touched.
+ * prefix and host whose owner is dead (no such process, or one that started after the folder
+ * was made: the pid was reused). Nothing else is ever touched.
  */
 
 export type TempKind = 'archive' | 'chromium';
