@@ -77,6 +77,21 @@ describe('temporary folders', () => {
     }
   });
 
+  it("of a dead owner's browser: the browser still running in it is killed first", async () => {
+    const profile = join(base, `${tempDirPrefix('chromium', deadPid())}Bb1212`);
+    mkdirSync(profile);
+    // Stands in for a Chromium still shutting down: its own process group, the profile argument.
+    const browser = spawn(
+      process.execPath,
+      ['-e', 'setInterval(() => {}, 1000)', '--', `--user-data-dir=${profile}`],
+      { detached: true, stdio: 'ignore' },
+    );
+    const gone = new Promise((r) => browser.once('exit', (_code, signal) => r(signal)));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sweepOrphanTempDirs(base)).toEqual([profile]);
+    expect(await gone).toBe('SIGKILL');
+  });
+
   it('tell their owner', () => {
     const mine = makeTempDir('chromium', base);
     const dead = join(base, `${tempDirPrefix('archive', deadPid())}Dd9999`);

@@ -3,6 +3,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { hostname, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { onExitCleanup } from './exit-cleanup.js';
+import { killProcessesWithArgument } from './processes.js';
 import { ensurePrivateDir } from './private-files.js';
 
 /**
@@ -76,6 +77,8 @@ export function sweepOrphanTempDirs(base: string = tmpdir()): string[] {
     try {
       const st = lstatSync(path);
       if (!st.isDirectory() || (uid !== undefined && st.uid !== uid)) continue;
+      // A browser of a killed ezh may still be shutting down in its profile: it goes first.
+      if (name.startsWith('ezh-chromium-')) killProcessesWithArgument(`--user-data-dir=${path}`);
       rmSync(path, { recursive: true, force: true });
       removed.push(path);
     } catch {

@@ -1,5 +1,6 @@
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { EnvironmentError } from '../../platform/errors.js';
+import { killProcessesWithArgument } from '../../platform/processes.js';
 import { makeTempDir, type TempDir } from '../../platform/temp-dirs.js';
 
 /** Where Chromium is and how it is started. Never downloaded: the system's (Debian) Chromium is used. */
@@ -50,40 +51,16 @@ export function freshProfileDir(): TempDir {
 }
 
 export function chromiumArgs(profileDir: string): string[] {
-  return [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`];
+  return [...CHROMIUM_FLAGS, profileArg(profileDir)];
 }
 
 /**
  * Kills every Chromium process that runs with this profile folder, with its process group
  * (renderers, GPU and utility processes): what is left of a browser at exit or on a signal,
  * including one still starting (the pid is known only once puppeteer's launch resolves).
- * Synchronous (Linux /proc), for exit hooks; never touches the caller's own process group.
  */
 export function killBrowsersOf(profileDir: string): void {
-  const marker = `--user-data-dir=${profileDir}`;
-  let own: number;
-  try {
-    own = groupOf(process.pid);
-  } catch {
-    // Without /proc there is nothing to scan either.
-    return;
-  }
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const pid = Number(name);
-    try {
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (!args.includes(marker)) continue;
-      const group = groupOf(pid);
-      process.kill(group !== own ? -group : pid, 'SIGKILL');
-    } catch {
-      // Gone meanwhile, or not ours.
-    }
-  }
+  killProcessesWithArgument(profileArg(profileDir));
 }
 
-function groupOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // After the command name (which may hold spaces): state, ppid, pgrp.
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-}
+export const profileArg = (profileDir: string): string => `--user-data-dir=${profileDir}`;
