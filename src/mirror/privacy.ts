@@ -84,8 +84,9 @@ function walk(
   inherited: boolean,
 ): unknown {
   if (Array.isArray(value)) return value.map((v) => walk(v, drop, deep, inherited));
-  if (value === null || typeof value !== 'object')
+  if (value === null || typeof value !== 'object') {
     return inherited && value !== null ? removed(value) : value;
+  }
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     out[key] = walk(v, drop, deep, drop(key) || (deep && inherited));
