@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../cli/app.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
 import { createFileChannel } from './channels/file.js';
 import { DEFAULT_FROM } from './channels/email-message.js';
 import { sendAlerts } from './send-alerts.js';
@@ -16,7 +17,7 @@ export async function writeDemoAlerts(
   opts: { outDir: string; asOf: number },
 ): Promise<{ files: string[] }> {
   const dir = join(opts.outDir, 'alerts');
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   // Only the files of this preview: earlier demos' .eml files would mix two as-of instants.
   for (const f of readdirSync(dir)) if (f.endsWith('.eml')) rmSync(join(dir, f));
   const mirror = await app.mirror();

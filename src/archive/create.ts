@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
@@ -184,7 +184,8 @@ export async function createArchive(
     createdAt,
     asOf,
   });
-  const workDir = makeWorkDir(deps.config.archive.workDir);
+  const work = makeWorkDir(deps.config.archive.workDir);
+  const workDir = work.path;
   try {
     const root = join(workDir, rootName);
     log.info(
@@ -300,7 +301,7 @@ export async function createArchive(
     log.error({ err }, 'archive: failed');
     throw err;
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    work.dispose();
   }
 }
 

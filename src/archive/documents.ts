@@ -1,7 +1,8 @@
-import { copyFileSync, chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, chmodSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SqlExecutor } from '../mirror/sql.js';
-import { DIR_MODE, FILE_MODE } from './files.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
+import { FILE_MODE } from './files.js';
 import type { DocumentsEntry } from './manifest.js';
 
 /**
@@ -78,7 +79,7 @@ export async function addDocuments(input: RenderDocumentsInput): Promise<Documen
   }
   const files: string[] = [];
   try {
-    mkdirSync(input.scratchDir, { recursive: true, mode: DIR_MODE });
+    ensurePrivateDir(input.scratchDir);
     const rendered: { from: string; to: string }[] = [];
     if (input.journals && input.classes.length > 0) {
       const paths = await input.renderer.renderJournals(
@@ -92,7 +93,7 @@ export async function addDocuments(input: RenderDocumentsInput): Promise<Documen
     rendered.push({ from: audit, to: `documents/${basename(audit)}` });
     for (const r of rendered) {
       const target = join(input.rootDir, r.to);
-      mkdirSync(join(target, '..'), { recursive: true, mode: DIR_MODE });
+      ensurePrivateDir(join(target, '..'));
       copyFileSync(r.from, target);
       chmodSync(target, FILE_MODE);
       files.push(r.to);

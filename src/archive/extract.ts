@@ -1,4 +1,4 @@
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { makeWorkDir } from './files.js';
@@ -16,8 +16,9 @@ export interface Extracted {
 }
 
 export async function extractArchive(file: string, workBase?: string): Promise<Extracted> {
-  const dir = makeWorkDir(workBase);
-  const dispose = () => rmSync(dir, { recursive: true, force: true });
+  const work = makeWorkDir(workBase);
+  const dir = work.path;
+  const dispose = work.dispose;
   try {
     await tar.x({ file, cwd: dir, strict: true, preserveOwner: false });
     const top = readdirSync(dir);

@@ -1,33 +1,34 @@
 import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, fchmodSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
-  closeSync,
-  createReadStream,
-  fsyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  writeSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+  ensurePrivateDir,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+} from '../platform/private-files.js';
+import { makeTempDir, type TempDir } from '../platform/temp-dirs.js';
 
 /** File helpers for archives: every file holds personal data, so everything is 0600 / 0700. */
 
-export const FILE_MODE = 0o600;
-export const DIR_MODE = 0o700;
+export const FILE_MODE = PRIVATE_FILE_MODE;
+export const DIR_MODE = PRIVATE_DIR_MODE;
 export const WORK_PREFIX = 'ezh-archive-';
 
-/** A private scratch directory (0700) under `base` or the OS temp directory. */
-export function makeWorkDir(base?: string): string {
-  const root = base ?? tmpdir();
-  mkdirSync(root, { recursive: true, mode: DIR_MODE });
-  return mkdtempSync(join(root, WORK_PREFIX));
+/**
+ * A private scratch directory (0700) under `base` or the OS temp directory, removed by
+ * `dispose`, at exit and on signals; after a `kill -9`, by the next run (see `temp-dirs.ts`).
+ */
+export function makeWorkDir(base?: string): TempDir {
+  return makeTempDir('archive', base);
 }
 
 /** Creates a new file 0600 (fails if it exists) and returns its descriptor. */
 export function createPrivateFile(path: string): number {
-  mkdirSync(dirname(path), { recursive: true, mode: DIR_MODE });
-  return openSync(path, 'wx', FILE_MODE);
+  ensurePrivateDir(dirname(path));
+  const fd = openSync(path, 'wx', FILE_MODE);
+  // open's mode passes through the umask: set it outright.
+  fchmodSync(fd, FILE_MODE);
+  return fd;
 }
 
 /** Writes a whole buffer, looping over short writes. */

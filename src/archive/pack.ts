@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
-import { DIR_MODE, FILE_MODE, fsyncDir, writeAll } from './files.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
+import { FILE_MODE, fsyncDir, writeAll } from './files.js';
 
 /**
  * Packs the archive directory once and streams the same bytes to every destination, so all
@@ -56,7 +57,7 @@ export async function packToDestinations(
   const fds: number[] = [];
   try {
     for (const p of partials) {
-      mkdirSync(dirname(p), { recursive: true, mode: DIR_MODE });
+      ensurePrivateDir(dirname(p));
       // A `.partial` left by a killed run of the same name is replaced, never appended to.
       rmSync(p, { force: true });
       fds.push(openSync(p, 'wx', FILE_MODE));

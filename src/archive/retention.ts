@@ -5,6 +5,7 @@ import type { SqlExecutor } from '../mirror/sql.js';
 import { WORK_PREFIX } from './files.js';
 import { PARTIAL_SUFFIX, SIDECAR_SUFFIX } from './pack.js';
 import { listArchives, markPruned, type ArchiveRow } from './registry.js';
+import { tempDirOwner } from '../platform/temp-dirs.js';
 
 /**
  * Retention, after compliance-rules §3.3 (printed journal 5 years, summary sheets 25 years):
@@ -132,7 +133,12 @@ function sweepStale(
   if (workDir && existsSync(workDir)) {
     for (const name of readdirSync(workDir)) {
       const path = join(workDir, name);
-      if (name.startsWith(WORK_PREFIX) && now - statSync(path).mtimeMs > staleAfterMs) {
+      // Age alone does not make a folder stale: a run may copy a large mirror for over an hour.
+      if (
+        name.startsWith(WORK_PREFIX) &&
+        tempDirOwner(path) !== 'alive' &&
+        now - statSync(path).mtimeMs > staleAfterMs
+      ) {
         found.push(path);
       }
     }

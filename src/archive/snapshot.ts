@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteDb, type SqlDb } from '../mirror/sql.js';
-import { createPrivateFile, DIR_MODE, FILE_MODE } from './files.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
+import { createPrivateFile, FILE_MODE } from './files.js';
 import { listTables } from './schema-introspect.js';
 import { schoolFilter } from './school-filter.js';
 
@@ -18,7 +19,7 @@ export async function sqliteSnapshot(
   target: string,
   schoolId: string | null,
 ): Promise<void> {
-  mkdirSync(dirname(target), { recursive: true, mode: DIR_MODE });
+  ensurePrivateDir(dirname(target));
   // VACUUM INTO wants a missing or empty file: create it empty with the right mode first.
   closeSync(createPrivateFile(target));
   // Through the SqlDb lock: never in the middle of another flow's transaction on this connection.

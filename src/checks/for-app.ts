@@ -1,7 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { App } from '../cli/app.js';
 import { systemClock, type Clock } from '../platform/clock.js';
+import { writePrivateFileAtomic } from '../platform/private-files.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
 import {
   assessAsOf,
@@ -110,8 +109,8 @@ export async function runChecksForApp(
     evidence: runs.map((r) => r.evidence),
   };
   if (options.outFile) {
-    mkdirSync(dirname(options.outFile), { recursive: true });
-    writeFileSync(options.outFile, `${JSON.stringify(report, null, 2)}\n`);
+    // Findings name students and teachers: 0600.
+    writePrivateFileAtomic(options.outFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   return { report, runs };
 }

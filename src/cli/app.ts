@@ -1,8 +1,10 @@
+import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { createLogger, setLogger, type Logger, type LogLevel } from '../platform/logger.js';
 import { openMirror, type Mirror } from '../mirror/data-source.js';
+import { sweepOnce } from '../platform/temp-dirs.js';
 
 /**
  * What a command gets: the validated config, the logger, and the mirror opened on first use.
@@ -28,6 +30,12 @@ export function createApp(global: GlobalOptions, overrides?: Record<string, unkn
     config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';
   const logger = createLogger({ level, pretty });
   setLogger(logger);
+  // Scratch folders of ezh runs that were killed (mirror copies, browser profiles) go now.
+  const swept = [tmpdir(), config.archive.workDir ?? tmpdir()].reduce(
+    (n, d) => n + sweepOnce(d),
+    0,
+  );
+  if (swept > 0) logger.info({ folders: swept }, 'removed scratch folders of killed ezh runs');
   let mirror: Promise<Mirror> | undefined;
   return {
     config,

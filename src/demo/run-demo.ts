@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DateTime } from 'luxon';
 import { writeDemoAlerts } from '../alerts/index.js';
@@ -6,6 +6,7 @@ import { createApp, type App, type GlobalOptions } from '../cli/app.js';
 import { runChecksForApp } from '../checks/for-app.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { countEntities, formatTable } from '../mirror/stats.js';
+import { ensurePrivateDir, writePrivateFileAtomic } from '../platform/private-files.js';
 import { renderAllDemoReports } from '../reports/index.js';
 import { startSandbox } from '../sandbox/index.js';
 import { syncSchool } from '../sync/sync-school.js';
@@ -45,13 +46,13 @@ export async function runDemo(
   const sandbox = await startSandbox({ size: 'small', seed: options.seed });
   let app: App | undefined;
   try {
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    ensurePrivateDir(options.dataDir);
     for (const suffix of ['', '-wal', '-shm']) {
       rmSync(join(options.dataDir, `demo.sqlite${suffix}`), { force: true });
     }
     app = createApp(global, demoOverrides(sandbox, options.dataDir));
     const outDir = app.config.outDir;
-    mkdirSync(outDir, { recursive: true });
+    ensurePrivateDir(outDir);
     const mirror = await app.mirror();
     const school = app.config.schools[0]!;
     const zone = school.timeZone;
@@ -117,7 +118,7 @@ export async function runDemo(
     files.push(...alerts.files);
     files.push(...(await demoArchive(app, { outDir, asOf: sandbox.now(), clock: sandbox.clock })));
 
-    writeFileSync(
+    writePrivateFileAtomic(
       join(outDir, 'answer-key.json'),
       `${JSON.stringify(sandbox.answerKey(sandbox.now(), { schoolId: school.id }), null, 2)}\n`,
     );

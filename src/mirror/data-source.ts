@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Config } from '../config/schema.js';
 import { EnvironmentError } from '../platform/errors.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PgDb, SqliteDb, type SqlDb } from './sql.js';
@@ -67,7 +68,7 @@ export async function openMirror(
 
 function sqliteSource(path: string): DataSource {
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dirname(file));
   // Create the file 0600 before the driver opens it: the mirror holds personal data.
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   return new DataSource({

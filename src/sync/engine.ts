@@ -30,7 +30,7 @@ import {
   type StreamStats,
 } from './run-store.js';
 import { refreshPeriodTotals } from '../checks/period-totals/index.js';
-import { recordEvent } from './operator-log.js';
+import { recordEvent, scrubQuarantine } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
 import type { PlannedScope } from './scope.js';
 import { schoolYearOf } from './school-year.js';
@@ -190,6 +190,9 @@ export async function loadClasses(
 /** Stage 1: the school-level scope, then the class-level scopes to read (one group per class). */
 export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
   const { run, request } = await loadRun(deps, runId);
+  // Before anything is fetched: the stored quarantine follows today's consent list (152-ФЗ).
+  const { isConsented } = scopeContext(deps, run);
+  await deps.db.transaction((tx) => scrubQuarantine(tx, run.school_id, isConsented));
   const ctx = await planContext(deps, run, request);
   const schoolScopes = planSchoolScope(ctx);
   await runScopeGroup(deps, runId, schoolScopes, { rethrow: true });

@@ -289,6 +289,7 @@ async function quarantineAll(
     schoolId: run.schoolId,
     observedAt: ctx.observedAt,
     runId: run.runId,
+    isConsented: run.isConsented,
   });
   const byStream = new Map<StreamName, number>();
   for (const q of records) byStream.set(q.stream, (byStream.get(q.stream) ?? 0) + 1);

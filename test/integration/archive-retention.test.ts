@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createArchive } from '../../src/archive/create.js';
+import { makeWorkDir } from '../../src/archive/files.js';
 import { createArchiveJob, duePeriodArchives } from '../../src/archive/job.js';
 import { listArchives } from '../../src/archive/registry.js';
 import { applyRetention } from '../../src/archive/retention.js';
@@ -104,6 +105,18 @@ describe('archive retention and schedules', () => {
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
     rmSync(fresh);
+  });
+
+  it('never removes the work folder of a run that is still going, however old', async () => {
+    const workDir = join(dir, 'work-live');
+    const live = makeWorkDir(workDir);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(live.path, old, old);
+    const policy = { keepLast: 10, keepYears: 5, keepSummaryYears: 25, destinations: dests };
+    const result = await applyRetention(mirror.db, { ...policy, workDir }, { now: Date.now() });
+    expect(result.staleFiles).toEqual([]);
+    expect(existsSync(live.path)).toBe(true);
+    live.dispose();
   });
 
   it('archives each ended period once from the daily period-end job', async () => {

@@ -59,6 +59,12 @@ describe('ezh demo', () => {
         prefix,
       ).toBe(true);
     }
+    // The school's id in every name; students' names and marks readable by the owner only.
+    expect(pdfs.filter((f) => /^audit-\d+-\d{4}-\d{2}-\d{2}\.pdf$/.test(f))).toHaveLength(1);
+    expect(statSync(out()).mode & 0o777).toBe(0o700);
+    for (const f of [...pdfs, 'findings.json', 'answer-key.json']) {
+      expect(statSync(out(f)).mode & 0o777, f).toBe(0o600);
+    }
     const audit = pdfs.find((f) => f.startsWith('audit-'))!;
     const text = execFileSync('pdftotext', ['-layout', out(audit), '-'], { encoding: 'utf8' });
     expect(text).toContain('Справка по итогам проверки электронного журнала');
@@ -70,6 +76,8 @@ describe('ezh demo', () => {
   it('writes one .eml digest per class teacher instead of sending', () => {
     const emls = readdirSync(out('alerts')).filter((f) => f.endsWith('.eml'));
     expect(emls.length).toBeGreaterThanOrEqual(3);
+    expect(statSync(out('alerts')).mode & 0o777).toBe(0o700);
+    for (const f of emls) expect(statSync(out('alerts', f)).mode & 0o777, f).toBe(0o600);
     expect(readFileSync(out('alerts', emls[0]!), 'utf8')).toMatch(/^Subject: =\?UTF-8\?/m);
   });
 

@@ -1,6 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import { writePrivateFileAtomic } from '../../platform/private-files.js';
 import type { AlertChannel, OutgoingMessage, SendResult } from './channel.js';
 import { toMail } from './email-message.js';
 
@@ -20,11 +20,9 @@ export function createFileChannel(dir: string, from: string): AlertChannel {
     needsAddress: true,
     async send(message: OutgoingMessage): Promise<SendResult> {
       const info = await transport.sendMail(toMail(message, from));
-      mkdirSync(dir, { recursive: true });
       const path = join(dir, `${message.fileStem}.eml`);
-      const tmp = `${path}.tmp`;
-      writeFileSync(tmp, info.message as Buffer, { mode: 0o600 });
-      renameSync(tmp, path);
+      // 0600 in a folder made 0700: a digest names students and their marks.
+      writePrivateFileAtomic(path, info.message as Buffer);
       return { messageId: (info.messageId as string | undefined) ?? message.messageId, path };
     },
     async close() {

@@ -30,7 +30,7 @@ export function registerReportCommand(program: Command): void {
     .requiredOption('--class <name>', 'class name, e.g. 5А')
     .option('--period <name>', 'reporting period name, e.g. "1 четверть"')
     .option('--year', 'the whole school year')
-    .option('--out <file>', 'output PDF (default <outDir>/journal-<class>-<period>.pdf)')
+    .option('--out <file>', 'output PDF (default <outDir>/journal-<school>-<class>-<period>.pdf)')
     .option('--school <id>', 'platform school id (default: the first configured school)')
     .action(
       withApp(async (app, o: Common & { class: string; period?: string; year?: boolean }) => {
@@ -52,7 +52,7 @@ export function registerReportCommand(program: Command): void {
     .command('audit')
     .description('compliance note («справка по итогам проверки ЭЖ») from the latest check run')
     .option('--as-of <iso>', 'use the latest check run at or before this time (default now)')
-    .option('--out <file>', 'output PDF (default <outDir>/audit-<date>.pdf)')
+    .option('--out <file>', 'output PDF (default <outDir>/audit-<school>-<date>.pdf)')
     .option('--school <id>', 'platform school id')
     .action(
       withApp(async (app, o: Common & { asOf?: string }) => {
@@ -64,7 +64,7 @@ export function registerReportCommand(program: Command): void {
     .command('performance')
     .description('period results: успеваемость, качество, СОУ, средний балл')
     .requiredOption('--period <name>', 'reporting period name, e.g. "1 четверть"')
-    .option('--out <file>', 'output PDF (default <outDir>/performance-<period>.pdf)')
+    .option('--out <file>', 'output PDF (default <outDir>/performance-<school>-<period>.pdf)')
     .option('--school <id>', 'platform school id')
     .action(
       withApp(async (app, o: Common & { period: string }) => {
@@ -76,7 +76,7 @@ export function registerReportCommand(program: Command): void {
     .command('activity')
     .description("teachers' monthly activity in the journal, from the mirror's history")
     .requiredOption('--month <yyyy-mm>', 'month, e.g. 2026-10')
-    .option('--out <file>', 'output PDF (default <outDir>/activity-<month>.pdf)')
+    .option('--out <file>', 'output PDF (default <outDir>/activity-<school>-<month>.pdf)')
     .option('--school <id>', 'platform school id')
     .action(
       withApp(async (app, o: Common & { month: string }) => {

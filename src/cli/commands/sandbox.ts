@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { UsageError } from '../../platform/errors.js';
 import { startSandbox, type AttendanceStorage } from '../../sandbox/index.js';
 import { withApp } from '../run-action.js';
+import { writePrivateFileAtomic } from '../../platform/private-files.js';
 
 interface SandboxCliOptions {
   port: string;
@@ -87,7 +87,7 @@ export function registerSandboxCommand(program: Command): void {
         }
         if (opts.answerKey) {
           const keys = sb.schools.map((s) => sb.answerKey(sb.now(), { schoolId: s.id }));
-          writeFileSync(
+          writePrivateFileAtomic(
             opts.answerKey,
             `${JSON.stringify(keys.length === 1 ? keys[0] : keys, null, 2)}\n`,
           );

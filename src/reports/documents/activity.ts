@@ -1,6 +1,7 @@
 import type { App } from '../../cli/app.js';
 import { loadActivity } from '../data/activity.js';
 import { renderActivityHtml } from '../html/activity-html.js';
+import { documentFileName } from './file-name.js';
 import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
 
 export interface ActivityOptions extends RenderOptions {
@@ -13,6 +14,6 @@ export async function renderActivity(app: App, opts: ActivityOptions): Promise<s
   const { db, school } = await documentContext(app, opts);
   const data = await loadActivity(db, school, opts.month);
   const doc = renderActivityHtml(data);
-  const out = outPath(app, opts, `activity-${opts.month}.pdf`);
+  const out = outPath(app, opts, documentFileName('activity', school.id, opts.month));
   return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
 }

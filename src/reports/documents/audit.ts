@@ -3,6 +3,7 @@ import { parseAsOf, instantToLocalDate } from '../../platform/time.js';
 import { UsageError } from '../../platform/errors.js';
 import { loadAudit } from '../data/audit.js';
 import { renderAuditHtml } from '../html/audit-html.js';
+import { documentFileName } from './file-name.js';
 import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
 
 export interface AuditOptions extends RenderOptions {
@@ -24,7 +25,7 @@ export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<st
   const out = outPath(
     app,
     opts,
-    `audit-${instantToLocalDate(data.run?.asOf ?? asOf, school.zone)}.pdf`,
+    documentFileName('audit', school.id, instantToLocalDate(data.run?.asOf ?? asOf, school.zone)),
   );
   return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
 }

@@ -1,9 +1,9 @@
 import type { App } from '../../cli/app.js';
 import { findClass } from '../data/classes.js';
 import { loadJournal } from '../data/journal.js';
-import { fileSlug } from '../format.js';
 import { renderJournalHtml } from '../html/journal-html.js';
 import type { PdfResult } from '../pdf/renderer.js';
+import { documentFileName } from './file-name.js';
 import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
 
 export interface JournalOptions extends RenderOptions {
@@ -19,9 +19,6 @@ export interface JournalResult extends PdfResult {
   expectedPages: number | null;
 }
 
-export const journalFileName = (className: string, period: string | null): string =>
-  `journal-${fileSlug(className)}-${fileSlug(period ?? 'год')}.pdf`;
-
 /** The printed journal of one class; returns the PDF path. */
 export async function renderJournal(app: App, opts: JournalOptions): Promise<string> {
   return (await renderJournalDocument(app, opts)).path;
@@ -32,7 +29,11 @@ async function renderJournalDocument(app: App, opts: JournalOptions): Promise<Jo
   const schoolClass = await findClass(db, school.id, opts.className);
   const data = await loadJournal(db, { school, schoolClass, period: opts.period });
   const doc = renderJournalHtml(data, app.config.reports.journal);
-  const out = outPath(app, opts, journalFileName(schoolClass.name, opts.period));
+  const out = outPath(
+    app,
+    opts,
+    documentFileName('journal', school.id, schoolClass.name, opts.period ?? 'год'),
+  );
   return withRenderer(app, opts.renderer, async (r) => {
     const result = await r.render(doc, out);
     if (doc.expectedPages !== null && result.pages !== doc.expectedPages) {

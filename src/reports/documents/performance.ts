@@ -1,7 +1,7 @@
 import type { App } from '../../cli/app.js';
 import { loadPerformance } from '../data/performance.js';
-import { fileSlug } from '../format.js';
 import { renderPerformanceHtml } from '../html/performance-html.js';
+import { documentFileName } from './file-name.js';
 import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
 
 export interface PerformanceOptions extends RenderOptions {
@@ -14,6 +14,6 @@ export async function renderPerformance(app: App, opts: PerformanceOptions): Pro
   const { db, school } = await documentContext(app, opts);
   const data = await loadPerformance(db, school, opts.period);
   const doc = renderPerformanceHtml(data);
-  const out = outPath(app, opts, `performance-${fileSlug(data.period)}.pdf`);
+  const out = outPath(app, opts, documentFileName('performance', school.id, data.period));
   return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
 }

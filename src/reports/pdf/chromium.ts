@@ -1,7 +1,7 @@
-import { accessSync, constants, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { accessSync, constants } from 'node:fs';
 import { EnvironmentError } from '../../platform/errors.js';
+import { killProcessesWithArgument } from '../../platform/processes.js';
+import { makeTempDir, type TempDir } from '../../platform/temp-dirs.js';
 
 /** Where Chromium is and how it is started. Never downloaded: the system's (Debian) Chromium is used. */
 
@@ -45,11 +45,22 @@ export const CHROMIUM_FLAGS = [
   '--disable-features=SpareRendererForSitePerProcess,WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup',
 ];
 
-/** A fresh profile directory per browser launch. */
-export function freshProfileDir(): string {
-  return mkdtempSync(join(tmpdir(), 'ezh-chromium-'));
+/** A fresh profile directory per browser launch (0700; removed at exit, swept after a kill). */
+export function freshProfileDir(): TempDir {
+  return makeTempDir('chromium');
 }
 
 export function chromiumArgs(profileDir: string): string[] {
-  return [...CHROMIUM_FLAGS, `--user-data-dir=${profileDir}`];
+  return [...CHROMIUM_FLAGS, profileArg(profileDir)];
 }
+
+/**
+ * Kills every Chromium process that runs with this profile folder, with its process group
+ * (renderers, GPU and utility processes): what is left of a browser at exit or on a signal,
+ * including one still starting (the pid is known only once puppeteer's launch resolves).
+ */
+export function killBrowsersOf(profileDir: string): void {
+  killProcessesWithArgument(profileArg(profileDir));
+}
+
+export const profileArg = (profileDir: string): string => `--user-data-dir=${profileDir}`;

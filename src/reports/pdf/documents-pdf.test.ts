@@ -54,11 +54,11 @@ describe('documents as PDF (Chromium, pdftotext)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('names files after the document', () => {
-    expect(files.journal).toBe(join(dir, 'journal-5А-1-четверть.pdf'));
-    expect(files.audit).toBe(join(dir, 'audit-2026-10-20.pdf'));
-    expect(files.performance).toBe(join(dir, 'performance-1-четверть.pdf'));
-    expect(files.activity).toBe(join(dir, 'activity-2026-10.pdf'));
+  it('names files after the document and the school', () => {
+    expect(files.journal).toBe(join(dir, 'journal-100-5А-1-четверть.pdf'));
+    expect(files.audit).toBe(join(dir, 'audit-100-2026-10-20.pdf'));
+    expect(files.performance).toBe(join(dir, 'performance-100-1-четверть.pdf'));
+    expect(files.activity).toBe(join(dir, 'activity-100-2026-10.pdf'));
   });
 
   it('journal: Cyrillic text extracts and the page count matches the layout', () => {

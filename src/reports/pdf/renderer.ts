@@ -1,10 +1,11 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { EnvironmentError, EzhError } from '../../platform/errors.js';
+import { onExitCleanup } from '../../platform/exit-cleanup.js';
 import type { Logger } from '../../platform/logger.js';
+import { writePrivateFileAtomic } from '../../platform/private-files.js';
+import type { TempDir } from '../../platform/temp-dirs.js';
 import type { HtmlDocument } from '../html/document.js';
-import { chromiumArgs, freshProfileDir } from './chromium.js';
+import { chromiumArgs, freshProfileDir, killBrowsersOf } from './chromium.js';
 import { countPdfPages } from './pdf-pages.js';
 import { Semaphore } from './semaphore.js';
 
@@ -37,7 +38,9 @@ export class RenderError extends EzhError {}
 
 interface Generation {
   browser: Browser;
-  profileDir: string;
+  profileDir: TempDir;
+  /** Unregisters the exit hook that kills this browser's process group. */
+  release: () => void;
   alive: boolean;
   used: number;
   inFlight: number;
@@ -95,10 +98,8 @@ export class PdfRenderer {
         this.opts.timeoutMs,
         `rendering "${doc.title}"`,
       );
-      mkdirSync(dirname(outFile), { recursive: true });
-      const tmp = `${outFile}.${process.pid}.tmp`;
-      writeFileSync(tmp, pdf);
-      renameSync(tmp, outFile);
+      // Students' names and marks: 0600, in a folder made 0700 if ezh makes it.
+      writePrivateFileAtomic(outFile, pdf);
       return {
         path: outFile,
         pages: countPdfPages(pdf),
@@ -177,17 +178,34 @@ export class PdfRenderer {
     this.gen = null;
     if (old) await this.retire(old);
     const profileDir = freshProfileDir();
+    // Registered before the launch (a signal may come while Chromium starts), so it runs before
+    // the profile folder's own removal: the browser and its whole process group are killed at
+    // exit or on a signal, then the folder goes.
+    const release = onExitCleanup(() => killBrowsersOf(profileDir.path));
     let browser: Browser;
     try {
       browser = await puppeteer.launch({
         executablePath: this.opts.executablePath,
         headless: true,
-        args: chromiumArgs(profileDir),
+        args: chromiumArgs(profileDir.path),
+        // Chromium's own temporary files go into the profile folder, removed or swept with it.
+        env: { ...process.env, TMPDIR: profileDir.path },
         timeout: this.opts.launchTimeoutMs,
         protocolTimeout: this.opts.timeoutMs,
+        // The browser dies with ezh: over a pipe, Chromium exits when the pipe closes, which a
+        // `kill -9` of ezh does too (a WebSocket browser outlived it, with all its renderers).
+        pipe: true,
+        // Signals are ezh's to handle (`exit-cleanup.ts`): puppeteer's own SIGTERM handler
+        // closes the browser but keeps the process alive.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
       });
     } catch (err) {
-      rmSync(profileDir, { recursive: true, force: true });
+      // A launch that timed out may leave a browser starting: none survives a failed launch.
+      killBrowsersOf(profileDir.path);
+      release();
+      profileDir.dispose();
       throw new EnvironmentError(
         `cannot start Chromium (${this.opts.executablePath}): ${(err as Error).message}`,
         1,
@@ -200,6 +218,7 @@ export class PdfRenderer {
     const gen: Generation = {
       browser,
       profileDir,
+      release,
       alive: true,
       used: 0,
       inFlight: 0,
@@ -221,7 +240,10 @@ export class PdfRenderer {
     await withTimeout(gen.browser.close(), 10_000, 'closing Chromium').catch(() =>
       proc?.kill('SIGKILL'),
     );
-    rmSync(gen.profileDir, { recursive: true, force: true });
+    // Stragglers of a browser killed above (its renderers) go with their group.
+    killBrowsersOf(gen.profileDir.path);
+    gen.release();
+    gen.profileDir.dispose();
   }
 }
 
