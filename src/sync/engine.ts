@@ -191,7 +191,7 @@ export async function loadClasses(
 export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
   const { run, request } = await loadRun(deps, runId);
   // Before anything is fetched: the stored quarantine follows today's consent list (152-ФЗ).
-  const { isConsented } = scopeContext(deps, run);
+  const { isConsented } = await scopeContext(deps, run);
   await deps.db.transaction((tx) => scrubQuarantine(tx, run.school_id, isConsented));
   const ctx = await planContext(deps, run, request);
   const schoolScopes = planSchoolScope(ctx);
