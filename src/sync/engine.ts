@@ -33,6 +33,14 @@ import { recordEvent } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
 import type { PlannedScope } from './scope.js';
 import { schoolYearOf } from './school-year.js';
+import { moveLease } from '../mirror/leases.js';
+import {
+  acquireSyncLease,
+  keepSyncLeaseAlive,
+  releaseSyncLease,
+  syncLeaseKey,
+} from './run-lease.js';
+import { redactString } from '../platform/redact.js';
 
 /**
  * The sync engine's stages. Each stage is a job handler's body (see `src/jobs/handlers/sync.ts`):
@@ -56,6 +64,9 @@ export async function startRun(
   const now = deps.clock.now();
   const source = deps.connectorFor(schoolId).platform;
   if (runId) {
+    // A job of a run (a retry, another worker's stage) shares the run's lease; another run's
+    // live lease refuses it.
+    await acquireSyncLease(deps.db, schoolId, runId, true);
     const existing = await getRun(deps.db, runId);
     if (existing) {
       if (existing.status !== 'running') await markRunning(deps.db, runId);
@@ -66,6 +77,10 @@ export async function startRun(
       resumed: false,
     };
   }
+  // The lease first: while another process works on the school's latest run, that run is not
+  // "interrupted" and must not be resumed a second time.
+  const id = newRunId(schoolId, now);
+  await acquireSyncLease(deps.db, schoolId, id, false);
   const previous = await findResumableRun(
     deps.db,
     schoolId,
@@ -73,6 +88,7 @@ export async function startRun(
     now - deps.config.sync.resumeWithinHours * HOUR,
   );
   if (previous) {
+    await moveLease(deps.db, syncLeaseKey(schoolId), previous.id);
     await markRunning(deps.db, previous.id);
     deps.logger.info(
       { run: previous.id, done: previous.scopes_done },
@@ -80,7 +96,6 @@ export async function startRun(
     );
     return { run: previous, resumed: true };
   }
-  const id = newRunId(schoolId, now);
   return {
     run: await beginRun(deps.db, { id, schoolId, source, request, startedAt: now }),
     resumed: false,
@@ -234,6 +249,22 @@ export async function runScopeGroup(
   if (scopes.length === 0) return [];
   const run = await getRun(deps.db, runId);
   if (!run) throw new Error(`unknown sync run ${runId}`);
+  // The run's lease stays alive while its scopes are fetched (a fetch may retry for minutes).
+  const stopHeartbeat = keepSyncLeaseAlive(deps.db, run.school_id, runId);
+  try {
+    return await runScopes(deps, run, scopes, options);
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+async function runScopes(
+  deps: SyncDeps,
+  run: RunRow,
+  scopes: readonly PlannedScope[],
+  options: { rethrow?: boolean; signal?: AbortSignal },
+): Promise<ScopeOutcome[]> {
+  const runId = run.id;
   const ctx = scopeContext(deps, run);
   const connector = deps.connectorFor(run.school_id);
   const outcomes: ScopeOutcome[] = [];
@@ -325,12 +356,13 @@ export async function runFinishStage(
   if (error === null && done >= run.scopes_total) status = 'succeeded';
   else status = done > 0 ? 'partial' : 'failed';
   const message =
-    error ??
+    (error === null ? null : redactString(error)) ??
     (status === 'succeeded'
       ? null
       : `${run.scopes_total - done} of ${run.scopes_total} scopes not done; the next run continues them`);
   const at = deps.clock.now();
   await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
+  await releaseSyncLease(deps.db, run.school_id, runId);
   if (done > 0) await refreshTotalsAfterSync(deps, run.school_id);
   if (status !== 'succeeded') {
     await recordEvent(deps.db, {

@@ -21,6 +21,8 @@ export interface SyncOptions {
   className?: string;
   /** `reconcile` re-reads older windows sooner (the nightly job); default `incremental`. */
   reconcile?: boolean;
+  /** While another process syncs the school, wait for it instead of refusing. */
+  wait?: boolean;
 }
 
 export function requestFromOptions(options: SyncOptions): SyncRequest {

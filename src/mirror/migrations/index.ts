@@ -8,6 +8,7 @@ import { CheckProbeIndexes1763900000007 } from './0007-check-probe-indexes.js';
 import { LessonOrder1763900000008 } from './0008-lesson-order.js';
 import { CoveringProbeIndexes1763900000009 } from './0009-covering-probe-indexes.js';
 import { MarkLateIndex1763900000010 } from './0010-mark-late-index.js';
+import { RunLeases1763900000013 } from './0013-run-leases.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   LessonOrder1763900000008,
   CoveringProbeIndexes1763900000009,
   MarkLateIndex1763900000010,
+  RunLeases1763900000013,
 ];
