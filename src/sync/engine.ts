@@ -179,6 +179,19 @@ export async function loadClasses(
 
 /** Stage 1: the school-level scope, then the class-level scopes to read (one group per class). */
 export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
+  try {
+    return await schoolStage(deps, runId);
+  } catch (err) {
+    // No retry can fix it (token, rights, bad --class) and no later stage runs: the run ends
+    // failed here, with its event, instead of staying `running 0/0` (a worker's job).
+    if (isPermanent(err) || err instanceof SyncUsageError) {
+      await runFinishStage(deps, runId, err instanceof Error ? err.message : String(err));
+    }
+    throw err;
+  }
+}
+
+async function schoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
   const { run, request } = await loadRun(deps, runId);
   const ctx = await planContext(deps, run, request);
   const schoolScopes = planSchoolScope(ctx);
