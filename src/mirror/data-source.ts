@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
@@ -37,10 +38,22 @@ export async function openMirror(
       cause: err,
     });
   }
-  if (database.type === 'postgres') {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+  try {
+    if (database.type === 'postgres') {
+      // Processes started together (a fleet of workers after a deploy) would otherwise race on
+      // a fresh schema ("relation already exists"): one migrates, the others wait, then find
+      // nothing to do.
+      await withPostgresMigrationLock(database, async () => {
+        await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+        if (options.migrate ?? true) await dataSource.runMigrations({ transaction: 'each' });
+      });
+    } else if (options.migrate ?? true) {
+      await migrateSqliteExclusively(dataSource);
+    }
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    throw err;
   }
-  if (options.migrate ?? true) await dataSource.runMigrations({ transaction: 'each' });
 
   let db: SqlDb;
   let describe: string;
@@ -63,6 +76,61 @@ export async function openMirror(
       if (dataSource.isInitialized) await dataSource.destroy();
     },
   };
+}
+
+/** The advisory lock's key: one per schema, so separate mirrors in one database do not wait. */
+function migrationLockKey(schema: string): string {
+  return createHash('sha256')
+    .update(`ezh-migrations:${schema}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+async function withPostgresMigrationLock(
+  database: DatabaseConfig,
+  work: () => Promise<void>,
+): Promise<void> {
+  // A session lock on a connection of its own: the migrations run on the pool's connections.
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const key = migrationLockKey(database.schema);
+  try {
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * SQLite: every pending migration in one `BEGIN IMMEDIATE` transaction on the mirror's own
+ * connection, so a second process waits for the write lock and then sees the migrations done
+ * (deferred transactions let both read "nothing applied" first). Waiting is retried while
+ * another process migrates a large mirror (longer than the busy timeout).
+ */
+async function migrateSqliteExclusively(dataSource: DataSource): Promise<void> {
+  const raw = (
+    dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }
+  ).databaseConnection;
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      raw.exec('BEGIN IMMEDIATE');
+      break;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code?.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err;
+    }
+  }
+  try {
+    await dataSource.runMigrations({ transaction: 'none' });
+    raw.exec('COMMIT');
+  } catch (err) {
+    if (raw.inTransaction) raw.exec('ROLLBACK');
+    throw err;
+  }
 }
 
 function sqliteSource(path: string): DataSource {
