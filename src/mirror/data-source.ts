@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Config } from '../config/schema.js';
-import { EnvironmentError } from '../platform/errors.js';
+import { ConfigError, EnvironmentError } from '../platform/errors.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PgDb, SqliteDb, type SqlDb } from './sql.js';
@@ -134,10 +134,7 @@ async function migrateSqliteExclusively(dataSource: DataSource): Promise<void> {
 }
 
 function sqliteSource(path: string): DataSource {
-  const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  // Create the file 0600 before the driver opens it: the mirror holds personal data.
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  const file = prepareSqliteFile(path);
   return new DataSource({
     type: 'better-sqlite3',
     database: file,
@@ -160,6 +157,37 @@ function sqliteSource(path: string): DataSource {
       db.pragma('temp_store = MEMORY');
     },
   });
+}
+
+/**
+ * Creates the mirror's folders (0700) and file (0600, it holds personal data) step by step, so a
+ * bad `database.path` is a clear configuration error: a recursive mkdir answers a path under a
+ * file with a raw EEXIST, and under /proc it never returns.
+ */
+function prepareSqliteFile(path: string): string {
+  const file = resolve(path);
+  const bad = (reason: string) =>
+    new ConfigError('the mirror database cannot be created', [`database.path: ${path}: ${reason}`]);
+  const missing: string[] = [];
+  let dir = dirname(file);
+  for (; !existsSync(dir); dir = dirname(dir)) missing.unshift(dir);
+  if (!statSync(dir).isDirectory()) throw bad(`${dir} is a file, not a folder`);
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+    } catch (err) {
+      throw bad(
+        `cannot create the folder ${d} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  if (existsSync(file) && !statSync(file).isFile()) throw bad('it is not a regular file');
+  try {
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  } catch (err) {
+    throw bad(`cannot create the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return file;
 }
 
 function restrictSqliteFiles(path: string): void {

@@ -41,6 +41,8 @@ import {
   syncLeaseKey,
 } from './run-lease.js';
 import { redactString } from '../platform/redact.js';
+import { UsageError } from '../platform/errors.js';
+import { PlatformError } from '../connectors/_shared/http-error.js';
 
 /**
  * The sync engine's stages. Each stage is a job handler's body (see `src/jobs/handlers/sync.ts`):
@@ -184,11 +186,27 @@ export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<Pla
   } catch (err) {
     // No retry can fix it (token, rights, bad --class) and no later stage runs: the run ends
     // failed here, with its event, instead of staying `running 0/0` (a worker's job).
-    if (isPermanent(err) || err instanceof SyncUsageError) {
-      await runFinishStage(deps, runId, err instanceof Error ? err.message : String(err));
+    // The platform gave no reply at all on the run's first scope, after the connector's own
+    // retries (connection refused, timeouts): retrying the job would only repeat that for
+    // minutes. The run fails now; the next sync (or schedule) tries again.
+    const final = unreachable(err) ?? err;
+    if (isPermanent(final) || final instanceof SyncUsageError) {
+      await runFinishStage(deps, runId, final instanceof Error ? final.message : String(final));
     }
-    throw err;
+    throw final;
   }
+}
+
+function unreachable(err: unknown): PlatformError | null {
+  if (!(err instanceof PlatformError) || err.kind !== 'retryable' || err.status !== null) {
+    return null;
+  }
+  return new PlatformError(`the platform is unreachable: ${err.message}`, {
+    kind: 'permanent',
+    type: err.type,
+    status: null,
+    endpoint: err.endpoint,
+  });
 }
 
 async function schoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
@@ -202,7 +220,11 @@ async function schoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[
     request.className,
   );
   if (request.className && classes.length === 0) {
-    throw new SyncUsageError(`no class named "${request.className}" in school ${run.school_id}`);
+    throw unknownClass(
+      request.className,
+      run.school_id,
+      await loadClasses(deps.db, run.school_id, source),
+    );
   }
   const classScopes = planClassScopes(await planContext(deps, run, request), classes);
   await setScopesTotal(deps.db, runId, schoolScopes.length + classScopes.length);
@@ -240,7 +262,37 @@ export async function runPlanWindowsStage(
   return [...groups.values()];
 }
 
-export class SyncUsageError extends Error {}
+/** A request the school cannot answer (an unknown class): bad usage, exit 2, no retry. */
+export class SyncUsageError extends UsageError {}
+
+export function unknownClass(
+  className: string,
+  schoolId: string,
+  classes: readonly { name: string }[],
+): SyncUsageError {
+  const known = classes
+    .map((c) => c.name)
+    .sort((a, b) => a.localeCompare(b, 'ru', { numeric: true }));
+  return new SyncUsageError(
+    `--class: no class ${className} in school ${schoolId}; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
+  );
+}
+
+/**
+ * Refuses an unknown `--class` before a run starts, when the mirror already knows the school's
+ * classes (on a first sync they are known only after the school scope: the stage refuses then).
+ */
+export async function checkClassName(
+  deps: Pick<SyncDeps, 'db' | 'connectorFor'>,
+  schoolId: string,
+  request: SyncRequest,
+): Promise<void> {
+  if (!request.className) return;
+  const classes = await loadClasses(deps.db, schoolId, deps.connectorFor(schoolId).platform);
+  if (classes.length > 0 && selectClasses(classes, request.className).length === 0) {
+    throw unknownClass(request.className, schoolId, classes);
+  }
+}
 
 /** Thrown between scopes when the host asks to stop (SIGTERM): the job is resumed later. */
 export class SyncInterrupted extends Error {

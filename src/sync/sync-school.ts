@@ -8,7 +8,7 @@ import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { SyncDeps, SyncObserver } from './deps.js';
-import { runFinishStage, startRun, type SyncSummary } from './engine.js';
+import { checkClassName, runFinishStage, startRun, type SyncSummary } from './engine.js';
 import { requestFromOptions, type SyncOptions, type SyncRequest } from './request.js';
 import { HEARTBEAT_MS } from '../mirror/leases.js';
 import { keepSyncLeaseAlive, LeaseHeldError, releaseSyncLease } from './run-lease.js';
@@ -51,6 +51,7 @@ export async function syncSchool(
     observer: deps.observer,
   };
   const request = requestFromOptions(options);
+  await checkClassName(syncDeps, schoolId, request);
   const { run, resumed } = await startOrWait(syncDeps, schoolId, request, deps, options.wait);
   const stopHeartbeat = keepSyncLeaseAlive(deps.db, schoolId, run.id);
   try {
