@@ -13,6 +13,7 @@ import { startRun } from './engine.js';
 import { displayedStatus, liveSyncRuns } from './run-lease.js';
 import { beginRun, getRun } from './run-store.js';
 import { FakeConnector } from './testing/fake-connector.js';
+import { syncSchool } from './sync-school.js';
 import { fakeSchool, FAKE_SCHOOL_ID } from './testing/fake-school.js';
 
 /**
@@ -134,6 +135,36 @@ describe.each(ENGINES)('sync leases on %s', (engine) => {
     expect(lease.map((l) => [Number(l.pid), l.run_id])).toEqual([
       [process.pid, 'killed-elsewhere'],
     ]);
+  });
+
+  it('with --wait, waits for the live owner to finish, then syncs', async () => {
+    await openRun('other-run');
+    await leaseBy('other-run', { pid: 4242, host: 'worker-b', beat: Date.now() });
+    // The other process ends its run (and its lease) a moment later.
+    const ended = new Promise<number>((done) =>
+      setTimeout(() => {
+        void m.db
+          .run(
+            "UPDATE sync_runs SET status = 'succeeded', finished_at = ? WHERE id = 'other-run'",
+            [T0],
+          )
+          .then(() => m.db.run('DELETE FROM run_leases'))
+          .then(() => done(Date.now()));
+      }, 1_000),
+    );
+    const summary = await syncSchool(
+      { ...deps, connector: deps.connectorFor(FAKE_SCHOOL_ID) },
+      { schoolId: FAKE_SCHOOL_ID, wait: true },
+    );
+    const returnedAt = Date.now();
+    expect(summary.status).toBe('succeeded');
+    expect(summary.runId).not.toBe('other-run');
+    const runs = await m.db.query<{ id: string; started_at: number }>(
+      'SELECT id, started_at FROM sync_runs ORDER BY started_at',
+    );
+    expect(runs.map((r) => r.id)).toEqual(['other-run', summary.runId]);
+    // It started only once the other had ended (without --wait it exits 2 at once, see above).
+    expect(returnedAt).toBeGreaterThanOrEqual(await ended);
   });
 
   it('lists an archive whose run died as interrupted, a live one as creating', async () => {
