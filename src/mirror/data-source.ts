@@ -144,6 +144,9 @@ function sqliteSource(path: string): DataSource {
     synchronize: false,
     logging: false,
     prepareDatabase: (db: import('better-sqlite3').Database) => {
+      // First: switching a fresh file to WAL takes an exclusive lock, and a second process
+      // opening it at the same moment must wait for it, not fail with "database is locked".
+      db.pragma('busy_timeout = 10000');
       db.pragma('journal_mode = WAL');
       // WAL + NORMAL: a committed transaction survives a killed process; only an OS crash may
       // lose the last commits, never consistency.
@@ -152,7 +155,6 @@ function sqliteSource(path: string): DataSource {
       // and each checkpoint copies the pages those commits share again and syncs two files
       // (large school, first sync: 22 % less time inside the write transactions).
       db.pragma('wal_autocheckpoint = 10000');
-      db.pragma('busy_timeout = 10000');
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
     },
