@@ -184,11 +184,11 @@ export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<Pla
   try {
     return await schoolStage(deps, runId);
   } catch (err) {
-    // No retry can fix it (token, rights, bad --class) and no later stage runs: the run ends
-    // failed here, with its event, instead of staying `running 0/0` (a worker's job).
-    // The platform gave no reply at all on the run's first scope, after the connector's own
-    // retries (connection refused, timeouts): retrying the job would only repeat that for
-    // minutes. The run fails now; the next sync (or schedule) tries again.
+    // When no retry can fix it (token, rights, bad --class), no later stage runs: the run ends
+    // here, failed with its event, instead of staying `running 0/0` (a worker's job). A platform
+    // that gave no reply at all on the first scope, after the connector's own retries
+    // (connection refused, timeouts), counts as such: retrying the job would only repeat that for
+    // minutes. The next sync (or schedule) tries again.
     const final = unreachable(err) ?? err;
     if (isPermanent(final) || final instanceof SyncUsageError) {
       await runFinishStage(deps, runId, final instanceof Error ? final.message : String(final));
