@@ -60,20 +60,26 @@ describe('clear errors of the CLI', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a database path under a file or under /proc: exit 2 naming database.path, no hang', () => {
-    writeFileSync(join(dir, 'a-file'), 'x');
-    for (const [path, reason] of [
-      [join(dir, 'a-file', 'mirror.sqlite'), `${join(dir, 'a-file')} is a file, not a folder`],
-      ['/proc/ezh/mirror.sqlite', 'cannot create the folder /proc/ezh (ENOENT)'],
-    ] as const) {
-      const file = writeConfig(dir, 'bad-path.yaml', { database: { type: 'sqlite', path } });
-      const r = runCli(['--config', file, 'status'], { timeoutMs: 60_000 });
-      expect(r.code, r.stderr).toBe(2);
-      expect(r.stderr).toBe(
-        `ezh: the mirror database cannot be created\n  - database.path: ${path}: ${reason}\n`,
-      );
-    }
-  });
+  it(
+    'a database path under a file or under /proc: exit 2 naming database.path, no hang',
+    {
+      timeout: 180_000,
+    },
+    () => {
+      writeFileSync(join(dir, 'a-file'), 'x');
+      for (const [path, reason] of [
+        [join(dir, 'a-file', 'mirror.sqlite'), `${join(dir, 'a-file')} is a file, not a folder`],
+        ['/proc/ezh/mirror.sqlite', 'cannot create the folder /proc/ezh (ENOENT)'],
+      ] as const) {
+        const file = writeConfig(dir, 'bad-path.yaml', { database: { type: 'sqlite', path } });
+        const r = runCli(['--config', file, 'status'], { timeoutMs: 60_000 });
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toBe(
+          `ezh: the mirror database cannot be created\n  - database.path: ${path}: ${reason}\n`,
+        );
+      }
+    },
+  );
 
   it(
     '--class with an unknown class: exit 2 listing the known ones (first sync and later), trace logs each request',
