@@ -33,7 +33,8 @@ import {
 import { ARCHIVE_SUFFIX, archiveFileName, studyYearLabel } from './naming.js';
 import { recordArchiveEvent } from './operator-events.js';
 import { packToDestinations } from './pack.js';
-import { insertCreating, markComplete, markFailed } from './registry.js';
+import { archiveLeaseKey, insertCreating, markComplete, markFailed } from './registry.js';
+import { acquireLease, keepLeaseAlive, releaseLease } from '../mirror/leases.js';
 import { listTables, type ArchivedTable } from './schema-introspect.js';
 import { schoolFilter } from './school-filter.js';
 import { sqliteSnapshot } from './snapshot.js';
@@ -184,6 +185,10 @@ export async function createArchive(
     createdAt,
     asOf,
   });
+  // The lease tells a live run from a killed one (`creating` forever otherwise).
+  const leaseKey = archiveLeaseKey(fileName);
+  await acquireLease(db, leaseKey, fileName, { what: `archive ${fileName}` });
+  const stopHeartbeat = keepLeaseAlive(db, leaseKey, fileName);
   const work = makeWorkDir(deps.config.archive.workDir);
   const workDir = work.path;
   try {
@@ -301,6 +306,8 @@ export async function createArchive(
     log.error({ err }, 'archive: failed');
     throw err;
   } finally {
+    stopHeartbeat();
+    await releaseLease(db, leaseKey, fileName).catch(() => undefined);
     work.dispose();
   }
 }

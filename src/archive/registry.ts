@@ -1,13 +1,20 @@
+import { isLive, readLeases } from '../mirror/leases.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import type { ArchiveKind } from './manifest.js';
 
 /**
  * The `archives` table: one row per archive run, written when the run starts (`creating`) and
  * settled when it ends (`complete` or `failed`); retention marks it `pruned`. A row left in
- * `creating` is a run that was killed: `list` shows it, retention ignores it.
+ * `creating` is a run that was killed: `list` shows it as `interrupted` (its run holds no live
+ * lease, see `src/mirror/leases.ts`), retention ignores it.
  */
 
 export type ArchiveStatus = 'creating' | 'complete' | 'failed' | 'pruned';
+/** As listed: a `creating` row whose run is dead reads `interrupted` (never stored). */
+export type ListedArchiveStatus = ArchiveStatus | 'interrupted';
+
+/** The lease an archive run holds while it works. */
+export const archiveLeaseKey = (fileName: string) => `archive:${fileName}`;
 
 export interface ArchiveRow {
   fileName: string;
@@ -19,7 +26,7 @@ export interface ArchiveRow {
   asOf: number;
   sha256: string | null;
   size: number | null;
-  status: ArchiveStatus;
+  status: ListedArchiveStatus;
   note: string | null;
 }
 
@@ -89,6 +96,12 @@ export async function listArchives(
     `SELECT * FROM archives ${options.schoolId ? 'WHERE school_id = ?' : ''} ORDER BY created_at DESC, file_name DESC`,
     options.schoolId ? [options.schoolId] : [],
   );
+  const now = Date.now();
+  const live = new Set(
+    (await readLeases(db, 'archive:')).filter((l) => isLive(l, now)).map((l) => l.runId),
+  );
+  const listed = (status: string, fileName: string): ListedArchiveStatus =>
+    status === 'creating' && !live.has(fileName) ? 'interrupted' : (status as ArchiveStatus);
   return rows.map((r) => ({
     fileName: r.file_name,
     paths: JSON.parse(r.paths) as string[],
@@ -99,7 +112,7 @@ export async function listArchives(
     asOf: Number(r.as_of),
     sha256: r.sha256,
     size: r.size === null ? null : Number(r.size),
-    status: r.status as ArchiveStatus,
+    status: listed(r.status, r.file_name),
     note: r.note,
   }));
 }

@@ -21,10 +21,15 @@ export interface ArchivedTable {
 }
 
 /**
- * Never archived: the migration log belongs to the target's own schema version, and the
- * archive register describes files on the source's media (a restored copy must not prune them).
+ * Never archived: the migration log belongs to the target's own schema version, the archive
+ * register describes files on the source's media (a restored copy must not prune them), and run
+ * leases name the source's live processes (the archive run's own among them).
  */
-export const NOT_ARCHIVED: ReadonlySet<string> = new Set(['ezh_migrations', 'archives']);
+export const NOT_ARCHIVED: ReadonlySet<string> = new Set([
+  'ezh_migrations',
+  'archives',
+  'run_leases',
+]);
 
 export function columnType(declared: string): ColumnType {
   const t = declared.trim().toLowerCase();

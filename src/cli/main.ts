@@ -22,7 +22,19 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * The reader of our output went away (`ezh check | head -1`): that is not a failure of ours.
+ * Stop quietly with 0 instead of an EPIPE stack.
+ */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 async function main(): Promise<void> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(process.argv);

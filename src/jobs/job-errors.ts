@@ -1,11 +1,13 @@
 import { PlatformError } from '../connectors/_shared/http-error.js';
 import { SyncInterrupted, SyncUsageError } from '../sync/engine.js';
 import { JobUnavailableError } from './registry.js';
+import { LeaseHeldError } from '../mirror/leases.js';
 
 /**
  * How a failed job is handled, on a queue or in-process:
  * - `rateLimit`: the platform said "too many requests": pause the queue, do not spend an attempt;
- * - `permanent`: no retry can help (token, permissions, bad request, bad usage): fail at once;
+ * - `permanent`: no retry can help (token, permissions, bad request, bad usage, another live run
+ *   of the school): fail at once;
  * - `interrupted`: the host is shutting down between scopes: put the job back, no attempt spent;
  * - `retry`: anything else, with exponential backoff.
  */
@@ -19,7 +21,13 @@ const RATE_LIMIT_TYPES = new Set(['apiRequestLimit', 'requestLimit', 'http429', 
 
 export function classifyJobError(err: unknown): JobErrorKind {
   if (err instanceof SyncInterrupted) return { kind: 'interrupted' };
-  if (err instanceof SyncUsageError || err instanceof JobUnavailableError) {
+  // Another live run holds the school: a retry would only queue behind it; the schedule's next
+  // run (or the operator) starts again once it has ended.
+  if (
+    err instanceof SyncUsageError ||
+    err instanceof JobUnavailableError ||
+    err instanceof LeaseHeldError
+  ) {
     return { kind: 'permanent' };
   }
   if (err instanceof PlatformError) {

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Config } from '../config/schema.js';
-import { EnvironmentError } from '../platform/errors.js';
-import { ensurePrivateDir } from '../platform/private-files.js';
+import { ConfigError, EnvironmentError } from '../platform/errors.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PgDb, SqliteDb, type SqlDb } from './sql.js';
@@ -38,10 +38,22 @@ export async function openMirror(
       cause: err,
     });
   }
-  if (database.type === 'postgres') {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+  try {
+    if (database.type === 'postgres') {
+      // Processes started together (a fleet of workers after a deploy) would otherwise race on
+      // a fresh schema ("relation already exists"): one migrates, the others wait, then find
+      // nothing to do.
+      await withPostgresMigrationLock(database, async () => {
+        await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${database.schema}"`);
+        if (options.migrate ?? true) await dataSource.runMigrations({ transaction: 'each' });
+      });
+    } else if (options.migrate ?? true) {
+      await migrateSqliteExclusively(dataSource);
+    }
+  } catch (err) {
+    await dataSource.destroy().catch(() => undefined);
+    throw err;
   }
-  if (options.migrate ?? true) await dataSource.runMigrations({ transaction: 'each' });
 
   let db: SqlDb;
   let describe: string;
@@ -66,11 +78,63 @@ export async function openMirror(
   };
 }
 
+/** The advisory lock's key: one per schema, so separate mirrors in one database do not wait. */
+function migrationLockKey(schema: string): string {
+  return createHash('sha256')
+    .update(`ezh-migrations:${schema}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+async function withPostgresMigrationLock(
+  database: DatabaseConfig,
+  work: () => Promise<void>,
+): Promise<void> {
+  // A session lock on a connection of its own: the migrations run on the pool's connections.
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  const key = migrationLockKey(database.schema);
+  try {
+    await client.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+    await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * SQLite: every pending migration in one `BEGIN IMMEDIATE` transaction on the mirror's own
+ * connection, so a second process waits for the write lock and then sees the migrations done
+ * (deferred transactions let both read "nothing applied" first). Waiting is retried while
+ * another process migrates a large mirror (longer than the busy timeout).
+ */
+async function migrateSqliteExclusively(dataSource: DataSource): Promise<void> {
+  const raw = (
+    dataSource.driver as unknown as { databaseConnection: import('better-sqlite3').Database }
+  ).databaseConnection;
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      raw.exec('BEGIN IMMEDIATE');
+      break;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (!code?.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err;
+    }
+  }
+  try {
+    await dataSource.runMigrations({ transaction: 'none' });
+    raw.exec('COMMIT');
+  } catch (err) {
+    if (raw.inTransaction) raw.exec('ROLLBACK');
+    throw err;
+  }
+}
+
 function sqliteSource(path: string): DataSource {
-  const file = resolve(path);
-  ensurePrivateDir(dirname(file));
-  // Create the file 0600 before the driver opens it: the mirror holds personal data.
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  const file = prepareSqliteFile(path);
   return new DataSource({
     type: 'better-sqlite3',
     database: file,
@@ -80,6 +144,9 @@ function sqliteSource(path: string): DataSource {
     synchronize: false,
     logging: false,
     prepareDatabase: (db: import('better-sqlite3').Database) => {
+      // First: switching a fresh file to WAL takes an exclusive lock, and a second process
+      // opening it at the same moment must wait for it, not fail with "database is locked".
+      db.pragma('busy_timeout = 10000');
       db.pragma('journal_mode = WAL');
       // WAL + NORMAL: a committed transaction survives a killed process; only an OS crash may
       // lose the last commits, never consistency.
@@ -88,11 +155,42 @@ function sqliteSource(path: string): DataSource {
       // and each checkpoint copies the pages those commits share again and syncs two files
       // (large school, first sync: 22 % less time inside the write transactions).
       db.pragma('wal_autocheckpoint = 10000');
-      db.pragma('busy_timeout = 10000');
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
     },
   });
+}
+
+/**
+ * Creates the mirror's folders (0700) and file (0600, it holds personal data) step by step, so a
+ * bad `database.path` is a clear configuration error: a recursive mkdir answers a path under a
+ * file with a raw EEXIST, and under /proc it never returns.
+ */
+function prepareSqliteFile(path: string): string {
+  const file = resolve(path);
+  const bad = (reason: string) =>
+    new ConfigError('the mirror database cannot be created', [`database.path: ${path}: ${reason}`]);
+  const missing: string[] = [];
+  let dir = dirname(file);
+  for (; !existsSync(dir); dir = dirname(dir)) missing.unshift(dir);
+  if (!statSync(dir).isDirectory()) throw bad(`${dir} is a file, not a folder`);
+  for (const d of missing) {
+    try {
+      mkdirSync(d, { mode: 0o700 });
+      chmodSync(d, 0o700); // mkdir's mode passes through the umask
+    } catch (err) {
+      throw bad(
+        `cannot create the folder ${d} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+  }
+  if (existsSync(file) && !statSync(file).isFile()) throw bad('it is not a regular file');
+  try {
+    if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  } catch (err) {
+    throw bad(`cannot create the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return file;
 }
 
 function restrictSqliteFiles(path: string): void {

@@ -35,6 +35,16 @@ import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync
 import type { PlannedScope } from './scope.js';
 import { schoolYearOf } from './school-year.js';
 import type { MassDeletionGuard } from '../mirror/scope-deletion.js';
+import { moveLease } from '../mirror/leases.js';
+import {
+  acquireSyncLease,
+  keepSyncLeaseAlive,
+  releaseSyncLease,
+  syncLeaseKey,
+} from './run-lease.js';
+import { redactString } from '../platform/redact.js';
+import { UsageError } from '../platform/errors.js';
+import { PlatformError } from '../connectors/_shared/http-error.js';
 
 /**
  * The sync engine's stages. Each stage is a job handler's body (see `src/jobs/handlers/sync.ts`):
@@ -59,6 +69,9 @@ export async function startRun(
   const now = deps.clock.now();
   const source = deps.connectorFor(schoolId).platform;
   if (runId) {
+    // A job of a run (a retry, another worker's stage) shares the run's lease; another run's
+    // live lease refuses it.
+    await acquireSyncLease(deps.db, schoolId, runId, true);
     const existing = await getRun(deps.db, runId);
     if (existing) {
       if (existing.status !== 'running') await markRunning(deps.db, runId);
@@ -69,6 +82,10 @@ export async function startRun(
       resumed: false,
     };
   }
+  // The lease first: while another process works on the school's latest run, that run is not
+  // "interrupted" and must not be resumed a second time.
+  const id = newRunId(schoolId, now);
+  await acquireSyncLease(deps.db, schoolId, id, false);
   const previous = await findResumableRun(
     deps.db,
     schoolId,
@@ -76,6 +93,7 @@ export async function startRun(
     now - deps.config.sync.resumeWithinHours * HOUR,
   );
   if (previous) {
+    await moveLease(deps.db, syncLeaseKey(schoolId), previous.id);
     await markRunning(deps.db, previous.id);
     deps.logger.info(
       { run: previous.id, done: previous.scopes_done },
@@ -83,7 +101,6 @@ export async function startRun(
     );
     return { run: previous, resumed: true };
   }
-  const id = newRunId(schoolId, now);
   return {
     run: await beginRun(deps.db, { id, schoolId, source, request, startedAt: now }),
     resumed: false,
@@ -189,6 +206,35 @@ export async function loadClasses(
 
 /** Stage 1: the school-level scope, then the class-level scopes to read (one group per class). */
 export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
+  try {
+    return await schoolStage(deps, runId);
+  } catch (err) {
+    // When no retry can fix it (token, rights, bad --class), no later stage runs: the run ends
+    // here, failed with its event, instead of staying `running 0/0` (a worker's job). A platform
+    // that gave no reply at all on the first scope, after the connector's own retries
+    // (connection refused, timeouts), counts as such: retrying the job would only repeat that for
+    // minutes. The next sync (or schedule) tries again.
+    const final = unreachable(err) ?? err;
+    if (isPermanent(final) || final instanceof SyncUsageError) {
+      await runFinishStage(deps, runId, final instanceof Error ? final.message : String(final));
+    }
+    throw final;
+  }
+}
+
+function unreachable(err: unknown): PlatformError | null {
+  if (!(err instanceof PlatformError) || err.kind !== 'retryable' || err.status !== null) {
+    return null;
+  }
+  return new PlatformError(`the platform is unreachable: ${err.message}`, {
+    kind: 'permanent',
+    type: err.type,
+    status: null,
+    endpoint: err.endpoint,
+  });
+}
+
+async function schoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
   const { run, request } = await loadRun(deps, runId);
   // Before anything is fetched: the stored quarantine follows today's consent list (152-ФЗ).
   const { isConsented } = await scopeContext(deps, run);
@@ -202,7 +248,11 @@ export async function runSchoolStage(deps: SyncDeps, runId: string): Promise<Pla
     request.className,
   );
   if (request.className && classes.length === 0) {
-    throw new SyncUsageError(`no class named "${request.className}" in school ${run.school_id}`);
+    throw unknownClass(
+      request.className,
+      run.school_id,
+      await loadClasses(deps.db, run.school_id, source),
+    );
   }
   const classScopes = planClassScopes(await planContext(deps, run, request), classes);
   await setScopesTotal(deps.db, runId, schoolScopes.length + classScopes.length);
@@ -240,7 +290,37 @@ export async function runPlanWindowsStage(
   return [...groups.values()];
 }
 
-export class SyncUsageError extends Error {}
+/** A request the school cannot answer (an unknown class): bad usage, exit 2, no retry. */
+export class SyncUsageError extends UsageError {}
+
+export function unknownClass(
+  className: string,
+  schoolId: string,
+  classes: readonly { name: string }[],
+): SyncUsageError {
+  const known = classes
+    .map((c) => c.name)
+    .sort((a, b) => a.localeCompare(b, 'ru', { numeric: true }));
+  return new SyncUsageError(
+    `--class: no class ${className} in school ${schoolId}; known: ${known.length > 0 ? known.join(', ') : 'none yet'}`,
+  );
+}
+
+/**
+ * Refuses an unknown `--class` before a run starts, when the mirror already knows the school's
+ * classes (on a first sync they are known only after the school scope: the stage refuses then).
+ */
+export async function checkClassName(
+  deps: Pick<SyncDeps, 'db' | 'connectorFor'>,
+  schoolId: string,
+  request: SyncRequest,
+): Promise<void> {
+  if (!request.className) return;
+  const classes = await loadClasses(deps.db, schoolId, deps.connectorFor(schoolId).platform);
+  if (classes.length > 0 && selectClasses(classes, request.className).length === 0) {
+    throw unknownClass(request.className, schoolId, classes);
+  }
+}
 
 /** Thrown between scopes when the host asks to stop (SIGTERM): the job is resumed later. */
 export class SyncInterrupted extends Error {
@@ -262,6 +342,22 @@ export async function runScopeGroup(
   if (scopes.length === 0) return [];
   const run = await getRun(deps.db, runId);
   if (!run) throw new Error(`unknown sync run ${runId}`);
+  // The run's lease stays alive while its scopes are fetched (a fetch may retry for minutes).
+  const stopHeartbeat = keepSyncLeaseAlive(deps.db, run.school_id, runId);
+  try {
+    return await runScopes(deps, run, scopes, options);
+  } finally {
+    stopHeartbeat();
+  }
+}
+
+async function runScopes(
+  deps: SyncDeps,
+  run: RunRow,
+  scopes: readonly PlannedScope[],
+  options: { rethrow?: boolean; signal?: AbortSignal },
+): Promise<ScopeOutcome[]> {
+  const runId = run.id;
   const ctx = await scopeContext(deps, run);
   const connector = deps.connectorFor(run.school_id);
   const outcomes: ScopeOutcome[] = [];
@@ -355,12 +451,13 @@ export async function runFinishStage(
     status = (parseNotes(run)?.refusals?.length ?? 0) > 0 ? 'held' : 'succeeded';
   } else status = done > 0 ? 'partial' : 'failed';
   const message =
-    error ??
+    (error === null ? null : redactString(error)) ??
     (status === 'succeeded' || status === 'held'
       ? null
       : `${run.scopes_total - done} of ${run.scopes_total} scopes not done; the next run continues them`);
   const at = deps.clock.now();
   await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
+  await releaseSyncLease(deps.db, run.school_id, runId);
   if (done > 0) await refreshTotalsAfterSync(deps, run.school_id);
   if (status === 'held') {
     // Each held scope has its critical event already; the log says it once per run, for any door.

@@ -27,6 +27,8 @@ export interface SyncOptions {
   reconcile?: boolean;
   /** Read every window and apply the deletions the guard held back (mode `confirm`). */
   confirmDeletions?: boolean;
+  /** While another process syncs the school, wait for it instead of refusing. */
+  wait?: boolean;
 }
 
 export function requestFromOptions(options: SyncOptions): SyncRequest {

@@ -238,3 +238,12 @@ export async function lastConfirmation(db: SqlExecutor, schoolId: string): Promi
   const t = rows[0]?.t;
   return t === null || t === undefined ? null : Number(t);
 }
+
+/**
+ * One more scope of the run is committed: called in the scope's transaction, so `scopes_done`
+ * is the run's real progress while it works (an increment: parallel scope transactions on
+ * PostgreSQL queue on the row and each adds its own).
+ */
+export async function recordScopeDone(tx: SqlExecutor, runId: string): Promise<void> {
+  await tx.run('UPDATE sync_runs SET scopes_done = scopes_done + 1 WHERE id = ?', [runId]);
+}

@@ -17,6 +17,8 @@ import { tableOf } from '../mirror/tables.js';
 import { getCheckpoint, overlappedSince, writeCheckpoint } from './checkpoints.js';
 import { quarantine, recordEvent } from './operator-log.js';
 import { addStreamStats, appendNotes, zeroStats, type StreamStats } from './run-store.js';
+import { recordScopeDone } from './run-store.js';
+import { renewSyncLease } from './run-lease.js';
 import type { PlannedScope } from './scope.js';
 
 /**
@@ -149,6 +151,10 @@ export async function syncScope(
       records,
       scopeHash: settled ? hash : null,
     });
+    // Progress and liveness with the scope's commit: `ezh status` reads the real progress, and a
+    // run that commits scopes is never taken for a dead one.
+    await recordScopeDone(tx, run.runId);
+    await renewSyncLease(tx, run.schoolId, run.runId);
   });
   outcome.stats = stats;
   return outcome;

@@ -7,9 +7,12 @@ import { jobSpec } from '../jobs/job-names.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import type { SyncObserver } from './deps.js';
-import { runFinishStage, startRun, type SyncSummary } from './engine.js';
-import { requestFromOptions, type SyncOptions } from './request.js';
+import type { SyncDeps, SyncObserver } from './deps.js';
+import { checkClassName, runFinishStage, startRun, type SyncSummary } from './engine.js';
+import { requestFromOptions, type SyncOptions, type SyncRequest } from './request.js';
+import { HEARTBEAT_MS } from '../mirror/leases.js';
+import { keepSyncLeaseAlive, LeaseHeldError, releaseSyncLease } from './run-lease.js';
+import type { RunRow } from './run-store.js';
 import { summarizeRun } from './summary.js';
 
 /**
@@ -48,7 +51,57 @@ export async function syncSchool(
     observer: deps.observer,
   };
   const request = requestFromOptions(options);
-  const { run, resumed } = await startRun(syncDeps, schoolId, request);
+  await checkClassName(syncDeps, schoolId, request);
+  const { run, resumed } = await startOrWait(syncDeps, schoolId, request, deps, options.wait);
+  const stopHeartbeat = keepSyncLeaseAlive(deps.db, schoolId, run.id);
+  try {
+    return await runAndSummarize(deps, syncDeps, registry, schoolId, request, run.id, resumed);
+  } finally {
+    stopHeartbeat();
+    // Finished or stopped, this process no longer works on the run: an unfinished run now reads
+    // as interrupted, and the next sync resumes it at once.
+    await releaseSyncLease(deps.db, schoolId, run.id).catch(() => undefined);
+  }
+}
+
+/** Starts the run; with `wait`, waits while another process holds the school's sync. */
+async function startOrWait(
+  syncDeps: SyncDeps,
+  schoolId: string,
+  request: SyncRequest,
+  deps: SyncSchoolDeps,
+  wait = false,
+): Promise<{ run: RunRow; resumed: boolean }> {
+  for (let logged = false; ; logged = true) {
+    try {
+      return await startRun(syncDeps, schoolId, request);
+    } catch (err) {
+      if (!wait || !(err instanceof LeaseHeldError) || deps.signal?.aborted) throw err;
+      if (!logged) deps.logger.warn(`${err.message}: waiting for it to end`);
+      await sleep(HEARTBEAT_MS, deps.signal);
+    }
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+async function runAndSummarize(
+  deps: SyncSchoolDeps,
+  syncDeps: SyncDeps,
+  registry: HandlerRegistry,
+  schoolId: string,
+  request: SyncRequest,
+  runId: string,
+  resumed: boolean,
+): Promise<SyncSummary> {
+  const run = { id: runId };
   const runner = new InProcessRunner(registry, syncDeps, {
     attempts: deps.config.jobs.attempts,
     concurrency: deps.config.jobs.concurrency.sync,

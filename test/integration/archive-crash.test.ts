@@ -102,8 +102,9 @@ describe('archive create killed with SIGKILL', () => {
     const m = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
     try {
       const rows = await listArchives(m.db);
-      // The killed run stays visible as `creating`; the new one is complete.
-      expect(rows.map((r) => r.status).sort()).toEqual(['complete', 'creating']);
+      // The killed run stays visible, as `interrupted` (its owner is dead, issue 23 item 10; it
+      // was `creating` forever); the new one is complete.
+      expect(rows.map((r) => r.status).sort()).toEqual(['complete', 'interrupted']);
     } finally {
       await m.close();
     }

@@ -6,7 +6,8 @@ import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { instantToIso } from '../../platform/time.js';
-import { streamStatsOf } from '../../sync/run-store.js';
+import { countDoneScopes, streamStatsOf } from '../../sync/run-store.js';
+import { displayedStatus, liveSyncRuns } from '../../sync/run-lease.js';
 import { withApp } from '../run-action.js';
 import type { App } from '../app.js';
 
@@ -39,6 +40,14 @@ async function printRuns(db: SqlExecutor, n: number, w: (s: string) => void): Pr
   );
   w('Sync runs');
   if (runs.length === 0) return w('  none yet (run `ezh sync`)\n');
+  const live = await liveSyncRuns(db);
+  for (const r of runs) {
+    // A run that works (or was killed) has its progress in its checkpoints until it finishes.
+    if (r.finished_at === null || r.finished_at === undefined) {
+      r.scopes_done = await countDoneScopes(db, String(r.id));
+    }
+    r.status = displayedStatus(String(r.status), String(r.id), live);
+  }
   w(
     formatTable(
       ['run', 'school', 'mode', 'status', 'started', 'finished', 'scopes'],
@@ -55,7 +64,11 @@ async function printRuns(db: SqlExecutor, n: number, w: (s: string) => void): Pr
   );
   const last = runs[0]!;
   if (last.error) w(`  last run: ${String(last.error)}`);
-  if (last.status === 'held') {
+  const owner = live.get(String(last.id));
+  if (owner) w(`  last run is running: pid ${owner.pid} on host ${owner.host}`);
+  else if (last.status === 'interrupted') {
+    w('  last run was interrupted (its process is gone); the next `ezh sync` resumes it');
+  } else if (last.status === 'held') {
     w(
       `  last run held back deletions (see the operator events); after checking the platform: ezh sync --school ${String(last.school_id)} --confirm-deletions`,
     );

@@ -3,6 +3,7 @@ import { ConnectorCache, jobRegistry } from '../../jobs/host.js';
 import { formatTable } from '../../mirror/stats.js';
 import { systemClock } from '../../platform/clock.js';
 import { UsageError } from '../../platform/errors.js';
+import { redactString } from '../../platform/redact.js';
 import type { SyncSummary } from '../../sync/engine.js';
 import { progressObserver } from '../../sync/progress.js';
 import { syncSchool } from '../../sync/sync-school.js';
@@ -16,6 +17,7 @@ interface SyncFlags {
   class?: string;
   reconcile?: boolean;
   confirmDeletions?: boolean;
+  wait?: boolean;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -62,6 +64,7 @@ export function registerSyncCommand(program: Command): void {
       '--confirm-deletions',
       'read every window and apply the deletions the mass-deletion guard held back, as far as the platform still confirms them',
     )
+    .option('--wait', 'if another process syncs the school, wait for it instead of exiting 2')
     .action(
       withApp(async (app, flags: SyncFlags) => {
         const ids = app.config.schools.map((s) => s.id);
@@ -82,26 +85,29 @@ export function registerSyncCommand(program: Command): void {
           for (const schoolId of flags.school ? [flags.school] : ids) {
             const observer = progressObserver(app.config.sync.progress, app.logger);
             try {
-              const summary = await syncSchool(
-                {
-                  db: mirror.db,
-                  connector: connectors.connectorFor(schoolId),
-                  clock: systemClock,
-                  logger: app.logger,
-                  config: app.config,
-                  observer,
-                  signal: abort.signal,
-                  registry: jobRegistry(),
-                },
-                {
-                  schoolId,
-                  full: flags.full,
-                  from: flags.from,
-                  to: flags.to,
-                  className: flags.class,
-                  reconcile: flags.reconcile,
-                  confirmDeletions: flags.confirmDeletions,
-                },
+              const summary = await syncOrSummary(() =>
+                syncSchool(
+                  {
+                    db: mirror.db,
+                    connector: connectors.connectorFor(schoolId),
+                    clock: systemClock,
+                    logger: app.logger,
+                    config: app.config,
+                    observer,
+                    signal: abort.signal,
+                    registry: jobRegistry(),
+                  },
+                  {
+                    schoolId,
+                    full: flags.full,
+                    from: flags.from,
+                    to: flags.to,
+                    className: flags.class,
+                    reconcile: flags.reconcile,
+                    wait: flags.wait,
+                    confirmDeletions: flags.confirmDeletions,
+                  },
+                ),
               );
               observer.stop();
               printSummary(summary);
@@ -126,6 +132,22 @@ export function registerSyncCommand(program: Command): void {
         return failed || abort.signal.aborted ? 1 : held ? 3 : 0;
       }),
     );
+}
+
+/**
+ * A run that failed still has a summary (what was done, the error): it is printed like any other
+ * run's, then the command goes on with the next school and exits 1. Errors without a run (bad
+ * usage, another process holds the school) go to the usual error path (exit 2).
+ */
+async function syncOrSummary(sync: () => Promise<SyncSummary>): Promise<SyncSummary> {
+  try {
+    return await sync();
+  } catch (err) {
+    const summary = (err as { summary?: SyncSummary }).summary;
+    if (!summary || err instanceof UsageError) throw err;
+    process.stderr.write(`ezh: ${redactString((err as Error).message)}\n`);
+    return summary;
+  }
 }
 
 export function printSummary(s: SyncSummary): void {

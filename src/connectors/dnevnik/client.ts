@@ -153,6 +153,7 @@ export class DnevnikClient {
     const release = this.options.limiter ? await this.options.limiter.acquire() : null;
     try {
       if (options.stats) options.stats.requests++;
+      const started = this.timing.now();
       const headers: Record<string, string> = { ...options.headers };
       if (token) headers['Access-Token'] = token;
       if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -167,6 +168,17 @@ export class DnevnikClient {
         .catch((err: unknown) => {
           throw transportError(err, method, path);
         });
+      // Each request at trace level: method, path and outcome only (never headers, the token
+      // travels in one; never the query or body, which may name people).
+      getLogger().trace(
+        {
+          endpoint: `${method} ${path}`,
+          status: response.status,
+          bytes: typeof response.data === 'string' ? response.data.length : 0,
+          ms: this.timing.now() - started,
+        },
+        'platform request',
+      );
       const header = (name: string): string | null => {
         const v: unknown = response.headers[name];
         return typeof v === 'string' ? v : Array.isArray(v) ? String(v[0]) : null;

@@ -9,6 +9,7 @@ import { LessonOrder1763900000008 } from './0008-lesson-order.js';
 import { CoveringProbeIndexes1763900000009 } from './0009-covering-probe-indexes.js';
 import { MarkLateIndex1763900000010 } from './0010-mark-late-index.js';
 import { FindingsTruth1763900000012 } from './0012-findings-truth.js';
+import { RunLeases1763900000013 } from './0013-run-leases.js';
 import { MarksEnteredByLesson1763900000015 } from './0015-marks-entered-by-lesson.js';
 
 /**
@@ -27,5 +28,6 @@ export const MIGRATIONS = [
   CoveringProbeIndexes1763900000009,
   MarkLateIndex1763900000010,
   FindingsTruth1763900000012,
+  RunLeases1763900000013,
   MarksEnteredByLesson1763900000015,
 ];
