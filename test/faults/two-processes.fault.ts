@@ -59,8 +59,9 @@ describe('two processes at once', () => {
       detail,
     ).toContainEqual(codes);
     const refused = [a, b].find((r) => r.code === 2);
-    if (refused)
+    if (refused) {
       expect(refused.out).toMatch(/^ezh: a sync of school \d+ is running \(pid \d+ on host /m);
+    }
 
     expect(unequalStreams(await verifySandboxMirror(sb, dbPath))).toEqual([]);
     const mirror = await openMirror({ type: 'sqlite', path: dbPath, schema: 'public' });
