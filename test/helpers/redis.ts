@@ -23,3 +23,20 @@ export async function obliterateQueues(prefix: string): Promise<void> {
     connection.disconnect();
   }
 }
+
+/** Deletes every key under `prefix` (queues, schedulers, ezh's own keys): "Redis emptied". */
+export async function deletePrefixKeys(prefix: string): Promise<number> {
+  const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await connection.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await connection.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    connection.disconnect();
+  }
+  return deleted;
+}
