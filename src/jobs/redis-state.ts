@@ -60,7 +60,9 @@ export async function restoreState(options: {
   await markState(connection, config.redis.prefix, by);
   logger.warn(
     { schedules: schedules.installed.length, resumed },
-    'Redis held no ezh state: schedules installed from the config, running sync runs resumed',
+    resumed.length > 0
+      ? 'Redis held no ezh state (restarted empty?): schedules installed from the config, running sync runs resumed'
+      : 'Redis held no ezh state (new, or restarted empty): schedules installed from the config',
   );
   return { ...schedules, resumed };
 }
