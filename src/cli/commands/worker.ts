@@ -40,6 +40,16 @@ export function registerWorkerCommand(program: Command): void {
     .action(
       withApp(async (app, flags: { queues?: string }) => {
         const kinds = parseQueues(flags.queues);
+        // Listening from the start: a stop while starting (a slow start, systemd stopping it)
+        // ends with a clean close once start-up is done, not a process killed half started.
+        const stopped = new Promise<void>((resolve) => {
+          const stop = (signal: string) => {
+            app.logger.info({ signal }, 'stop requested');
+            resolve();
+          };
+          process.once('SIGTERM', () => stop('SIGTERM'));
+          process.once('SIGINT', () => stop('SIGINT'));
+        });
         const mirror = await app.mirror();
         let observe: JobObserver | undefined;
         const host = await startService({
@@ -72,14 +82,8 @@ export function registerWorkerCommand(program: Command): void {
           },
           'worker started',
         );
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string) => {
-            app.logger.info({ signal }, 'finishing the current scopes, then exiting');
-            resolve();
-          };
-          process.once('SIGTERM', () => stop('SIGTERM'));
-          process.once('SIGINT', () => stop('SIGINT'));
-        });
+        await stopped;
+        app.logger.info('finishing the current scopes, then exiting');
         await host.close();
         app.logger.info('worker stopped');
       }),
