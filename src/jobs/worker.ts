@@ -38,7 +38,7 @@ export function startWorkers(options: {
   const shutdown = new AbortController();
   const kinds =
     options.kinds ?? QUEUE_KINDS.filter((k) => registry.names().some((n) => JOB_QUEUE[n] === k));
-  const name = workerName();
+  const workerId = workerName();
   const workers = kinds.map((kind) => {
     const processor = async (job: Job, token?: string): Promise<unknown> => {
       if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
@@ -82,7 +82,7 @@ export function startWorkers(options: {
       }
     };
     const worker = new Worker(kind, processor, {
-      name,
+      name: workerId,
       connection: queues.connection,
       prefix: config.redis.prefix,
       concurrency: config.jobs.concurrency[kind],
@@ -98,14 +98,14 @@ export function startWorkers(options: {
     worker.on('stalled', (id, previous) =>
       logger.warn(
         { queue: kind, id, previous },
-        'stalled job: its worker lost the lock; re-queued',
+        'stalled job: its worker lost the lock; re-queued (failed after jobs stalled too often)',
       ),
     );
     return worker;
   });
   return {
     workers,
-    name,
+    name: workerId,
     close: async () => {
       shutdown.abort();
       await Promise.all(workers.map((w) => w.close()));
