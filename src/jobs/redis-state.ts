@@ -4,7 +4,7 @@ import type { SqlExecutor } from '../mirror/sql.js';
 import type { Logger } from '../platform/logger.js';
 import { listRunningRuns, parseNotes } from '../sync/run-store.js';
 import { jobSpec } from './job-names.js';
-import { installSchedules, type ScheduleResult } from './schedules.js';
+import { desiredSchedules, installSchedules, type ScheduleResult } from './schedules.js';
 import type { ServiceQueues } from './service-queues.js';
 
 /**
@@ -26,6 +26,19 @@ export async function markState(connection: Redis, prefix: string, by: string): 
 /** True or false as Redis answered; a Redis that does not answer is no evidence of loss. */
 export async function stateMissing(connection: Redis, prefix: string): Promise<boolean> {
   return (await connection.exists(stateKey(prefix))) === 0;
+}
+
+/**
+ * A Redis without the marker that still holds ezh's job schedulers kept its data (the marker is
+ * newer than the schedulers: an installation upgraded from a version without it): nothing to
+ * restore, and runs whose jobs are alive must not be queued twice.
+ */
+export async function keptItsData(queues: ServiceQueues, config: Config): Promise<boolean> {
+  if (desiredSchedules(config).length === 0) return false;
+  for (const queue of queues.queues.values()) {
+    if ((await queue.getJobSchedulersCount()) > 0) return true;
+  }
+  return false;
 }
 
 export interface RestoreResult extends ScheduleResult {

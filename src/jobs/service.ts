@@ -10,7 +10,7 @@ import type { Logger } from '../platform/logger.js';
 import { ConnectorCache, jobRegistry } from './host.js';
 import type { JobName, QueueKind } from './job-names.js';
 import { redisConnection } from './redis.js';
-import { restoreState, stateMissing } from './redis-state.js';
+import { keptItsData, markState, restoreState, stateMissing } from './redis-state.js';
 import { JobUnavailableError, type HandlerRegistry } from './registry.js';
 import { scheduledJobNames } from './schedules.js';
 import { ServiceQueues } from './service-queues.js';
@@ -54,7 +54,8 @@ export interface ServiceAddOn {
   close(): Promise<void>;
 }
 
-const REDIS_START_TIMEOUT_MS = 10_000;
+/** Generous: a worker starting on a loaded machine may not run its timers on time. */
+const REDIS_START_TIMEOUT_MS = 15_000;
 
 /**
  * Starts service mode, all or nothing: everything that can fail (the metrics port, Redis, the
@@ -103,10 +104,17 @@ export async function startService(options: {
     };
     const name = workerName();
     const watch = async () => {
-      const missing = await within(stateMissing(connection, config.redis.prefix), 5000, 'EXISTS');
-      if (missing) {
-        await restoreState({ connection, queues, config, db: options.db, logger, by: name });
+      const missing = await within(
+        stateMissing(connection, config.redis.prefix),
+        REDIS_START_TIMEOUT_MS,
+        'EXISTS',
+      );
+      if (!missing) return;
+      if (await keptItsData(queues, config)) {
+        await markState(connection, config.redis.prefix, name);
+        return;
       }
+      await restoreState({ connection, queues, config, db: options.db, logger, by: name });
     };
     await watch();
     const workers = startWorkers({

@@ -55,11 +55,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return found;
 }
 
-async function stop(worker: WorkerProcess): Promise<number | null> {
+async function stop(worker: WorkerProcess): Promise<{ code: number | null; out: string }> {
   worker.child.kill('SIGTERM');
   const exit = await exitWithin(worker, 30_000);
   if (!exit) worker.child.kill('SIGKILL');
-  return exit?.code ?? null;
+  return { code: exit?.code ?? null, out: exit?.out ?? '(killed: no exit within 30 s)' };
 }
 
 describe('service mode: Redis emptied or down', () => {
@@ -172,9 +172,9 @@ describe('service mode: Redis emptied or down', () => {
           }),
         ).toBeGreaterThanOrEqual(1);
       } finally {
-        const code = await stop(worker);
+        const exit = await stop(worker);
         await closeQueues(queues);
-        expect(code).toBe(0);
+        expect(exit.code, exit.out).toBe(0);
       }
     },
   );
@@ -226,9 +226,9 @@ describe('service mode: Redis emptied or down', () => {
         );
         expect(sample((await get(`${origin}/metrics`)).body, 'ezh_redis_up')).toBe(1);
       } finally {
-        const code = await stop(worker);
+        const exit = await stop(worker);
         await proxy.down();
-        expect(code).toBe(0);
+        expect(exit.code, exit.out).toBe(0);
       }
     },
   );
