@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../platform/logger.js';
 import type { SyncDeps } from '../sync/deps.js';
 import { classifyJobError } from './job-errors.js';
 import { isJobName, JOB_QUEUE, QUEUE_KINDS, type JobName, type QueueKind } from './job-names.js';
+import type { JobObserver, JobOutcome } from '../metrics/job-metrics.js';
 import type { HandlerRegistry } from './registry.js';
 import type { ServiceQueues } from './service-queues.js';
 
@@ -14,6 +16,8 @@ import type { ServiceQueues } from './service-queues.js';
  */
 export interface RunningWorkers {
   workers: Worker[];
+  /** This process's worker name (host:pid), as `ezh jobs list` shows it beside each active job. */
+  name: string;
   /** Finishes the current scope of every active job, then closes. */
   close(): Promise<void>;
 }
@@ -26,28 +30,37 @@ export function startWorkers(options: {
   logger: Logger;
   /** Only these queues (default: every queue with at least one handler). */
   kinds?: QueueKind[];
+  /** Told how each job attempt ended and how long it took (the metrics' histogram). */
+  observe?: JobObserver;
 }): RunningWorkers {
   const { config, registry, deps, queues, logger } = options;
+  const observe = options.observe ?? (() => undefined);
   const shutdown = new AbortController();
   const kinds =
     options.kinds ?? QUEUE_KINDS.filter((k) => registry.names().some((n) => JOB_QUEUE[n] === k));
+  const workerId = workerName();
   const workers = kinds.map((kind) => {
     const processor = async (job: Job, token?: string): Promise<unknown> => {
       if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
       const name: JobName = job.name;
       const handler = registry.get(name);
+      const started = Date.now();
+      const ended = (outcome: JobOutcome) => observe(name, outcome, Date.now() - started);
       try {
-        return await handler(job.data as never, {
+        const result = await handler(job.data as never, {
           deps,
           jobId: job.id ?? `${name}-${job.timestamp}`,
           logger: logger.child({ job: name, id: job.id }),
           signal: shutdown.signal,
           spawn: (flow) => queues.spawn(flow),
         });
+        ended('completed');
+        return result;
       } catch (err) {
         const kindOf = classifyJobError(err);
         switch (kindOf.kind) {
           case 'rateLimit': {
+            ended('rate_limited');
             // [rate-limit fix] A `Retry-After: 0` (or none) must not become `PX 0` (a Redis error
             // that fails the job): pause at least the configured time, longer if the platform asks.
             const ms = Math.max(kindOf.waitMs ?? 0, config.jobs.rateLimitPauseMs);
@@ -56,16 +69,20 @@ export function startWorkers(options: {
             throw Worker.RateLimitError();
           }
           case 'permanent':
+            ended('failed');
             throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
           case 'interrupted':
+            ended('interrupted');
             await job.moveToDelayed(Date.now() + 1000, token);
             throw new DelayedError();
           case 'retry':
+            ended(job.attemptsMade + 1 < (job.opts.attempts ?? 1) ? 'retry' : 'failed');
             throw err;
         }
       }
     };
     const worker = new Worker(kind, processor, {
+      name: workerId,
       connection: queues.connection,
       prefix: config.redis.prefix,
       concurrency: config.jobs.concurrency[kind],
@@ -77,13 +94,26 @@ export function startWorkers(options: {
       logger.warn({ queue: kind, job: job?.name, id: job?.id, err }, 'job failed'),
     );
     worker.on('error', (err) => logger.error({ queue: kind, err }, 'worker error'));
+    // A job whose worker died (or blocked its event loop past the lock) goes back to the queue.
+    worker.on('stalled', (id, previous) =>
+      logger.warn(
+        { queue: kind, id, previous },
+        'stalled job: its worker lost the lock; re-queued (failed after jobs stalled too often)',
+      ),
+    );
     return worker;
   });
   return {
     workers,
+    name: workerId,
     close: async () => {
       shutdown.abort();
       await Promise.all(workers.map((w) => w.close()));
     },
   };
+}
+
+/** `host:pid`: which process holds a job (BullMQ's `processedBy`, `ezh jobs list`). */
+export function workerName(): string {
+  return `${hostname()}:${process.pid}`;
 }

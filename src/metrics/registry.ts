@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { QueueKind } from '../jobs/job-names.js';
 import type { SqlExecutor } from '../mirror/sql.js';
+import { PROBE_TIMEOUT_MS, within } from './probes.js';
 import {
   lastCheckRuns,
   lastSuccessfulSync,
@@ -21,6 +22,10 @@ export interface MetricsSources {
   db: SqlExecutor;
   /** Job counts per queue and state; absent when the process serves no queues. */
   queueDepth?: () => Promise<Record<QueueKind, Record<string, number>>>;
+  /** Whether Redis answers (a bounded probe); `ezh_redis_up`. */
+  redisUp?: () => Promise<boolean>;
+  /** How long a scrape waits for Redis's figures before it leaves them out. */
+  redisTimeoutMs?: number;
   /** Process figures (default true). */
   processMetrics?: boolean;
 }
@@ -139,15 +144,25 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       }
     },
   );
+  if (sources.redisUp) {
+    const up = sources.redisUp;
+    gauge('ezh_redis_up', 'Whether Redis answered this scrape (1) or not (0)', [], async (g) => {
+      g.set((await up()) ? 1 : 0);
+    });
+  }
   if (sources.queueDepth) {
     const depth = sources.queueDepth;
+    const timeoutMs = sources.redisTimeoutMs ?? PROBE_TIMEOUT_MS;
     gauge(
       'ezh_queue_jobs',
-      'Jobs per queue and state (BullMQ), as `ezh status` shows them',
+      'Jobs per queue and state (BullMQ), as `ezh status` shows them; absent while Redis does not answer',
       ['queue', 'state'],
       async (g) => {
-        for (const [queue, counts] of Object.entries(await depth())) {
-          for (const state of QUEUE_STATES) g.set({ queue, state }, counts[state] ?? 0);
+        // Redis down must not hang the scrape: its figures are left out (ezh_redis_up says why).
+        const counts = await within(depth(), timeoutMs, 'queue depth').catch(() => null);
+        if (!counts) return;
+        for (const [queue, byState] of Object.entries(counts)) {
+          for (const state of QUEUE_STATES) g.set({ queue, state }, byState[state] ?? 0);
         }
       },
     );

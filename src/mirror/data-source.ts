@@ -211,6 +211,11 @@ function postgresSource(database: DatabaseConfig): DataSource {
     synchronize: false,
     logging: false,
     // Every pooled connection works inside ezh's schema, so raw SQL needs no schema prefix.
-    extra: { options: `-c search_path="${database.schema}"`, max: 8 },
+    // application_name: `pg_stat_activity` shows which ezh process holds each connection.
+    extra: {
+      options: `-c search_path="${database.schema}"`,
+      max: 8,
+      application_name: `ezh ${process.pid}`,
+    },
   });
 }

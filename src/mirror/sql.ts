@@ -174,18 +174,28 @@ export class PgDb implements SqlDb {
     return this.exec.run(sql, params);
   }
 
+  /**
+   * A checked-out client has no pool listener: a connection the server terminates (a restart,
+   * `pg_terminate_backend`) would emit an unhandled `error` and crash the process. Listening here
+   * turns it into a failed transaction (the job fails and is retried) and drops the client.
+   */
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let broken: Error | null = null;
+    const onError = (err: Error) => (broken ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(new PgExecutor(client));
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // A broken connection is closed, not returned to the pool.
+      client.release(broken ?? undefined);
     }
   }
 }

@@ -247,3 +247,18 @@ export async function lastConfirmation(db: SqlExecutor, schoolId: string): Promi
 export async function recordScopeDone(tx: SqlExecutor, runId: string): Promise<void> {
   await tx.run('UPDATE sync_runs SET scopes_done = scopes_done + 1 WHERE id = ?', [runId]);
 }
+
+/**
+ * Runs still marked running (no finish time), of the given schools (all when none given): after
+ * Redis lost its jobs, these are the runs no job will ever finish unless they are resumed.
+ */
+export async function listRunningRuns(
+  db: SqlExecutor,
+  schoolIds: readonly string[] = [],
+): Promise<RunRow[]> {
+  const rows = await db.query<RunRow & Record<string, unknown>>(
+    "SELECT * FROM sync_runs WHERE status = 'running' AND finished_at IS NULL ORDER BY started_at",
+  );
+  const wanted = new Set(schoolIds);
+  return rows.map(normalize).filter((r) => wanted.size === 0 || wanted.has(r.school_id));
+}

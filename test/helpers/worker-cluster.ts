@@ -29,7 +29,20 @@ export interface ClusterOptions {
   lockDurationMs?: number;
   stalledIntervalMs?: number;
   syncConcurrency?: number;
+  /** Serve GET /metrics, /health and /ready on this port (default: no endpoint). */
+  metricsPort?: number;
+  /** Install the sync schedules (with patterns that never fire during a test); default none. */
+  schedules?: boolean;
+  /** Attempts per job (default: the config's default). */
+  attempts?: number;
+  /** Another Redis URL (e.g. a port where nothing listens). */
+  redisUrl?: string;
+  /** How often workers check that Redis still holds ezh's state. */
+  redisCheckIntervalMs?: number;
 }
+
+/** A cron pattern that never fires while a test runs (03:00 on the 1st of January). */
+export const NEVER_DURING_TESTS = { pattern: '0 3 1 1 *', enabled: true };
 
 export interface Cluster {
   configFile: string;
@@ -47,7 +60,7 @@ export function clusterConfig(o: ClusterOptions): Cluster {
       maxRetries: 10,
     },
     schools: o.schools.map((s) => ({ id: s.id, token: s.token, timeZone: s.timeZone })),
-    redis: { url: TEST_REDIS_URL, prefix: o.prefix },
+    redis: { url: o.redisUrl ?? TEST_REDIS_URL, prefix: o.prefix },
     log: { level: 'warn', format: 'json' },
     jobs: {
       backoffMs: 200,
@@ -55,7 +68,20 @@ export function clusterConfig(o: ClusterOptions): Cluster {
       concurrency: { sync: o.syncConcurrency ?? 2 },
       lockDurationMs: o.lockDurationMs ?? 120_000,
       stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
-      schedules: { auditReport: OFF, archive: OFF, archivePeriodEnd: OFF },
+      ...(o.attempts ? { attempts: o.attempts } : {}),
+      ...(o.redisCheckIntervalMs ? { redisCheckIntervalMs: o.redisCheckIntervalMs } : {}),
+      ...(o.metricsPort === undefined
+        ? {}
+        : { metrics: { enabled: true, port: o.metricsPort, host: '127.0.0.1' } }),
+      // Workers install the schedules themselves: by default none, so no scheduled sync starts
+      // while a test counts runs.
+      schedules: {
+        incrementalSync: o.schedules ? NEVER_DURING_TESTS : OFF,
+        reconcileSync: o.schedules ? NEVER_DURING_TESTS : OFF,
+        auditReport: OFF,
+        archive: OFF,
+        archivePeriodEnd: OFF,
+      },
     },
     alerts: { enabled: false },
   };
@@ -70,10 +96,10 @@ export interface WorkerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>;
 }
 
-export function startWorker(configFile: string): WorkerProcess {
+export function startWorker(configFile: string, args: readonly string[] = []): WorkerProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), '--config', configFile, 'worker'],
+    ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), '--config', configFile, 'worker', ...args],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -136,4 +162,34 @@ export async function waitForRuns(
     await new Promise((r) => setTimeout(r, 500));
   }
   return runs;
+}
+
+/** The worker's exit within `ms`, or null if it is still running then. */
+export async function exitWithin(
+  worker: WorkerProcess,
+  ms: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string } | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([worker.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined/false, or throws after `ms`. */
+export async function waitFor<T>(
+  what: string,
+  ms: number,
+  probe: () => Promise<T | undefined | false>,
+  everyMs = 200,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
 }

@@ -66,7 +66,14 @@ describe('service mode: the platform rate-limits for a while', () => {
         rateLimitPauseMs: PAUSE_MS,
         afterSync: [],
         concurrency: { sync: 2 },
-        schedules: { auditReport: OFF, archive: OFF, archivePeriodEnd: OFF },
+        // Workers install the schedules at start: none here, so no scheduled sync joins the run.
+        schedules: {
+          incrementalSync: OFF,
+          reconcileSync: OFF,
+          auditReport: OFF,
+          archive: OFF,
+          archivePeriodEnd: OFF,
+        },
       },
       alerts: { enabled: false },
     };

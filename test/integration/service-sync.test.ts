@@ -12,6 +12,7 @@ import { mirrorDigest, type MirrorDigest } from '../../src/sync/testing/mirror-d
 import { createTestMirror, TEST_PG_URL, type TestMirror } from '../helpers/mirrors.js';
 import { obliterateQueues, testPrefix, TEST_REDIS_URL } from '../helpers/redis.js';
 import { syncSandboxSchool, sandboxConfig } from '../helpers/sandbox-sync.js';
+import { NEVER_DURING_TESTS } from '../helpers/worker-cluster.js';
 
 /** Service mode end to end: real Redis, real PostgreSQL, two `ezh worker` processes. */
 
@@ -68,7 +69,14 @@ describe('service mode: two workers, Redis, PostgreSQL, a two-school sandbox', (
         backoffMs: 200,
         afterSync: [],
         concurrency: { sync: 3 },
-        schedules: { alerts: OFF, auditReport: OFF, archive: OFF },
+        // Workers install the schedules at start: patterns that never fire while the test runs.
+        schedules: {
+          incrementalSync: NEVER_DURING_TESTS,
+          reconcileSync: NEVER_DURING_TESTS,
+          auditReport: OFF,
+          archive: OFF,
+          archivePeriodEnd: OFF,
+        },
       },
     };
     configFile = join(dir, 'ezh.yaml');

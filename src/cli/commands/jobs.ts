@@ -1,14 +1,24 @@
 import type { Command } from 'commander';
-import { listFailed, retryFailed } from '../../jobs/failed-jobs.js';
-import { redisConnection } from '../../jobs/redis.js';
+import { retryFailed } from '../../jobs/failed-jobs.js';
+import { listJobs, LISTED_STATES, type ListedState } from '../../jobs/job-list.js';
+import { JOB_QUEUE } from '../../jobs/job-names.js';
+import { redisConnection, redisReachable } from '../../jobs/redis.js';
+import { redisAddress } from '../../jobs/service.js';
+import { manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
-import { UsageError } from '../../platform/errors.js';
-import { instantToIso } from '../../platform/time.js';
+import { EnvironmentError, UsageError } from '../../platform/errors.js';
+import { instantToIso, parseAsOf } from '../../platform/time.js';
 import { withApp } from '../run-action.js';
 import type { App } from '../app.js';
 
 async function withQueues<T>(app: App, fn: (q: ServiceQueues) => Promise<T>): Promise<T> {
+  // Fail at once rather than wait forever on a Redis that does not answer.
+  if (!(await redisReachable(app.config.redis))) {
+    throw new EnvironmentError(
+      `Redis at ${redisAddress(app.config.redis.url)} (redis.url) does not answer`,
+    );
+  }
   const connection = redisConnection(app.config.redis);
   const queues = new ServiceQueues(connection, app.config);
   try {
@@ -19,31 +29,115 @@ async function withQueues<T>(app: App, fn: (q: ServiceQueues) => Promise<T>): Pr
   }
 }
 
-/** `ezh jobs list|retry`: failed jobs of service mode, inspected and re-queued. */
+function parseStates(value: string | undefined): ListedState[] {
+  if (!value) return [...LISTED_STATES];
+  const states = value.split(',').map((s) => s.trim());
+  const unknown = states.filter((s) => !(LISTED_STATES as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      'invalid --state',
+      unknown.map((s) => `unknown state "${s}": expected ${LISTED_STATES.join(', ')}`),
+    );
+  }
+  return states as ListedState[];
+}
+
+interface RunFlags {
+  school?: string;
+  full?: boolean;
+  reconcile?: boolean;
+  from?: string;
+  to?: string;
+  class?: string;
+  asOf?: string;
+  dryRun?: boolean;
+  report?: string;
+  period?: string;
+  month?: string;
+  trigger?: string;
+}
+
+/** `ezh jobs list|run|retry`: the queues of service mode, inspected, fed by hand, re-queued. */
 export function registerJobsCommand(program: Command): void {
   const jobs = program
     .command('jobs')
-    .description('service mode: inspect and re-queue failed jobs');
+    .description('service mode: list queued, running and failed jobs; run a job now; retry');
   jobs
     .command('list')
-    .description('list failed jobs, newest first')
+    .description('running (with their worker), waiting, delayed and failed jobs')
+    .option('--state <states>', `only these states, comma-separated (${LISTED_STATES.join(', ')})`)
     .action(
-      withApp(async (app) => {
-        const failed = await withQueues(app, (q) => listFailed(q));
-        if (failed.length === 0) return void process.stdout.write('no failed jobs\n');
+      withApp(async (app, flags: { state?: string }) => {
+        const states = parseStates(flags.state);
+        const listed = await withQueues(app, (q) => listJobs(q, states));
+        if (listed.length === 0) return void process.stdout.write('no jobs\n');
         process.stdout.write(
           `${formatTable(
-            ['queue', 'id', 'job', 'attempts', 'failed at', 'reason'],
-            failed.map((f) => [
-              f.queue,
-              f.id,
-              f.name,
-              f.attempts,
-              instantToIso(f.failedAt) ?? '-',
-              f.reason.slice(0, 120),
+            ['queue', 'state', 'id', 'job', 'worker', 'attempts', 'since', 'reason'],
+            listed.map((j) => [
+              j.queue,
+              j.state,
+              j.id,
+              j.name,
+              j.worker ?? '-',
+              j.attempts,
+              instantToIso(j.at) ?? '-',
+              j.reason.slice(0, 120),
             ]),
           )}\n`,
         );
+      }),
+    );
+  jobs
+    .command('run')
+    .description(
+      `queue a job now for the workers (${RUNNABLE.join(', ')}); in service mode use this, not \`ezh sync\``,
+    )
+    .argument('<job>', RUNNABLE.join(' | '))
+    .option('--school <id>', 'only this school (default: every configured school)')
+    .option('--full', 'sync: read every window of the school year')
+    .option('--reconcile', 'sync: re-read older windows sooner')
+    .option('--from <date>', 'sync: backfill from this date (YYYY-MM-DD)')
+    .option('--to <date>', 'sync: backfill to this date (YYYY-MM-DD)')
+    .option('--class <name>', 'sync: only this class; report journal: the class')
+    .option('--as-of <iso>', 'checks, alerts, report, archive: as of this instant')
+    .option('--dry-run', 'alerts: compose, do not send')
+    .option('--report <kind>', 'report: audit (default), performance, activity, journal')
+    .option('--period <name>', 'report performance/journal: the period')
+    .option('--month <YYYY-MM>', 'report activity: the month')
+    .option('--trigger <kind>', 'archive: weekly (default) or period-end')
+    .action(
+      withApp(async (app, name: string, flags: RunFlags) => {
+        let asOf: number | undefined;
+        if (flags.asOf !== undefined) {
+          try {
+            asOf = parseAsOf(flags.asOf, app.config.schools[0]?.timeZone ?? 'Europe/Moscow');
+          } catch (err) {
+            throw new UsageError('bad --as-of', [(err as Error).message]);
+          }
+        }
+        const options: RunNowOptions = {
+          school: flags.school,
+          full: flags.full,
+          reconcile: flags.reconcile,
+          from: flags.from,
+          to: flags.to,
+          className: flags.class,
+          asOf,
+          dryRun: flags.dryRun,
+          report: flags.report,
+          period: flags.period,
+          month: flags.month,
+          trigger: flags.trigger,
+        };
+        const specs = manualJobs(app.config, name, options, Date.now());
+        await withQueues(app, async (q) => {
+          for (const spec of specs) await q.add(spec);
+        });
+        for (const spec of specs) {
+          process.stdout.write(`queued ${spec.name} ${spec.id} on queue ${JOB_QUEUE[spec.name]}\n`);
+        }
+        process.stdout.write('follow it with `ezh jobs list` and `ezh status`\n');
       }),
     );
   jobs

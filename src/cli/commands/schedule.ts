@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { jobRegistry } from '../../jobs/host.js';
 import { redisConnection } from '../../jobs/redis.js';
+import { markState } from '../../jobs/redis-state.js';
 import { installSchedules } from '../../jobs/schedules.js';
 import { validateJobs } from '../../jobs/service.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
@@ -18,6 +19,8 @@ export function registerScheduleCommand(program: Command): void {
         const queues = new ServiceQueues(connection, app.config);
         try {
           const result = await installSchedules(queues, app.config);
+          // Workers that find this marker gone know Redis lost its data and install them again.
+          await markState(connection, app.config.redis.prefix, 'ezh schedule');
           for (const id of result.installed) process.stdout.write(`installed ${id}\n`);
           for (const id of result.removed) process.stdout.write(`removed ${id}\n`);
         } finally {

@@ -1,46 +1,89 @@
 import type { Command } from 'commander';
+import { QUEUE_KINDS, type QueueKind } from '../../jobs/job-names.js';
 import { startService } from '../../jobs/service.js';
-import { startWorkerMetrics } from '../../metrics/index.js';
+import { startWorkerMetrics, type JobObserver } from '../../metrics/index.js';
 import { systemClock } from '../../platform/clock.js';
+import { UsageError } from '../../platform/errors.js';
 import { withApp } from '../run-action.js';
 
-/** `ezh worker`: service mode; runs jobs from the queues until SIGTERM/SIGINT. */
+/** `--queues sync,checks` → the queue kinds, every unknown name listed (exit 2). */
+export function parseQueues(value: string | undefined): QueueKind[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = names.filter((n) => !(QUEUE_KINDS as string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(
+      'invalid --queues',
+      unknown.length > 0
+        ? unknown.map((n) => `unknown queue "${n}": expected ${QUEUE_KINDS.join(', ')}`)
+        : [`expected a comma-separated list of ${QUEUE_KINDS.join(', ')}`],
+    );
+  }
+  return [...new Set(names)] as QueueKind[];
+}
+
+/**
+ * `ezh worker`: service mode; runs jobs from the queues until SIGTERM/SIGINT. Start-up is all or
+ * nothing: the metrics port is bound and Redis answers before any job is taken; otherwise it
+ * exits non-zero.
+ */
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description(
       'service mode: run BullMQ workers (Redis, usually a PostgreSQL mirror) until stopped',
     )
+    .option('--queues <names>', `only these queues, comma-separated (${QUEUE_KINDS.join(', ')})`)
     .action(
-      withApp(async (app) => {
-        const mirror = await app.mirror();
-        const host = startService({
-          config: app.config,
-          db: mirror.db,
-          clock: systemClock,
-          logger: app.logger,
-          app,
-        });
-        // Prometheus endpoint (jobs.metrics), read from the mirror and the queues at scrape time.
-        const metrics = await startWorkerMetrics({
-          config: app.config,
-          db: mirror.db,
-          queues: host.queues,
-          logger: app.logger,
-        });
-        app.logger.info(
-          { queues: host.workers.workers.map((w) => w.name), mirror: mirror.describe },
-          'worker started',
-        );
-        await new Promise<void>((resolve) => {
+      withApp(async (app, flags: { queues?: string }) => {
+        const kinds = parseQueues(flags.queues);
+        // Listening from the start: a stop while starting (a slow start, systemd stopping it)
+        // ends with a clean close once start-up is done, not a process killed half started.
+        const stopped = new Promise<void>((resolve) => {
           const stop = (signal: string) => {
-            app.logger.info({ signal }, 'finishing the current scopes, then exiting');
+            app.logger.info({ signal }, 'stop requested');
             resolve();
           };
           process.once('SIGTERM', () => stop('SIGTERM'));
           process.once('SIGINT', () => stop('SIGINT'));
         });
-        await metrics?.close();
+        const mirror = await app.mirror();
+        let observe: JobObserver | undefined;
+        const host = await startService({
+          config: app.config,
+          db: mirror.db,
+          clock: systemClock,
+          logger: app.logger,
+          app,
+          kinds,
+          // Prometheus endpoint (jobs.metrics), bound before any worker takes a job.
+          addOn: async ({ queues, connection }) => {
+            const metrics = await startWorkerMetrics({
+              config: app.config,
+              db: mirror.db,
+              queues,
+              connection,
+              logger: app.logger,
+            });
+            if (!metrics) return null;
+            observe = metrics.observeJob;
+            return metrics.server;
+          },
+          observe: (job, outcome, ms) => observe?.(job, outcome, ms),
+        });
+        app.logger.info(
+          {
+            worker: host.workers.name,
+            queues: host.workers.workers.map((w) => w.name),
+            mirror: mirror.describe,
+          },
+          'worker started',
+        );
+        await stopped;
+        app.logger.info('finishing the current scopes, then exiting');
         await host.close();
         app.logger.info('worker stopped');
       }),

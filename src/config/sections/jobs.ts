@@ -37,6 +37,11 @@ export const jobsSection = z
      */
     lockDurationMs: z.int().min(1000).default(120_000),
     stalledIntervalMs: z.int().min(500).default(30_000),
+    /**
+     * How often a worker checks that Redis still holds ezh's state; if Redis restarted empty, it
+     * installs the schedules again and resumes the sync runs whose jobs were lost.
+     */
+    redisCheckIntervalMs: z.int().min(500).default(30_000),
     /** Prometheus endpoint of `ezh worker` (GET /metrics); off by default, local only. */
     metrics: z
       .strictObject({

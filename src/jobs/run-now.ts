@@ -1,0 +1,133 @@
+import type { Config } from '../config/schema.js';
+import { UsageError } from '../platform/errors.js';
+import { requestFromOptions, type SyncOptions } from '../sync/request.js';
+import { jobSpec, type JobPayloads, type JobSpec } from './job-names.js';
+
+/**
+ * Jobs queued by hand (`ezh jobs run`), so an operator of service mode runs a sync, checks,
+ * alerts, a document or an archive now, through the workers, instead of an embedded `ezh sync`
+ * beside them (which would take over the workers' live run). The same payloads the schedules
+ * queue; ids of their own (`manual-...`), so they never collide with a scheduled occurrence.
+ */
+
+export const RUNNABLE = ['sync', 'checks', 'alerts', 'report', 'archive'] as const;
+export type Runnable = (typeof RUNNABLE)[number];
+
+const ALIASES: Record<string, Runnable> = {
+  check: 'checks',
+  documents: 'report',
+  reports: 'report',
+};
+
+export interface RunNowOptions extends Omit<SyncOptions, 'schoolId'> {
+  school?: string;
+  asOf?: number;
+  dryRun?: boolean;
+  /** Which document (`report`): audit (default), performance, activity, journal. */
+  report?: string;
+  period?: string;
+  month?: string;
+  /** `archive`: weekly (default) or period-end. */
+  trigger?: string;
+}
+
+const REPORTS = ['audit', 'performance', 'activity', 'journal'] as const;
+
+export function runnableOf(name: string): Runnable {
+  const what = (RUNNABLE as readonly string[]).includes(name) ? (name as Runnable) : ALIASES[name];
+  if (!what) {
+    throw new UsageError(`unknown job "${name}"`, [`expected one of ${RUNNABLE.join(', ')}`]);
+  }
+  return what;
+}
+
+/** The jobs `ezh jobs run <what>` queues: one per school where the job is per school. */
+export function manualJobs(
+  config: Config,
+  name: string,
+  options: RunNowOptions,
+  now: number,
+): JobSpec[] {
+  const what = runnableOf(name);
+  const known = config.schools.map((s) => s.id);
+  if (options.school !== undefined && known.length > 0 && !known.includes(options.school)) {
+    throw new UsageError(`unknown school "${options.school}"`, [
+      `configured schools: ${known.join(', ')}`,
+    ]);
+  }
+  const schools = options.school !== undefined ? [options.school] : known;
+  const stamp = now.toString(36);
+  const id = (school: string | undefined) =>
+    `manual-${what}-${(school ?? 'all').replace(/[^A-Za-z0-9._-]/g, '-')}-${stamp}`;
+  const perSchool = (make: (schoolId: string) => JobSpec) => {
+    if (schools.length === 0) {
+      throw new UsageError(`no school to ${what}`, ['give --school ID or configure schools[]']);
+    }
+    return schools.map(make);
+  };
+  switch (what) {
+    case 'sync': {
+      const request = requestFromOptions({ ...options, schoolId: options.school });
+      return perSchool((schoolId) =>
+        jobSpec(
+          'sync.school',
+          { schoolId, request, followUps: config.jobs.afterSync },
+          id(schoolId),
+        ),
+      );
+    }
+    case 'checks':
+      return perSchool((schoolId) =>
+        jobSpec('checks.run', { schoolId, asOf: options.asOf }, id(schoolId)),
+      );
+    case 'alerts':
+      return [
+        jobSpec(
+          'alerts.send',
+          { schoolId: options.school, asOf: options.asOf, dryRun: options.dryRun },
+          id(options.school),
+        ),
+      ];
+    case 'report':
+      return [jobSpec('reports.render', reportPayload(options), id(options.school))];
+    case 'archive': {
+      const trigger = options.trigger ?? 'weekly';
+      if (trigger !== 'weekly' && trigger !== 'period-end') {
+        throw new UsageError('invalid --trigger', ['expected weekly or period-end']);
+      }
+      return [
+        jobSpec(
+          'archive.create',
+          { schoolId: options.school, asOf: options.asOf, trigger },
+          id(options.school),
+        ),
+      ];
+    }
+  }
+}
+
+function reportPayload(options: RunNowOptions): JobPayloads['reports.render'] {
+  const report = options.report ?? 'audit';
+  if (!(REPORTS as readonly string[]).includes(report)) {
+    throw new UsageError('invalid --report', [`expected one of ${REPORTS.join(', ')}`]);
+  }
+  const params: Record<string, string> = {};
+  if (options.period) params.period = options.period;
+  if (options.month) params.month = options.month;
+  if (options.className) params.class = options.className;
+  const needs: Record<string, string | undefined> = {
+    performance: 'period',
+    activity: 'month',
+    journal: 'class',
+  };
+  const needed = needs[report];
+  if (needed && !params[needed]) {
+    throw new UsageError(`report ${report} needs --${needed}`);
+  }
+  return {
+    schoolId: options.school,
+    report: report as JobPayloads['reports.render']['report'],
+    asOf: options.asOf,
+    params,
+  };
+}
