@@ -32,6 +32,23 @@ export function eveningOf(d: Draft, lesson: LessonRow): number {
   return localInstant(lesson.day, d.rng.int(900, 1199), d.offset) + d.rng.int(0, 59_999);
 }
 
+/**
+ * When a teacher enters a lesson's mark: a fifth of them during the lesson itself (an answer at
+ * the board), the rest that evening, 15:00–20:00. The same draws as `eveningOf`, so the rest of
+ * the generated school does not move.
+ */
+function entryMomentOf(d: Draft, lesson: LessonRow): number {
+  const minute = d.rng.int(900, 1199);
+  const ms = d.rng.int(0, 59_999);
+  if (minute < 960) {
+    const start =
+      lesson.dayStart +
+      (Number(lesson.startsAt.slice(11, 13)) * 60 + Number(lesson.startsAt.slice(14, 16))) * 60_000;
+    return start + (((minute - 900) % 40) + 3) * 60_000 + ms;
+  }
+  return localInstant(lesson.day, minute, d.offset) + ms;
+}
+
 export function addMark(
   d: Draft,
   lesson: LessonRow,
@@ -109,7 +126,7 @@ export function buildMarks(d: Draft): void {
         forced?.appearAt ??
         (control && !forced
           ? localInstant(lesson.day + rng.int(1, 4), rng.int(900, 1199), d.offset)
-          : eveningOf(d, lesson));
+          : entryMomentOf(d, lesson));
       addMark(d, lesson, work, s, value, appearAt, {
         countsInAverage: control || value === '2' ? true : !rng.chance(0.03),
         ...(forced?.locked ? { locked: true } : {}),

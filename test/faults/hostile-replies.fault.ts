@@ -12,7 +12,6 @@ import { sandboxConfig, syncSandboxSchool } from '../helpers/sandbox-sync.js';
 import { verifySandboxMirror } from './fault-school.js';
 import { recordFigure } from './figures.js';
 import { HOSTILE_CASES, type HostileCase } from './hostile-cases.js';
-import { PENDING_OTHER_BRANCHES } from './pending-other-branches.js';
 import { startHostileProxy, type HostileProxy } from './hostile-proxy.js';
 
 /**
@@ -71,7 +70,7 @@ describe('hostile platform replies', () => {
   let direct: Config;
   let hostile: Config;
   let expected: Map<string, string>;
-  const outcomes = { handled: 0, held: 0, failed: 0, lostRows: 0, pendingLostRows: 0 };
+  const outcomes = { handled: 0, held: 0, failed: 0, lostRows: 0 };
 
   const verify = (dbPath: string) => verifySandboxMirror(sb, dbPath, direct);
 
@@ -125,24 +124,13 @@ describe('hostile platform replies', () => {
       outcomes.held,
       null,
     );
-    recordFigure(
-      `hostile cases pending other branches (expected to fail today)`,
-      PENDING_OTHER_BRANCHES.size,
-      null,
-    );
     recordFigure('rows lost to hostile replies', outcomes.lostRows, null);
-    recordFigure(
-      'rows lost in pending cases (fixed on other branches)',
-      outcomes.pendingLostRows,
-      null,
-    );
     await proxy?.close();
     await sb?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const run = async (c: HostileCase) => {
-    const pending = PENDING_OTHER_BRANCHES.has(c.name);
     const file = join(dir, `${HOSTILE_CASES.indexOf(c)}.sqlite`);
     copyFileSync(baseline, file);
     proxy.arm(c);
@@ -155,8 +143,7 @@ describe('hostile platform replies', () => {
       proxy.arm(null);
     }
     const after = diff(expected, await liveRows(file));
-    if (pending) outcomes.pendingLostRows += after.lost.length;
-    else outcomes.lostRows += after.lost.length;
+    outcomes.lostRows += after.lost.length;
     let passed = false;
     try {
       expect(
@@ -175,16 +162,13 @@ describe('hostile platform replies', () => {
       }
       passed = true;
     } finally {
-      if (!pending) {
-        if (passed) outcomes[c.expect]++;
-        else outcomes.failed++;
-      }
+      if (passed) outcomes[c.expect]++;
+      else outcomes.failed++;
       rmSync(file, { force: true });
     }
   };
 
   for (const c of HOSTILE_CASES) {
-    const test = PENDING_OTHER_BRANCHES.has(c.name) ? it.fails : it;
-    test(`${c.name}: ${c.expect}, nothing lost`, { timeout: 120_000 }, () => run(c));
+    it(`${c.name}: ${c.expect}, nothing lost`, { timeout: 120_000 }, () => run(c));
   }
 });

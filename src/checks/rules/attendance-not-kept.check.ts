@@ -5,6 +5,7 @@ import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
+import { attendanceStorageOf } from '../../connectors/attendance-storage.js';
 
 /**
  * A past lesson with no attendance entry at all by the end of its ISO week. The weekday comes
@@ -56,16 +57,23 @@ export default defineRule({
   },
 });
 
-/** Whether the school's platform keeps an entry for every student (see the rule's comment). */
+/**
+ * Whether the school's platform keeps an entry for every student (see the rule's comment). `auto`
+ * reads a sample of the school's live entries (the first 2,000 read: no sort) and decides by shares, as `ezh probe` does
+ * (`attendanceStorageOf`); a sample that cannot tell (a fresh mirror, a school that keeps no
+ * attendance at all) decides nothing, and the rule finds nothing rather than accuse every lesson.
+ */
 async function keepsEveryStudent(
   db: SqlExecutor,
   schoolId: string,
   storage: 'auto' | 'everyStudent' | 'exceptionsOnly',
 ): Promise<boolean> {
   if (storage !== 'auto') return storage === 'everyStudent';
-  const present = await db.query(
-    `SELECT 1 AS x FROM attendance WHERE school_id = ? AND status = 'Attend' LIMIT 1`,
+  const sample = await db.query<{ lesson_id: string; status: string }>(
+    `SELECT lesson_id, status FROM attendance WHERE school_id = ? AND deleted_at IS NULL LIMIT 2000`,
     [schoolId],
   );
-  return present.length > 0;
+  const present = sample.filter((r) => r.status === 'Attend').length;
+  const lessons = new Set(sample.map((r) => r.lesson_id)).size;
+  return attendanceStorageOf(lessons, sample.length, present) === 'every-student';
 }

@@ -185,20 +185,37 @@ testRule('attendance-not-kept', [
     },
   },
   {
-    name: "auto: the school's entries include present students, a lesson without any is found",
+    name: "auto: most of the school's entries say present (every student kept): a lesson without any is found",
     build: (b) => {
       const l = lessonIn(b);
-      const other = b.lesson(l.cls, l.subject, '2026-10-13', { teacherId: b.teacher() });
-      b.attendance(other, l.cls, b.student(l.cls), 'Attend');
+      const s = b.student(l.cls);
+      for (const date of ['2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08', '2026-10-09']) {
+        const other = b.lesson(l.cls, l.subject, date, { teacherId: b.teacher() });
+        b.attendance(other, l.cls, s, 'Attend');
+      }
       return [{ lesson: l.lesson }];
     },
   },
   {
-    name: 'auto: a platform that stores only absences, a lesson without entries is not found',
+    name: 'auto: a platform that keeps only absences (a lone Attend left by an undone absence): not found',
+    build: (b) => {
+      const l = lessonIn(b);
+      const students = ['А', 'Б', 'В', 'Г'].map((x) => b.student(l.cls, `Иванов ${x}`));
+      for (const date of ['2026-10-05', '2026-10-06', '2026-10-07', '2026-10-08', '2026-10-09']) {
+        const other = b.lesson(l.cls, l.subject, date, { teacherId: b.teacher() });
+        for (const s of students) b.attendance(other, l.cls, s, 'Absent');
+      }
+      const last = b.lesson(l.cls, l.subject, '2026-10-02', { teacherId: b.teacher() });
+      b.attendance(last, l.cls, students[0]!, 'Attend');
+      return [];
+    },
+  },
+  {
+    name: 'auto: too few entries to tell (a fresh mirror): not found',
     build: (b) => {
       const l = lessonIn(b);
       const other = b.lesson(l.cls, l.subject, '2026-10-13', { teacherId: b.teacher() });
-      b.attendance(other, l.cls, b.student(l.cls), 'Absent');
+      b.attendance(other, l.cls, b.student(l.cls), 'Attend');
       return [];
     },
   },

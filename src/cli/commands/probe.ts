@@ -95,7 +95,7 @@ function describe(r: ProbeReport): string {
     '',
     `Mark.date (entry moment): zone ${z.verdict}; ${z.sampled} marks, ${z.sameAsLesson} equal to their lesson's start; set before their lesson under each reading: ${kv(z.beforeLesson)}; median ${z.medianHoursAfterLesson ?? '—'} h after the lesson`,
     `Marks windows select by: ${w.verdict} (a one-day window returned ${w.returned} marks: ${w.lessonInWindow} with the lesson on that day, ${w.markDateInWindow} with their own date on it)`,
-    `Attendance: ${a.verdict} (${a.entries} entries over ${a.lessons} past lessons, ${a.present} "Attend"; statuses ${kv(a.statuses)})`,
+    `Attendance: ${a.verdict} (${a.entries} entries of ${a.lessons} lessons, ${a.present} "Attend"; statuses ${kv(a.statuses)})`,
     `Groups: ${kv(r.groups)}; lessons of subgroups in the sample: ${r.subgroupLessons}`,
     `Mark systems: ${kv(r.marks.systems)}; several marks per work and student: ${r.marks.severalPerWork}; textValue differs from value: ${r.marks.textDiffers}`,
     `Reporting periods: ${kv(r.periodTypes)}`,

@@ -73,6 +73,12 @@ describe('probe verdicts', () => {
       entryZoneVerdict(marks('2026-10-12T14:00:00', '2026-10-12T13:00:00'), 'America/New_York')
         .verdict,
     ).toBe('America/New_York');
+    // Stamped in Moscow time, all after the lesson: read as UTC they are later still, so neither
+    // reading misfires and the sample cannot tell.
+    expect(
+      entryZoneVerdict(marks('2026-10-12T10:30:00', '2026-10-12T09:00:00'), 'Europe/Moscow')
+        .verdict,
+    ).toBe('unknown');
     // A platform that sends the lesson's start as the mark's date tells no entry moment.
     expect(
       entryZoneVerdict(marks('2026-10-12T08:00:00', '2026-10-12T08:00:00'), 'Europe/Moscow'),
@@ -88,6 +94,11 @@ describe('probe verdicts', () => {
     ).toBe('mark-date');
     expect(windowVerdict('2026-10-12', []).verdict).toBe('unknown');
     expect(attendanceVerdict(2, ['Absent']).verdict).toBe('unknown');
-    expect(attendanceVerdict(10, ['Absent', 'Ill']).verdict).toBe('exceptions-only');
+    expect(attendanceVerdict(5, Array<string>(20).fill('Absent')).verdict).toBe('exceptions-only');
+    // An absence undone may leave a lone `Attend` on a platform that keeps only exceptions.
+    const lone = [...Array<string>(30).fill('Absent'), 'Attend'];
+    expect(attendanceVerdict(6, lone).verdict).toBe('unknown');
+    const every = [...Array<string>(25).fill('Attend'), 'Ill', 'Absent'];
+    expect(attendanceVerdict(5, every).verdict).toBe('every-student');
   });
 });

@@ -12,6 +12,7 @@ import { logEntrySchema } from '../schemas/log-entry.js';
 import { markSchema } from '../schemas/mark.js';
 import { twin } from '../schemas/common.js';
 import { lessonSubjectId } from '../mappers/to-lesson.js';
+import { toStartTime } from '../dates.js';
 import { utcOffsetZone } from '../mappers/to-school.js';
 import {
   attendanceVerdict,
@@ -132,7 +133,7 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
   let severalPerWork = 0;
   let textDiffers = 0;
   let subgroupLessons = 0;
-  let pastLessons = 0;
+  const entryLessons = new Set<string>();
   let window: WindowVerdict | null = null;
 
   for (const classId of picked) {
@@ -151,7 +152,6 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
       lessons.set(twin(l.data.id_str, l.data.id) as string, l.data);
       const group = twin(l.data.group_str, l.data.group);
       if (group && group !== classId) subgroupLessons++;
-      if (l.data.date.slice(0, 10) < o.today) pastLessons++;
     }
     const perWork = new Map<string, number>();
     for (const raw of list(
@@ -170,7 +170,10 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
         perWork.set(key, (perWork.get(key) ?? 0) + 1);
       }
       const lesson = lessons.get(twin(m.data.lesson_str, m.data.lesson) ?? '');
-      if (lesson && m.data.date) samples.push({ markDate: m.data.date, lessonStart: lesson.date });
+      // Only lessons with a start time tell when a mark could be set at the earliest.
+      if (lesson && m.data.date && toStartTime(lesson.date)) {
+        samples.push({ markDate: m.data.date, lessonStart: lesson.date });
+      }
     }
     severalPerWork += [...perWork.values()].filter((n) => n > 1).length;
 
@@ -183,7 +186,9 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
       });
       for (const raw of list(reply)) {
         const e = logEntrySchema.safeParse(raw);
-        if (e.success) statuses.push(e.data.status);
+        if (!e.success) continue;
+        statuses.push(e.data.status);
+        entryLessons.add(twin(e.data.lesson_str, e.data.lesson) ?? '');
       }
     }
 
@@ -208,7 +213,7 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
       entryZone: entryZoneVerdict(samples, zone),
       window: window ?? windowVerdict(o.today, []),
     },
-    attendance: attendanceVerdict(pastLessons, statuses),
+    attendance: attendanceVerdict(entryLessons.size, statuses),
     requests: {
       total: stats.requests,
       retries: stats.retries,

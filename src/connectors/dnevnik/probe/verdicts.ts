@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { attendanceStorageOf, type AttendanceStorage } from '../../attendance-storage.js';
 
 /**
  * What a sample of a school's journal says about how the platform behaves: pure functions over
@@ -48,12 +49,17 @@ export function entryZoneVerdict(
       (s) => at(s.markDate, zone) < at(s.lessonStart, schoolZone) - EARLY_MS,
     ).length;
   }
+  // A reading is ruled out when it puts a clear share of marks before their lesson began; the
+  // other one is then the platform's. When neither misfires (a school ahead of UTC whose marks
+  // are all entered hours after the lesson, or a school on UTC), the sample cannot tell.
   let verdict: string = 'unknown';
   const n = usable.length;
+  const clear = Math.max(3, n * 0.05);
+  const none = n * 0.01;
   if (n >= 10 && sameAsLesson < n / 2) {
     const [utc, local] = [beforeLesson.UTC!, beforeLesson[schoolZone]!];
-    if (utc <= n * 0.05 && utc <= local) verdict = 'UTC';
-    else if (local <= n * 0.05 && local < utc) verdict = schoolZone;
+    if (local >= clear && utc <= none) verdict = 'UTC';
+    else if (utc >= clear && local <= none) verdict = schoolZone;
   }
   const zone = verdict === 'unknown' ? 'UTC' : verdict;
   const hours = usable
@@ -96,7 +102,7 @@ export function windowVerdict(
 }
 
 export interface AttendanceVerdict {
-  verdict: 'every-student' | 'exceptions-only' | 'unknown';
+  verdict: AttendanceStorage | 'unknown';
   lessons: number;
   entries: number;
   /** Entries with status `Attend` (a student who was there). */
@@ -104,15 +110,23 @@ export interface AttendanceVerdict {
   statuses: Record<string, number>;
 }
 
-/** Whether the platform keeps an entry for every student, or only for the exceptions. */
+/**
+ * Whether the platform keeps an entry for every student, or only for the exceptions, decided by
+ * shares and never by one row: an absence undone may leave a lone `Attend` on a platform that
+ * keeps exceptions, and a handful of absences say nothing. `entries` are the sampled entries'
+ * statuses, `lessons` the number of distinct lessons they belong to.
+ */
 export function attendanceVerdict(lessons: number, statuses: readonly string[]): AttendanceVerdict {
   const counts: Record<string, number> = {};
   for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
   const present = counts.Attend ?? 0;
-  let verdict: AttendanceVerdict['verdict'] = 'unknown';
-  if (present > 0) verdict = 'every-student';
-  else if (statuses.length > 0 && lessons >= 5) verdict = 'exceptions-only';
-  return { verdict, lessons, entries: statuses.length, present, statuses: counts };
+  return {
+    verdict: attendanceStorageOf(lessons, statuses.length, present),
+    lessons,
+    entries: statuses.length,
+    present,
+    statuses: counts,
+  };
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
