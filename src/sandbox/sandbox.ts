@@ -1,3 +1,4 @@
+import type { AttendanceStorage } from '../connectors/attendance-storage.js';
 import type { StreamName } from '../connectors/records.js';
 import { STREAM_NAMES } from '../connectors/records.js';
 import type { Clock } from '../platform/clock.js';
@@ -32,7 +33,7 @@ export interface SandboxOptions {
   attendance?: AttendanceStorage;
 }
 
-export type AttendanceStorage = 'every-student' | 'exceptions-only';
+export type { AttendanceStorage };
 
 export interface AnswerKey {
   asOf: string;
