@@ -251,6 +251,7 @@ function writeClass(
       {
         id: id(l.id),
         classId,
+        groupId: null,
         subjectId: l.subjectId,
         date: l.date,
         startsAt: l.startsAt,

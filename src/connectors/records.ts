@@ -112,7 +112,13 @@ export interface WorkTypeRecord {
 
 export interface LessonRecord {
   id: Id;
+  /**
+   * The class whose journal holds the lesson: for a subgroup's lesson, the class the subgroup is
+   * part of (the class whose window fetched it), never the subgroup, so every fetch stores it alike.
+   */
   classId: Id;
+  /** The subgroup (a `classes` row of kind `subgroup`) that the lesson is for; null: the whole class. */
+  groupId: Id | null;
   subjectId: Id;
   date: LocalDate;
   startsAt: LocalDateTime | null;

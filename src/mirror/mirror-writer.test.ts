@@ -43,6 +43,7 @@ function lessonOf(m: MarkRecord): LessonRecord {
   return {
     id: m.lessonId!,
     classId: m.classId,
+    groupId: null,
     subjectId: '42',
     date: m.lessonId!.slice(-10),
     startsAt: null,
@@ -269,6 +270,7 @@ describe.each(ENGINES)('mirror writer on %s', (engine) => {
     const lesson = (id: string, date: string): LessonRecord => ({
       id,
       classId: cls,
+      groupId: null,
       subjectId: '42',
       date,
       startsAt: null,

@@ -261,6 +261,8 @@ export const TABLES = {
       t('teacher_id'),
       /** The topic as `topic-missing` judges it (`normalizeText`); null when the topic is. */
       t('topic_norm'),
+      /** The subgroup the lesson is for (migration 0016); null for a whole-class lesson. */
+      t('group_id'),
     ],
     toRow: (r, ctx) => [
       r.classId,
@@ -274,6 +276,7 @@ export const TABLES = {
       json(r.teacherIds),
       r.teacherIds[0] ?? null,
       normalizeNullable(r.topic),
+      r.groupId,
     ],
     scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
     indexes: [['class_id', 'date'], ['subject_id', 'class_id'], ['teacher_id']],

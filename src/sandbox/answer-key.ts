@@ -100,8 +100,13 @@ export function evaluateClass(
     attendance.filter((a) => ABSENT.has(a.status)).map((a) => `${a.studentId}|${a.lessonId}`),
   );
   const keptLessons = new Set(attendance.map((a) => a.lessonId));
-  const subjectLessons = new Map<string, LessonRow[]>();
-  for (const l of lessons) pushTo(subjectLessons, l.subjectId, l);
+  // A series: a subject's class lessons, or one subgroup's (its students' "next lessons").
+  const series = (l: LessonRow) => `${l.subjectId}|${l.groupId ?? ''}`;
+  const seriesLessons = new Map<string, LessonRow[]>();
+  for (const l of lessons) pushTo(seriesLessons, series(l), l);
+  const members = new Map(cls.groups.map((g) => [g.id, new Set(g.studentIds)]));
+  const concerns = (l: LessonRow, s: StudentModel) =>
+    l.groupId === null || (members.get(l.groupId)?.has(s.id) ?? false);
 
   const withHomework = new Set(
     works
@@ -130,7 +135,7 @@ export function evaluateClass(
     const l = w.lessonId ? lessonById.get(w.lessonId) : undefined;
     if (grade >= 2 && l && isControlKind(w.kind) && A > d7(l)) {
       for (const s of active) {
-        if (absentPairs.has(`${s.id}|${l.id}`)) continue;
+        if (!concerns(l, s) || absentPairs.has(`${s.id}|${l.id}`)) continue;
         if (!(marksByPair.get(`${s.id}|${l.id}`) ?? []).some((m) => m.workId === w.id)) {
           out.push(key('control-work-unmarked', { work: w.id, student: s.id }));
         }
@@ -152,7 +157,7 @@ export function evaluateClass(
       absentWithMark.add(pair);
     }
     if (l && m.value === '2') {
-      const after = (subjectLessons.get(l.subjectId) ?? [])
+      const after = (seriesLessons.get(series(l)) ?? [])
         .filter(
           (x) => (x.day > l.day || (x.day === l.day && x.number > l.number)) && x.dayStart <= A,
         )

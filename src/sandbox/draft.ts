@@ -28,7 +28,12 @@ export interface Draft {
   t0Day: number;
   lessons: LessonRow[];
   lessonById: Map<string, LessonRow>;
+  /** Every lesson of a subject, the subgroups' included, by date then number. */
   bySubject: Map<string, LessonRow[]>;
+  /** Lessons by series (`seriesKey`): a subject's class lessons, or one subgroup's. */
+  bySeries: Map<string, LessonRow[]>;
+  /** Subgroup id → its students' ids. */
+  groupMembers: Map<string, Set<string>>;
   classWork: Map<string, WorkRow>;
   homework: Map<string, WorkRow>;
   works: WorkRow[];
@@ -68,6 +73,8 @@ export function newDraft(school: SchoolModel, cls: ClassModel): Draft {
     lessons: [],
     lessonById: new Map(),
     bySubject: new Map(),
+    bySeries: new Map(),
+    groupMembers: new Map(cls.groups.map((g) => [g.id, new Set(g.studentIds)])),
     classWork: new Map(),
     homework: new Map(),
     works: [],
@@ -97,14 +104,26 @@ export function enrolledOn(student: StudentModel, day: number): boolean {
   return student.leaveDay === null || day < student.leaveDay;
 }
 
-/** Present at a lesson: enrolled, and the attendance entry (if any) is not an absence. */
+/** The series a lesson continues: its subject in the class, or in its subgroup. */
+export const seriesKey = (lesson: Pick<LessonRow, 'subjectId' | 'groupId'>): string =>
+  `${lesson.subjectId}|${lesson.groupId ?? ''}`;
+
+/** Whether the lesson concerns the student: a whole-class lesson, or one of the student's group. */
+export function attends(d: Draft, student: StudentModel, lesson: LessonRow): boolean {
+  return lesson.groupId === null || (d.groupMembers.get(lesson.groupId)?.has(student.id) ?? false);
+}
+
+/**
+ * Present at a lesson: the lesson concerns the student, who is enrolled, and the attendance entry
+ * (if any) is not an absence.
+ */
 export function presentAt(d: Draft, student: StudentModel, lesson: LessonRow): boolean {
-  if (!enrolledOn(student, lesson.day)) return false;
+  if (!attends(d, student, lesson) || !enrolledOn(student, lesson.day)) return false;
   const a = d.attendanceOf.get(pairKey(student.id, lesson.id));
   return !a || a.status === 'Attend' || a.status === 'Late';
 }
 
-/** The lesson `k` places after `lesson` among its subject's lessons, or undefined. */
+/** The lesson `k` places after `lesson` in its series, or undefined. */
 export function nthAfter(d: Draft, lesson: LessonRow, k: number): LessonRow | undefined {
-  return d.bySubject.get(lesson.subjectId)?.[lesson.seq + k];
+  return d.bySeries.get(seriesKey(lesson))?.[lesson.seq + k];
 }

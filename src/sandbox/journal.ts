@@ -1,7 +1,7 @@
 import { schoolDays } from './calendar.js';
 import { applyChurn } from './churn.js';
 import { homeworkFor, subjectDef, topicFor } from './curriculum.js';
-import { enrolledOn, newDraft, pairKey, type Draft } from './draft.js';
+import { attends, enrolledOn, newDraft, pairKey, seriesKey, type Draft } from './draft.js';
 import { buildFinalMarks } from './final-marks.js';
 import { dateOf, isoWeekday, localInstant, MINUTE, naiveLocal } from './local-time.js';
 import { buildMarks, topUpMarks } from './marks.js';
@@ -67,26 +67,35 @@ function buildLessons(d: Draft): void {
       const list = d.bySubject.get(subject.subjectId) ?? [];
       d.bySubject.set(subject.subjectId, list);
       const start = localInstant(day, SLOTS[i]!, offset);
-      const lesson: LessonRow = {
-        id: d.nextLessonId(),
-        classId: cls.id,
-        subjectId: subject.subjectId,
-        subjectKey: key,
-        day,
-        date: dateOf(day),
-        number: i + 1,
-        startsAt: naiveLocal(start, offset),
-        dayStart: localInstant(day, 0, offset),
-        teacherId: subject.teacherId,
-        topic: topicFor(subjectDef(key), list.length),
-        seq: list.length,
-        // The teacher opens the lesson in the journal when it starts.
-        appearAt: start,
-        deletedAt: null,
-      };
-      list.push(lesson);
-      d.lessons.push(lesson);
-      d.lessonById.set(lesson.id, lesson);
+      // A split subject: each subgroup has its own lesson at the slot, with its own teacher.
+      const groups = cls.groups.filter((g) => g.subjectKey === key);
+      for (const group of groups.length > 0 ? groups : [null]) {
+        const series = seriesKey({ subjectId: subject.subjectId, groupId: group?.id ?? null });
+        const own = d.bySeries.get(series) ?? [];
+        d.bySeries.set(series, own);
+        const lesson: LessonRow = {
+          id: d.nextLessonId(),
+          classId: cls.id,
+          groupId: group?.id ?? null,
+          subjectId: subject.subjectId,
+          subjectKey: key,
+          day,
+          date: dateOf(day),
+          number: i + 1,
+          startsAt: naiveLocal(start, offset),
+          dayStart: localInstant(day, 0, offset),
+          teacherId: group?.teacherId ?? subject.teacherId,
+          topic: topicFor(subjectDef(key), own.length),
+          seq: own.length,
+          // The teacher opens the lesson in the journal when it starts.
+          appearAt: start,
+          deletedAt: null,
+        };
+        own.push(lesson);
+        list.push(lesson);
+        d.lessons.push(lesson);
+        d.lessonById.set(lesson.id, lesson);
+      }
     });
   }
 }
@@ -136,7 +145,7 @@ function buildWorks(d: Draft): void {
     d.classWork.set(lesson.id, work);
     d.works.push(work);
     if (cls.grade === 1) continue;
-    const next = d.bySubject.get(lesson.subjectId)?.[lesson.seq + 1];
+    const next = d.bySeries.get(seriesKey(lesson))?.[lesson.seq + 1];
     const hw: WorkRow = {
       ...work,
       id: d.nextWorkId(),
@@ -154,7 +163,10 @@ function buildWorks(d: Draft): void {
   }
 }
 
-/** Attendance for every enrolled student on every lesson: mostly present, with illness streaks. */
+/**
+ * Attendance for every enrolled student on every lesson (of a subgroup's lesson, its members):
+ * mostly present, with illness streaks.
+ */
 function buildAttendance(d: Draft): void {
   const { cls, rng, offset } = d;
   const illUntil = new Map<string, number>();
@@ -175,7 +187,7 @@ function buildAttendance(d: Draft): void {
     }
     const start = localInstant(lesson.day, SLOTS[lesson.number - 1]!, offset);
     for (const s of cls.students) {
-      if (!enrolledOn(s, lesson.day)) continue;
+      if (!attends(d, s, lesson) || !enrolledOn(s, lesson.day)) continue;
       const status: AttendanceRow['status'] = illToday.has(s.id)
         ? 'Ill'
         : rng.weighted(STATUS_WEIGHTS);

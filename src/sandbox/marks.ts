@@ -1,5 +1,5 @@
 import { accumulationNorm } from './averages.js';
-import { nthAfter, pairKey, presentAt, type Draft } from './draft.js';
+import { attends, nthAfter, pairKey, presentAt, type Draft } from './draft.js';
 import { localInstant } from './local-time.js';
 import type { LessonRow, MarkRow, StudentModel, WorkRow } from './model.js';
 import { hash32 } from './random.js';
@@ -98,6 +98,7 @@ export function buildMarks(d: Draft): void {
     const work = d.classWork.get(lesson.id)!;
     const control = isControlKind(work.kind);
     for (const s of cls.students) {
+      if (!attends(d, s, lesson)) continue;
       const key = pairKey(s.id, lesson.id);
       const forced = d.forced.get(key);
       if (d.noMark.has(key) && !forced) continue;

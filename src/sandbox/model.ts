@@ -66,6 +66,24 @@ export interface ClassSubject {
   teacherId: string;
 }
 
+/**
+ * A subgroup (reference §7): an edu-group of type `Subgroup` whose `parentIds` name its class.
+ * A split subject's lessons are the subgroups' lessons: each comes back with the class's lessons,
+ * naming the subgroup in `group`, and concerns the subgroup's members only.
+ */
+export interface SubgroupModel {
+  id: string;
+  parentId: string;
+  /** As the platform lists it, e.g. «Английский язык, гр. 1». */
+  name: string;
+  subjectKey: string;
+  subjectId: string;
+  /** 1, 2: the group's number within its subject. */
+  number: number;
+  teacherId: string;
+  studentIds: string[];
+}
+
 export interface ClassModel {
   id: string;
   index: number;
@@ -78,6 +96,8 @@ export interface ClassModel {
   /** Subject keys by ISO weekday (1..5), in lesson-number order. */
   timetable: string[][];
   periods: PeriodModel[];
+  /** Subgroups of the class's split subjects (none below grade 5). */
+  groups: SubgroupModel[];
 }
 
 export interface SchoolModel {
@@ -108,6 +128,8 @@ export interface SchoolModel {
 export interface LessonRow extends Timed<LessonRow> {
   id: string;
   classId: string;
+  /** The subgroup the lesson is for (a split subject), or null for the whole class. */
+  groupId: string | null;
   subjectId: string;
   subjectKey: string;
   day: number;
@@ -119,7 +141,10 @@ export interface LessonRow extends Timed<LessonRow> {
   dayStart: number;
   teacherId: string;
   topic: string | null;
-  /** Position among the class's lessons of this subject (0-based, by date then number). */
+  /**
+   * Position among the lessons of its series (0-based, by date then number): the class's lessons
+   * of the subject, or the subgroup's for a split subject.
+   */
   seq: number;
 }
 

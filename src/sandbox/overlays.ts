@@ -114,8 +114,10 @@ function fix(
       return;
     case 'attendance-not-kept':
       if (!lesson) return;
+      const members = cls.groups.find((g) => g.id === lesson.groupId)?.studentIds;
       for (const s of cls.students) {
         if (s.leaveDay !== null && lesson.day >= s.leaveDay) continue;
+        if (members && !members.includes(s.id)) continue;
         j.attendance.push({
           lessonId: lesson.id,
           studentId: s.id,

@@ -1,5 +1,5 @@
 import { accumulationNorm } from './averages.js';
-import { enrolledOn, nthAfter, pairKey, presentAt, type Draft } from './draft.js';
+import { enrolledOn, nthAfter, pairKey, presentAt, seriesKey, type Draft } from './draft.js';
 import { dateOf, localInstant } from './local-time.js';
 import { addMark, eveningOf } from './marks.js';
 import type { FindingKey, LessonRow, PeriodModel, RuleId } from './model.js';
@@ -195,7 +195,7 @@ function plantTwo(d: Draft, w: Window, end: number): void {
   }
   // No earlier «2» may schedule its correction into these lessons.
   for (const k of [1, 2, 3]) {
-    const before = d.bySubject.get(l.subjectId)?.[l.seq - k];
+    const before = d.bySeries.get(seriesKey(l))?.[l.seq - k];
     if (before) d.noTwo.add(pairKey(s.id, before.id));
   }
   d.markPlants.push({ rule: 'two-not-corrected', studentId: s.id, lessonId: l.id });

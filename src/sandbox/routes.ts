@@ -1,11 +1,12 @@
 import { big as bigOf } from './json.js';
 import { pushTo } from './rows.js';
 import { localInstant, parseDateParam } from './local-time.js';
-import type { ClassModel, SchoolModel, WorkRow } from './model.js';
+import type { ClassModel, LessonRow, SchoolModel, SubgroupModel, WorkRow } from './model.js';
 import { viewAt } from './rows.js';
 import type { Sandbox } from './sandbox.js';
 import {
   eduGroupShape,
+  subgroupShape,
   lessonShape,
   logEntryShape,
   markShape,
@@ -54,7 +55,11 @@ const routes: [RegExp, Handler][] = [
   [/^schools\/(\d+)$/, (ctx, [id]) => schoolShape(ownSchool(ctx, id!))],
   [
     /^schools\/(\d+)\/edu-groups$/,
-    (ctx, [id]) => ownSchool(ctx, id!).classes.map((c) => eduGroupShape(ctx.school, c)),
+    (ctx, [id]) =>
+      ownSchool(ctx, id!).classes.flatMap((c) => [
+        eduGroupShape(ctx.school, c),
+        ...c.groups.map((g) => subgroupShape(ctx.school, c, g)),
+      ]),
   ],
   [/^schools\/(\d+)\/subjects$/, (ctx, [id]) => ownSchool(ctx, id!).subjects.map(subjectShape)],
   [
@@ -68,14 +73,22 @@ const routes: [RegExp, Handler][] = [
       return WORK_TYPES.map((w) => workTypeShape(w, school.id, school.index));
     },
   ],
-  [/^edu-groups\/(\d+)$/, (ctx, [g]) => eduGroupShape(ctx.school, ownClass(ctx, g!))],
+  [
+    /^edu-groups\/(\d+)$/,
+    (ctx, [g]) => {
+      const { cls, group } = ownGroup(ctx, g!);
+      return group ? subgroupShape(ctx.school, cls, group) : eduGroupShape(ctx.school, cls);
+    },
+  ],
   [
     /^edu-groups\/(\d+)\/persons$/,
     (ctx, [g]) => {
-      const c = ownClass(ctx, g!);
+      // A subgroup's persons are its members (reference §7).
+      const { cls: c, group } = ownGroup(ctx, g!);
       const withArchive = ctx.query.get('includeArchive') === 'true';
       const now = ctx.sandbox.now();
       return c.students
+        .filter((s) => !group || group.studentIds.includes(s.id))
         .map((s) => ({
           s,
           archived:
@@ -106,13 +119,13 @@ const routes: [RegExp, Handler][] = [
   ],
   [
     /^edu-groups\/(\d+)\/lessons\/([^/]+)\/([^/]+)$/,
-    (ctx, [g, from, to]) => lessons(ctx, ownClass(ctx, g!), from!, to!),
+    (ctx, [g, from, to]) => lessons(ctx, ownGroup(ctx, g!), from!, to!),
   ],
   [
     /^edu-groups\/(\d+)\/marks\/([^/]+)\/([^/]+)$/,
-    (ctx, [g, from, to]) => marks(ctx, ownClass(ctx, g!), from!, to!),
+    (ctx, [g, from, to]) => marks(ctx, ownGroup(ctx, g!), from!, to!),
   ],
-  [/^lesson-log-entries\/group\/(\d+)$/, (ctx, [g]) => logEntries(ctx, ownClass(ctx, g!))],
+  [/^lesson-log-entries\/group\/(\d+)$/, (ctx, [g]) => logEntries(ctx, ownGroup(ctx, g!))],
   [/^edu-groups\/(\d+)\/final-marks$/, (ctx, [g]) => finalMarks(ctx, ownClass(ctx, g!))],
 ];
 
@@ -130,6 +143,26 @@ function ownSchool(ctx: RouteContext, id: string): SchoolModel {
     throw new ApiError(403, 'authorizationNotOwner', 'The token has no rights on this school');
   }
   throw new ApiError(404, 'apiResourceUnavailable', `School ${id} not found`);
+}
+
+/** A class or a subgroup of the token's school (a subgroup with its class). */
+interface GroupRef {
+  cls: ClassModel;
+  group: SubgroupModel | null;
+}
+
+function ownGroup(ctx: RouteContext, id: string): GroupRef {
+  const sub = ctx.sandbox.groupOf(id);
+  if (!sub) return { cls: ownClass(ctx, id), group: null };
+  if (sub.school.id !== ctx.school.id) {
+    throw new ApiError(403, 'authorizationNotOwner', 'The token has no rights on this edu group');
+  }
+  return { cls: sub.cls, group: sub.group };
+}
+
+/** A class's lists hold its subgroups' lessons too; a subgroup's, its own only. */
+function inGroup(ref: GroupRef, lesson: Pick<LessonRow, 'groupId'> | undefined): boolean {
+  return ref.group === null || lesson?.groupId === ref.group.id;
 }
 
 function ownClass(ctx: RouteContext, id: string): ClassModel {
@@ -151,10 +184,10 @@ function window(from: string | null, to: string | null): [number, number] {
   return [a, b];
 }
 
-function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): unknown {
+function lessons(ctx: RouteContext, ref: GroupRef, from: string, to: string): unknown {
   const [a, b] = window(from, to);
   const now = ctx.sandbox.now();
-  const j = ctx.sandbox.journal(c.id);
+  const j = ctx.sandbox.journal(ref.cls.id);
   const worksByLesson = new Map<string, WorkRow[]>();
   for (const w of j.works) {
     if (!w.lessonId) continue;
@@ -162,7 +195,7 @@ function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): un
     if (v) pushTo(worksByLesson, w.lessonId, v);
   }
   return j.lessons
-    .filter((l) => l.day >= a && l.day <= b)
+    .filter((l) => l.day >= a && l.day <= b && inGroup(ref, l))
     .map((l) => viewAt(l, now))
     .filter((l) => l !== null)
     .map((l) =>
@@ -175,26 +208,34 @@ function lessons(ctx: RouteContext, c: ClassModel, from: string, to: string): un
     );
 }
 
-function marks(ctx: RouteContext, c: ClassModel, from: string, to: string): unknown {
+function marks(ctx: RouteContext, ref: GroupRef, from: string, to: string): unknown {
   const [a, b] = window(from, to);
   const now = ctx.sandbox.now();
-  return ctx.sandbox
-    .journal(c.id)
-    .marks.filter((m) => m.day >= a && m.day <= b)
+  const j = ctx.sandbox.journal(ref.cls.id);
+  const lessonOf = ref.group ? new Map(j.lessons.map((l) => [l.id, l])) : null;
+  return j.marks
+    .filter((m) => m.day >= a && m.day <= b && inGroup(ref, lessonOf?.get(m.lessonId)))
     .map((m) => viewAt(m, now))
     .filter((m) => m !== null)
     .map((m) => markShape(m, servedWorkTypeId(m.workTypeId, ctx.school.index), m.lessonId));
 }
 
 /** `subject` narrows to one subject; without it the whole class is returned (a sandbox leniency). */
-function logEntries(ctx: RouteContext, c: ClassModel): unknown {
+function logEntries(ctx: RouteContext, ref: GroupRef): unknown {
   const [a, b] = window(ctx.query.get('from'), ctx.query.get('to'));
   const subject = ctx.query.get('subject');
   const now = ctx.sandbox.now();
+  const j = ctx.sandbox.journal(ref.cls.id);
+  const lessonOf = ref.group ? new Map(j.lessons.map((l) => [l.id, l])) : null;
   return (
-    ctx.sandbox
-      .journal(c.id)
-      .attendance.filter((e) => e.day >= a && e.day <= b && (!subject || e.subjectId === subject))
+    j.attendance
+      .filter(
+        (e) =>
+          e.day >= a &&
+          e.day <= b &&
+          (!subject || e.subjectId === subject) &&
+          inGroup(ref, lessonOf?.get(e.lessonId)),
+      )
       .map((e) => viewAt(e, now))
       .filter((e) => e !== null)
       // A platform that stores only exceptions has no entry for a student who was there.

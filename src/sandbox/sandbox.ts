@@ -4,7 +4,14 @@ import { STREAM_NAMES } from '../connectors/records.js';
 import type { Clock } from '../platform/clock.js';
 import { evaluateClass } from './answer-key.js';
 import { buildJournal } from './journal.js';
-import type { ClassModel, FindingKey, Journal, PlantedViolation, SchoolModel } from './model.js';
+import type {
+  ClassModel,
+  FindingKey,
+  Journal,
+  PlantedViolation,
+  SchoolModel,
+  SubgroupModel,
+} from './model.js';
 import { applyOverlays, UnfixableError, type Overlay } from './overlays.js';
 import { viewAt } from './rows.js';
 import { buildSchool, schoolSalt, type SandboxSize } from './school.js';
@@ -57,6 +64,10 @@ export class Sandbox {
   private readonly cache = new Map<string, Journal>();
   private readonly cacheSize: number;
   private readonly classIndex = new Map<string, { school: SchoolModel; cls: ClassModel }>();
+  private readonly groupIndex = new Map<
+    string,
+    { school: SchoolModel; cls: ClassModel; group: SubgroupModel }
+  >();
   private readonly overlays = new Map<string, Overlay[]>();
 
   constructor(options: SandboxOptions = {}) {
@@ -67,7 +78,10 @@ export class Sandbox {
       buildSchool({ size: this.size, seed: this.seed, index }),
     );
     for (const school of this.schools) {
-      for (const cls of school.classes) this.classIndex.set(cls.id, { school, cls });
+      for (const cls of school.classes) {
+        this.classIndex.set(cls.id, { school, cls });
+        for (const group of cls.groups) this.groupIndex.set(group.id, { school, cls, group });
+      }
     }
     this.cacheSize = options.cacheClasses ?? (this.size === 'small' ? Infinity : 6);
     this.attendance = options.attendance ?? 'every-student';
@@ -96,6 +110,13 @@ export class Sandbox {
 
   classOf(classId: string): { school: SchoolModel; cls: ClassModel } | undefined {
     return this.classIndex.get(classId);
+  }
+
+  /** A subgroup, with its class (whose journal holds the subgroup's lessons). */
+  groupOf(
+    groupId: string,
+  ): { school: SchoolModel; cls: ClassModel; group: SubgroupModel } | undefined {
+    return this.groupIndex.get(groupId);
   }
 
   /** The class's journal (whole year, every timeline event); visibility is decided by `viewAt`. */
@@ -146,6 +167,12 @@ export class Sandbox {
     for (const school of schools) {
       out.schools += 1;
       out.classes += school.classes.length;
+      // A subgroup is an edu-group too; its members' enrollments are its own (the persons are
+      // the class's, counted once).
+      for (const cls of school.classes) {
+        out.classes += cls.groups.length;
+        out.enrollments += cls.groups.reduce((n, g) => n + g.studentIds.length, 0);
+      }
       out.subjects += school.subjects.length;
       out.workTypes += WORK_TYPES.length;
       out.persons += school.teachers.length;

@@ -9,6 +9,7 @@ import type {
   PersonModel,
   SchoolModel,
   StudentModel,
+  SubgroupModel,
   TeacherModel,
 } from './model.js';
 import { randomName } from './names.js';
@@ -228,6 +229,7 @@ export function buildSchool(opts: { size: SandboxSize; seed: string; index: numb
       subjects,
       timetable: buildTimetable(crng, plan),
       periods,
+      groups: [],
     };
   });
 
@@ -238,6 +240,27 @@ export function buildSchool(opts: { size: SandboxSize; seed: string; index: numb
     return { id: sid, key: s.key, name: s.name, knowledgeArea: s.knowledgeArea };
   });
   for (const c of classes) for (const s of c.subjects) s.subjectId = subjectIds.get(s.key)!;
+  // Split subjects, built last with their own random stream: the rest of the school is as it was.
+  const grng = rngFor(seed, 'school', index, 'subgroups');
+  const extraTeacher = new Map<string, TeacherModel>();
+  for (const [ci, c] of classes.entries()) {
+    c.groups = splitSubjects(c, ci, salt, (key) => {
+      let t = extraTeacher.get(key);
+      if (!t || (load.get(t.id) ?? 0) >= MAX_LOAD) {
+        const p = newPerson(grng, grng.chance(0.8) ? 'Female' : 'Male', grng.int(1962, 1998));
+        t = {
+          ...p,
+          subjectKeys: [key],
+          startDate: `${grng.int(1990, 2023)}-08-${String(grng.int(15, 31)).padStart(2, '0')}`,
+          email: `teacher${p.id.slice(-5)}@school${number}.example`,
+        };
+        teachers.push(t);
+        extraTeacher.set(key, t);
+      }
+      load.set(t.id, (load.get(t.id) ?? 0) + (c.subjects.find((s) => s.key === key)?.hours ?? 0));
+      return t.id;
+    });
+  }
   for (const t of teachers) t.subjectKeys.sort();
 
   const [y, mo, d, hh, mm] = cal.t0Local.split(/[-T:]/).map(Number) as [
@@ -274,6 +297,45 @@ export function buildSchool(opts: { size: SandboxSize; seed: string; index: numb
     classes,
     periods: [...new Map(classes.flatMap((c) => c.periods).map((p) => [p.id, p])).values()],
   };
+}
+
+/** Subjects taught in two subgroups from grade 5 on (reference §7: English, informatics). */
+export const SPLIT_SUBJECTS: readonly string[] = ['eng', 'inf'];
+const SPLIT_FROM_GRADE = 5;
+
+/**
+ * The class's subgroups: each split subject in two groups, гр. 1 the first half of the class
+ * list, гр. 2 the rest (a student who left stays in the group's list, archived). гр. 1 keeps
+ * the class's subject teacher, гр. 2 has a teacher of its own.
+ */
+function splitSubjects(
+  c: ClassModel,
+  ci: number,
+  salt: number,
+  secondTeacher: (key: string) => string,
+): SubgroupModel[] {
+  if (c.grade < SPLIT_FROM_GRADE) return [];
+  const out: SubgroupModel[] = [];
+  const half = Math.ceil(c.students.length / 2);
+  for (const subject of c.subjects) {
+    if (!SPLIT_SUBJECTS.includes(subject.key)) continue;
+    const name = SUBJECTS.find((s) => s.key === subject.key)!.name;
+    for (const number of [1, 2]) {
+      out.push({
+        id: bigId('group', salt, ci + 1, out.length + 1),
+        parentId: c.id,
+        name: `${name}, гр. ${number}`,
+        subjectKey: subject.key,
+        subjectId: subject.subjectId,
+        number,
+        teacherId: number === 1 ? subject.teacherId : secondTeacher(subject.key),
+        studentIds: (number === 1 ? c.students.slice(0, half) : c.students.slice(half)).map(
+          (s) => s.id,
+        ),
+      });
+    }
+  }
+  return out;
 }
 
 /**

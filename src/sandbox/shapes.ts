@@ -10,6 +10,7 @@ import type {
   SchoolModel,
   StudentModel,
   SubjectModel,
+  SubgroupModel,
   TeacherModel,
   WorkRow,
 } from './model.js';
@@ -74,6 +75,27 @@ export function eduGroupShape(school: SchoolModel, c: ClassModel): Json {
     subjects: c.subjects.map((cs) =>
       subjectShape(school.subjects.find((s) => s.id === cs.subjectId)!),
     ),
+    journalType: 'Regular',
+  };
+}
+
+/** A subgroup as `schools/{id}/edu-groups` lists it: type `Subgroup`, its class in `parentIds`. */
+export function subgroupShape(school: SchoolModel, c: ClassModel, g: SubgroupModel): Json {
+  return {
+    id: big(g.id),
+    id_str: g.id,
+    parentIds: [big(c.id)],
+    parentIds_str: [c.id],
+    type: 'Subgroup',
+    name: g.name,
+    fullName: null,
+    parallel: c.grade,
+    timetable: null,
+    timetable_str: null,
+    status: 'Active',
+    studyyear: school.calendar.studyYear,
+    educationType: 'Regular',
+    subjects: [subjectShape(school.subjects.find((s) => s.id === g.subjectId)!)],
     journalType: 'Regular',
   };
 }
@@ -248,8 +270,9 @@ export function lessonShape(
     date: l.startsAt,
     number: l.number,
     subject: subjectShape(subject),
-    group: big(l.classId),
-    group_str: l.classId,
+    // A subgroup's lesson names the subgroup, also in its class's list (reference §7).
+    group: big(l.groupId ?? l.classId),
+    group_str: l.groupId ?? l.classId,
     status: 'Conducted',
     resultPlaceId: null,
     works: works.map((w) => workShape(w, schoolIndex)),

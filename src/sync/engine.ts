@@ -180,8 +180,8 @@ export async function loadClasses(
   schoolId: string,
   source: string,
 ): Promise<ClassInfo[]> {
-  const classes = await db.query<{ id: string; name: string }>(
-    'SELECT id, name FROM classes WHERE source = ? AND school_id = ? AND deleted_at IS NULL ORDER BY name, id',
+  const classes = await db.query<{ id: string; name: string; kind: string; parent_ids: string }>(
+    'SELECT id, name, kind, parent_ids FROM classes WHERE source = ? AND school_id = ? AND deleted_at IS NULL ORDER BY name, id',
     [source, schoolId],
   );
   const periods = await db.query<{
@@ -194,7 +194,10 @@ export async function loadClasses(
     [source, schoolId],
   );
   const byClass = new Map<string, ClassInfo>(
-    classes.map((c) => [c.id, { id: c.id, name: c.name, periods: [] }]),
+    classes.map((c) => [
+      c.id,
+      { id: c.id, name: c.name, periods: [], parentId: subgroupParent(c, classes) },
+    ]),
   );
   for (const p of periods) {
     byClass
@@ -202,6 +205,26 @@ export async function loadClasses(
       ?.periods.push({ start: p.start_date, finish: p.finish_date, type: p.type });
   }
   return [...byClass.values()];
+}
+
+/**
+ * A subgroup's class: its first parent that is a live class of the school. A subgroup whose class
+ * is unknown is read as a class of its own (nothing else would read its lessons).
+ */
+function subgroupParent(
+  c: { kind: string; parent_ids: string },
+  classes: readonly { id: string }[],
+): string | null {
+  if (c.kind !== 'subgroup') return null;
+  let parents: unknown;
+  try {
+    parents = JSON.parse(c.parent_ids);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parents)) return null;
+  const known = new Set(classes.map((x) => x.id));
+  return (parents.map(String).find((id) => known.has(id)) as string | undefined) ?? null;
 }
 
 /** Stage 1: the school-level scope, then the class-level scopes to read (one group per class). */

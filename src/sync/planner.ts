@@ -20,6 +20,11 @@ export interface ClassInfo {
   id: string;
   name: string;
   periods: PeriodSpan[];
+  /**
+   * For a subgroup, its class: only its roster is read (a `roster` scope), never its windows,
+   * since the class's windows return its lessons, marks and attendance. Null for a class.
+   */
+  parentId?: string | null;
 }
 
 export interface PlanContext {
@@ -68,7 +73,7 @@ export function planClassScopes(ctx: PlanContext, classes: readonly ClassInfo[])
   const out: PlannedScope[] = [];
   for (const cls of classes) {
     const probe = makeScope(
-      'class',
+      cls.parentId ? 'roster' : 'class',
       { schoolId: ctx.schoolId, classId: cls.id },
       ctx.available,
       'roster',
@@ -121,6 +126,7 @@ export function planWindowScopes(
 
   const out: PlannedScope[] = [];
   for (const cls of classes) {
+    if (cls.parentId) continue;
     const period = ctx.config.currentPeriodEveryRun ? currentPeriod(cls.periods, ctx.today) : null;
     for (const w of windows) {
       let ifDue: ScopeReason | null = null;
@@ -142,12 +148,18 @@ export function planWindowScopes(
   return out;
 }
 
-/** The classes a request touches (`--class NAME`), matched without regard to case or spaces. */
-export function selectClasses<T extends { name: string }>(
+/**
+ * The classes a request touches (`--class NAME`), matched without regard to case or spaces, with
+ * their subgroups: a class's subgroups are read with it (their lessons come with the class's).
+ */
+export function selectClasses<T extends { id: string; name: string; parentId?: string | null }>(
   classes: readonly T[],
   className?: string,
 ): T[] {
   if (!className) return [...classes];
   const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
-  return classes.filter((c) => norm(c.name) === norm(className));
+  const named = new Set(
+    classes.filter((c) => !c.parentId && norm(c.name) === norm(className)).map((c) => c.id),
+  );
+  return classes.filter((c) => named.has(c.id) || (c.parentId && named.has(c.parentId)));
 }

@@ -5,8 +5,11 @@ import type { StreamName } from '../connectors/records.js';
  * school, class or class + date window; its key names its checkpoint.
  */
 
-/** School-level, class-level, and the three window scopes (in the order they must run). */
-export type ScopeKind = 'school' | 'class' | 'lessons' | 'marks' | 'attendance';
+/**
+ * School-level, class-level, a subgroup's roster, and the three window scopes (in the order they
+ * must run).
+ */
+export type ScopeKind = 'school' | 'class' | 'roster' | 'lessons' | 'marks' | 'attendance';
 
 /**
  * Streams fetched per scope kind. Lessons run before marks and attendance of the same window:
@@ -15,6 +18,9 @@ export type ScopeKind = 'school' | 'class' | 'lessons' | 'marks' | 'attendance';
 export const SCOPE_STREAMS: Record<ScopeKind, readonly StreamName[]> = {
   school: ['schools', 'classes', 'subjects', 'workTypes', 'persons'],
   class: ['persons', 'enrollments', 'teacherAssignments', 'reportingPeriods', 'finalMarks'],
+  // A subgroup: its members only. Its lessons, marks, attendance and final marks come with its
+  // class's (reference §7) and are the class's: read again here, they would flip between the two.
+  roster: ['persons', 'enrollments'],
   lessons: ['lessons', 'works'],
   marks: ['marks'],
   attendance: ['attendance'],

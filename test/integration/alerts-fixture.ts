@@ -172,6 +172,7 @@ export async function seedSchool(db: SqlDb): Promise<void> {
     const lesson = (id: string, classId: string) => ({
       id,
       classId,
+      groupId: null,
       subjectId: MATH,
       date: '2026-10-08',
       startsAt: '2026-10-08T09:00:00',

@@ -54,6 +54,7 @@ export async function buildArchiveFixture(db: SqlDb, options: FixtureOptions = {
   const lessons: LessonRecord[] = Array.from({ length: 40 }, (_, i) => ({
     id: String(2421882773904846063n + BigInt(i)),
     classId: CLASS_A,
+    groupId: null,
     subjectId: SUBJECT,
     date: `2026-10-${String(1 + (i % 28)).padStart(2, '0')}`,
     startsAt: null,

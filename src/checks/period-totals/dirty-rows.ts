@@ -34,7 +34,13 @@ interface Touched {
 const SEP = '\u0000';
 
 function note(t: Touched, entity: string, source: string, payload: string): void {
-  let rec: { classId?: unknown; subjectId?: unknown; date?: unknown; lessonId?: unknown };
+  let rec: {
+    classId?: unknown;
+    groupId?: unknown;
+    subjectId?: unknown;
+    date?: unknown;
+    lessonId?: unknown;
+  };
   try {
     rec = JSON.parse(payload) as typeof rec;
   } catch {
@@ -52,7 +58,9 @@ function note(t: Touched, entity: string, source: string, payload: string): void
     typeof rec.classId === 'string' &&
     typeof rec.subjectId === 'string'
   ) {
-    addSeries(t.series, source, rec.classId, rec.subjectId);
+    // The lesson's series (lesson-order.ts): its subgroup's, else its class's.
+    const owner = typeof rec.groupId === 'string' ? rec.groupId : rec.classId;
+    addSeries(t.series, source, owner, rec.subjectId);
   }
 }
 

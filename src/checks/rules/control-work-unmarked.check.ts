@@ -15,7 +15,10 @@ import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { inList, sql } from '../sql-fragment.js';
 
-/** A student present at a control work who has no mark for it once the checking deadline passed. */
+/**
+ * A student present at a control work who has no mark for it once the checking deadline passed.
+ * The students are the class's, or the subgroup's for a subgroup's lesson.
+ */
 export default defineRule({
   id: 'control-work-unmarked',
   title: 'Нет отметки за контрольную работу',
@@ -60,7 +63,8 @@ export default defineRule({
     CROSS JOIN en e
     WHERE w.school_id = ${ctx.schoolId} AND ${live('w', asOf)} AND wt.kind IN ${inList(p.controlKinds)}
       AND c.grade >= 2 AND ${asOf} > ${deadline}
-      AND e.source = w.source AND e.class_id = w.class_id
+      -- A subgroup's lesson concerns the subgroup's students only (its enrollments).
+      AND e.source = w.source AND e.class_id = coalesce(l.group_id, w.class_id)
       ${classFilter(ctx, 'w.class_id')}
       -- The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
       -- probe (the partial index of absences) runs only for unmarked students.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { classFilter, live, ruDate, where } from '../common.js';
-import { LESSON_ORDER_TABLE } from '../period-totals/lesson-order.js';
+import { LESSON_ORDER_TABLE, SERIES_OWNER } from '../period-totals/lesson-order.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
@@ -10,7 +10,8 @@ import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
  * from the partial index of unsatisfactory marks, `MARKS_TWOS`) costs a look at its lesson's
  * place in the series and N probes of the student's marks in the next lessons. The places come
  * from `lesson_order` when the run may read the derived tables (`ctx.periodTotals`), else the
- * lessons are numbered here with window functions (LEAD gives the next N lesson ids).
+ * lessons are numbered here with window functions (LEAD gives the next N lesson ids). A subgroup's
+ * lessons are a series of their own (`SERIES_OWNER`); the finding is the class's.
  * Lessons not yet begun as of the run are not "after" the mark: a «2» with fewer than N begun
  * lessons after it is not yet a finding.
  */
@@ -52,7 +53,7 @@ function fromLessonOrder(ctx: Ctx): Fragment {
   const n = ctx.params.lessons;
   return sql`SELECT ${findingColumns({
     src: 'm.source',
-    class_id: 's.class_id',
+    class_id: 'l.class_id',
     subject_id: 's.subject_id',
     teacher_id: 'l.teacher_id',
     student_id: 'm.student_id',
@@ -65,7 +66,7 @@ function fromLessonOrder(ctx: Ctx): Fragment {
     CROSS JOIN lessons l
     WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${live('m', asOf)}
       AND s.source = m.source AND s.lesson_id = m.lesson_id AND s.school_id = ${ctx.schoolId}
-      ${classFilter(ctx, 's.class_id')}
+      ${classFilter(ctx, 'l.class_id')}
       AND EXISTS (
         SELECT 1 FROM ${raw(LESSON_ORDER_TABLE)} z
         WHERE z.class_id = s.class_id AND z.subject_id = s.subject_id AND z.seq = s.seq + ${n}
@@ -96,7 +97,7 @@ function numbered(ctx: Ctx): Fragment {
       FROM lessons l
       WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} AND l.day_start_at <= ${asOf}
         ${classFilter(ctx, 'l.class_id')}
-      WINDOW w AS (PARTITION BY l.class_id, l.subject_id ORDER BY l.date, coalesce(l.number, 0), l.id))
+      WINDOW w AS (PARTITION BY ${raw(SERIES_OWNER)}, l.subject_id ORDER BY l.date, coalesce(l.number, 0), l.id))
     SELECT ${findingColumns({
       src: 'm.source',
       class_id: 's.class_id',

@@ -77,6 +77,7 @@ export function fakeSchool(until = '2026-10-20'): FakeData {
         d.lessons.push({
           id: lessonId,
           classId,
+          groupId: null,
           subjectId,
           date,
           startsAt: null,

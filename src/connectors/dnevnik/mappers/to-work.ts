@@ -14,7 +14,9 @@ export function toWork(raw: RawWork, ctx: WorkContext): WorkRecord {
   return {
     id: twin(raw.id_str, raw.id) as string,
     lessonId: twin(raw.lesson_str, raw.lesson) ?? ctx.lessonId,
-    classId: twin(raw.eduGroup_str, raw.eduGroup) ?? ctx.classId,
+    // The class read, not `eduGroup`: a subgroup lesson's work names the subgroup there, and a
+    // work belongs to the class as its lesson does (stable whatever fetch saw it).
+    classId: ctx.classId,
     subjectId: twin(raw.subjectId_str, raw.subjectId) ?? ctx.subjectId,
     type: raw.type,
     workTypeId: raw.workType ?? null,

@@ -56,7 +56,9 @@ function fromPerStudent(
         toFinalMark(
           mark,
           {
-            classId: twin(entry.group_str, entry.group) ?? classId,
+            // The class read: a split subject's mark may name its subgroup, and a student's
+            // final mark is the class's, whatever fetch saw it.
+            classId,
             studentId: twin(mark.person_str, mark.person) ?? studentId,
             subjectId: twin(perSubject.subject_str, perSubject.subject) as string,
             periodId: twin(entry.reportingPeriod_str, entry.reportingPeriod),
@@ -107,7 +109,7 @@ function fromBundle(
       toFinalMark(
         mark,
         {
-          classId: work ? (twin(work.eduGroup_str, work.eduGroup) ?? classId) : classId,
+          classId,
           studentId: twin(mark.person_str, mark.person) as string,
           subjectId,
           periodId: null,
