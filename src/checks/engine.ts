@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlDb } from '../mirror/sql.js';
+import { findSubgroups, normalizeName, type SubgroupMatch } from '../platform/class-names.js';
+import { subgroupFindings } from './subgroup-findings.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { UsageError } from '../platform/errors.js';
 import { getLogger } from '../platform/logger.js';
@@ -105,30 +107,64 @@ function ruleSettings(
   return { enabled: enabled !== false, params: rule.parseParams(rest) };
 }
 
+/**
+ * `--class` names: classes, or subgroups («5А / Английский язык, гр. 1», see
+ * `mirror/class-names.ts`). A subgroup is checked through its class (its lessons are the class's)
+ * and narrows the findings shown (`subgroupFindings`).
+ */
 async function resolveClasses(
   db: SqlDb,
   schoolId: string,
   names: readonly string[],
-): Promise<string[]> {
-  const rows = await db.query<{ id: string; name: string }>(
-    `SELECT id, name FROM classes WHERE school_id = ? AND deleted_at IS NULL ORDER BY name`,
+): Promise<{ classIds: string[]; subgroups: SubgroupMatch[] }> {
+  const rows = await db.query<{ id: string; name: string; kind: string; parent_ids: string }>(
+    `SELECT id, name, kind, parent_ids FROM classes WHERE school_id = ? AND deleted_at IS NULL ORDER BY name`,
     [schoolId],
   );
-  const wanted = new Set(names.map((n) => n.trim().toLowerCase()));
-  const ids = rows.filter((r) => wanted.has(r.name.trim().toLowerCase())).map((r) => r.id);
-  const found = new Set(
-    rows
-      .filter((r) => wanted.has(r.name.trim().toLowerCase()))
-      .map((r) => r.name.trim().toLowerCase()),
-  );
-  const missing = [...wanted].filter((n) => !found.has(n));
+  const classIds = new Set<string>();
+  const namedWhole = new Set<string>();
+  const subgroups: SubgroupMatch[] = [];
+  const missing: string[] = [];
+  for (const name of new Set(names.map((n) => n.trim()))) {
+    const classes = rows.filter(
+      (r) => r.kind !== 'subgroup' && normalizeName(r.name) === normalizeName(name),
+    );
+    if (classes.length > 0) {
+      for (const c of classes) {
+        classIds.add(c.id);
+        namedWhole.add(c.id);
+      }
+      continue;
+    }
+    const subs = findSubgroups(name, rows);
+    if (subs.length > 1) {
+      throw new UsageError(`--class "${name}" names several subgroups`, [
+        `name one with its class: ${subs.map((s) => `"${s.label}"`).join(', ')}`,
+      ]);
+    }
+    if (subs.length === 1) {
+      classIds.add(subs[0]!.parentId);
+      subgroups.push(subs[0]!);
+    } else missing.push(name);
+  }
   if (missing.length > 0) {
     throw new UsageError(
       `unknown class ${missing.map((m) => `"${m}"`).join(', ')} in school ${schoolId}`,
-      [`classes: ${rows.map((r) => r.name).join(', ') || '(none in the mirror)'}`],
+      [
+        `classes: ${
+          rows
+            .filter((r) => r.kind !== 'subgroup')
+            .map((r) => r.name)
+            .join(', ') || '(none in the mirror)'
+        }`,
+      ],
     );
   }
-  return ids;
+  // A class named whole shows all its findings: its subgroups named too narrow nothing.
+  return {
+    classIds: [...classIds],
+    subgroups: subgroups.filter((s) => !namedWhole.has(s.parentId)),
+  };
 }
 
 /** Evaluates the rules for one school as of an instant, and (by default) stores the run and its findings. */
@@ -137,10 +173,11 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
   const log = getLogger();
   const { school, asOf } = options;
   const rules = selectRules(options.rules, options.config);
-  const classIds =
+  const selection =
     options.classFilter && options.classFilter.length > 0
       ? await resolveClasses(db, school.id, options.classFilter)
       : null;
+  const classIds = selection?.classIds ?? null;
   const settings = new Map(rules.map((r) => [r.id, ruleSettings(r, options.config).params]));
   const persist = options.persist ?? true;
   const kind = options.kind ?? 'current';
@@ -217,7 +254,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     kind,
     entryTimePrecision: run.entryTimePrecision,
     rules: outcomes,
-    findings,
+    findings: selection ? await subgroupFindings(db, selection.subgroups, findings) : findings,
     newCount: counts.newCount,
     resolvedCount: counts.resolvedCount,
     durationMs: performance.now() - started,

@@ -114,10 +114,15 @@ function fix(
       return;
     case 'attendance-not-kept':
       if (!lesson) return;
-      const members = cls.groups.find((g) => g.id === lesson.groupId)?.studentIds;
       for (const s of cls.students) {
         if (s.leaveDay !== null && lesson.day >= s.leaveDay) continue;
-        if (members && !members.includes(s.id)) continue;
+        // A subgroup's lesson: its members only.
+        if (
+          lesson.groupId &&
+          !cls.groups.some((g) => g.id === lesson.groupId && g.studentIds.includes(s.id))
+        ) {
+          continue;
+        }
         j.attendance.push({
           lessonId: lesson.id,
           studentId: s.id,

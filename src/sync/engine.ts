@@ -44,6 +44,7 @@ import {
 } from './run-lease.js';
 import { redactString } from '../platform/redact.js';
 import { UsageError } from '../platform/errors.js';
+import { normalizeName, subgroupLabel } from '../platform/class-names.js';
 import { PlatformError } from '../connectors/_shared/http-error.js';
 
 /**
@@ -319,9 +320,23 @@ export class SyncUsageError extends UsageError {}
 export function unknownClass(
   className: string,
   schoolId: string,
-  classes: readonly { name: string }[],
+  classes: readonly { id?: string; name: string; parentId?: string | null }[],
 ): SyncUsageError {
+  // A subgroup is read with its class (its lessons come with the class's): say so.
+  const wanted = normalizeName(className);
+  for (const g of classes) {
+    const parent = g.parentId ? classes.find((c) => c.id === g.parentId) : undefined;
+    if (
+      parent &&
+      (normalizeName(g.name) === wanted || normalizeName(`${parent.name}/${g.name}`) === wanted)
+    ) {
+      return new SyncUsageError(
+        `--class: "${subgroupLabel(parent.name, g.name)}" is a subgroup of ${parent.name}: it is synced with its class; use --class ${parent.name}`,
+      );
+    }
+  }
   const known = classes
+    .filter((c) => !c.parentId)
     .map((c) => c.name)
     .sort((a, b) => a.localeCompare(b, 'ru', { numeric: true }));
   return new SyncUsageError(

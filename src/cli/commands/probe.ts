@@ -97,6 +97,10 @@ function describe(r: ProbeReport): string {
     `Marks windows select by: ${w.verdict} (a one-day window returned ${w.returned} marks: ${w.lessonInWindow} with the lesson on that day, ${w.markDateInWindow} with their own date on it)`,
     `Attendance: ${a.verdict} (${a.entries} entries of ${a.lessons} lessons, ${a.present} "Attend"; statuses ${kv(a.statuses)})`,
     `Groups: ${kv(r.groups)}; lessons of subgroups in the sample: ${r.subgroupLessons}`,
+    ...r.subgroups.map(
+      (g) =>
+        `  subgroup ${g.label}: ${g.lessons} lessons${g.listed ? '' : ' (not listed by edu-groups)'}`,
+    ),
     `Mark systems: ${kv(r.marks.systems)}; several marks per work and student: ${r.marks.severalPerWork}; textValue differs from value: ${r.marks.textDiffers}`,
     `Reporting periods: ${kv(r.periodTypes)}`,
     `Requests: ${r.requests.total} (retries ${r.requests.retries}), median ${r.requests.medianMs ?? '—'} ms, slowest ${r.requests.maxMs ?? '—'} ms`,

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { UsageError } from '../../platform/errors.js';
+import { findSubgroups, type NamedGroup } from '../../platform/class-names.js';
 
 export interface ClassInfo {
   id: string;
@@ -33,6 +34,17 @@ export async function findClass(db: SqlExecutor, schoolId: string, name: string)
   const wanted = normalize(name);
   const found = classes.find((c) => normalize(c.name) === wanted);
   if (!found) {
+    // A subgroup's lessons are its class's: its spreads are in the class's journal and report.
+    const groups = await db.query<NamedGroup & Record<string, unknown>>(
+      'SELECT id, name, kind, parent_ids FROM classes WHERE school_id = ? AND deleted_at IS NULL',
+      [schoolId],
+    );
+    const sub = findSubgroups(name, groups)[0];
+    if (sub) {
+      throw new UsageError(`"${sub.label}" is a subgroup of ${sub.parentName}, not a class`, [
+        `its lessons are printed with its class: --class ${sub.parentName}`,
+      ]);
+    }
     throw new UsageError(`no class "${name}" in the mirror`, [`classes: ${classes.map((c) => c.name).join(', ')}`]);
   }
   return found;

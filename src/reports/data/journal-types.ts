@@ -34,6 +34,8 @@ export interface JournalSubject {
   lessons: JournalLesson[];
   /** Period id (or `year`) → student id → period mark. */
   finals: Record<string, Record<string, string>>;
+  /** A subgroup's spreads (a split subject): its students; absent: the class's. */
+  students?: JournalStudent[];
 }
 
 export interface JournalAttendance {

@@ -2,6 +2,7 @@ import { placeholders, type SqlExecutor } from '../../mirror/sql.js';
 import { classTitle, schoolYearTitle, shortName } from '../format.js';
 import type { ClassInfo } from './classes.js';
 import type { JournalAttendance, JournalData, JournalLesson, JournalSubject } from './journal-types.js';
+import { loadSubgroups, subgroupSpreadName } from './journal-subgroups.js';
 import { classPeriods, coveredPeriods, toJournalPeriod } from './periods.js';
 import type { SchoolInfo } from './school.js';
 
@@ -41,8 +42,9 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     date: string;
     topic: string | null;
     teacher: string | null;
+    group_id: string | null;
   }>(
-    `SELECT l.id, l.subject_id, l.date, l.topic, t.full_name AS teacher
+    `SELECT l.id, l.subject_id, l.date, l.topic, t.full_name AS teacher, l.group_id
      FROM lessons l LEFT JOIN persons t ON t.id = l.teacher_id AND t.source = l.source
      WHERE l.class_id = ? AND l.deleted_at IS NULL AND l.date >= ? AND l.date <= ?
      ORDER BY l.date, l.number, l.starts_at, l.id`,
@@ -112,18 +114,25 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     if (text) homeworkByLesson.set(h.lesson_id, [homeworkByLesson.get(h.lesson_id), text].filter(Boolean).join('; '));
   }
 
+  // A subject's spreads, or a subgroup's (journal-subgroups.ts): keyed by subject and subgroup.
+  const subgroups = await loadSubgroups(db, classId);
   const bySubject = new Map<string, JournalSubject>();
   const teachers = new Map<string, Set<string>>();
   for (const l of lessons) {
     const period = covered.find((p) => l.date >= p.start_date && l.date <= p.finish_date);
     if (!period) continue;
-    let subject = bySubject.get(l.subject_id);
+    const group = l.group_id === null ? undefined : subgroups.get(l.group_id);
+    const spread = group ? `${l.subject_id}|${group.id}` : l.subject_id;
+    let subject = bySubject.get(spread);
     if (!subject) {
-      subject = { id: l.subject_id, name: subjectNames.get(l.subject_id) ?? '—', teacher: '', lessons: [], finals: {} };
-      bySubject.set(l.subject_id, subject);
-      teachers.set(l.subject_id, new Set());
+      const name = subjectNames.get(l.subject_id) ?? '—';
+      subject = group
+        ? { id: l.subject_id, name: subgroupSpreadName(name, group.name), teacher: '', lessons: [], finals: {}, students: group.students }
+        : { id: l.subject_id, name, teacher: '', lessons: [], finals: {} };
+      bySubject.set(spread, subject);
+      teachers.set(spread, new Set());
     }
-    if (l.teacher) teachers.get(l.subject_id)!.add(shortName(l.teacher));
+    if (l.teacher) teachers.get(spread)!.add(shortName(l.teacher));
     const lesson: JournalLesson = {
       id: l.id,
       date: l.date,
@@ -136,14 +145,16 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     subject.lessons.push(lesson);
   }
   for (const f of finals) {
-    const subject = bySubject.get(f.subject_id);
-    if (!subject) continue;
     const key = f.period_type === 'year' || (f.period_id !== null && yearIds.has(f.period_id)) ? 'year' : f.period_id;
     if (key === null) continue;
-    (subject.finals[key] ??= {})[f.student_id] = f.value;
+    // Every spread of the subject: a subgroup's shows its own students' marks only.
+    for (const subject of bySubject.values()) {
+      if (subject.id !== f.subject_id || (subject.students && !subject.students.some((st) => st.id === f.student_id))) continue;
+      (subject.finals[key] ??= {})[f.student_id] = f.value;
+    }
   }
-  const subjects = [...bySubject.values()]
-    .map((s) => ({ ...s, teacher: [...teachers.get(s.id)!].join(', ') }))
+  const subjects = [...bySubject.entries()]
+    .map(([spread, s]) => ({ ...s, teacher: [...teachers.get(spread)!].join(', ') }))
     .sort((a, b) => a.name.localeCompare(b.name, 'ru'));
 
   return {

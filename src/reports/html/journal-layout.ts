@@ -99,6 +99,14 @@ export function pagesPerSpread(data: JournalData, layout: JournalLayout): number
 export function layoutJournal(data: JournalData, layout: JournalLayout): JournalPage[] {
   const numbered = data.students.map((s, i) => ({ ...s, no: i + 1 }));
   const studentChunks = numbered.length === 0 ? [[]] : chunk(numbered, layout.studentsPerPage);
+  // A subgroup's spreads list its own students (numbered within the group).
+  const chunksOf = (s: JournalSubject) =>
+    s.students
+      ? chunk(
+          s.students.map((st, i) => ({ ...st, no: i + 1 })),
+          layout.studentsPerPage,
+        )
+      : studentChunks;
   const spreadsBySubject = data.subjects.map((s) => subjectSpreads(s, data, layout));
   const perSpread = studentChunks.length + 1;
   const summaryChunks =
@@ -110,7 +118,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
   let next = 2 + contentsPages;
   const contents: ContentsRow[] = data.subjects.map((s, i) => {
     const row = { title: s.name, teacher: s.teacher, page: next };
-    next += spreadsBySubject[i]!.length * perSpread;
+    next += spreadsBySubject[i]!.length * (s.students ? chunksOf(s).length + 1 : perSpread);
     return row;
   });
   const sections: [string, number][] = [
@@ -148,13 +156,14 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
         ...blankColumns.map(() => ({ label: '', final: false })),
         ...spread.finals.map((f) => ({ label: f.label, final: true })),
       ];
-      studentChunks.forEach((students, ci) => {
+      const chunks = chunksOf(subject);
+      chunks.forEach((students, ci) => {
         pages.push({
           marks: {
             subject: subject.name,
             teacher: subject.teacher,
             spread: spreadIndex + 1,
-            part: studentChunks.length > 1 ? ` (${ci + 1}/${studentChunks.length})` : '',
+            part: chunks.length > 1 ? ` (${ci + 1}/${chunks.length})` : '',
             columns,
             rows: students.map((s) => ({
               no: s.no,

@@ -11,6 +11,7 @@ import { lessonSchema, type RawLesson } from '../schemas/lesson.js';
 import { logEntrySchema } from '../schemas/log-entry.js';
 import { markSchema } from '../schemas/mark.js';
 import { twin } from '../schemas/common.js';
+import { subgroupLabel } from '../../../platform/class-names.js';
 import { lessonSubjectId } from '../mappers/to-lesson.js';
 import { toStartTime } from '../dates.js';
 import { utcOffsetZone } from '../mappers/to-school.js';
@@ -54,6 +55,12 @@ export interface ProbeReport {
   endpoints: EndpointOutcome[];
   groups: Record<string, number>;
   subgroupLessons: number;
+  /**
+   * The subgroups whose lessons came back with a sampled class's (reference §7), named as the
+   * platform lists them with their class («5А / Английский язык, гр. 1»), with their lessons in
+   * the sample; `listed` false: the lessons named a group `edu-groups` did not list.
+   */
+  subgroups: { id: string; label: string; lessons: number; listed: boolean }[];
   periodTypes: Record<string, number>;
   marks: {
     systems: Record<string, number>;
@@ -112,6 +119,7 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
 
   const groups: Record<string, number> = {};
   const classes: string[] = [];
+  const names = new Map<string, { name: string; parent: string | null }>();
   for (const raw of list(
     await call('schools/{id}/edu-groups', paths.schoolEduGroups(o.schoolId)),
   )) {
@@ -119,6 +127,10 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
     if (!g.success) continue;
     const type = g.data.type ?? 'Group';
     groups[type] = (groups[type] ?? 0) + 1;
+    names.set(twin(g.data.id_str, g.data.id) as string, {
+      name: g.data.name,
+      parent: (g.data.parentIds_str ?? g.data.parentIds ?? [])[0] ?? null,
+    });
     if (type === 'Group') classes.push(twin(g.data.id_str, g.data.id) as string);
   }
   // Classes spread over the school (first, middle, last …), not the first few of one parallel.
@@ -133,6 +145,7 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
   let severalPerWork = 0;
   let textDiffers = 0;
   let subgroupLessons = 0;
+  const subgroupSeen = new Map<string, number>();
   const entryLessons = new Set<string>();
   let window: WindowVerdict | null = null;
 
@@ -151,7 +164,10 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
       if (!l.success) continue;
       lessons.set(twin(l.data.id_str, l.data.id) as string, l.data);
       const group = twin(l.data.group_str, l.data.group);
-      if (group && group !== classId) subgroupLessons++;
+      if (group && group !== classId) {
+        subgroupLessons++;
+        subgroupSeen.set(group, (subgroupSeen.get(group) ?? 0) + 1);
+      }
     }
     const perWork = new Map<string, number>();
     for (const raw of list(
@@ -205,6 +221,16 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
     endpoints: [...endpoints.values()],
     groups,
     subgroupLessons,
+    subgroups: [...subgroupSeen].map(([id, lessons]) => {
+      const g = names.get(id);
+      const parent = g?.parent ? names.get(g.parent)?.name : undefined;
+      return {
+        id,
+        label: g ? (parent ? subgroupLabel(parent, g.name) : g.name) : id,
+        lessons,
+        listed: g !== undefined,
+      };
+    }),
     periodTypes,
     marks: {
       systems,
