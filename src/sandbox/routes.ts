@@ -107,15 +107,18 @@ const routes: [RegExp, Handler][] = [
   ],
   [
     /^edu-groups\/(\d+)\/subjects$/,
-    (ctx, [g]) =>
-      ownClass(ctx, g!).subjects.map((cs) =>
-        subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!),
-      ),
+    (ctx, [g]) => {
+      const { cls, group } = ownGroup(ctx, g!);
+      return cls.subjects
+        .filter((cs) => !group || cs.subjectId === group.subjectId)
+        .map((cs) => subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!));
+    },
   ],
   [
+    // A subgroup studies in its class's periods.
     /^edu-groups\/(\d+)\/reporting-periods$/,
     (ctx, [g]) =>
-      ownClass(ctx, g!).periods.map((p) => periodShape(p, ctx.school.calendar.studyYear)),
+      ownGroup(ctx, g!).cls.periods.map((p) => periodShape(p, ctx.school.calendar.studyYear)),
   ],
   [
     /^edu-groups\/(\d+)\/lessons\/([^/]+)\/([^/]+)$/,
@@ -126,7 +129,7 @@ const routes: [RegExp, Handler][] = [
     (ctx, [g, from, to]) => marks(ctx, ownGroup(ctx, g!), from!, to!),
   ],
   [/^lesson-log-entries\/group\/(\d+)$/, (ctx, [g]) => logEntries(ctx, ownGroup(ctx, g!))],
-  [/^edu-groups\/(\d+)\/final-marks$/, (ctx, [g]) => finalMarks(ctx, ownClass(ctx, g!))],
+  [/^edu-groups\/(\d+)\/final-marks$/, (ctx, [g]) => finalMarks(ctx, ownGroup(ctx, g!))],
 ];
 
 export function handleGet(ctx: RouteContext, path: string): unknown {
@@ -244,19 +247,29 @@ function logEntries(ctx: RouteContext, ref: GroupRef): unknown {
   );
 }
 
-function finalMarks(ctx: RouteContext, c: ClassModel): unknown {
+/** A subgroup's: its members' final marks in its subject, the group named as the subgroup. */
+function finalMarks(ctx: RouteContext, ref: GroupRef): unknown {
   const now = ctx.sandbox.now();
+  const { cls: c, group } = ref;
   const j = ctx.sandbox.journal(c.id);
-  const live = j.finalMarks.map((f) => viewAt(f, now)).filter((f) => f !== null);
+  const live = j.finalMarks
+    .map((f) => viewAt(f, now))
+    .filter((f) => f !== null)
+    .filter(
+      (f) => !group || (f.subjectId === group.subjectId && group.studentIds.includes(f.studentId)),
+    );
+  const groupId = group?.id ?? c.id;
   const periodMarkType = servedWorkTypeId(PERIOD_MARK_TYPE.id, ctx.school.index);
   if (ctx.finalMarksShape === 'm') {
-    const works = j.finalWorks.filter((w) => viewAt(w, now));
+    const works = j.finalWorks.filter(
+      (w) => viewAt(w, now) && (!group || w.subjectId === group.subjectId),
+    );
     return {
       marks: live.map((f) => markShape(f, periodMarkType, null)),
       works: works.map((w) => workShape(w, ctx.school.index)),
-      subjects: c.subjects.map((cs) =>
-        subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!),
-      ),
+      subjects: c.subjects
+        .filter((cs) => !group || cs.subjectId === group.subjectId)
+        .map((cs) => subjectShape(ctx.school.subjects.find((s) => s.id === cs.subjectId)!)),
       workTypes: [workTypeShape2(PERIOD_MARK_TYPE, ctx.school.id, ctx.school.index)],
     };
   }
@@ -270,8 +283,8 @@ function finalMarks(ctx: RouteContext, c: ClassModel): unknown {
     return {
       person: Number(first.studentId),
       person_str: first.studentId,
-      group: bigOf(c.id),
-      group_str: c.id,
+      group: bigOf(groupId),
+      group_str: groupId,
       reportingPeriod: bigOf(first.periodId),
       reportingPeriod_str: first.periodId,
       'per-subject-final-marks': fs.map((f) => ({

@@ -121,7 +121,7 @@ describe('subgroups: synced, checked, printed and reported with their class', ()
     const onGroups = (k: { lesson: string | null; work: string | null }) =>
       (k.lesson !== null && groupLessons.has(k.lesson)) ||
       (k.work !== null && groupWorks.has(k.work));
-    const line = (k: Partial<FindingKey>) =>
+    const line = (k: Omit<Partial<FindingKey>, 'rule'> & { rule: string }) =>
       `${k.rule}|${k.lesson ?? ''}|${k.work ?? ''}|${k.student ?? ''}`;
     const expected = sb.sandbox
       .answerKey(sb.now(), { schoolId: s.id })
