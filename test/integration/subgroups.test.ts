@@ -87,15 +87,31 @@ describe('subgroups: synced, checked, printed and reported with their class', ()
     expect(Number(windows[0]!.n)).toBe(0);
   });
 
-  it('a mark’s class stays the same whichever fetch saw it: a second full sync writes no new version', async () => {
-    const before = await m.db.query<{ id: string; class_id: string; version: number }>(
-      'SELECT id, class_id, version FROM marks ORDER BY id',
-    );
-    expect((await sync(true)).status).toBe('succeeded');
-    const after = await m.db.query<{ id: string; class_id: string; version: number }>(
-      'SELECT id, class_id, version FROM marks ORDER BY id',
-    );
-    expect(after).toEqual(before);
+  it('a mark’s class stays the same whichever fetch saw it: the class’s sync, then the whole school’s', async () => {
+    const cls = classNamed('5А');
+    const fresh = await createTestMirror('sqlite');
+    try {
+      const marksOfGroups = () =>
+        fresh.db.query<{ id: string; class_id: string; version: number }>(
+          `SELECT t.id, t.class_id, t.version FROM marks t JOIN lessons l ON l.id = t.lesson_id
+           WHERE l.group_id IN (?, ?) ORDER BY t.id`,
+          cls.groups.slice(0, 2).map((g) => g.id),
+        );
+      const syncFresh = (className?: string) =>
+        syncSandboxSchool(fresh.db, sandboxConfig(sb), sb.clock, school().id, {
+          full: true,
+          ...(className ? { className } : {}),
+        });
+      expect((await syncFresh('5А')).status).toBe('succeeded');
+      const first = await marksOfGroups();
+      expect(first.length).toBeGreaterThan(0);
+      expect(new Set(first.map((r) => r.class_id))).toEqual(new Set([cls.id]));
+      expect((await syncFresh()).status).toBe('succeeded');
+      // Same class, and no version written for a mark nobody changed.
+      expect(await marksOfGroups()).toEqual(first);
+    } finally {
+      await fresh.dispose();
+    }
   });
 
   it('checks subgroup lessons as the answer key does, and narrows to a subgroup named on --class', async () => {
