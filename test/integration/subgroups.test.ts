@@ -91,12 +91,19 @@ describe('subgroups: synced, checked, printed and reported with their class', ()
     const cls = classNamed('5А');
     const fresh = await createTestMirror('sqlite');
     try {
-      const marksOfGroups = () =>
-        fresh.db.query<{ id: string; class_id: string; version: number }>(
-          `SELECT t.id, t.class_id, t.version FROM marks t JOIN lessons l ON l.id = t.lesson_id
-           WHERE l.group_id IN (?, ?) ORDER BY t.id`,
-          cls.groups.slice(0, 2).map((g) => g.id),
-        );
+      // By the sandbox's ids (not `group_id`): the same question of any version of the mirror.
+      const lessonIds = cls.groups.flatMap((g) => liveGroupLessons(cls, g.id).map((l) => l.id));
+      const marksOfGroups = async () =>
+        (
+          await fresh.db.query<{
+            id: string;
+            class_id: string;
+            version: number;
+            lesson_id: string;
+          }>('SELECT id, class_id, version, lesson_id FROM marks ORDER BY id')
+        )
+          .filter((r) => lessonIds.includes(r.lesson_id))
+          .map(({ id, class_id, version }) => ({ id, class_id, version }));
       const syncFresh = (className?: string) =>
         syncSandboxSchool(fresh.db, sandboxConfig(sb), sb.clock, school().id, {
           full: true,
