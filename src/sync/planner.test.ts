@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import { STREAM_NAMES } from '../connectors/records.js';
-import { planWindowScopes, type PlanContext } from './planner.js';
+import { planClassScopes, planWindowScopes, selectClasses, type PlanContext } from './planner.js';
 import { schoolYearOf } from './school-year.js';
 import { splitWindows, wideWindows, windowSizes } from './windows.js';
 
@@ -82,5 +82,28 @@ describe('planner', () => {
     ];
     expect(schoolYearOf(periods, '2026-11-09')).toEqual({ start: '2025-09-01', end: '2026-05-31' });
     expect(schoolYearOf([], '2026-11-09')).toEqual({ start: '2026-09-01', end: '2027-08-31' });
+  });
+});
+
+describe('planner and subgroups', () => {
+  const classes = [
+    { id: 'c1', name: '5А', periods: [] },
+    { id: 'g1', name: 'Английский язык, гр. 1', periods: [], parentId: 'c1' },
+    { id: 'c2', name: '5Б', periods: [] },
+  ];
+
+  it('reads a subgroup’s roster only, never its windows (they come with its class’s)', () => {
+    const roster = planClassScopes(ctx(), classes).filter((s) => s.classId === 'g1');
+    expect(roster.map((s) => [s.kind, s.streams])).toEqual([
+      ['roster', ['persons', 'enrollments']],
+    ]);
+    const windows = planWindowScopes(ctx(), classes, year);
+    expect(windows.some((s) => s.classId === 'g1')).toBe(false);
+    expect(windows.some((s) => s.classId === 'c1')).toBe(true);
+  });
+
+  it('--class selects a class with its subgroups; a subgroup’s name selects nothing', () => {
+    expect(selectClasses(classes, '5 а').map((c) => c.id)).toEqual(['c1', 'g1']);
+    expect(selectClasses(classes, 'Английский язык, гр. 1')).toEqual([]);
   });
 });
