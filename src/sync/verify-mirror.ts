@@ -91,7 +91,17 @@ export async function verifyMirror(
   };
 
   const schoolScope = await read(makeScope('school', { schoolId }, available, 'full'));
-  const classIds = (schoolScope?.records.classes ?? []).map((c) => c.id);
+  // Read as the sync reads (planner.ts): a subgroup of a known class, its roster only; its
+  // lessons, marks and attendance come with its class's windows.
+  const groups = schoolScope?.records.classes ?? [];
+  const known = new Set(groups.map((c) => c.id));
+  const isSubgroup = (c: (typeof groups)[number]) =>
+    c.kind === 'subgroup' && c.parentIds.some((id) => known.has(id));
+  const classIds = groups.filter((c) => !isSubgroup(c)).map((c) => c.id);
+  const rosters = groups.filter(isSubgroup).map((c) => c.id);
+  await eachLimited(rosters, CLASS_CONCURRENCY, async (classId) => {
+    await read(makeScope('roster', { schoolId, classId }, available, 'full'));
+  });
   const periods: PeriodSpan[] = [];
   await eachLimited(classIds, CLASS_CONCURRENCY, async (classId) => {
     const r = await read(makeScope('class', { schoolId, classId }, available, 'full'));
