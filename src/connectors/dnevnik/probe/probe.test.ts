@@ -44,6 +44,13 @@ describe('probe of a Dnevnik school', () => {
     expect(r.marks.window.verdict).toBe('lesson-date');
     expect(r.attendance.verdict).toBe('every-student');
     expect(r.endpoints.every((e) => e.outcome === 'ok')).toBe(true);
+    // Subgroups: listed with their class, and named from the lessons the classes returned.
+    expect(r.groups).toEqual({ Group: 4, Subgroup: 6 });
+    expect(r.subgroupLessons).toBeGreaterThan(0);
+    expect(r.subgroups.every((g) => g.listed && g.lessons > 0)).toBe(true);
+    expect(r.subgroups.map((g) => g.label)).toEqual(
+      expect.arrayContaining(['5А / Английский язык, гр. 1', '5А / Английский язык, гр. 2']),
+    );
     expect(r.recommended).toEqual({
       platform: { entryTimeZone: 'UTC' },
       checks: { rules: { 'attendance-not-kept': { storage: 'everyStudent' } } },
