@@ -29,7 +29,10 @@ export function registerCheckCommand(program: Command): void {
       'evaluate as of this instant (ISO; a local time is read in the school zone); default now',
     )
     .option('--rule <id...>', 'run only these rules (repeatable)')
-    .option('--class <name...>', 'only these classes, by name (e.g. 5А)')
+    .option(
+      '--class <name...>',
+      'only these classes, by name (e.g. 5А), or subgroups (e.g. "5А / Английский язык, гр. 1")',
+    )
     .option('--school <id>', 'one school only')
     .addOption(
       new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'),
