@@ -41,7 +41,7 @@ describe('job handler registry', () => {
     });
     registerAppHandlers(registry, { config } as never);
     expect(() => validateJobs(config, registry)).not.toThrow();
-    expect(desiredSchedules(config).map((s) => s.id)).toEqual([
+    expect(desiredSchedules(config, () => 'UTC+5').map((s) => s.id)).toEqual([
       'ezh-sync-incremental-1',
       'ezh-sync-reconcile-1',
       'ezh-alerts-1',

@@ -3,7 +3,8 @@ import { canonicalJson, sha1 } from '../mirror/hash.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { instantToLocalDate } from '../platform/time.js';
 import { hasWindowHistory, loadCheckpoints } from './checkpoints.js';
-import { schoolConfig, type SyncDeps } from './deps.js';
+import type { SyncDeps } from './deps.js';
+import { loadSchoolContext } from '../mirror/school-context.js';
 import {
   planClassScopes,
   planSchoolScope,
@@ -118,12 +119,16 @@ async function loadRun(
 }
 
 export async function scopeContext(deps: SyncDeps, run: RunRow): Promise<RunScopeContext> {
-  const school = schoolConfig(deps.config, run.school_id);
+  const school = await loadSchoolContext(deps.db, deps.config, run.school_id);
   const consented = new Set(school.consentedPersonIds);
   return {
     runId: run.id,
     schoolId: run.school_id,
-    zone: school.timeZone,
+    // Read only by streams with local times (lessons, marks, attendance …): the school scope of a
+    // first sync runs before the platform's zone is mirrored, and needs none.
+    get zone() {
+      return school.zone;
+    },
     isConsented: (id) => consented.has(id),
     consentHash: sha1(canonicalJson([...consented].sort())),
     guard: await deletionGuard(deps, run),
@@ -159,12 +164,15 @@ async function planContext(
   request: SyncRequest,
 ): Promise<PlanContext> {
   const connector = deps.connectorFor(run.school_id);
-  const zone = schoolConfig(deps.config, run.school_id).timeZone;
+  const school = await loadSchoolContext(deps.db, deps.config, run.school_id);
   return {
     schoolId: run.school_id,
     runId: run.id,
     request,
-    today: instantToLocalDate(run.started_at, zone),
+    // The school scope's plan needs no date; the zone is known once the school scope is read.
+    get today() {
+      return instantToLocalDate(run.started_at, school.zone);
+    },
     now: run.started_at,
     config: deps.config.sync,
     maxWindowDays: connector.capabilities.maxWindowDays,
