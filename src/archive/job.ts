@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { systemClock } from '../platform/clock.js';
 import { addDays } from '../platform/time.js';
-import { resolveSchool, type ArchiveDeps } from './create.js';
+import { archiveSchoolId, archiveZone, type ArchiveDeps } from './create.js';
 import { studyYearLabel } from './naming.js';
 import { runArchive, type ArchiveRunResult } from './run.js';
 
@@ -35,9 +35,9 @@ export async function createArchiveJob(
   deps: ArchiveDeps,
   payload: ArchiveJobPayload,
 ): Promise<ArchiveRunResult[]> {
-  const schoolId = resolveSchool(deps.config, payload.schoolId);
+  const schoolId = archiveSchoolId(deps.config, payload.schoolId);
   if (payload.trigger === 'weekly') return [await runArchive(deps, { kind: 'regular', schoolId })];
-  const zone = deps.config.schools.find((s) => s.id === schoolId)?.timeZone ?? 'Europe/Moscow';
+  const zone = await archiveZone(deps.mirror.db, deps.config, schoolId);
   const now = (deps.clock ?? systemClock).now();
   const due = await duePeriodArchives(
     deps.mirror.db,

@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.js';
-import { UsageError } from '../platform/errors.js';
 import { JOB_QUEUE, jobSpec, type JobName, type JobSpec } from './job-names.js';
 import type { ServiceQueues } from './service-queues.js';
 
@@ -18,25 +17,11 @@ export interface ScheduleSpec {
 /** A school's zone (its SchoolContext's); throws for a school whose zone is unknown. */
 export type ZoneOf = (schoolId: string) => string;
 
-/** The config's zone, for callers that have no mirror; a school without one is refused (exit 2). */
-export const configuredZone =
-  (config: Config): ZoneOf =>
-  (schoolId) => {
-    const zone = config.schools.find((s) => s.id === schoolId)?.timeZone;
-    if (zone) return zone;
-    throw new UsageError(`the time zone of school ${schoolId} is unknown`, [
-      'set schools[].timeZone, or sync the school first (the platform gives its zone)',
-    ]);
-  };
-
 /**
  * Every enabled schedule of the config, in each school's zone (`zoneOf`: its SchoolContext's).
  * The job id is a placeholder: BullMQ names each occurrence.
  */
-export function desiredSchedules(
-  config: Config,
-  zoneOf: ZoneOf = configuredZone(config),
-): ScheduleSpec[] {
+export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[] {
   const s = config.jobs.schedules;
   const out: ScheduleSpec[] = [];
   for (const school of config.schools) {

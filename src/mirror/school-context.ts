@@ -1,6 +1,6 @@
 import type { Config, SchoolConfig } from '../config/schema.js';
 import { UsageError } from '../platform/errors.js';
-import { parseZone } from '../platform/time.js';
+import { parseAsOf, parseZone } from '../platform/time.js';
 import type { SqlExecutor } from './sql.js';
 
 type Exemption = SchoolConfig['exemptions'][number];
@@ -53,7 +53,11 @@ function readableZone(zone: string | null | undefined): string | null {
   }
 }
 
-function contextOf(id: string, cfg: SchoolConfig | undefined, row: SchoolRow | undefined): SchoolContext {
+function contextOf(
+  id: string,
+  cfg: SchoolConfig | undefined,
+  row: SchoolRow | undefined,
+): SchoolContext {
   const configZone = cfg?.timeZone ?? null;
   const platformZone = readableZone(row?.time_zone);
   const zone = configZone ?? platformZone;
@@ -108,7 +112,9 @@ export class SchoolContexts {
     if (only !== undefined && only !== null) return this.get(only);
     if (this.all.length === 1) return this.all[0]!;
     if (this.all.length === 0) {
-      throw new UsageError('no school: list it in schools[] (its id is enough) or run `ezh sync` first');
+      throw new UsageError(
+        'no school: list it in schools[] (its id is enough) or run `ezh sync` first',
+      );
     }
     throw new UsageError('several schools: pass --school ID', this.list());
   }
@@ -117,6 +123,26 @@ export class SchoolContexts {
   pickOrAll(only?: string | null): SchoolContext | null {
     if ((only === undefined || only === null) && this.all.length > 1) return null;
     return this.pick(only);
+  }
+
+  /**
+   * The zone a run over `only` (else every school) reads local times in: that school's, or the
+   * zone all its schools share. Schools in different zones: exit 2 (name one with --school),
+   * never silently the first school's.
+   */
+  zoneFor(only?: string | null): string {
+    const schools = this.select(only);
+    const zones = [...new Set(schools.map((s) => s.zone))];
+    if (zones.length === 1) return zones[0]!;
+    if (zones.length === 0) {
+      throw new UsageError(
+        'no school: list it in schools[] (its id is enough) or run `ezh sync` first',
+      );
+    }
+    throw new UsageError(
+      'the schools are in different time zones: pass --school (or a time with an offset, e.g. 2026-10-20T12:00+05:00)',
+      schools.map((s) => `${s.id}: ${s.zone}`),
+    );
   }
 
   private list(): string[] {
@@ -161,4 +187,22 @@ export async function loadSchoolContext(
     config.schools.find((s) => s.id === schoolId),
     rows[0],
   );
+}
+
+/**
+ * `--as-of` as an instant: an ISO instant as it is, a local date-time in `zone()`, the zone of the
+ * school(s) the command is about (`SchoolContexts.zoneFor`), asked only when needed. Bad syntax: exit 2.
+ */
+export async function asOfInstant(
+  value: string,
+  zone: () => string | Promise<string>,
+  now: () => number = Date.now,
+): Promise<number> {
+  const hasZone = /[zZ]|[+-]\d\d:?\d\d$/.test(value);
+  const readIn = hasZone ? 'UTC' : await zone();
+  try {
+    return parseAsOf(value, readIn, now);
+  } catch (err) {
+    throw new UsageError('bad --as-of', [(err as Error).message]);
+  }
 }

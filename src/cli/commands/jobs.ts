@@ -6,9 +6,10 @@ import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { redisAddress } from '../../jobs/service.js';
 import { manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
+import { asOfInstant, loadSchoolContexts } from '../../mirror/school-context.js';
 import { formatTable } from '../../mirror/stats.js';
 import { EnvironmentError, UsageError } from '../../platform/errors.js';
-import { instantToIso, parseAsOf } from '../../platform/time.js';
+import { instantToIso } from '../../platform/time.js';
 import { withApp } from '../run-action.js';
 import type { App } from '../app.js';
 
@@ -108,14 +109,15 @@ export function registerJobsCommand(program: Command): void {
     .option('--trigger <kind>', 'archive: weekly (default) or period-end')
     .action(
       withApp(async (app, name: string, flags: RunFlags) => {
-        let asOf: number | undefined;
-        if (flags.asOf !== undefined) {
-          try {
-            asOf = parseAsOf(flags.asOf, app.config.schools[0]?.timeZone ?? 'Europe/Moscow');
-          } catch (err) {
-            throw new UsageError('bad --as-of', [(err as Error).message]);
-          }
-        }
+        // A local time is read in the zone of the school(s) the job is for, as `ezh check` reads it.
+        const asOf =
+          flags.asOf === undefined
+            ? undefined
+            : await asOfInstant(flags.asOf, async () =>
+                (await loadSchoolContexts((await app.mirror()).db, app.config)).zoneFor(
+                  flags.school,
+                ),
+              );
         const options: RunNowOptions = {
           school: flags.school,
           full: flags.full,

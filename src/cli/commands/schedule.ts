@@ -19,7 +19,7 @@ export function registerScheduleCommand(program: Command): void {
         // Each school's cron runs in its zone: the config's, else the platform's (after a sync).
         const schools = await loadSchoolContexts((await app.mirror()).db, app.config);
         const zoneOf = (id: string) => schools.get(id).zone;
-        for (const s of app.config.schools) zoneOf(s.id);
+        for (const s of app.config.schools) zoneOf(s.id); // an unknown zone: exit 2 before Redis is touched
         const connection = redisConnection(app.config.redis);
         const queues = new ServiceQueues(connection, app.config);
         try {
