@@ -4,9 +4,8 @@ import { listJobs, LISTED_STATES, type ListedState } from '../../jobs/job-list.j
 import { JOB_QUEUE } from '../../jobs/job-names.js';
 import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { redisAddress } from '../../jobs/service.js';
-import { manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
+import { manualAsOf, manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
-import { asOfInstant, loadSchoolContexts } from '../../mirror/school-context.js';
 import { formatTable } from '../../mirror/stats.js';
 import { EnvironmentError, UsageError } from '../../platform/errors.js';
 import { instantToIso } from '../../platform/time.js';
@@ -109,15 +108,10 @@ export function registerJobsCommand(program: Command): void {
     .option('--trigger <kind>', 'archive: weekly (default) or period-end')
     .action(
       withApp(async (app, name: string, flags: RunFlags) => {
-        // A local time is read in the zone of the school(s) the job is for, as `ezh check` reads it.
         const asOf =
           flags.asOf === undefined
             ? undefined
-            : await asOfInstant(flags.asOf, async () =>
-                (await loadSchoolContexts((await app.mirror()).db, app.config)).zoneFor(
-                  flags.school,
-                ),
-              );
+            : await manualAsOf((await app.mirror()).db, app.config, flags.asOf, flags.school);
         const options: RunNowOptions = {
           school: flags.school,
           full: flags.full,
