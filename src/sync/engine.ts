@@ -315,8 +315,10 @@ export function unknownClass(
 }
 
 /**
- * Refuses an unknown `--class` before a run starts, when the mirror already knows the school's
- * classes (on a first sync they are known only after the school scope: the stage refuses then).
+ * Refuses an unknown `--class` before a run starts, as `ezh check --class` does (exit 2, the known
+ * classes listed, no run recorded): from the mirror's classes, or on a first sync from the
+ * platform's class list (one request). When that list cannot be read, the run goes on and its
+ * school stage refuses the class once the school scope is read.
  */
 export async function checkClassName(
   deps: Pick<SyncDeps, 'db' | 'connectorFor'>,
@@ -324,7 +326,16 @@ export async function checkClassName(
   request: SyncRequest,
 ): Promise<void> {
   if (!request.className) return;
-  const classes = await loadClasses(deps.db, schoolId, deps.connectorFor(schoolId).platform);
+  const connector = deps.connectorFor(schoolId);
+  let classes: readonly { name: string }[] = await loadClasses(
+    deps.db,
+    schoolId,
+    connector.platform,
+  );
+  if (classes.length === 0 && connector.capabilities.streams.includes('classes')) {
+    const listed = await connector.fetch(['classes'], { schoolId }).catch(() => null);
+    classes = listed?.complete ? (listed.records.classes ?? []) : [];
+  }
   if (classes.length > 0 && selectClasses(classes, request.className).length === 0) {
     throw unknownClass(request.className, schoolId, classes);
   }
