@@ -3,6 +3,7 @@ import { runChecksForApp } from '../../src/checks/for-app.js';
 import type { App } from '../../src/cli/app.js';
 import { configSchema } from '../../src/config/schema.js';
 import { registerAppHandlers } from '../../src/jobs/handlers/app-handlers.js';
+import { classifyJobError } from '../../src/jobs/job-errors.js';
 import { HandlerRegistry } from '../../src/jobs/registry.js';
 import { manualAsOf, manualJobs } from '../../src/jobs/run-now.js';
 import { UsageError } from '../../src/platform/errors.js';
@@ -99,6 +100,8 @@ describe('the school context: zone from the config, else the platform; the same 
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(2);
     expect((err as UsageError).message).toBe(`the time zone of school ${NEVER_SYNCED} is unknown`);
+    // As a job (checks.run, alerts.send …): failed at once, not retried five times.
+    expect(classifyJobError(err)).toEqual({ kind: 'permanent' });
     expect((err as UsageError).problems.join('\n')).toMatch(
       /run `ezh sync` first, or set schools\[\]\.timeZone/,
     );
