@@ -117,12 +117,14 @@ export async function runDemo(
     files.push(...(await renderAllDemoReports(app, { outDir })));
     const alerts = await writeDemoAlerts(app, { outDir, asOf: sandbox.now() });
     files.push(...alerts.files);
-    files.push(...(await demoArchive(app, {
+    files.push(
+      ...(await demoArchive(app, {
         outDir,
         asOf: sandbox.now(),
         clock: sandbox.clock,
         schoolId: school.id,
-      })));
+      })),
+    );
 
     writePrivateFileAtomic(
       join(outDir, 'answer-key.json'),

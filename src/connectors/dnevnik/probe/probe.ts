@@ -208,7 +208,13 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
 
   const sorted = [...durations].sort((a, b) => a - b);
   const report: ProbeReport = {
-    school: { id: o.schoolId, name: school?.name ?? null, platformZone, configuredZone: o.zone ?? null, zone },
+    school: {
+      id: o.schoolId,
+      name: school?.name ?? null,
+      platformZone,
+      configuredZone: o.zone ?? null,
+      zone,
+    },
     sample: { from, to, classes: picked },
     endpoints: [...endpoints.values()],
     groups,
