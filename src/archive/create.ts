@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Mirror } from '../mirror/data-source.js';
-import { loadSchoolContext, loadSchoolContexts } from '../mirror/school-context.js';
+import { loadSchoolContext, loadSchoolContexts, SchoolContexts } from '../mirror/school-context.js';
 import { SqliteDb, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { EzhError, UsageError } from '../platform/errors.js';
@@ -135,7 +135,11 @@ export async function archiveZone(
   schoolId: string | null,
 ): Promise<string> {
   if (schoolId !== null) return (await loadSchoolContext(db, config, schoolId)).zone;
-  return (await loadSchoolContexts(db, config)).zoneFor();
+  // The whole mirror: a school whose zone nobody gave (rows of a school never synced itself)
+  // does not block it; schools in different zones do (exit 2: archive each with --school).
+  const schools = await loadSchoolContexts(db, config);
+  const known = schools.all.filter((s) => s.zoneSource !== null);
+  return new SchoolContexts(known.length > 0 ? known : schools.all).zoneFor();
 }
 
 async function resolvePeriod(
