@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { loadSchoolContext } from '../mirror/school-context.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
@@ -18,13 +19,13 @@ export interface AlertDeps {
   sleep?: Sleep;
 }
 
-export const DEFAULT_ZONE = 'Europe/Moscow';
-
-/** The school's zone: config first (it overrides the platform), then the platform's, then Moscow. */
-export function schoolZone(
-  config: AlertDeps['config'],
+/**
+ * The school's zone, from its SchoolContext (the config's, else the platform's; unknown: exit 2
+ * saying how to give one). Letters date documents and deadlines in it.
+ */
+export async function schoolZone(
+  deps: Pick<AlertDeps, 'db' | 'config'>,
   schoolId: string,
-  platformZone: string | null,
-): string {
-  return config.schools.find((s) => s.id === schoolId)?.timeZone ?? platformZone ?? DEFAULT_ZONE;
+): Promise<string> {
+  return (await loadSchoolContext(deps.db, deps.config, schoolId)).zone;
 }

@@ -1,5 +1,4 @@
 import type { Config } from '../config/schema.js';
-import { DEFAULT_ZONE } from './deps.js';
 
 /** Job names the jobs engine registers the alert handlers under. */
 export const ALERTS_SEND_JOB = 'alerts.send';
@@ -21,7 +20,11 @@ export interface AlertSchedule {
  * The alert schedules for the jobs engine: the digest per school at `alerts.schedule` in the
  * school's own zone, and every subscription with a schedule. Empty when alerts are disabled.
  */
-export function alertSchedules(config: Pick<Config, 'alerts' | 'schools'>): AlertSchedule[] {
+export function alertSchedules(
+  config: Pick<Config, 'alerts' | 'schools'>,
+  /** The school's zone (its SchoolContext's). */
+  zoneOf: (schoolId: string) => string,
+): AlertSchedule[] {
   if (!config.alerts.enabled) return [];
   const out: AlertSchedule[] = [];
   for (const school of config.schools) {
@@ -29,7 +32,7 @@ export function alertSchedules(config: Pick<Config, 'alerts' | 'schools'>): Aler
       id: `${ALERTS_SEND_JOB}:${school.id}`,
       job: ALERTS_SEND_JOB,
       pattern: config.alerts.schedule,
-      tz: school.timeZone ?? DEFAULT_ZONE,
+      tz: zoneOf(school.id),
       data: { schoolId: school.id },
     });
     for (const sub of config.alerts.subscriptions) {
@@ -40,7 +43,7 @@ export function alertSchedules(config: Pick<Config, 'alerts' | 'schools'>): Aler
         id,
         job: ALERTS_DOCUMENT_JOB,
         pattern: sub.schedule,
-        tz: school.timeZone ?? DEFAULT_ZONE,
+        tz: zoneOf(school.id),
         data: { schoolId: school.id, document: sub.document },
       });
     }

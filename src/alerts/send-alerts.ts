@@ -107,7 +107,7 @@ export async function sendAlerts(
       const findings = await loadOpenFindings(db, schoolId, asOf);
       if (findings.length === 0) continue;
       const dir = await loadDirectory(db, schoolId);
-      const zone = schoolZone(config, schoolId, dir.platformZone);
+      const zone = await schoolZone(deps, schoolId);
       const book = new AddressBook(config.alerts.recipients, dir);
       const routing = routeFindings(findings, dir, book, config.alerts);
       for (const [rule, n] of routing.unrouted) {

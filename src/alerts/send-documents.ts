@@ -132,7 +132,7 @@ export async function deliverDocument(
     if (ready.length === 0) return result;
 
     result.files = await opts.files();
-    const zone = schoolZone(config, opts.schoolId, dir.platformZone);
+    const zone = await schoolZone(deps, opts.schoolId);
     for (const { channel: ch, recipient } of ready) {
       const hash = sha1([itemKey, recipient.key, ch.name].join('|'));
       const text = renderDocumentLetter({
@@ -234,7 +234,7 @@ export async function sendReports(
         ).map((r) => r.id);
   const out: DocumentRunResult[] = [];
   for (const schoolId of schools) {
-    const zone = schoolZone(deps.config, schoolId, null);
+    const zone = await schoolZone(deps, schoolId);
     const date = instantToLocalDate(asOf, zone);
     const audit = opts.kind === 'audit';
     const edition = audit ? date : (opts.period as string);

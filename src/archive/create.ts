@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { Mirror } from '../mirror/data-source.js';
-import { SqliteDb, type SqlDb } from '../mirror/sql.js';
+import { loadSchoolContext, loadSchoolContexts, SchoolContexts } from '../mirror/school-context.js';
+import { SqliteDb, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { EzhError, UsageError } from '../platform/errors.js';
 import {
@@ -96,7 +97,11 @@ export const SUMMARY_TABLES: ReadonlySet<string> = new Set([
   'final_marks',
 ]);
 
-export function resolveSchool(config: Config, explicit: string | null | undefined): string | null {
+/** The school an archive is about: `--school`, else the only configured one, else null (the whole mirror). */
+export function archiveSchoolId(
+  config: Config,
+  explicit: string | null | undefined,
+): string | null {
   if (explicit !== undefined && explicit !== null) {
     if (!/^\d+$/.test(explicit)) {
       throw new UsageError('invalid --school', [
@@ -120,12 +125,21 @@ export function resolveDestinations(config: Config, options: CreateArchiveOption
   return list;
 }
 
-function zoneOf(config: Config, schoolId: string | null): string {
-  return (
-    config.schools.find((s) => s.id === schoolId)?.timeZone ??
-    config.schools[0]?.timeZone ??
-    'Europe/Moscow'
-  );
+/**
+ * The zone an archive's dates (study year, period end) are read in: its school's (SchoolContext);
+ * for a whole-mirror archive, the zone its schools share (`SchoolContexts.zoneFor`).
+ */
+export async function archiveZone(
+  db: SqlExecutor,
+  config: Pick<Config, 'schools'>,
+  schoolId: string | null,
+): Promise<string> {
+  if (schoolId !== null) return (await loadSchoolContext(db, config, schoolId)).zone;
+  // The whole mirror: a school whose zone nobody gave (rows of a school never synced itself)
+  // does not block it; schools in different zones do (exit 2: archive each with --school).
+  const schools = await loadSchoolContexts(db, config);
+  const known = schools.all.filter((s) => s.zoneSource !== null);
+  return new SchoolContexts(known.length > 0 ? known : schools.all).zoneFor();
 }
 
 async function resolvePeriod(
@@ -133,11 +147,11 @@ async function resolvePeriod(
   options: CreateArchiveOptions,
   schoolId: string | null,
   asOf: number,
-  zone: string,
+  zone: () => Promise<string>,
 ): Promise<string | null> {
   if (options.kind === 'regular') return null;
   if (options.kind === 'year' || options.kind === 'summary') {
-    return options.period ?? studyYearLabel(asOf, zone);
+    return options.period ?? studyYearLabel(asOf, await zone());
   }
   const name = options.period;
   const known = (
@@ -166,12 +180,13 @@ export async function createArchive(
   const clock = deps.clock ?? systemClock;
   const started = Date.now();
   const db = deps.mirror.db;
-  const schoolId = resolveSchool(deps.config, options.schoolId);
+  const schoolId = archiveSchoolId(deps.config, options.schoolId);
   const destinations = resolveDestinations(deps.config, options);
   const createdAt = clock.now();
   const asOf = options.asOf ?? createdAt;
-  const zone = zoneOf(deps.config, schoolId);
-  const period = await resolvePeriod(db, options, schoolId, asOf, zone);
+  const period = await resolvePeriod(db, options, schoolId, asOf, () =>
+    archiveZone(db, deps.config, schoolId),
+  );
   const fileName = archiveFileName(options.kind, schoolId, period, createdAt);
   const rootName = fileName.slice(0, -ARCHIVE_SUFFIX.length);
   const log = deps.logger.child({ archive: fileName });

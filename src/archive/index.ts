@@ -1,7 +1,8 @@
 /** Archives: snapshot, export, manifest, verify, restore, compare, retention, jobs. */
 export {
   createArchive,
-  resolveSchool,
+  archiveSchoolId,
+  archiveZone,
   SUMMARY_TABLES,
   type ArchiveDeps,
   type ArchiveResult,

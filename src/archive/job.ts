@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { systemClock } from '../platform/clock.js';
 import { addDays } from '../platform/time.js';
-import { resolveSchool, type ArchiveDeps } from './create.js';
+import { archiveSchoolId, archiveZone, type ArchiveDeps } from './create.js';
 import { studyYearLabel } from './naming.js';
 import { runArchive, type ArchiveRunResult } from './run.js';
 
@@ -22,9 +22,10 @@ export const ARCHIVE_JOB_NAME = 'archive';
 /** Default schedules (cron, school time zone): Sunday 02:30, and a daily period-end check at 04:00. */
 export const DEFAULT_ARCHIVE_CRON = { weekly: '30 2 * * 0', periodEnd: '0 4 * * *' } as const;
 
+/** `asOf` (`ezh jobs run archive --as-of`): the archive's as-of, as `ezh archive create --as-of`. */
 export type ArchiveJobPayload =
-  | { trigger: 'weekly'; schoolId?: string | null }
-  | { trigger: 'period-end'; schoolId?: string | null; lookbackDays?: number };
+  | { trigger: 'weekly'; schoolId?: string | null; asOf?: number }
+  | { trigger: 'period-end'; schoolId?: string | null; lookbackDays?: number; asOf?: number };
 
 export interface DueArchive {
   kind: 'period' | 'year';
@@ -35,9 +36,12 @@ export async function createArchiveJob(
   deps: ArchiveDeps,
   payload: ArchiveJobPayload,
 ): Promise<ArchiveRunResult[]> {
-  const schoolId = resolveSchool(deps.config, payload.schoolId);
-  if (payload.trigger === 'weekly') return [await runArchive(deps, { kind: 'regular', schoolId })];
-  const zone = deps.config.schools.find((s) => s.id === schoolId)?.timeZone ?? 'Europe/Moscow';
+  const schoolId = archiveSchoolId(deps.config, payload.schoolId);
+  const asOf = payload.asOf;
+  if (payload.trigger === 'weekly') {
+    return [await runArchive(deps, { kind: 'regular', schoolId, asOf })];
+  }
+  const zone = await archiveZone(deps.mirror.db, deps.config, schoolId);
   const now = (deps.clock ?? systemClock).now();
   const due = await duePeriodArchives(
     deps.mirror.db,
@@ -48,7 +52,7 @@ export async function createArchiveJob(
   );
   const out: ArchiveRunResult[] = [];
   for (const d of due) {
-    out.push(await runArchive(deps, { kind: d.kind, period: d.period, schoolId }));
+    out.push(await runArchive(deps, { kind: d.kind, period: d.period, schoolId, asOf }));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { App } from '../cli/app.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { writePrivateFileAtomic } from '../platform/private-files.js';
+import { UsageError } from '../platform/errors.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
 import {
   assessAsOf,
@@ -9,18 +10,19 @@ import {
   type AsOfWarning,
   type MirrorCoverage,
 } from './data-time.js';
-import { runChecks, type CheckRunResult } from './engine.js';
+import { runChecks, type CheckRunResult, type CheckSchool } from './engine.js';
 import type { RunKind } from './run-kind.js';
 import { toFindingJson, type FindingJson } from './finding.js';
-import { schoolsToCheck } from './schools.js';
+import { loadSchoolContexts, type SchoolContext } from '../mirror/school-context.js';
 
 export interface CheckOptions {
   /**
-   * `--as-of`: ISO instant or local date-time (read in each school's zone). Default: the mirror's
-   * present, i.e. the clock's now, or the end of the school's last successful sync when that is
-   * earlier (see data-time.ts). Any other instant makes a what-if run (run-kind.ts).
+   * `--as-of`: ISO instant or local date-time (read in each school's zone), or an instant (epoch
+   * ms, what a job carries). Default: the mirror's present, i.e. the clock's now, or the end of
+   * the school's last successful sync when that is earlier (see data-time.ts). Any other instant
+   * makes a what-if run (run-kind.ts).
    */
-  asOf?: string;
+  asOf?: string | number;
   rules?: readonly string[];
   classes?: readonly string[];
   school?: string;
@@ -53,6 +55,8 @@ export interface FindingsReport {
 
 export interface AppCheckRun extends CheckRunResult {
   evidence: RunEvidence;
+  /** The school's zone (SchoolContext): the table prints the instant in it. */
+  zone: string;
 }
 
 export interface AppCheckResult {
@@ -67,14 +71,24 @@ export async function runChecksForApp(
 ): Promise<AppCheckResult> {
   const clock = options.clock ?? systemClock;
   const mirror = await app.mirror();
-  const schools = await schoolsToCheck(mirror.db, app.config.schools, options.school);
+  const contexts = await loadSchoolContexts(mirror.db, app.config);
+  const schools = contexts.select(options.school).map(checkSchool);
+  if (schools.length === 0) {
+    throw new UsageError('no school to check', [
+      'list it in schools[] (its id is enough) or run `ezh sync` first',
+    ]);
+  }
   const now = clock.now();
   const runs: AppCheckRun[] = [];
   for (const school of schools) {
     const coverage = await mirrorCoverage(mirror.db, school.id);
     const present = presentOf(coverage, now);
     const asOf =
-      options.asOf === undefined ? present : parseAsOf(options.asOf, school.timeZone, () => now);
+      options.asOf === undefined
+        ? present
+        : typeof options.asOf === 'number'
+          ? options.asOf
+          : parseAsOf(options.asOf, school.timeZone, () => now);
     if (options.asOf === undefined && present < now) {
       app.logger.warn(
         {
@@ -100,11 +114,10 @@ export async function runChecksForApp(
     for (const w of evidence.warnings) {
       app.logger.warn({ school: school.id, code: w.code }, w.message);
     }
-    runs.push({ ...result, evidence });
+    runs.push({ ...result, evidence, zone: school.timeZone });
   }
-  const asOf = runs[0]?.asOf ?? parseAsOf(options.asOf, 'Europe/Moscow', () => now);
   const report: FindingsReport = {
-    asOf: instantToIso(asOf) ?? '',
+    asOf: instantToIso(runs[0]!.asOf) ?? '',
     findings: runs.flatMap((r) => r.findings.map(toFindingJson)),
     evidence: runs.map((r) => r.evidence),
   };
@@ -113,6 +126,16 @@ export async function runChecksForApp(
     writePrivateFileAtomic(options.outFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   return { report, runs };
+}
+
+/** What the checks engine needs of a school; reading `zone` refuses a school without one (exit 2). */
+function checkSchool(school: SchoolContext): CheckSchool {
+  return {
+    id: school.id,
+    timeZone: school.zone,
+    finalMarkDeadlines: school.finalMarkDeadlines,
+    exemptions: school.exemptions,
+  };
 }
 
 function runEvidence(

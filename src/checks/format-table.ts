@@ -8,18 +8,17 @@ const SEVERITY_RU = { info: 'инфо', warning: 'предупр.', critical: '�
 /**
  * The terminal view: findings grouped by class, then teacher, one line each; after each school,
  * notes (in English, as the CLI's own words) on what kind of run it was and what the mirror
- * cannot know as of its instant.
+ * cannot know as of its instant. Each school's instant in its own zone.
  */
 export function formatFindingsTable(
-  runs: readonly (CheckRunResult & { evidence?: RunEvidence })[],
-  zone: string,
+  runs: readonly (CheckRunResult & { evidence?: RunEvidence; zone: string })[],
 ): string {
   const lines: string[] = [];
   for (const run of runs) {
     const moves =
       run.kind === 'what-if' ? '' : ` (новых ${run.newCount}, устранено ${run.resolvedCount})`;
     lines.push(
-      `Школа ${run.schoolId}: проверка на ${formatLocal(run.asOf, zone)}; нарушений ${run.findings.length}${moves}; ${describePrecision(run.entryTimePrecision)}`,
+      `Школа ${run.schoolId}: проверка на ${formatLocal(run.asOf, run.zone)}; нарушений ${run.findings.length}${moves}; ${describePrecision(run.entryTimePrecision)}`,
     );
     let klass: string | undefined;
     let teacher: string | undefined;

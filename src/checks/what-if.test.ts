@@ -112,7 +112,7 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     expect(report.evidence[0]!.warnings[0]!.message).toContain(
       `data only up to the last successful sync (${new Date(LAST_SYNC).toISOString()})`,
     );
-    const table = formatFindingsTable(runs, ZONE);
+    const table = formatFindingsTable(runs);
     expect(table).toContain('note: a what-if run');
     expect(table).toContain('warning: as of 2030-01-01T09:00:00.000Z is in the future');
     expect(table).not.toContain('новых');

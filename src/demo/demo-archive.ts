@@ -11,10 +11,10 @@ import type { Clock } from '../platform/clock.js';
  */
 export async function demoArchive(
   app: App,
-  opts: { outDir: string; asOf: number; clock: Clock; period?: string },
+  opts: { outDir: string; asOf: number; clock: Clock; schoolId: string; period?: string },
 ): Promise<string[]> {
   const mirror = await app.mirror();
-  const schoolId = app.config.schools[0]?.id;
+  const schoolId = opts.schoolId;
   const renderer = await reportsDocumentRenderer(app, schoolId);
   try {
     const result = await runArchive(

@@ -54,8 +54,9 @@ export async function runDemo(
     const outDir = app.config.outDir;
     ensurePrivateDir(outDir);
     const mirror = await app.mirror();
+    // The demo's school: the sandbox's first (its config lists them all, with their zones).
     const school = app.config.schools[0]!;
-    const zone = school.timeZone;
+    const zone = sandbox.schools[0]!.timeZone;
     const at = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('dd.MM.yyyy HH:mm');
     print(
       `Sandbox platform: ${sandbox.url} (school ${school.id}, ${zone}), its clock at ${at(sandbox.now())}`,
@@ -116,7 +117,14 @@ export async function runDemo(
     files.push(...(await renderAllDemoReports(app, { outDir })));
     const alerts = await writeDemoAlerts(app, { outDir, asOf: sandbox.now() });
     files.push(...alerts.files);
-    files.push(...(await demoArchive(app, { outDir, asOf: sandbox.now(), clock: sandbox.clock })));
+    files.push(
+      ...(await demoArchive(app, {
+        outDir,
+        asOf: sandbox.now(),
+        clock: sandbox.clock,
+        schoolId: school.id,
+      })),
+    );
 
     writePrivateFileAtomic(
       join(outDir, 'answer-key.json'),

@@ -1,5 +1,6 @@
 import { PlatformError } from '../connectors/_shared/http-error.js';
-import { SyncInterrupted, SyncUsageError } from '../sync/engine.js';
+import { UsageError } from '../platform/errors.js';
+import { SyncInterrupted } from '../sync/engine.js';
 import { JobUnavailableError } from './registry.js';
 import { LeaseHeldError } from '../mirror/leases.js';
 
@@ -22,9 +23,10 @@ const RATE_LIMIT_TYPES = new Set(['apiRequestLimit', 'requestLimit', 'http429', 
 export function classifyJobError(err: unknown): JobErrorKind {
   if (err instanceof SyncInterrupted) return { kind: 'interrupted' };
   // Another live run holds the school: a retry would only queue behind it; the schedule's next
-  // run (or the operator) starts again once it has ended.
+  // run (or the operator) starts again once it has ended. Bad usage or configuration (an unknown
+  // class, a school whose zone is unknown) is exit 2 on the command line: no retry fixes it either.
   if (
-    err instanceof SyncUsageError ||
+    err instanceof UsageError ||
     err instanceof JobUnavailableError ||
     err instanceof LeaseHeldError
   ) {

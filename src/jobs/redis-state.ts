@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
+import { loadSchoolContexts } from '../mirror/school-context.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import type { Logger } from '../platform/logger.js';
 import { listRunningRuns, parseNotes } from '../sync/run-store.js';
@@ -34,7 +35,8 @@ export async function stateMissing(connection: Redis, prefix: string): Promise<b
  * restore, and runs whose jobs are alive must not be queued twice.
  */
 export async function keptItsData(queues: ServiceQueues, config: Config): Promise<boolean> {
-  if (desiredSchedules(config).length === 0) return false;
+  // How many, not when: the zone does not matter here.
+  if (desiredSchedules(config, () => 'UTC').length === 0) return false;
   for (const queue of queues.queues.values()) {
     if ((await queue.getJobSchedulersCount()) > 0) return true;
   }
@@ -56,7 +58,8 @@ export async function restoreState(options: {
   by: string;
 }): Promise<RestoreResult> {
   const { connection, queues, config, db, logger, by } = options;
-  const schedules = await installSchedules(queues, config);
+  const contexts = await loadSchoolContexts(db, config);
+  const schedules = await installSchedules(queues, config, (id) => contexts.get(id).zone);
   const resumed: string[] = [];
   const schools = config.schools.map((s) => s.id);
   for (const run of await listRunningRuns(db, schools)) {

@@ -41,7 +41,7 @@ describe('job handler registry', () => {
     });
     registerAppHandlers(registry, { config } as never);
     expect(() => validateJobs(config, registry)).not.toThrow();
-    expect(desiredSchedules(config).map((s) => s.id)).toEqual([
+    expect(desiredSchedules(config, () => 'UTC+5').map((s) => s.id)).toEqual([
       'ezh-sync-incremental-1',
       'ezh-sync-reconcile-1',
       'ezh-alerts-1',
@@ -60,7 +60,10 @@ describe('job handler registry', () => {
       jobs: { afterSync: [], schedules: { auditReport: off, archive: off, archivePeriodEnd: off } },
     });
     expect(() => validateJobs(config, registry)).not.toThrow();
-    const schedules = desiredSchedules(config);
+    const schedules = desiredSchedules(
+      config,
+      (id) => config.schools.find((s) => s.id === id)!.timeZone!,
+    );
     expect(schedules.map((s) => s.id)).toEqual(['ezh-sync-incremental-1', 'ezh-sync-reconcile-1']);
     expect(schedules.every((s) => s.tz === 'Asia/Yekaterinburg')).toBe(true);
   });

@@ -1,4 +1,6 @@
 import type { Config } from '../config/schema.js';
+import { asOfInstant, loadSchoolContexts } from '../mirror/school-context.js';
+import type { SqlExecutor } from '../mirror/sql.js';
 import { UsageError } from '../platform/errors.js';
 import { requestFromOptions, type SyncOptions } from '../sync/request.js';
 import { jobSpec, type JobPayloads, type JobSpec } from './job-names.js';
@@ -29,6 +31,21 @@ export interface RunNowOptions extends Omit<SyncOptions, 'schoolId'> {
   month?: string;
   /** `archive`: weekly (default) or period-end. */
   trigger?: string;
+}
+
+/**
+ * `--as-of` of `ezh jobs run`, as an instant for the job's payload: read as `ezh check` reads it,
+ * a local time in the zone of the school the job is for (its SchoolContext), or the zone all
+ * schools share; never in the first school's zone for every school.
+ */
+export async function manualAsOf(
+  db: SqlExecutor,
+  config: Config,
+  value: string | undefined,
+  school?: string,
+): Promise<number | undefined> {
+  if (value === undefined) return undefined;
+  return asOfInstant(value, async () => (await loadSchoolContexts(db, config)).zoneFor(school));
 }
 
 const REPORTS = ['audit', 'performance', 'activity', 'journal'] as const;

@@ -14,12 +14,18 @@ export interface ScheduleSpec {
   job: JobSpec;
 }
 
-/** Every enabled schedule of the config. The job id is a placeholder: BullMQ names each occurrence. */
-export function desiredSchedules(config: Config): ScheduleSpec[] {
+/** A school's zone (its SchoolContext's); throws for a school whose zone is unknown. */
+export type ZoneOf = (schoolId: string) => string;
+
+/**
+ * Every enabled schedule of the config, in each school's zone (`zoneOf`: its SchoolContext's).
+ * The job id is a placeholder: BullMQ names each occurrence.
+ */
+export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[] {
   const s = config.jobs.schedules;
   const out: ScheduleSpec[] = [];
   for (const school of config.schools) {
-    const tz = school.timeZone;
+    const tz = zoneOf(school.id);
     const schoolId = school.id;
     const add = (key: string, entry: { pattern: string; enabled: boolean }, job: JobSpec) => {
       if (entry.enabled) {
@@ -60,7 +66,8 @@ export function desiredSchedules(config: Config): ScheduleSpec[] {
 
 /** Job names the installed schedules (and the flows they start) will run. */
 export function scheduledJobNames(config: Config): JobName[] {
-  const names = new Set<JobName>(desiredSchedules(config).map((s) => s.job.name));
+  // Names only: the zone does not matter here.
+  const names = new Set<JobName>(desiredSchedules(config, () => 'UTC').map((s) => s.job.name));
   if (names.has('sync.school')) {
     for (const n of [
       'sync.windows',
@@ -82,8 +89,9 @@ export interface ScheduleResult {
 export async function installSchedules(
   queues: ServiceQueues,
   config: Config,
+  zoneOf: ZoneOf,
 ): Promise<ScheduleResult> {
-  const desired = desiredSchedules(config);
+  const desired = desiredSchedules(config, zoneOf);
   const ids = new Set(desired.map((d) => d.id));
   const result: ScheduleResult = { installed: [], removed: [] };
   for (const spec of desired) {

@@ -91,7 +91,12 @@ export async function upsertRecords<S extends StreamName>(
   const rows: unknown[][] = [];
   const versions: unknown[][] = [];
   const unchangedIds: string[] = [];
-  const rowCtx = { zone: ctx.zone };
+  // Lazy: only streams with local times read the zone (the school scope of a first sync has none yet).
+  const rowCtx = {
+    get zone() {
+      return ctx.zone;
+    },
+  };
 
   for (const [id, record] of byId) {
     // A minimized person is a new object: never found in `canonical`, serialized here.

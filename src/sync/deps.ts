@@ -24,12 +24,14 @@ export interface SyncObserver {
   scopeFailed?(runId: string, scope: PlannedScope, error: unknown): void;
 }
 
-/** The school's settings; a school missing from config (the demo's sandbox) gets the defaults. */
+/**
+ * The school's config entry; a school missing from config gets the defaults (no zone: that comes
+ * from the platform, see mirror/school-context.ts).
+ */
 export function schoolConfig(config: Config, schoolId: string): SchoolConfig {
   return (
     config.schools.find((s) => s.id === schoolId) ?? {
       id: schoolId,
-      timeZone: 'Europe/Moscow',
       finalMarkDeadlines: {},
       exemptions: [],
       consentedPersonIds: [],

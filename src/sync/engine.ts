@@ -3,7 +3,8 @@ import { canonicalJson, sha1 } from '../mirror/hash.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { instantToLocalDate } from '../platform/time.js';
 import { hasWindowHistory, loadCheckpoints } from './checkpoints.js';
-import { schoolConfig, type SyncDeps } from './deps.js';
+import type { SyncDeps } from './deps.js';
+import { loadSchoolContext } from '../mirror/school-context.js';
 import {
   planClassScopes,
   planSchoolScope,
@@ -119,12 +120,16 @@ async function loadRun(
 }
 
 export async function scopeContext(deps: SyncDeps, run: RunRow): Promise<RunScopeContext> {
-  const school = schoolConfig(deps.config, run.school_id);
+  const school = await loadSchoolContext(deps.db, deps.config, run.school_id);
   const consented = new Set(school.consentedPersonIds);
   return {
     runId: run.id,
     schoolId: run.school_id,
-    zone: school.timeZone,
+    // Read only by streams with local times (lessons, marks, attendance …): the school scope of a
+    // first sync runs before the platform's zone is mirrored, and needs none.
+    get zone() {
+      return school.zone;
+    },
     isConsented: (id) => consented.has(id),
     consentHash: sha1(canonicalJson([...consented].sort())),
     guard: await deletionGuard(deps, run),
@@ -160,12 +165,15 @@ async function planContext(
   request: SyncRequest,
 ): Promise<PlanContext> {
   const connector = deps.connectorFor(run.school_id);
-  const zone = schoolConfig(deps.config, run.school_id).timeZone;
+  const school = await loadSchoolContext(deps.db, deps.config, run.school_id);
   return {
     schoolId: run.school_id,
     runId: run.id,
     request,
-    today: instantToLocalDate(run.started_at, zone),
+    // The school scope's plan needs no date; the zone is known once the school scope is read.
+    get today() {
+      return instantToLocalDate(run.started_at, school.zone);
+    },
     now: run.started_at,
     config: deps.config.sync,
     maxWindowDays: connector.capabilities.maxWindowDays,
@@ -345,8 +353,10 @@ export function unknownClass(
 }
 
 /**
- * Refuses an unknown `--class` before a run starts, when the mirror already knows the school's
- * classes (on a first sync they are known only after the school scope: the stage refuses then).
+ * Refuses an unknown `--class` before a run starts, as `ezh check --class` does (exit 2, the known
+ * classes listed, no run recorded): from the mirror's classes, or on a first sync from the
+ * platform's class list (one request). When that list cannot be read, the run goes on and its
+ * school stage refuses the class once the school scope is read.
  */
 export async function checkClassName(
   deps: Pick<SyncDeps, 'db' | 'connectorFor'>,
@@ -354,7 +364,16 @@ export async function checkClassName(
   request: SyncRequest,
 ): Promise<void> {
   if (!request.className) return;
-  const classes = await loadClasses(deps.db, schoolId, deps.connectorFor(schoolId).platform);
+  const connector = deps.connectorFor(schoolId);
+  let classes: readonly { name: string }[] = await loadClasses(
+    deps.db,
+    schoolId,
+    connector.platform,
+  );
+  if (classes.length === 0 && connector.capabilities.streams.includes('classes')) {
+    const listed = await connector.fetch(['classes'], { schoolId }).catch(() => null);
+    classes = listed?.complete ? (listed.records.classes ?? []) : [];
+  }
   if (classes.length > 0 && selectClasses(classes, request.className).length === 0) {
     throw unknownClass(request.className, schoolId, classes);
   }

@@ -75,7 +75,9 @@ export async function syncScope(
   const ctx: WriteContext = {
     source: connector.platform,
     schoolId: run.schoolId,
-    zone: run.zone,
+    get zone() {
+      return run.zone;
+    },
     observedAt,
     syncRunId: run.runId,
     isConsented: run.isConsented,

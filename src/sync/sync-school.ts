@@ -6,6 +6,7 @@ import { InProcessRunner } from '../jobs/in-process-runner.js';
 import { jobSpec } from '../jobs/job-names.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
+import { UsageError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { SyncDeps, SyncObserver } from './deps.js';
 import { checkClassName, runFinishStage, startRun, type SyncSummary } from './engine.js';
@@ -36,9 +37,16 @@ export async function syncSchool(
   deps: SyncSchoolDeps,
   options: SyncOptions = {},
 ): Promise<SyncSummary> {
-  const schoolId = options.schoolId ?? deps.config.schools[0]?.id;
+  const schools = deps.config.schools;
+  // Never silently the first of several schools.
+  const schoolId = options.schoolId ?? (schools.length === 1 ? schools[0]!.id : undefined);
   if (!schoolId) {
-    throw new Error('no school to sync: pass a school id or list schools in the config');
+    throw new UsageError(
+      schools.length === 0
+        ? 'no school to sync: pass a school id or list schools in the config'
+        : 'several schools configured: pass a school id',
+      schools.map((s) => s.id),
+    );
   }
   const registry = deps.registry ?? defaultHandlers;
   if (!registry.has('sync.school')) registerSyncHandlers(registry);

@@ -8,7 +8,7 @@ import { tableOf } from '../mirror/tables.js';
 import type { Clock } from '../platform/clock.js';
 import { EzhError } from '../platform/errors.js';
 import { addDays, instantToLocalDate } from '../platform/time.js';
-import { schoolConfig } from './deps.js';
+import { loadSchoolContext } from '../mirror/school-context.js';
 import { makeScope, type PlannedScope } from './scope.js';
 import { schoolYearOf, type DateRange, type PeriodSpan } from './school-year.js';
 import { wideWindows, windowSizes } from './windows.js';
@@ -66,7 +66,7 @@ export async function verifyMirror(
   schoolId: string,
 ): Promise<MirrorComparison> {
   const { connector } = deps;
-  const school = schoolConfig(deps.config, schoolId);
+  const school = await loadSchoolContext(deps.db, deps.config, schoolId);
   const consented = new Set(school.consentedPersonIds);
   const hashCtx = { isConsented: (id: string) => consented.has(id) };
   const available = new Set(connector.capabilities.streams);
@@ -110,7 +110,7 @@ export async function verifyMirror(
     }
   });
 
-  const today = instantToLocalDate(deps.clock.now(), school.timeZone);
+  const today = instantToLocalDate(deps.clock.now(), school.zone);
   const year = schoolYearOf(periods, today);
   const sizes = windowSizes(
     deps.config.sync.recentWindowDays,

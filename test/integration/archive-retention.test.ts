@@ -160,4 +160,18 @@ describe('archive retention and schedules', () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.message).toContain(failed[0]!.fileName);
   });
+
+  it('the archive job keeps the as-of it was given, as `ezh archive create --as-of` does', async () => {
+    // `ezh jobs run archive --as-of …` used to be ignored by the job (issue 18: doors disagreeing).
+    const deps = testArchiveDeps(
+      mirror,
+      { destinations: [join(dir, 'as-of')], workDir: join(dir, 'work') },
+      { now: Date.UTC(2027, 0, 20, 9) },
+    );
+    const asOf = Date.UTC(2027, 0, 10, 9);
+    const [viaJob] = await createArchiveJob(deps, { trigger: 'weekly', schoolId: SCHOOL, asOf });
+    deps.clock.advance(60_000);
+    const viaCli = await createArchive(deps, { kind: 'regular', schoolId: SCHOOL, asOf });
+    expect([viaJob!.archives[0]!.asOf, viaCli.asOf]).toEqual([asOf, asOf]);
+  });
 });

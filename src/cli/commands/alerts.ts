@@ -12,7 +12,7 @@ import {
 import { UsageError } from '../../platform/errors.js';
 import { renderAudit } from '../../reports/documents/audit.js';
 import { renderPerformance } from '../../reports/documents/performance.js';
-import { parseAsOf } from '../../platform/time.js';
+import { asOfInstant, loadSchoolContexts } from '../../mirror/school-context.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 
@@ -49,7 +49,7 @@ export function registerAlertsCommand(program: Command): void {
         const mirror = await app.mirror();
         const result = await sendAlerts(
           { db: mirror.db, config: app.config, logger: app.logger },
-          { asOf: asOf(app, opts), dryRun: opts.dryRun ?? false, schoolId: opts.school },
+          { asOf: await asOf(app, opts), dryRun: opts.dryRun ?? false, schoolId: opts.school },
         );
         printAlerts(result);
         return result.failed > 0 ? 1 : 0;
@@ -76,7 +76,7 @@ export function registerAlertsCommand(program: Command): void {
           {
             kind: opts.kind,
             period: opts.period,
-            asOf: asOf(app, opts),
+            asOf: await asOf(app, opts),
             dryRun: opts.dryRun ?? false,
             schoolId: opts.school,
           },
@@ -87,15 +87,11 @@ export function registerAlertsCommand(program: Command): void {
     );
 }
 
-function asOf(app: App, opts: SendOptions): number {
-  const zone =
-    app.config.schools.find((s) => s.id === opts.school)?.timeZone ??
-    app.config.schools[0]?.timeZone;
-  try {
-    return parseAsOf(opts.asOf, zone ?? 'Europe/Moscow');
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+/** `--as-of` in the zone of the school(s) concerned (SchoolContext); default now. */
+async function asOf(app: App, opts: SendOptions): Promise<number> {
+  if (opts.asOf === undefined) return Date.now();
+  const schools = await loadSchoolContexts((await app.mirror()).db, app.config);
+  return asOfInstant(opts.asOf, () => schools.zoneFor(opts.school));
 }
 
 /** The PDF to mail: `--file` as given, or rendered by the reports module (one browser per call). */

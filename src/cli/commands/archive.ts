@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { createArchive } from '../../archive/create.js';
+import { archiveSchoolId, archiveZone, createArchive } from '../../archive/create.js';
 import { diffMirrorHashes, hashMirror } from '../../archive/hash-mirror.js';
 import { listArchives } from '../../archive/registry.js';
 import { restoreArchive } from '../../archive/restore.js';
@@ -11,7 +11,7 @@ import { verifyArchive } from '../../archive/verify.js';
 import { openMirror, type DatabaseConfig } from '../../mirror/data-source.js';
 import { formatTable } from '../../mirror/stats.js';
 import { UsageError } from '../../platform/errors.js';
-import { parseAsOf } from '../../platform/time.js';
+import { asOfInstant } from '../../mirror/school-context.js';
 import { reportsDocumentRenderer, type ClosableRenderer } from '../../archive/reports-renderer.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
@@ -72,14 +72,13 @@ export function registerArchiveCommand(
         if (opts.onlyDest && !opts.dest?.length) {
           throw new UsageError('bad usage', ['--only-dest needs --dest']);
         }
-        const zone = app.config.schools[0]?.timeZone ?? 'Europe/Moscow';
-        let asOf: number | undefined;
-        try {
-          asOf = opts.asOf ? parseAsOf(opts.asOf, zone) : undefined;
-        } catch (err) {
-          throw new UsageError('bad --as-of', [(err as Error).message]);
-        }
         const mirror = await app.mirror();
+        // A local time is read in the archive's school's zone (SchoolContext).
+        const asOf = opts.asOf
+          ? await asOfInstant(opts.asOf, () =>
+              archiveZone(mirror.db, app.config, archiveSchoolId(app.config, opts.school)),
+            )
+          : undefined;
         const renderer = deps.renderer ? await deps.renderer(app, opts.school) : null;
         try {
           const archiveDeps = { mirror, config: app.config, logger: app.logger, renderer };

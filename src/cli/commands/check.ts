@@ -46,8 +46,9 @@ export function registerCheckCommand(program: Command): void {
     .action(
       withApp(async (app, opts: CheckCliOptions) => {
         if (opts.asOf !== undefined) {
+          // Its syntax only: each school reads a local time in its own zone (runChecksForApp).
           try {
-            parseAsOf(opts.asOf, 'Europe/Moscow');
+            parseAsOf(opts.asOf, 'UTC');
           } catch (err) {
             throw new UsageError('bad --as-of', [(err as Error).message]);
           }
@@ -61,8 +62,7 @@ export function registerCheckCommand(program: Command): void {
         if (opts.format === 'json') {
           process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         } else {
-          const zone = app.config.schools[0]?.timeZone ?? 'Europe/Moscow';
-          process.stdout.write(`${formatFindingsTable(runs, zone)}\n`);
+          process.stdout.write(`${formatFindingsTable(runs)}\n`);
         }
         const failOn = opts.failOn ?? app.config.checks.failOn;
         if (failOn === null) return 0;

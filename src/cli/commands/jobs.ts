@@ -4,11 +4,11 @@ import { listJobs, LISTED_STATES, type ListedState } from '../../jobs/job-list.j
 import { JOB_QUEUE } from '../../jobs/job-names.js';
 import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { redisAddress } from '../../jobs/service.js';
-import { manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
+import { manualAsOf, manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
 import { EnvironmentError, UsageError } from '../../platform/errors.js';
-import { instantToIso, parseAsOf } from '../../platform/time.js';
+import { instantToIso } from '../../platform/time.js';
 import { withApp } from '../run-action.js';
 import type { App } from '../app.js';
 
@@ -108,14 +108,10 @@ export function registerJobsCommand(program: Command): void {
     .option('--trigger <kind>', 'archive: weekly (default) or period-end')
     .action(
       withApp(async (app, name: string, flags: RunFlags) => {
-        let asOf: number | undefined;
-        if (flags.asOf !== undefined) {
-          try {
-            asOf = parseAsOf(flags.asOf, app.config.schools[0]?.timeZone ?? 'Europe/Moscow');
-          } catch (err) {
-            throw new UsageError('bad --as-of', [(err as Error).message]);
-          }
-        }
+        const asOf =
+          flags.asOf === undefined
+            ? undefined
+            : await manualAsOf((await app.mirror()).db, app.config, flags.asOf, flags.school);
         const options: RunNowOptions = {
           school: flags.school,
           full: flags.full,

@@ -46,14 +46,20 @@ export function registerProbeCommand(program: Command): void {
         if (flags.format !== 'text' && flags.format !== 'json') {
           problems.push(`--format: expected text or json, got "${flags.format}"`);
         }
+        const configured = app.config.schools;
+        // The probe reads the platform with a school's token: a configured school, never silently the first of several.
         const school = flags.school
-          ? app.config.schools.find((s) => s.id === flags.school)
-          : app.config.schools[0];
+          ? configured.find((s) => s.id === flags.school)
+          : configured.length === 1
+            ? configured[0]
+            : undefined;
         if (!school) {
           problems.push(
             flags.school
               ? `--school: ${flags.school} is not in the config's schools`
-              : 'schools: no school configured (add schools[].id to the config)',
+              : configured.length === 0
+                ? 'schools: no school configured (add schools[].id to the config)'
+                : `--school: several schools configured (${configured.map((s) => s.id).join(', ')}): name one`,
           );
         }
         if (flags.until !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(flags.until)) {
@@ -61,7 +67,9 @@ export function registerProbeCommand(program: Command): void {
         }
         if (problems.length > 0) throw new UsageError('bad probe options', problems);
 
-        const today = flags.until ?? instantToLocalDate(Date.now(), school!.timeZone);
+        // The sampled weeks end today: before the first sync the zone may be unknown here, and a
+        // day either way changes no verdict (the probe reads the platform's zone itself).
+        const today = flags.until ?? instantToLocalDate(Date.now(), school!.timeZone ?? 'UTC');
         const report = await probeConfiguredSchool(app.config, school!, { today, classes, weeks });
         const out = flags.out ?? `probe-${school!.id}.yaml`;
         writeFileSync(out, recommendationsYaml(report, today), { mode: 0o600 });
@@ -90,7 +98,7 @@ function describe(r: ProbeReport): string {
   const w = r.marks.window;
   const a = r.attendance;
   lines.push(
-    `School ${r.school.id}${r.school.name ? ` (${r.school.name})` : ''}: platform zone ${r.school.platformZone ?? 'not given'}, configured ${r.school.zone}`,
+    `School ${r.school.id}${r.school.name ? ` (${r.school.name})` : ''}: platform zone ${r.school.platformZone ?? 'not given'}, configured ${r.school.configuredZone ?? 'none'}${r.school.configuredZone === null && r.school.platformZone === null ? ' (set schools[].timeZone: lesson times below are read in UTC)' : ''}`,
     `Sample: ${r.sample.classes.length} classes, ${r.sample.from}..${r.sample.to}`,
     '',
     `Mark.date (entry moment): zone ${z.verdict}; ${z.sampled} marks, ${z.sameAsLesson} equal to their lesson's start; set before their lesson under each reading: ${kv(z.beforeLesson)}; median ${z.medianHoursAfterLesson ?? '—'} h after the lesson`,

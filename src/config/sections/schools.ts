@@ -27,8 +27,12 @@ export const exemptionSchema = z
 export const schoolSection = z.strictObject({
   /** Platform school id (string: ids exceed 2^53). */
   id: z.string().regex(/^\d+$/, 'must be a numeric platform id, written as a string'),
-  /** IANA time zone (or the platform's `UTC+3`); overrides what the platform says. */
-  timeZone: timeZone.default('Europe/Moscow'),
+  /**
+   * IANA time zone (or the platform's `UTC+3`); overrides what the platform says. Omitted: the
+   * platform's own zone (Dnevnik's School.timeZone), known after the first sync; there is no
+   * default (see mirror/school-context.ts).
+   */
+  timeZone: timeZone.optional(),
   /** Per-school token (municipal installations); falls back to platform.token. */
   token: z.string().min(8).optional(),
   baseUrl: httpUrl.optional(),

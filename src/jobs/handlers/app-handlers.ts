@@ -90,8 +90,8 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
       const runs = await createArchiveJob(
         { mirror, config: app.config, logger: ctx.logger, clock: ctx.deps.clock, renderer },
         payload.trigger === 'period-end'
-          ? { trigger: 'period-end', schoolId: payload.schoolId }
-          : { trigger: 'weekly', schoolId: payload.schoolId },
+          ? { trigger: 'period-end', schoolId: payload.schoolId, asOf: payload.asOf }
+          : { trigger: 'weekly', schoolId: payload.schoolId, asOf: payload.asOf },
       );
       return runs.flatMap((r) => r.archives.map((a) => a.fileName));
     } finally {

@@ -72,7 +72,16 @@ export function registerSyncHandlers(registry: HandlerRegistry): void {
 
   registry.register('sync.finish', async (payload, ctx) => {
     const status = await runFinishStage(ctx.deps, payload.runId);
-    const followUps = (payload.followUps ?? []).map((name) =>
+    // Checks after a sync that read every scope only: after a failed or partial one the mirror's
+    // present (its last successful sync) has not moved, and a check would repeat the last one.
+    const complete = status === 'succeeded' || status === 'held';
+    if (!complete && (payload.followUps ?? []).length > 0) {
+      ctx.logger.warn(
+        { run: payload.runId, school: payload.schoolId, status },
+        'sync did not complete: its follow-up jobs are not queued',
+      );
+    }
+    const followUps = (complete ? (payload.followUps ?? []) : []).map((name) =>
       jobSpec(
         name,
         { schoolId: payload.schoolId, syncRunId: payload.runId },

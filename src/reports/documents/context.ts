@@ -12,7 +12,7 @@ export interface RenderOptions {
   out?: string;
   /** Output directory for the default name; default `config.outDir`. */
   outDir?: string;
-  /** Platform school id; default: the first configured school, else the mirror's only school. */
+  /** Platform school id; default: the only school (configured, else mirrored); several: exit 2. */
   schoolId?: string;
   /** A renderer shared by several documents; without one, a browser is started and closed for this call. */
   renderer?: PdfRenderer;

@@ -33,8 +33,8 @@ import {
 
 export interface ProbeOptions {
   schoolId: string;
-  /** The school's zone as configured (lesson times are read in it). */
-  zone: string;
+  /** The school's zone as configured; omitted: the platform's (lesson times are read in it). */
+  zone?: string;
   /** Today's local date (the sample ends here). */
   today: string;
   classes: number;
@@ -50,7 +50,14 @@ export interface EndpointOutcome {
 }
 
 export interface ProbeReport {
-  school: { id: string; name: string | null; platformZone: string | null; zone: string };
+  school: {
+    id: string;
+    name: string | null;
+    platformZone: string | null;
+    configuredZone: string | null;
+    /** The zone lesson times were read in: the configured one, else the platform's, else UTC (said in the text). */
+    zone: string;
+  };
   sample: { from: string; to: string; classes: string[] };
   endpoints: EndpointOutcome[];
   groups: Record<string, number>;
@@ -115,7 +122,8 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
     timeZone?: number;
   } | null;
   const platformZone = typeof school?.timeZone === 'number' ? utcOffsetZone(school.timeZone) : null;
-  const zone = o.zone;
+  // As every other door decides it (mirror/school-context.ts): the config's, else the platform's.
+  const zone = o.zone ?? platformZone ?? 'UTC';
 
   const groups: Record<string, number> = {};
   const classes: string[] = [];
@@ -216,7 +224,13 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
 
   const sorted = [...durations].sort((a, b) => a - b);
   const report: ProbeReport = {
-    school: { id: o.schoolId, name: school?.name ?? null, platformZone, zone },
+    school: {
+      id: o.schoolId,
+      name: school?.name ?? null,
+      platformZone,
+      configuredZone: o.zone ?? null,
+      zone,
+    },
     sample: { from, to, classes: picked },
     endpoints: [...endpoints.values()],
     groups,
