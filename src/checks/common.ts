@@ -87,6 +87,21 @@ export function numericMark(alias: string): Fragment {
 }
 
 /**
+ * Mark systems that are not marks: «н/а» (`markna`, не аттестован) and «осв» (`markdismiss`,
+ * освобождён). They stand in a journal cell but grade nothing: they never count towards the
+ * number of marks, never enter an average and never make a cell «н and a mark».
+ */
+export const NOT_A_MARK_SYSTEMS = ['markna', 'markdismiss'];
+
+/** `m` grades the student (any scale, pass/fail included): not «н/а» or «осв». */
+export function gradedMark(alias: string): Fragment {
+  const a = raw(alias);
+  return sql`(${a}.mark_system IS NULL OR ${a}.mark_system NOT IN ${raw(
+    `(${NOT_A_MARK_SYSTEMS.map((s) => `'${s}'`).join(', ')})`,
+  )})`;
+}
+
+/**
  * CTEs `fwt(source, id)` (final work types) and `pmw(source, id)` (`PeriodMark` works): the small
  * sets that make a mark not current. Probing them (an automatic index on a MATERIALIZED CTE) is
  * far cheaper than joining every mark to `works` and `work_types` (bench/checks: ~1 s of 1M marks).
