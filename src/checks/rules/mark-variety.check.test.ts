@@ -48,6 +48,19 @@ testRule('mark-accumulation', [
       return [];
     },
   },
+  {
+    name: 'marks on the works of year and exam marks (`PeriodFinalMark`, `Exam`) are not current marks',
+    build: (b) => {
+      const q = quarter(b);
+      b.mark(q.lessons[0]!, q.cls, q.student, '5');
+      b.mark(q.lessons[1]!, q.cls, q.student, '4');
+      for (const type of ['PeriodFinalMark', 'Exam']) {
+        const work = b.work(q.lessons[2]!, q.cls, { type, text: null });
+        b.mark(q.lessons[2]!, q.cls, q.student, '5', { workId: work });
+      }
+      return [{ class: q.cls, student: q.student, subject: q.subject, period: q.period }];
+    },
+  },
 ]);
 
 testRule('absent-with-mark', [

@@ -73,7 +73,7 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
      LEFT JOIN works w ON w.id = m.work_id AND w.source = m.source
      WHERE m.school_id = ? AND m.deleted_at IS NULL AND m.counts_in_average = 1 AND m.mark_system = 'mark5'
        AND m.value IN ('1', '2', '3', '4', '5') AND (wt.is_final IS NULL OR wt.is_final = 0)
-       AND (w.type IS NULL OR w.type <> 'PeriodMark') AND (wt.weight IS NULL OR wt.weight > 0)
+       AND (w.type IS NULL OR w.type NOT IN ('PeriodMark', 'PeriodFinalMark', 'Exam')) AND (wt.weight IS NULL OR wt.weight > 0)
      GROUP BY m.class_id, coalesce(l.subject_id, m.subject_id)`,
     [name, school.id],
   );
