@@ -50,10 +50,10 @@ function mark(id: number, fields: Record<string, unknown>) {
     id_str: String(id),
     person: 1000006000001,
     person_str: '1000006000001',
-    work: 1847814077665493001,
-    work_str: '1847814077665493001',
-    lesson: 1847814077665491001,
-    lesson_str: '1847814077665491001',
+    work: 1847814077665493,
+    work_str: '1847814077665493',
+    lesson: 1847814077665491,
+    lesson_str: '1847814077665491',
     date: '2026-09-07T14:12:33.417',
     workType: 5000001,
     ...fields,
@@ -90,10 +90,10 @@ describe('Dnevnik connector: mark variety', () => {
     const { records, quarantined } = await connector().fetch(['marks'], windowScope);
     expect(quarantined).toEqual([]);
     expect(records.marks.map((m) => [m.id, m.workId, m.number, m.markSystem, m.value])).toEqual([
-      ['1', '1847814077665493001', 1, 'mark5', '5'],
-      ['2', '1847814077665493001', 2, 'mark5', '4'],
-      ['3', '1847814077665493001', null, 'markna', 'н/а'],
-      ['4', '1847814077665493001', null, 'markdismiss', 'осв'],
+      ['1', '1847814077665493', 1, 'mark5', '5'],
+      ['2', '1847814077665493', 2, 'mark5', '4'],
+      ['3', '1847814077665493', null, 'markna', 'н/а'],
+      ['4', '1847814077665493', null, 'markdismiss', 'осв'],
       ['5', '7', null, 'test', 'зач'],
       ['6', '8', null, 'mark10', '8'],
     ]);
