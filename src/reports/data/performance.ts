@@ -51,15 +51,23 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   );
   if (!span[0]?.from_date) throw new UsageError(`no reporting period named "${name}" in the mirror`);
 
-  const finals = await db.query<{ class_id: string; subject_id: string; value: string; n: number }>(
-    `SELECT f.class_id, f.subject_id, f.value, count(*) AS n
+  const finals = await db.query<{
+    class_id: string;
+    subject_id: string;
+    value: string;
+    mark_system: string | null;
+    n: number;
+  }>(
+    `SELECT f.class_id, f.subject_id, f.value, f.mark_system, count(*) AS n
      FROM final_marks f
      JOIN reporting_periods p ON p.class_id = f.class_id AND p.period_id = f.period_id AND p.deleted_at IS NULL
      JOIN enrollments e ON e.class_id = f.class_id AND e.person_id = f.student_id AND e.status = 'active' AND e.deleted_at IS NULL
      WHERE f.school_id = ? AND f.deleted_at IS NULL AND p.name = ?
-     GROUP BY f.class_id, f.subject_id, f.value`,
+     GROUP BY f.class_id, f.subject_id, f.value, f.mark_system`,
     [school.id, name],
   );
+  // Averages are on the five-point scale: a 10-point class's marks are not averaged with them
+  // (its row has counts by band but no average), and «н/а», «осв», «зач» are no numbers.
   // The subject is the lesson's: the platform's marks often name none (the Dnevnik mirror's
   // marks.subject_id is null), and grouping by it put every average on a row of its own.
   const current = await db.query<{ class_id: string; subject_id: string; ws: number; w: number }>(
@@ -104,7 +112,7 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   }
   for (const f of finals) {
     const r = row(f.class_id, f.subject_id);
-    for (let i = 0; i < Number(f.n); i++) r.counts = countMark(r.counts, f.value);
+    for (let i = 0; i < Number(f.n); i++) r.counts = countMark(r.counts, f.value, f.mark_system);
   }
   for (const c of current) {
     const r = row(c.class_id, c.subject_id);
