@@ -1,5 +1,6 @@
 import { addDays, dayStart, formatLocal } from '../platform/time.js';
 import type { Directory } from './directory.js';
+import { responsibleTeachers } from './open-findings.js';
 import type { Recipient } from './recipients.js';
 import { RULE_TITLES, ruleTitle } from './rules.js';
 import { countFindings, formatDate } from './russian.js';
@@ -125,8 +126,10 @@ function itemView(item: DueItem, ctx: DigestContext, own: boolean): ItemView {
   const facts: string[] = [];
   if (f.subjectId) facts.push(`Предмет: ${dir.subjects.get(f.subjectId) ?? f.subjectId}`);
   // In the teacher's own section the teacher is the reader; elsewhere: who has to act.
-  if (f.teacherId && !own) {
-    facts.push(`Учитель: ${dir.persons.get(f.teacherId)?.fullName ?? f.teacherId}`);
+  const teachers = responsibleTeachers(f);
+  if (teachers.length > 0 && !own) {
+    const names = teachers.map((t) => dir.persons.get(t)?.fullName ?? t).join(', ');
+    facts.push(`${teachers.length > 1 ? 'Учителя' : 'Учитель'}: ${names}`);
   }
   if (f.studentId) facts.push(`Ученик: ${dir.persons.get(f.studentId)?.fullName ?? f.studentId}`);
   if (f.date) facts.push(`${f.lessonId ? 'Урок' : 'Дата'}: ${formatDate(f.date)}`);

@@ -9,6 +9,11 @@ export interface OpenFinding {
   classId: string | null;
   subjectId: string | null;
   teacherId: string | null;
+  /**
+   * Everyone the finding is addressed to: every teacher of its lesson (a lesson taught by two is
+   * the responsibility of both), else the finding's teacher. The finding itself names the first.
+   */
+  teacherIds?: string[];
   studentId: string | null;
   lessonId: string | null;
   /** YYYY-MM-DD of the lesson, or the period's finish. */
@@ -52,6 +57,11 @@ export async function loadOpenFindings(
       ORDER BY date, rule, key`,
     [schoolId, asOf],
   );
+  const coTeachers = await lessonTeachers(
+    db,
+    schoolId,
+    rows.flatMap((r) => (r.lesson_id ? [r.lesson_id] : [])),
+  );
   return rows.map((r) => ({
     key: r.key,
     rule: r.rule,
@@ -60,6 +70,7 @@ export async function loadOpenFindings(
     classId: r.class_id,
     subjectId: r.subject_id,
     teacherId: r.teacher_id,
+    teacherIds: teachersOf(r.teacher_id, r.lesson_id ? coTeachers.get(r.lesson_id) : undefined),
     studentId: r.student_id,
     lessonId: r.lesson_id,
     date: r.date,
@@ -75,4 +86,50 @@ export async function schoolsWithOpenFindings(db: SqlExecutor): Promise<string[]
     `SELECT DISTINCT school_id FROM findings WHERE resolved_at IS NULL ORDER BY school_id`,
   );
   return rows.map((r) => r.school_id);
+}
+
+/** The finding's teacher first, then the lesson's other teachers. */
+function teachersOf(teacherId: string | null, lesson: string[] | undefined): string[] {
+  const all = [...(teacherId ? [teacherId] : []), ...(lesson ?? [])];
+  return [...new Set(all)];
+}
+
+const CHUNK = 500;
+
+/** Lesson id → its teachers (`lessons.teacher_ids`, as the platform lists them). */
+async function lessonTeachers(
+  db: SqlExecutor,
+  schoolId: string,
+  lessonIds: string[],
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const ids = [...new Set(lessonIds)];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const rows = await db.query<{ id: string; teacher_ids: string | null }>(
+      `SELECT id, teacher_ids FROM lessons WHERE school_id = ? AND id IN (${chunk.map(() => '?').join(', ')})`,
+      [schoolId, ...chunk],
+    );
+    for (const r of rows) {
+      const list = parseIds(r.teacher_ids);
+      if (list.length > 0) out.set(r.id, [...new Set([...(out.get(r.id) ?? []), ...list])]);
+    }
+  }
+  return out;
+}
+
+function parseIds(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Every teacher a finding is addressed to: all teachers of its lesson, else its teacher. */
+export function responsibleTeachers(f: Pick<OpenFinding, 'teacherId' | 'teacherIds'>): string[] {
+  if (f.teacherIds && f.teacherIds.length > 0) return f.teacherIds;
+  return f.teacherId ? [f.teacherId] : [];
 }

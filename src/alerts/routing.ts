@@ -1,6 +1,6 @@
 import type { AlertsConfig } from '../config/sections/alerts.js';
 import type { Directory } from './directory.js';
-import type { OpenFinding } from './open-findings.js';
+import { responsibleTeachers, type OpenFinding } from './open-findings.js';
 import type { AddressBook, Recipient } from './recipients.js';
 import { audiencesOf } from './rules.js';
 
@@ -27,7 +27,7 @@ export interface Routing {
  * Decides who is told about which finding. A class teacher gets the class-teacher rules of their
  * own class (and of its groups, whose `parent_ids` name the class) and nothing else; a subject
  * teacher (when `alerts.subjectTeachers` is on) gets the subject-teacher rules of findings
- * addressed to them (`teacher_id`). A finding reaching one person both ways shows once, under
+ * addressed to them (`teacher_id`, and every other teacher of the finding's lesson). A finding reaching one person both ways shows once, under
  * the class.
  */
 export function routeFindings(
@@ -60,8 +60,8 @@ export function routeFindings(
         }
       }
     }
-    if (audiences.includes('subject_teacher') && alerts.subjectTeachers && f.teacherId) {
-      add(f.teacherId, f, { kind: 'own' });
+    if (audiences.includes('subject_teacher') && alerts.subjectTeachers) {
+      for (const teacherId of responsibleTeachers(f)) add(teacherId, f, { kind: 'own' });
     }
   }
 

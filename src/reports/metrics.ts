@@ -37,10 +37,26 @@ export function addCounts(a: MarkCounts, b: MarkCounts): MarkCounts {
   };
 }
 
-/** Adds one period mark, as the platform shows it, to the counts; unknown values are ignored. */
-export function countMark(counts: MarkCounts, value: string): MarkCounts {
-  const key = markKey(value);
+/**
+ * Adds one period mark, as the platform shows it, to the counts; unknown values are ignored. A
+ * mark of a 10-point system (`mark10`) counts in the band it stands for (compliance-rules §2.1:
+ * 10–9 «отлично», 8–7 «хорошо», 6–5 «удовлетворительно», below «неудовлетворительно»), never as
+ * the five-point mark of the same digit; pass/fail («зач»/«незач») has no place in these counts.
+ */
+export function countMark(
+  counts: MarkCounts,
+  value: string,
+  system: string | null = null,
+): MarkCounts {
+  const key = system?.toLowerCase() === 'mark10' ? tenPointKey(value) : markKey(value);
   return key ? { ...counts, [key]: counts[key] + 1 } : counts;
+}
+
+function tenPointKey(value: string): keyof MarkCounts | null {
+  const v = value.trim();
+  if (!/^(10|[1-9])$/.test(v)) return markKey(v);
+  const n = Number(v);
+  return n >= 9 ? 'n5' : n >= 7 ? 'n4' : n >= 5 ? 'n3' : 'n2';
 }
 
 export function markKey(value: string): keyof MarkCounts | null {

@@ -25,6 +25,13 @@ import { isControlKind, workTypeById } from './work-types.js';
 const PLACEHOLDERS = new Set(['урок', 'тема', 'нет', 'тема урока']);
 const ABSENT = new Set(['Absent', 'Ill', 'Pass']);
 const N_LESSONS = 3;
+/** «н/а» and «осв» stand in a cell but grade nothing (docs/rules.md, "Mark variety"). */
+const NOT_A_MARK = new Set(['markna', 'markdismiss']);
+
+const graded = (m: { markSystem?: string }): boolean => !NOT_A_MARK.has(m.markSystem ?? 'mark5');
+/** A five-point number: only these are averaged, compared or a «2» (`mark10` is another scale). */
+const fivePoint = (m: { markSystem?: string; value: string }): boolean =>
+  (m.markSystem ?? 'mark5') === 'mark5' && isNumericMark(m.value);
 
 /** docs/rules.md: judged on the normalised topic (invisible characters, dash-only text: empty). */
 export function topicValid(topic: string | null): boolean {
@@ -153,10 +160,15 @@ export function evaluateClass(
     }
     const pair = `${m.studentId}|${m.lessonId}`;
     const work = allWorks.get(m.workId);
-    if (absentPairs.has(pair) && work?.type !== 'Homework' && m.kind !== 'LessonHomework') {
+    if (
+      absentPairs.has(pair) &&
+      graded(m) &&
+      work?.type !== 'Homework' &&
+      m.kind !== 'LessonHomework'
+    ) {
       absentWithMark.add(pair);
     }
-    if (l && m.value === '2') {
+    if (l && m.value === '2' && fivePoint(m)) {
       const after = (seriesLessons.get(series(l)) ?? [])
         .filter(
           (x) => (x.day > l.day || (x.day === l.day && x.number > l.number)) && x.dayStart <= A,
@@ -164,7 +176,7 @@ export function evaluateClass(
         .slice(0, N_LESSONS);
       const corrected = after.some((x) =>
         (marksByPair.get(`${m.studentId}|${x.id}`) ?? []).some(
-          (y) => isNumericMark(y.value) && Number(y.value) > 2,
+          (y) => fivePoint(y) && Number(y.value) > 2,
         ),
       );
       if (after.length === N_LESSONS && !corrected) {
@@ -223,7 +235,7 @@ function periodFindings(
       const norm = accumulationNorm(p.kind);
       for (const s of active) {
         for (const subject of subjects) {
-          const n = periodMarks.get(`${s.id}|${subject}`)?.length ?? 0;
+          const n = (periodMarks.get(`${s.id}|${subject}`) ?? []).filter(graded).length;
           if (n < norm) {
             out.push(
               key('mark-accumulation', { class: cls.id, student: s.id, subject, period: p.id }),
@@ -235,9 +247,9 @@ function periodFindings(
     for (const f of pFinals) {
       const last = lastDate.get(f.subjectId);
       if (last && f.date.slice(0, 10) < last) out.push(key('final-mark-early', { mark: f.id }));
-      if (!isNumericMark(f.value)) continue;
+      if (!fivePoint(f)) continue;
       const own = (periodMarks.get(`${f.studentId}|${f.subjectId}`) ?? []).filter(
-        (m) => m.countsInAverage && isNumericMark(m.value),
+        (m) => m.countsInAverage && fivePoint(m),
       );
       const expected = expectedMark(
         own.map((m) => ({

@@ -14,6 +14,7 @@ import type {
   WorkRow,
 } from './model.js';
 import { plantAfterMarks, plantBeforeMarks, plantFinalMarks, plantUnderNorm } from './planting.js';
+import { addCurrentVariety, addFinalVariety } from './variety.js';
 import { workTypeByKind } from './work-types.js';
 
 /**
@@ -44,8 +45,10 @@ export function buildJournal(school: SchoolModel, cls: ClassModel): Journal {
   plantUnderNorm(d);
   topUpMarks(d);
   applyChurn(d);
+  addCurrentVariety(d);
   buildFinalMarks(d);
   plantFinalMarks(d);
+  addFinalVariety(d);
   return {
     classId: cls.id,
     lessons: d.lessons,

@@ -140,6 +140,8 @@ export interface LessonRow extends Timed<LessonRow> {
   /** Instant of local midnight of the lesson day (`day_start_at`). */
   dayStart: number;
   teacherId: string;
+  /** Further teachers of the lesson (a lesson taught by two), after `teacherId`. */
+  coTeacherIds?: string[];
   topic: string | null;
   /**
    * Position among the lessons of its series (0-based, by date then number): the class's lessons
@@ -178,6 +180,10 @@ export interface MarkRow extends Timed<MarkRow> {
   workTypeId: number;
   kind: string;
   countsInAverage: boolean;
+  /** Mark system (`mark5` when absent): `mark10`, `test` (зач/незач), `markna`, `markdismiss`. */
+  markSystem?: string;
+  /** Position when a work has several marks for the student (a «5/4» double mark). */
+  number?: number;
   /** Generation-only: a mark other rows rely on (a «2»'s correction): never edited or deleted. */
   locked?: boolean;
 }
@@ -188,10 +194,13 @@ export interface FinalMarkRow extends Timed<FinalMarkRow> {
   classId: string;
   subjectId: string;
   studentId: string;
-  periodId: string;
-  periodNumber: number;
-  periodKind: PeriodKind;
+  /** Null for a year or exam mark, outside every reporting period. */
+  periodId: string | null;
+  periodNumber: number | null;
+  periodKind: PeriodKind | null;
   value: string;
+  /** Mark system (`mark5` when absent). */
+  markSystem?: string;
   /** Local naive date-time (with fractions sometimes). */
   date: string;
   day: number;

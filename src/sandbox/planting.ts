@@ -4,6 +4,7 @@ import { dateOf, localInstant } from './local-time.js';
 import { addMark, eveningOf } from './marks.js';
 import type { FindingKey, LessonRow, PeriodModel, RuleId } from './model.js';
 import { finalState } from './rows.js';
+import { onTenPoints, passFailSubjectId } from './variety.js';
 import { isControlKind, workTypeByKind } from './work-types.js';
 
 /**
@@ -279,8 +280,8 @@ export function plantFinalMarks(d: Draft): void {
         !d.underNorm.has(`${f.studentId}|${f.subjectId}|${p.id}`),
     );
     const usedStudents = new Set<string>();
-    const pick = () => {
-      const c = own.filter((f) => !usedStudents.has(f.studentId));
+    const pick = (fits: (f: (typeof own)[number]) => boolean = () => true) => {
+      const c = own.filter((f) => !usedStudents.has(f.studentId) && fits(f));
       if (c.length === 0) return null;
       const f = rng.pick(c);
       usedStudents.add(f.studentId);
@@ -304,7 +305,9 @@ export function plantFinalMarks(d: Draft): void {
       early.day = day;
       record(d, 'final-mark-early', { mark: early.id }, early.appearAt);
     }
-    const skewed = pick();
+    // Only a five-point mark can be non-objective (variety.ts turns a 10-point class's and the
+    // pass/fail subject's marks to their scales, where the rule does not apply).
+    const skewed = onTenPoints(d) ? null : pick((f) => f.subjectId !== passFailSubjectId(d));
     if (skewed) {
       skewed.value = skewed.value === '5' ? '4' : String(Number(finalState(skewed).value) + 1);
       record(d, 'final-mark-objectivity', { mark: skewed.id }, skewed.appearAt);

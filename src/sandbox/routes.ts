@@ -89,13 +89,13 @@ const routes: [RegExp, Handler][] = [
       const now = ctx.sandbox.now();
       return c.students
         .filter((s) => !group || group.studentIds.includes(s.id))
-        .map((s) => ({
-          s,
-          archived:
-            s.leaveDay !== null && now >= localInstant(s.leaveDay, 0, ctx.school.offsetHours),
-        }))
-        .filter(({ archived }) => withArchive || !archived)
-        .map(({ s, archived }) => studentShape(s, archived));
+        .filter(
+          (s) =>
+            withArchive ||
+            s.leaveDay === null ||
+            now < localInstant(s.leaveDay, 0, ctx.school.offsetHours),
+        )
+        .map((s) => studentShape(s));
     },
   ],
   [
@@ -273,9 +273,13 @@ function finalMarks(ctx: RouteContext, ref: GroupRef): unknown {
       workTypes: [workTypeShape2(PERIOD_MARK_TYPE, ctx.school.id, ctx.school.index)],
     };
   }
+  // A reply per student and reporting period: a year mark comes with `reportingPeriod: null`;
+  // an exam mark has no place in this shape (see variety.ts).
+  const examWorks = new Set(j.finalWorks.filter((w) => w.type === 'Exam').map((w) => w.id));
   const groups = new Map<string, typeof live>();
   for (const f of live) {
-    const k = `${f.studentId}|${f.periodId}`;
+    if (examWorks.has(f.workId)) continue;
+    const k = `${f.studentId}|${f.periodId ?? 'none'}`;
     pushTo(groups, k, f);
   }
   return [...groups.values()].map((fs) => {
@@ -285,7 +289,7 @@ function finalMarks(ctx: RouteContext, ref: GroupRef): unknown {
       person_str: first.studentId,
       group: bigOf(groupId),
       group_str: groupId,
-      reportingPeriod: bigOf(first.periodId),
+      reportingPeriod: first.periodId === null ? null : bigOf(first.periodId),
       reportingPeriod_str: first.periodId,
       'per-subject-final-marks': fs.map((f) => ({
         subject: Number(f.subjectId),

@@ -15,6 +15,7 @@ import type {
   WorkRow,
 } from './model.js';
 import { naiveLocal } from './local-time.js';
+import { hash32 } from './random.js';
 import { shortName } from './names.js';
 import { WORK_TYPES, workTypeById, type WorkTypeDef } from './work-types.js';
 
@@ -100,7 +101,7 @@ export function subgroupShape(school: SchoolModel, c: ClassModel, g: SubgroupMod
   };
 }
 
-export function personShape(p: PersonModel, status?: 'Active' | 'Archive'): Json {
+export function personShape(p: PersonModel): Json {
   return {
     id: num(p.id),
     id_str: p.id,
@@ -111,13 +112,15 @@ export function personShape(p: PersonModel, status?: 'Active' | 'Archive'): Json
     middleName: p.middleName,
     shortName: shortName(p),
     sex: p.sex,
-    // Sandbox extension borrowed from the `POST edu-groups` shape: the enrollment status.
-    ...(status ? { membershipstatus: status } : {}),
   };
 }
 
-export function studentShape(s: StudentModel, archived: boolean): Json {
-  return personShape(s, archived ? 'Archive' : 'Active');
+/**
+ * A student as `edu-groups/{g}/persons` lists them: like the real reply (J's `Person`, reference
+ * §7), without `membershipstatus`; who has left is told by `includeArchive` alone.
+ */
+export function studentShape(s: StudentModel): Json {
+  return personShape(s);
 }
 
 export function teacherShape(t: TeacherModel, school: SchoolModel): Json {
@@ -276,8 +279,8 @@ export function lessonShape(
     status: 'Conducted',
     resultPlaceId: null,
     works: works.map((w) => workShape(w, schoolIndex)),
-    teachers: [num(l.teacherId)],
-    teachers_str: [l.teacherId],
+    teachers: [l.teacherId, ...(l.coTeacherIds ?? [])].map(num),
+    teachers_str: [l.teacherId, ...(l.coTeacherIds ?? [])],
   };
 }
 
@@ -297,16 +300,16 @@ export function markShape(
   return {
     id: big(m.id),
     id_str: m.id,
-    type: 'mark5',
+    type: m.markSystem ?? 'mark5',
     value: m.value,
-    textValue: m.value,
+    textValue: textValueOf(m),
     person: num(m.studentId),
     person_str: m.studentId,
     work: big(m.workId),
     work_str: m.workId,
     lesson: lessonId ? big(lessonId) : null,
     lesson_str: lessonId,
-    number: 0,
+    number: 'number' in m ? (m.number ?? 0) : 0,
     // A mark's `date` is when it was set, naive UTC with milliseconds (reference §7); a final
     // mark's is its own date as the platform shows it.
     date: 'countsInAverage' in m ? naiveLocal(m.appearAt, 0, true) : m.date,
@@ -314,6 +317,17 @@ export function markShape(
     mood: MOOD[m.value] ?? 'NotSet',
     use_avg_calc: 'countsInAverage' in m ? m.countsInAverage : false,
   };
+}
+
+/**
+ * `textValue`: the mark as the journal shows it. Public clients parse «+»/«-» off it (reference
+ * §7, A), so on a point scale it may differ from `value`: about one mark in twenty-five shows a
+ * «-» (a «4-» is a 4). Other systems show their text («н/а», «осв», «зач»).
+ */
+function textValueOf(m: MarkRow | FinalMarkRow): string {
+  const system = m.markSystem ?? 'mark5';
+  if (system !== 'mark5' || !('countsInAverage' in m) || !/^[345]$/.test(m.value)) return m.value;
+  return hash32(`text|${m.id}`) % 25 === 0 ? `${m.value}-` : m.value;
 }
 
 export function logEntryShape(a: AttendanceRow): Json {

@@ -365,14 +365,17 @@ export async function checkClassName(
 ): Promise<void> {
   if (!request.className) return;
   const connector = deps.connectorFor(schoolId);
-  let classes: readonly { name: string }[] = await loadClasses(
-    deps.db,
-    schoolId,
-    connector.platform,
-  );
+  let classes: readonly { id: string; name: string; parentId?: string | null }[] =
+    await loadClasses(deps.db, schoolId, connector.platform);
   if (classes.length === 0 && connector.capabilities.streams.includes('classes')) {
     const listed = await connector.fetch(['classes'], { schoolId }).catch(() => null);
-    classes = listed?.complete ? (listed.records.classes ?? []) : [];
+    classes = listed?.complete
+      ? (listed.records.classes ?? []).map((c) => ({
+          id: c.id,
+          name: c.name,
+          parentId: c.kind === 'subgroup' ? (c.parentIds[0] ?? null) : null,
+        }))
+      : [];
   }
   if (classes.length > 0 && selectClasses(classes, request.className).length === 0) {
     throw unknownClass(request.className, schoolId, classes);

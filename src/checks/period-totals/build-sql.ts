@@ -1,4 +1,4 @@
-import { CURRENT_MARK, NOT_CURRENT_SETS, numericMark } from '../common.js';
+import { CURRENT_MARK, gradedMark, NOT_CURRENT_SETS, numericMark } from '../common.js';
 import { inList, raw, sql, type Fragment } from '../sql-fragment.js';
 
 /** The derived table and the name of its row in `derived_state`. */
@@ -36,7 +36,7 @@ export function totalsInsert(schoolId: string, periodRows: readonly string[] | n
     INSERT INTO ${raw(TOTALS_TABLE)} (source, period_row, subject_id, student_id, school_id,
       marks, graded, plain_sum, weighted_sum, weight_sum, last_graded_date)
     SELECT lp.source, lp.prow, lp.subject_id, m.student_id, ${schoolId},
-      count(*), sum(CASE WHEN ${graded} THEN 1 ELSE 0 END),
+      sum(CASE WHEN ${gradedMark('m')} THEN 1 ELSE 0 END), sum(CASE WHEN ${graded} THEN 1 ELSE 0 END),
       sum(CASE WHEN ${graded} THEN ${value} ELSE 0 END),
       sum(CASE WHEN ${graded} THEN ${value} * ${weight} ELSE 0 END),
       sum(CASE WHEN ${graded} THEN ${weight} ELSE 0 END),

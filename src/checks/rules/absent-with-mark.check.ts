@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import { classFilter, isAbsent, live, ruDate, where } from '../common.js';
+import { classFilter, gradedMark, isAbsent, live, ruDate, where } from '../common.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 
 const STATUS_RU: Record<string, string> = { Absent: 'н', Ill: 'б', Pass: 'п' };
 
-/** «Н» and a mark in the same cell; `Late` counts as present and homework marks are exempt. */
+/**
+ * «Н» and a mark in the same cell; `Late` counts as present and homework marks are exempt. «н/а»
+ * and «осв» are not marks: «н» beside them is no contradiction.
+ */
 export default defineRule({
   id: 'absent-with-mark',
   title: 'Отметка и «н» в одной клетке',
@@ -39,7 +42,7 @@ export default defineRule({
         LEFT JOIN works w ON w.source = m.source AND w.id = m.work_id
         LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
         WHERE m.source = a.source AND m.lesson_id = a.lesson_id AND m.student_id = a.student_id
-          AND ${live('m', asOf)}
+          AND ${live('m', asOf)} AND ${gradedMark('m')}
           AND (w.type IS NULL OR w.type <> 'Homework')
           AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework'))`;
     return queryFindings(ctx, inner);

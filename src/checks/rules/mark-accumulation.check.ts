@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURRENT_MARK, live, NOT_CURRENT_SETS, where } from '../common.js';
+import { CURRENT_MARK, gradedMark, live, NOT_CURRENT_SETS, where } from '../common.js';
 import { isExempt } from '../exemptions.js';
 import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
 import { loadPeriods, type PeriodRow } from '../periods.js';
@@ -86,6 +86,7 @@ export default defineRule({
       -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
       CROSS JOIN lp
       WHERE lp.source = m.source AND lp.id = m.lesson_id AND ${live('m', asOf)} AND ${CURRENT_MARK}
+        AND ${gradedMark('m')}
       GROUP BY lp.pn, lp.subject_id, m.student_id),`;
     // Totals: one probe of their primary key per enrolled student, subject and period.
     const countJoin = totals

@@ -12,6 +12,7 @@ import { FindingsTruth1763900000012 } from './0012-findings-truth.js';
 import { RunLeases1763900000013 } from './0013-run-leases.js';
 import { MarksEnteredByLesson1763900000015 } from './0015-marks-entered-by-lesson.js';
 import { SubgroupLessons1763900000016 } from './0016-subgroup-lessons.js';
+import { TotalsGradedMarks1763900000017 } from './0017-totals-graded-marks.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -32,4 +33,5 @@ export const MIGRATIONS = [
   RunLeases1763900000013,
   MarksEnteredByLesson1763900000015,
   SubgroupLessons1763900000016,
+  TotalsGradedMarks1763900000017,
 ];

@@ -43,8 +43,9 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     topic: string | null;
     teacher: string | null;
     group_id: string | null;
+    teacher_ids: string | null;
   }>(
-    `SELECT l.id, l.subject_id, l.date, l.topic, t.full_name AS teacher, l.group_id
+    `SELECT l.id, l.subject_id, l.date, l.topic, t.full_name AS teacher, l.group_id, l.teacher_ids
      FROM lessons l LEFT JOIN persons t ON t.id = l.teacher_id AND t.source = l.source
      WHERE l.class_id = ? AND l.deleted_at IS NULL AND l.date >= ? AND l.date <= ?
      ORDER BY l.date, l.number, l.starts_at, l.id`,
@@ -56,8 +57,8 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
        AND l.date >= ? AND l.date <= ? ORDER BY w.lesson_id, w.id`,
     [classId, from, to],
   );
-  const marks = await db.query<{ lesson_id: string; student_id: string; value: string }>(
-    `SELECT m.lesson_id, m.student_id, m.value FROM marks m JOIN lessons l ON l.id = m.lesson_id AND l.source = m.source
+  const marks = await db.query<{ lesson_id: string; student_id: string; work_id: string | null; value: string }>(
+    `SELECT m.lesson_id, m.student_id, m.work_id, m.value FROM marks m JOIN lessons l ON l.id = m.lesson_id AND l.source = m.source
      WHERE m.class_id = ? AND m.deleted_at IS NULL AND l.deleted_at IS NULL AND l.date >= ? AND l.date <= ?
      ORDER BY m.lesson_id, m.student_id, m.number, m.id`,
     [classId, from, to],
@@ -79,6 +80,22 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
      WHERE class_id = ? AND deleted_at IS NULL ORDER BY date, id`,
     [classId],
   );
+  // A lesson taught by several teachers names them all (the first is `teacher_id`'s).
+  const coTeacherIds = [...new Set(lessons.flatMap((l) => parseIds(l.teacher_ids).slice(1)))];
+  const coTeacherNames = new Map<string, string>();
+  if (coTeacherIds.length > 0) {
+    const rows = await db.query<{ id: string; full_name: string }>(
+      `SELECT id, full_name FROM persons WHERE id IN (${placeholders(coTeacherIds.length)})`,
+      coTeacherIds,
+    );
+    for (const r of rows) coTeacherNames.set(r.id, r.full_name);
+  }
+  const teachersOf = (l: (typeof lessons)[number]): string[] => [
+    ...(l.teacher ? [l.teacher] : []),
+    ...parseIds(l.teacher_ids)
+      .slice(1)
+      .flatMap((id) => (coTeacherNames.has(id) ? [coTeacherNames.get(id)!] : [])),
+  ];
   const subjectIds = [...new Set(lessons.map((l) => l.subject_id))];
   const subjectNames = new Map<string, string>();
   if (subjectIds.length > 0) {
@@ -107,7 +124,20 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     if (a.status === 'Ill') s.ill++;
     if (ABSENT.has(a.status)) cell(a.lesson_id, a.student_id).unshift('н');
   }
-  for (const m of marks) cell(m.lesson_id, m.student_id).push(m.value);
+  // Several marks of one work (`number`) are one entry, «5/4», as the platform's journal shows a
+  // double mark; marks of different works stay apart, in entry order.
+  const ofWork = new Map<string, { entries: string[]; at: number }>();
+  for (const m of marks) {
+    const entries = cell(m.lesson_id, m.student_id);
+    const key = m.work_id === null ? null : `${m.lesson_id}|${m.student_id}|${m.work_id}`;
+    const earlier = key === null ? undefined : ofWork.get(key);
+    if (earlier) {
+      earlier.entries[earlier.at] += `/${m.value}`;
+      continue;
+    }
+    entries.push(m.value);
+    if (key !== null) ofWork.set(key, { entries, at: entries.length - 1 });
+  }
   const homeworkByLesson = new Map<string, string>();
   for (const h of homework) {
     const text = (h.text ?? '').trim();
@@ -132,14 +162,15 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
       bySubject.set(spread, subject);
       teachers.set(spread, new Set());
     }
-    if (l.teacher) teachers.get(spread)!.add(shortName(l.teacher));
+    const lessonTeachers = teachersOf(l);
+    for (const t of lessonTeachers) teachers.get(spread)!.add(shortName(t));
     const lesson: JournalLesson = {
       id: l.id,
       date: l.date,
       periodId: period.period_id,
       topic: l.topic,
       homework: homeworkByLesson.get(l.id) ?? null,
-      teacher: l.teacher,
+      teacher: lessonTeachers.length > 0 ? lessonTeachers.join(', ') : null,
       cells: Object.fromEntries(Object.entries(cells.get(l.id) ?? {}).map(([s, v]) => [s, v.join(' ')])),
     };
     subject.lessons.push(lesson);
@@ -171,4 +202,14 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     attendance: absences,
     director: q.school.director,
   };
+}
+
+function parseIds(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
 }

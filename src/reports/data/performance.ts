@@ -51,15 +51,23 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   );
   if (!span[0]?.from_date) throw new UsageError(`no reporting period named "${name}" in the mirror`);
 
-  const finals = await db.query<{ class_id: string; subject_id: string; value: string; n: number }>(
-    `SELECT f.class_id, f.subject_id, f.value, count(*) AS n
+  const finals = await db.query<{
+    class_id: string;
+    subject_id: string;
+    value: string;
+    mark_system: string | null;
+    n: number;
+  }>(
+    `SELECT f.class_id, f.subject_id, f.value, f.mark_system, count(*) AS n
      FROM final_marks f
      JOIN reporting_periods p ON p.class_id = f.class_id AND p.period_id = f.period_id AND p.deleted_at IS NULL
      JOIN enrollments e ON e.class_id = f.class_id AND e.person_id = f.student_id AND e.status = 'active' AND e.deleted_at IS NULL
      WHERE f.school_id = ? AND f.deleted_at IS NULL AND p.name = ?
-     GROUP BY f.class_id, f.subject_id, f.value`,
+     GROUP BY f.class_id, f.subject_id, f.value, f.mark_system`,
     [school.id, name],
   );
+  // Averages are on the five-point scale: a 10-point class's marks are not averaged with them
+  // (its row has counts by band but no average), and «н/а», «осв», «зач» are no numbers.
   // The subject is the lesson's: the platform's marks often name none (the Dnevnik mirror's
   // marks.subject_id is null), and grouping by it put every average on a row of its own.
   const current = await db.query<{ class_id: string; subject_id: string; ws: number; w: number }>(
@@ -73,7 +81,7 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
      LEFT JOIN works w ON w.id = m.work_id AND w.source = m.source
      WHERE m.school_id = ? AND m.deleted_at IS NULL AND m.counts_in_average = 1 AND m.mark_system = 'mark5'
        AND m.value IN ('1', '2', '3', '4', '5') AND (wt.is_final IS NULL OR wt.is_final = 0)
-       AND (w.type IS NULL OR w.type <> 'PeriodMark') AND (wt.weight IS NULL OR wt.weight > 0)
+       AND (w.type IS NULL OR w.type NOT IN ('PeriodMark', 'PeriodFinalMark', 'Exam')) AND (wt.weight IS NULL OR wt.weight > 0)
      GROUP BY m.class_id, coalesce(l.subject_id, m.subject_id)`,
     [name, school.id],
   );
@@ -104,7 +112,7 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   }
   for (const f of finals) {
     const r = row(f.class_id, f.subject_id);
-    for (let i = 0; i < Number(f.n); i++) r.counts = countMark(r.counts, f.value);
+    for (let i = 0; i < Number(f.n); i++) r.counts = countMark(r.counts, f.value, f.mark_system);
   }
   for (const c of current) {
     const r = row(c.class_id, c.subject_id);

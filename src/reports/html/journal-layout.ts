@@ -194,7 +194,8 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
             // Printed without bidirectional overrides: they would reorder the printed line.
             topic: clip(withoutBidiControls(l.topic ?? ''), TOPIC_MAX),
             homework: clip(withoutBidiControls(l.homework ?? ''), HOMEWORK_MAX),
-            teacher: shortName(l.teacher),
+            // A lesson taught by several teachers lists them all («Петрова А. И., Орлов К. С.»).
+            teacher: (l.teacher ?? '').split(', ').map(shortName).join(', '),
           })),
           blanks: range(Math.max(0, layout.lessonsPerSpread - spread.lessons.length)),
         },

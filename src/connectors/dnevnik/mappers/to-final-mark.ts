@@ -2,6 +2,7 @@ import type { FinalMarkRecord, PeriodType } from '../../records.js';
 import { toLocalDateTime } from '../dates.js';
 import { periodTypeOf } from '../period-types.js';
 import type { RawMark } from '../schemas/mark.js';
+import { markValue } from './mark-value.js';
 import type { RawWork } from '../schemas/work.js';
 import { twin } from '../schemas/common.js';
 
@@ -24,6 +25,12 @@ export interface FinalMarkPlace {
   work: RawWork | null;
 }
 
+/**
+ * A final mark the platform places in no reporting period (J's `reportingPeriod` may be null; A
+ * sees works of types `Exam` and `PeriodFinalMark` besides `PeriodMark`) is not lost: on an
+ * `Exam` work it is the exam mark («экзаменационная», `periodType: 'exam'`), otherwise the year's
+ * («годовая» / «итоговая», `'year'`), which is what a final mark outside the periods is at a school.
+ */
 export function toFinalMark(
   raw: RawMark,
   place: FinalMarkPlace,
@@ -46,6 +53,14 @@ export function toFinalMark(
       periodId = periods.idOf(fromWork.type, fromWork.number);
     }
   }
+  if (place.work?.type?.toLowerCase() === 'exam') {
+    // An exam mark is nobody's period mark, whatever period its work names.
+    periodId = null;
+    periodType = 'exam';
+    periodNumber = null;
+  } else if (periodId === null && periodType === null) {
+    periodType = 'year';
+  }
   return {
     id: twin(raw.id_str, raw.id) as string,
     studentId: place.studentId,
@@ -54,7 +69,7 @@ export function toFinalMark(
     periodId,
     periodType,
     periodNumber,
-    value: raw.value,
+    value: markValue(raw),
     markSystem: raw.type ? raw.type.toLowerCase() : null,
     date: toLocalDateTime(raw.date),
     workId: twin(raw.work_str, raw.work),

@@ -1,6 +1,7 @@
 import type { MarkRecord } from '../../records.js';
 import { toEntryMoment } from '../dates.js';
 import type { RawMark } from '../schemas/mark.js';
+import { markValue } from './mark-value.js';
 import { twin } from '../schemas/common.js';
 
 /** Subjects of the works and lessons of the same window, for marks that do not name their subject. */
@@ -33,7 +34,7 @@ export function toMark(
       twin(raw.subject_str, raw.subject) ??
       (workId ? subjects.ofWork(workId) : null) ??
       (lessonId ? subjects.ofLesson(lessonId) : null),
-    value: raw.value,
+    value: markValue(raw),
     markSystem: raw.type ? raw.type.toLowerCase() : null,
     mood: raw.mood ?? null,
     workTypeId: raw.workType ?? null,

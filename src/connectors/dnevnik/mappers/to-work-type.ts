@@ -2,6 +2,8 @@ import type { WorkTypeRecord } from '../../records.js';
 import type { RawWorkType } from '../schemas/work-type.js';
 import { twin } from '../schemas/common.js';
 
+const FINAL_KINDS = new Set(['PeriodMark', 'PeriodFinalMark', 'Exam']);
+
 export function toWorkType(raw: RawWorkType, schoolId: string): WorkTypeRecord {
   const kind = raw.kind ?? null;
   return {
@@ -11,7 +13,8 @@ export function toWorkType(raw: RawWorkType, schoolId: string): WorkTypeRecord {
     title: (raw.title ?? raw.name) as string,
     abbr: raw.abbr ?? raw.abbreviation ?? null,
     weight: raw.weight ?? null,
-    // `work-types/{school}` has no isFinal: the period-mark kind is the final one.
-    isFinal: raw.isFinal ?? kind === 'PeriodMark',
+    // `work-types/{school}` has no isFinal: the kinds of period, year/final and exam marks are
+    // the final ones (reference §7: `PeriodMark`, `PeriodFinalMark`, `Exam`).
+    isFinal: raw.isFinal ?? FINAL_KINDS.has(kind ?? ''),
   };
 }

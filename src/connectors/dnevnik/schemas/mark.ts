@@ -9,6 +9,11 @@ export const markBodySchema = z
     /** Mark system: `mark5`, `markna`, ... */
     type: optionalText,
     value: z.union([z.string(), z.number()]).transform((v) => String(v)),
+    /** The mark as the journal shows it («4-», «н/а», «зач»); may differ from `value`. */
+    textValue: z
+      .union([z.string(), z.number()])
+      .nullish()
+      .transform((v) => (v === null || v === undefined ? null : String(v))),
     person: optionalId,
     person_str: optionalId,
     work: optionalId,
