@@ -56,7 +56,10 @@ export async function refreshEnrollmentSpans(
 ): Promise<number> {
   const spans = await deriveSpans(db, schoolId, zone, source);
   await db.transaction(async (tx) => {
-    await tx.run('DELETE FROM enrollment_spans WHERE school_id = ? AND source = ?', [schoolId, source]);
+    await tx.run('DELETE FROM enrollment_spans WHERE school_id = ? AND source = ?', [
+      schoolId,
+      source,
+    ]);
     await insertRows(
       tx,
       { table: 'enrollment_spans', columns: COLUMNS },
@@ -100,7 +103,8 @@ export async function deriveSpans(
     history.set(v.record_id, list);
     const classId = v.record_id.slice(0, v.record_id.lastIndexOf(':'));
     const at = Number(v.observed_at);
-    if (!classFirstSeen.has(classId) || at < classFirstSeen.get(classId)!) classFirstSeen.set(classId, at);
+    if (!classFirstSeen.has(classId) || at < classFirstSeen.get(classId)!)
+      classFirstSeen.set(classId, at);
   }
   const statusOf = (v: VersionRow): string | null => {
     if (v.change_kind === 'delete') return null;
@@ -129,7 +133,12 @@ export async function deriveSpans(
     const list = history.get(e.id) ?? [];
     const first = list[0];
     const classStart = classFirstSeen.get(e.class_id);
-    if (first && classStart !== undefined && first.observed_at > classStart && statusOf(first) === 'active') {
+    if (
+      first &&
+      classStart !== undefined &&
+      first.observed_at > classStart &&
+      statusOf(first) === 'active'
+    ) {
       span.enrolledOn = instantToLocalDate(first.observed_at, zone);
       span.enrolledBasis = 'observed';
     }
@@ -143,7 +152,8 @@ export async function deriveSpans(
         }
       }
     }
-    const transferIn = span.status === 'active' && archivedElsewhere.has(e.person_id) && !span.enrolledOn;
+    const transferIn =
+      span.status === 'active' && archivedElsewhere.has(e.person_id) && !span.enrolledOn;
     if ((span.status === 'archived' && !span.leftOn) || transferIn) needEntries.push(span);
     spans.push(span);
   }

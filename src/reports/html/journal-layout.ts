@@ -62,7 +62,15 @@ export interface MarksPage {
   /** One entry per unused column (the template's loop). */
   blankColumns: number[];
   finals: Column[];
-  rows: { no: number; name: string; movement: string; cells: MarkCell[]; finals: MarkCell[] }[];
+  rows: {
+    no: number;
+    name: string;
+    /** A name too long for one line at the grid's size: printed smaller, on two lines. */
+    long: boolean;
+    movement: string;
+    cells: MarkCell[];
+    finals: MarkCell[];
+  }[];
   /** A forbidden entry is on this page: the note under the grid says why it is marked. */
   forbiddenNote: boolean;
 }
@@ -112,6 +120,7 @@ export interface JournalPage {
     rows: {
       no: number;
       name: string;
+      long: boolean;
       movement: string;
       daysMissed: number;
       daysIll: number;
@@ -123,7 +132,7 @@ export interface JournalPage {
   };
   summary?: {
     subjects: { name: string; columns: string[] }[];
-    rows: { no: number; name: string; cells: string[] }[];
+    rows: { no: number; name: string; long: boolean; cells: string[] }[];
   };
   remarks?: { lines: number[] };
   certification?: { director: string; pages: number };
@@ -173,9 +182,7 @@ export function topicRowMm(lesson: Pick<JournalLesson, 'topic' | 'homework' | 'c
 }
 
 function estimatedLines(text: string, perLine: number): number {
-  return text
-    .split('\n')
-    .reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
 }
 
 function topicText(topic: string | null, control: string | null): string {
@@ -226,10 +233,9 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
     ['Сводная ведомость учёта посещаемости', studentChunks.length],
     ...(data.ungraded
       ? []
-      : ([['Сводная ведомость учёта успеваемости', summaryChunks.length * studentChunks.length]] as [
-          string,
-          number,
-        ][])),
+      : ([
+          ['Сводная ведомость учёта успеваемости', summaryChunks.length * studentChunks.length],
+        ] as [string, number][])),
     ['Замечания по ведению журнала', 1],
     ['Заверительная надпись', 1],
   ];
@@ -259,12 +265,16 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
       // A paper-like grid: always `lessonsPerSpread` lesson columns, the unused ones struck
       // through (nothing can be written in later), then finals.
       const blankCount = Math.max(0, layout.lessonsPerSpread - spread.lessons.length);
-      const columns: Column[] = spread.lessons.map((l) => ({ label: ruDayMonth(l.date), final: false }));
+      const columns: Column[] = spread.lessons.map((l) => ({
+        label: ruDayMonth(l.date),
+        final: false,
+      }));
       const finals: Column[] = spread.finals.map((f) => ({ label: f.label, final: true }));
       studentChunks.forEach((students, ci) => {
         const rows = students.map((s) => ({
           no: s.no,
           name: s.fullName,
+          long: isLongName(s.fullName),
           movement: s.movement.join(', '),
           cells: spread.lessons.map((l) => markCell(l.cells[s.id], l.date, s, data.ungraded)),
           finals: spread.finals.map((f) => {
@@ -286,7 +296,8 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
             part: studentChunks.length > 1 ? ` (${ci + 1}/${studentChunks.length})` : '',
             ungraded: data.ungraded,
             columns,
-            unused: blankCount > 0 && rows.length > 0 ? { columns: blankCount, rows: rows.length } : null,
+            unused:
+              blankCount > 0 && rows.length > 0 ? { columns: blankCount, rows: rows.length } : null,
             blankColumns: range(blankCount),
             finals,
             rows,
@@ -349,6 +360,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
           return {
             no: s.no,
             name: s.fullName,
+            long: isLongName(s.fullName),
             movement: s.movement.join(', '),
             daysMissed: a.daysMissed,
             daysIll: a.daysIll,
@@ -374,6 +386,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
           rows: students.map((st) => ({
             no: st.no,
             name: st.fullName,
+            long: isLongName(st.fullName),
             cells: subjects.flatMap((s) => finalKeys.map((p) => s.finals[p.id]?.[st.id] ?? '')),
           })),
         },
@@ -395,7 +408,9 @@ function markCell(
   student: JournalStudent,
   ungraded: boolean,
 ): MarkCell {
-  const out = (student.from !== null && date < student.from) || (student.until !== null && date >= student.until);
+  const out =
+    (student.from !== null && date < student.from) ||
+    (student.until !== null && date >= student.until);
   const marks = cell?.marks ?? [];
   return {
     att: cell?.attendance ?? null,
@@ -405,6 +420,9 @@ function markCell(
     forbidden: ungraded && marks.length > 0,
   };
 }
+
+/** Names are never cut: past ~32 characters (58 mm at 8.5 pt) they print smaller, wrapped. */
+const isLongName = (name: string): boolean => name.length > 32;
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
