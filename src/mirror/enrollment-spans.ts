@@ -103,8 +103,9 @@ export async function deriveSpans(
     history.set(v.record_id, list);
     const classId = v.record_id.slice(0, v.record_id.lastIndexOf(':'));
     const at = Number(v.observed_at);
-    if (!classFirstSeen.has(classId) || at < classFirstSeen.get(classId)!)
+    if (!classFirstSeen.has(classId) || at < classFirstSeen.get(classId)!) {
       classFirstSeen.set(classId, at);
+    }
   }
   const statusOf = (v: VersionRow): string | null => {
     if (v.change_kind === 'delete') return null;
