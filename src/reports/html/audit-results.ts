@@ -90,8 +90,9 @@ export function teacherRows(data: AuditData): TeacherRow[] {
   const scopes = new Map<string, TeacherScope>(data.scopes.map((s) => [s.id, s]));
   const ids = [...scopes.keys()];
   for (const f of data.findings) {
-    if (f.teacherId && !scopes.has(f.teacherId) && !ids.includes(f.teacherId))
+    if (f.teacherId && !scopes.has(f.teacherId) && !ids.includes(f.teacherId)) {
       ids.push(f.teacherId);
+    }
   }
   const nameOf = (id: string): string =>
     scopes.get(id)?.name ??
