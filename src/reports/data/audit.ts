@@ -94,7 +94,7 @@ export async function loadAudit(
   school: SchoolInfo,
   asOf: number,
   now: number = Date.now(),
-  from: number = defaultFrom(asOf, school.zone),
+  fromArg?: number,
 ): Promise<AuditData> {
   const coverage = await mirrorCoverage(db, school.id);
   const evidence: AuditEvidence = {
@@ -102,11 +102,14 @@ export async function loadAudit(
     warnings: assessAsOf(asOf, coverage, now).map((w) => w.code),
   };
   const run = toRun((await db.query<RunRow>(RUN_SQL, [school.id, asOf]))[0]);
+  // The note is dated by its run; the window ends there and starts 10 days before by default.
+  const end = run?.asOf ?? asOf;
+  const from = fromArg ?? defaultFrom(end, school.zone);
   const scopes = await teacherScopes(
     db,
     school.id,
     instantToLocalDate(from, school.zone),
-    instantToLocalDate(asOf, school.zone),
+    instantToLocalDate(end, school.zone),
   );
   if (!run) {
     return { school, asOf, from, scopes, evidence, run: null, previous: null, findings: [], rules: [] };

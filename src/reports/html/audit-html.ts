@@ -114,15 +114,10 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
   const noteDate = instantToLocalDate(asOf, zone);
   const fromDate = instantToLocalDate(data.from, zone);
   const ownDuties = data.findings.filter((f) => CLASS_TEACHER_RULES.has(f.rule));
-  const named = [
-    ...new Set(
-      teacherRows(data)
-        .filter((t) => t.violations > 0)
-        .map((t) => t.name)
-        .concat(ownDuties.map((f) => f.teacher ?? ''))
-        .filter(Boolean),
-    ),
-  ].sort((a, b) => a.localeCompare(b, 'ru'));
+  // Every teacher the note names (a violation of theirs in the window) signs that they read it.
+  const named = [...new Set(data.findings.map((f) => f.teacher ?? '').filter(Boolean))].sort(
+    (a, b) => a.localeCompare(b, 'ru'),
+  );
   return renderDocument({
     template: 'audit',
     styles: ['audit'],

@@ -77,7 +77,7 @@ export function criteriaRows(data: AuditData): CriterionRow[] {
     const checked = unit ? data.scopes.reduce((n, s) => n + s[unit], 0) : null;
     return {
       title: ruleTitle(rule),
-      checked: unit && checked !== null ? `${checked} ${UNIT_RU[unit]}` : 'все записи',
+      checked: unit && checked !== null ? `${UNIT_RU[unit]}: ${checked}` : 'все записи',
       violations: found.length,
       fixed: found.filter((f) => f.fixedAt !== null).length,
       share: unit ? share(checked, found.length) : found.length === 0 ? '100,0' : '—',
@@ -105,7 +105,7 @@ export function teacherRows(data: AuditData): TeacherRow[] {
       );
       const scope = scopes.get(id);
       return {
-        name: nameOf(id),
+        name: shortName(nameOf(id)) || nameOf(id),
         lessons: scope?.lessons ?? 0,
         marks: scope?.marks ?? 0,
         cells: TEACHER_CRITERIA.map((rule) => {
