@@ -38,20 +38,20 @@ describe('compliance note, period results, activity: data and HTML', () => {
     const data = await loadAudit(mirror.db, school, localToInstant('2026-10-25T00:00:00', ZONE));
     expect(data.run?.id).toBe('run2');
     expect(data.previous?.id).toBe('run1');
-    // The window is the 10 days before the note (from 15.10): run1's findings are not new in it,
+    // The window is the 10 days before the note's run (from 10.10 00:00): run1 (10.10 12:00) is in it,
     // and homework-missing, fixed by run2 (20.10) within it, is listed as fixed.
     expect(data.findings.map((f) => [f.rule, f.isNew, f.fixedAt !== null])).toEqual([
-      ['mark-late', false, false],
+      ['mark-late', true, false],
       ['topic-missing', true, false],
       ['grade1-mark', true, false],
-      ['homework-missing', false, true],
+      ['homework-missing', true, true],
     ]);
     const byRule = Object.fromEntries(data.rules.map((r) => [r.rule, [r.open, r.new, r.resolved]]));
     expect(byRule).toEqual({
-      'mark-late': [1, 0, 0],
+      'mark-late': [1, 1, 0],
       'topic-missing': [1, 1, 0],
       'grade1-mark': [1, 1, 0],
-      'homework-missing': [0, 0, 1],
+      'homework-missing': [0, 1, 1],
     });
     const html = renderAuditHtml(data).html;
     expect(html).toContain('Отметка внесена позже срока &lt;b&gt;');
