@@ -166,7 +166,7 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     expect(data.findings).toHaveLength(3);
     const html = renderAuditHtml(data).html;
     expect(html).not.toContain('Нарушений порядка ведения электронного журнала не выявлено');
-    expect(html).toContain('Выявлено нарушений: 3');
+    expect(html).toContain('Выявлено нарушений за срок проверки: 3');
   });
 
   const info = (id = school) => ({

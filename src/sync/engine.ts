@@ -37,6 +37,7 @@ import type { PlannedScope } from './scope.js';
 import { schoolYearOf } from './school-year.js';
 import type { MassDeletionGuard } from '../mirror/scope-deletion.js';
 import { moveLease } from '../mirror/leases.js';
+import { refreshEnrollmentSpans } from '../mirror/enrollment-spans.js';
 import {
   acquireSyncLease,
   keepSyncLeaseAlive,
@@ -495,6 +496,20 @@ async function refreshTotalsAfterSync(deps: SyncDeps, schoolId: string): Promise
   }
 }
 
+/**
+ * «Прибыл» / «выбыл» dates of the printed journal follow the enrollments the run wrote. Like the
+ * totals, a failure is logged and never fails the sync: the journal derives them itself then.
+ */
+async function refreshSpansAfterSync(deps: SyncDeps, schoolId: string): Promise<void> {
+  try {
+    const school = await loadSchoolContext(deps.db, deps.config, schoolId);
+    const spans = await refreshEnrollmentSpans(deps.db, schoolId, school.zone, deps.clock.now());
+    deps.logger.debug({ school: schoolId, spans }, 'enrollment spans refreshed');
+  } catch (err) {
+    deps.logger.warn({ school: schoolId, err }, 'enrollment spans not refreshed');
+  }
+}
+
 /** Final stage: status from the checkpoints the run wrote (every planned scope done: succeeded). */
 export async function runFinishStage(
   deps: SyncDeps,
@@ -519,6 +534,7 @@ export async function runFinishStage(
   await finishRun(deps.db, runId, { status, finishedAt: at, error: message });
   await releaseSyncLease(deps.db, run.school_id, runId);
   if (done > 0) await refreshTotalsAfterSync(deps, run.school_id);
+  if (done > 0) await refreshSpansAfterSync(deps, run.school_id);
   if (status === 'held') {
     // Each held scope has its critical event already; the log says it once per run, for any door.
     deps.logger.warn(

@@ -52,11 +52,17 @@ export function registerReportCommand(program: Command): void {
     .command('audit')
     .description('compliance note («справка по итогам проверки ЭЖ») from the latest check run')
     .option('--as-of <iso>', 'use the latest check run at or before this time (default now)')
+    .option(
+      '--from <iso>',
+      "start of the checked window, e.g. the previous note's date (default 10 days before --as-of)",
+    )
     .option('--out <file>', 'output PDF (default <outDir>/audit-<school>-<date>.pdf)')
     .option('--school <id>', 'platform school id')
     .action(
-      withApp(async (app, o: Common & { asOf?: string }) => {
-        done(await renderAudit(app, { asOf: o.asOf, out: o.out, schoolId: o.school }));
+      withApp(async (app, o: Common & { asOf?: string; from?: string }) => {
+        done(
+          await renderAudit(app, { asOf: o.asOf, from: o.from, out: o.out, schoolId: o.school }),
+        );
       }),
     );
 

@@ -13,6 +13,7 @@ import { RunLeases1763900000013 } from './0013-run-leases.js';
 import { MarksEnteredByLesson1763900000015 } from './0015-marks-entered-by-lesson.js';
 import { SubgroupLessons1763900000016 } from './0016-subgroup-lessons.js';
 import { TotalsGradedMarks1763900000017 } from './0017-totals-graded-marks.js';
+import { EnrollmentSpans1763900000021 } from './0021-enrollment-spans.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   MarksEnteredByLesson1763900000015,
   SubgroupLessons1763900000016,
   TotalsGradedMarks1763900000017,
+  EnrollmentSpans1763900000021,
 ];

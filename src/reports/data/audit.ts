@@ -3,11 +3,18 @@ import { describePrecision } from '../../checks/precision.js';
 import { getRule } from '../../checks/registry.js';
 import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
+import { addDays, dayStart, instantToLocalDate } from '../../platform/time.js';
+import { teacherScopes, type TeacherScope } from './audit-scope.js';
 import type { SchoolInfo } from './school.js';
 
 /**
- * The compliance note's data: the school's latest finished current check run at or before as-of
- * (a what-if run is never the note's run), the run before it, and the findings open at that run (read from `check_runs` and `findings`).
+ * The compliance note's data (004 §5.2: the deputy director checks once in 10 days and records it
+ * in a справка). The note covers a window: from the previous справка (or a given `from`; default
+ * 10 days before) to its date. It reads the school's latest finished current check run at or
+ * before the date (a what-if run is never the note's run), the run before it, and every finding
+ * open at some moment of the window (read from `check_runs` and `findings`): those still open and
+ * those fixed within it, with how many days late. Lessons and marks of the window per teacher
+ * are the denominators (`audit-scope.ts`).
  */
 
 export interface AuditRun {
@@ -27,6 +34,11 @@ export interface AuditFinding {
   date: string | null;
   message: string;
   isNew: boolean;
+  teacherId: string | null;
+  /** When a check run saw it fixed, within the window; null: still open at the note's date. */
+  fixedAt: number | null;
+  /** Days past its deadline when fixed (or, open, at the note's date); null: no deadline or on time. */
+  lateDays: number | null;
 }
 
 export interface AuditRuleSummary {
@@ -49,6 +61,10 @@ export interface AuditEvidence {
 export interface AuditData {
   school: SchoolInfo;
   asOf: number;
+  /** Start of the window the note covers (epoch ms, inclusive). */
+  from: number;
+  /** Teachers with lessons in the window, with the lessons and marks checked. */
+  scopes: TeacherScope[];
   evidence: AuditEvidence;
   run: AuditRun | null;
   previous: AuditRun | null;
@@ -78,6 +94,7 @@ export async function loadAudit(
   school: SchoolInfo,
   asOf: number,
   now: number = Date.now(),
+  fromArg?: number,
 ): Promise<AuditData> {
   const coverage = await mirrorCoverage(db, school.id);
   const evidence: AuditEvidence = {
@@ -85,22 +102,40 @@ export async function loadAudit(
     warnings: assessAsOf(asOf, coverage, now).map((w) => w.code),
   };
   const run = toRun((await db.query<RunRow>(RUN_SQL, [school.id, asOf]))[0]);
-  if (!run) return { school, asOf, evidence, run: null, previous: null, findings: [], rules: [] };
+  // The note is dated by its run; the window ends there and starts 10 days before by default.
+  const end = run?.asOf ?? asOf;
+  const from = fromArg ?? defaultFrom(end, school.zone);
+  const scopes = await teacherScopes(
+    db,
+    school.id,
+    instantToLocalDate(from, school.zone),
+    instantToLocalDate(end, school.zone),
+  );
+  if (!run) {
+    return { school, asOf, from, scopes, evidence, run: null, previous: null, findings: [], rules: [] };
+  }
   const previous = toRun((await db.query<RunRow>(PREVIOUS_SQL, [school.id, run.asOf]))[0]);
 
-  // Open at the run: first seen by a run at or before it, not resolved by a run at or before it.
+  // Open at some moment of the window: first seen by a run at or before the note's run, not
+  // resolved by a run at or before the window's start. Fixed within it: resolved by a run up to
+  // the note's run.
   const rows = await db.query<{
     rule: string;
     severity: string;
     date: string | null;
     message: string;
     first_run_id: string;
+    first_as_of: number;
+    teacher_id: string | null;
+    deadline: number | null;
+    resolved_as_of: number | null;
     teacher: string | null;
     class_name: string | null;
     subject: string | null;
     student: string | null;
   }>(
-    `SELECT f.rule, f.severity, f.date, f.message, f.first_run_id,
+    `SELECT f.rule, f.severity, f.date, f.message, f.first_run_id, fr.as_of AS first_as_of,
+       f.teacher_id, f.deadline, CASE WHEN rr.as_of <= ? THEN rr.as_of END AS resolved_as_of,
        t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student
      FROM findings f
      JOIN check_runs fr ON fr.id = f.first_run_id
@@ -111,12 +146,7 @@ export async function loadAudit(
      LEFT JOIN subjects s ON s.id = f.subject_id AND s.school_id = f.school_id
      WHERE f.school_id = ? AND fr.as_of <= ? AND (f.resolved_run_id IS NULL OR rr.as_of > ?)
      ORDER BY t.full_name, f.date, c.name, f.rule, f.key`,
-    [school.id, run.asOf, run.asOf],
-  );
-  const resolved = await db.query<{ rule: string; severity: string; n: number }>(
-    `SELECT rule, max(severity) AS severity, count(*) AS n FROM findings
-     WHERE school_id = ? AND resolved_run_id = ? GROUP BY rule`,
-    [school.id, run.id],
+    [run.asOf, school.id, run.asOf, from],
   );
 
   const findings: AuditFinding[] = rows.map((r) => ({
@@ -129,7 +159,10 @@ export async function loadAudit(
     student: r.student,
     date: r.date,
     message: r.message,
-    isNew: previous === null || r.first_run_id === run.id,
+    isNew: previous === null || Number(r.first_as_of) > from,
+    teacherId: r.teacher_id,
+    fixedAt: r.resolved_as_of === null ? null : Number(r.resolved_as_of),
+    lateDays: lateDays(r.deadline, r.resolved_as_of ?? run.asOf),
   }));
   const byRule = new Map<string, AuditRuleSummary>();
   const summary = (rule: string, severity: string): AuditRuleSummary => {
@@ -139,10 +172,23 @@ export async function loadAudit(
   };
   for (const f of findings) {
     const s = summary(f.rule, f.severity);
-    s.open++;
+    if (f.fixedAt === null) s.open++;
+    else s.resolved++;
     if (f.isNew) s.new++;
   }
-  for (const r of resolved) summary(r.rule, r.severity).resolved += Number(r.n);
   const rules = [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule));
-  return { school, asOf, evidence, run, previous, findings, rules };
+  return { school, asOf, from, scopes, evidence, run, previous, findings, rules };
+}
+
+const DAY_MS = 86_400_000;
+
+/** Ten days before the note (004 §5.2), from the start of that local day. */
+export function defaultFrom(asOf: number, zone: string): number {
+  return dayStart(addDays(instantToLocalDate(asOf, zone), -10), zone);
+}
+
+function lateDays(deadline: number | null, at: number | null): number | null {
+  if (deadline === null || at === null) return null;
+  const days = Math.ceil((Number(at) - Number(deadline)) / DAY_MS);
+  return days > 0 ? days : null;
 }

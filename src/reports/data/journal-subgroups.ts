@@ -40,7 +40,7 @@ export async function loadSubgroups(
      ORDER BY p.last_name, p.first_name, p.middle_name, p.id`,
     groups.map((g) => g.id),
   );
-  for (const m of members) out.get(m.class_id)?.students.push({ id: m.id, fullName: m.full_name });
+  for (const m of members) out.get(m.class_id)?.students.push({ id: m.id, fullName: m.full_name, from: null, until: null, movement: [] });
   return out;
 }
 

@@ -3,6 +3,20 @@
 export interface JournalStudent {
   id: string;
   fullName: string;
+  /** First day in the class when it falls after the year began (a local date), else null. */
+  from: string | null;
+  /** First day no longer in the class (a local date); null: still there. */
+  until: string | null;
+  /** Movement as printed after the name: «прибыл 12.10», «выбыл 03.10». */
+  movement: string[];
+}
+
+/** One cell of the left page: the attendance code and the marks, in entry order. */
+export interface JournalCell {
+  /** «н» absent, «б» ill, «п» excused (Pass), «оп» late; null: present. */
+  attendance: string | null;
+  /** `work`: the work type's abbreviation when the regulations ask for it to be visible. */
+  marks: { value: string; work: string | null }[];
 }
 
 export interface JournalPeriod {
@@ -22,8 +36,10 @@ export interface JournalLesson {
   topic: string | null;
   homework: string | null;
   teacher: string | null;
-  /** Student id → cell text: «н» for an absence, marks separated by spaces. */
-  cells: Record<string, string>;
+  /** Control, practical or laboratory work of the lesson (the work type's title), if any. */
+  control: string | null;
+  /** Student id → cell. */
+  cells: Record<string, JournalCell>;
 }
 
 export interface JournalSubject {
@@ -39,6 +55,10 @@ export interface JournalSubject {
 }
 
 export interface JournalAttendance {
+  /** School days on which every lesson of the student was missed. */
+  daysMissed: number;
+  /** Of them, days missed for illness (every missed lesson «б»). */
+  daysIll: number;
   missed: number;
   ill: number;
   late: number;
@@ -53,6 +73,8 @@ export interface JournalData {
   yearTitle: string;
   /** «1 четверть» or «учебный год». */
   scopeTitle: string;
+  /** Grade 1 (безотметочное обучение): no marks, no homework, no сводная ведомость успеваемости. */
+  ungraded: boolean;
   /** Whole year: period marks of every period plus the year mark. */
   wholeYear: boolean;
   /** Periods the journal covers, in order. */

@@ -11,15 +11,34 @@ export type PeriodRow = {
   finish_date: string;
 };
 
-const SHORT: Record<string, string> = { quarter: 'ч.', trimester: 'тр.', half_year: 'п/г', semester: 'сем.', module: 'мод.' };
+/** Column labels as schools write them: «I ч.», «1 полуг.». Quarters and trimesters in Roman numerals. */
+const SHORT: Record<string, { suffix: string; roman: boolean }> = {
+  quarter: { suffix: 'ч.', roman: true },
+  trimester: { suffix: 'тр.', roman: true },
+  half_year: { suffix: 'полуг.', roman: false },
+  semester: { suffix: 'сем.', roman: false },
+  module: { suffix: 'мод.', roman: false },
+};
+const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'];
 
-export function periodShort(p: PeriodRow): string {
-  const suffix = SHORT[p.type];
-  return suffix ? `${p.number} ${suffix}` : p.name;
+/**
+ * The ordinal is the period's place among the class's periods of its type by start date, never
+ * the platform's `number` (zero-based on some servers: «0 ч.»).
+ */
+export function periodShort(p: PeriodRow, all: readonly PeriodRow[]): string {
+  const kind = SHORT[p.type];
+  if (!kind) return p.name;
+  const ordinal =
+    all
+      .filter((o) => o.type === p.type)
+      .sort((a, b) => a.start_date.localeCompare(b.start_date))
+      .findIndex((o) => o.period_id === p.period_id) + 1;
+  const n = kind.roman ? (ROMAN[ordinal - 1] ?? String(ordinal)) : String(ordinal);
+  return `${n} ${kind.suffix}`;
 }
 
-export function toJournalPeriod(p: PeriodRow): JournalPeriod {
-  return { id: p.period_id, name: p.name, short: periodShort(p), start: p.start_date, finish: p.finish_date };
+export function toJournalPeriod(p: PeriodRow, all: readonly PeriodRow[]): JournalPeriod {
+  return { id: p.period_id, name: p.name, short: periodShort(p, all), start: p.start_date, finish: p.finish_date };
 }
 
 export const samePeriodName = (a: string, b: string): boolean =>

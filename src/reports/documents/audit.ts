@@ -9,6 +9,11 @@ import { documentContext, outPath, withRenderer, type RenderOptions } from './co
 export interface AuditOptions extends RenderOptions {
   /** ISO date-time (or epoch ms); default now. */
   asOf?: string | number;
+  /**
+   * Start of the window the note covers (ISO date or date-time, or epoch ms): the previous
+   * справка's date when a schedule makes them; default 10 days before `asOf` (004 §5.2).
+   */
+  from?: string | number;
 }
 
 /** The compliance note for the deputy director; returns the PDF path. */
@@ -20,7 +25,19 @@ export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<st
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const data = await loadAudit(db, school, asOf);
+  let from: number | undefined;
+  try {
+    from =
+      opts.from === undefined
+        ? undefined
+        : typeof opts.from === 'number'
+          ? opts.from
+          : parseAsOf(opts.from, school.zone);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
+  const data = await loadAudit(db, school, asOf, Date.now(), from);
   const doc = renderAuditHtml(data);
   const out = outPath(
     app,

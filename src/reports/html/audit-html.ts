@@ -1,5 +1,15 @@
 import type { AuditData, AuditFinding } from '../data/audit.js';
+import { instantToLocalDate } from '../../platform/time.js';
+import { CLASS_TEACHER_RULES } from '../data/audit-scope.js';
 import { ruDate, ruDateTime, schoolYearTitle } from '../format.js';
+import {
+  TEACHER_CRITERIA,
+  criteriaRows,
+  criterionShort,
+  findingStatus,
+  recommendations,
+  teacherRows,
+} from './audit-results.js';
 import { renderDocument, type HtmlDocument } from './document.js';
 
 /** «Справка по итогам проверки электронного журнала» as HTML (portrait A4, flowing tables). Pure. */
@@ -79,16 +89,14 @@ function conclusion(data: AuditData): string[] {
   }
   if (total === 0) return ['Нарушений порядка ведения электронного журнала не выявлено.'];
   const critical = data.findings.filter((f) => f.severity === 'critical').length;
-  const resolved = data.rules.reduce((n, r) => n + r.resolved, 0);
+  const resolved = data.findings.filter((f) => f.fixedAt !== null).length;
   const fresh = data.findings.filter((f) => f.isNew).length;
   const top = data.rules.slice(0, 3).map((r) => `«${r.title}» (${r.open})`);
   const lines = [
-    `Выявлено нарушений: ${total}, из них критических: ${critical}.` +
-      (data.previous
-        ? ` По сравнению с предыдущей проверкой новых: ${fresh}, устранено: ${resolved}.`
-        : ''),
+    `Выявлено нарушений за срок проверки: ${total}, из них критических: ${critical}; устранено в срок проверки: ${resolved}, не устранено: ${total - resolved}.` +
+      (data.previous ? ` Новых за срок проверки: ${fresh}.` : ''),
     `Наиболее частые нарушения: ${top.join('; ')}.`,
-    'Учителям, указанным в справке, устранить нарушения в течение трёх рабочих дней; классным руководителям проконтролировать заполнение журнала.',
+    'Учителям, указанным в справке, устранить нарушения в сроки, указанные в рекомендациях; классным руководителям проконтролировать заполнение журнала.',
   ];
   return lines;
 }
@@ -103,9 +111,16 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
     byTeacher.set(name, [...(byTeacher.get(name) ?? []), f]);
   }
   const title = 'Справка по итогам проверки электронного журнала';
+  const noteDate = instantToLocalDate(asOf, zone);
+  const fromDate = instantToLocalDate(data.from, zone);
+  const ownDuties = data.findings.filter((f) => CLASS_TEACHER_RULES.has(f.rule));
+  // Every teacher the note names (a violation of theirs in the window) signs that they read it.
+  const named = [...new Set(data.findings.map((f) => f.teacher ?? '').filter(Boolean))].sort(
+    (a, b) => a.localeCompare(b, 'ru'),
+  );
   return renderDocument({
     template: 'audit',
-    styles: [],
+    styles: ['audit'],
     title,
     schoolName: data.school.name,
     landscape: false,
@@ -113,9 +128,26 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
       title,
       schoolName: data.school.name,
       asOf: ruDateTime(asOf, zone),
-      covered: data.previous
-        ? `с ${ruDateTime(data.previous.asOf, zone)} по ${ruDateTime(asOf, zone)} (${yearTitle})`
-        : `${yearTitle}, по ${ruDateTime(asOf, zone)}`,
+      covered: `с ${ruDate(fromDate)} по ${ruDate(noteDate)} включительно (${yearTitle})`,
+      purpose:
+        'своевременность и правильность заполнения электронного журнала учителями и классными руководителями (раздел 5 Положения об электронном журнале, п. 5.2)',
+      object: `электронный журнал: ${data.scopes.reduce((n, s) => n + s.lessons, 0)} уроков и ${data.scopes.reduce((n, s) => n + s.marks, 0)} отметок за срок проверки, учителей: ${data.scopes.length}`,
+      inspector: data.school.deputyDirector
+        ? `заместитель директора по УВР ${data.school.deputyDirector}`
+        : 'заместитель директора по УВР',
+      criteria: criteriaRows(data),
+      teacherHeads: TEACHER_CRITERIA.map(criterionShort),
+      teacherRows: teacherRows(data),
+      ownDuties: ownDuties.map((f, i) => ({
+        no: i + 1,
+        teacher: f.teacher ?? 'Учитель не указан',
+        className: f.className ?? '',
+        date: ruDate(f.date),
+        rule: f.ruleTitle,
+        status: findingStatus(f, zone),
+      })),
+      recommendations: recommendations(data, noteDate),
+      acquainted: named,
       previous: data.previous ? ruDateTime(data.previous.asOf, zone) : 'не проводилась',
       precision: data.run?.precision ?? '—',
       hasRun: data.run !== null,
@@ -134,11 +166,12 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
           rule: f.ruleTitle,
           message: f.message,
           isNew: f.isNew,
+          status: findingStatus(f, zone),
         })),
       })),
       conclusion: conclusion(data),
       deputyDirector: data.school.deputyDirector ?? '',
-      signedOn: ruDateTime(asOf, zone).slice(0, 10),
+      signedOn: ruDate(noteDate),
     },
   });
 }

@@ -34,21 +34,24 @@ describe('compliance note, period results, activity: data and HTML', () => {
   });
   afterAll(async () => mirror?.dispose());
 
-  it('audit: the latest run at or before as-of, open findings, new and resolved per rule', async () => {
+  it('audit: the latest run at or before as-of, findings of the window, new and resolved per rule', async () => {
     const data = await loadAudit(mirror.db, school, localToInstant('2026-10-25T00:00:00', ZONE));
     expect(data.run?.id).toBe('run2');
     expect(data.previous?.id).toBe('run1');
-    expect(data.findings.map((f) => [f.rule, f.isNew])).toEqual([
-      ['mark-late', false],
-      ['topic-missing', true],
-      ['grade1-mark', true],
+    // The window is the 10 days before the note's run (from 10.10 00:00): run1 (10.10 12:00) is in it,
+    // and homework-missing, fixed by run2 (20.10) within it, is listed as fixed.
+    expect(data.findings.map((f) => [f.rule, f.isNew, f.fixedAt !== null])).toEqual([
+      ['mark-late', true, false],
+      ['topic-missing', true, false],
+      ['grade1-mark', true, false],
+      ['homework-missing', true, true],
     ]);
     const byRule = Object.fromEntries(data.rules.map((r) => [r.rule, [r.open, r.new, r.resolved]]));
     expect(byRule).toEqual({
-      'mark-late': [1, 0, 0],
+      'mark-late': [1, 1, 0],
       'topic-missing': [1, 1, 0],
       'grade1-mark': [1, 1, 0],
-      'homework-missing': [0, 0, 1],
+      'homework-missing': [0, 1, 1],
     });
     const html = renderAuditHtml(data).html;
     expect(html).toContain('Отметка внесена позже срока &lt;b&gt;');
@@ -57,6 +60,7 @@ describe('compliance note, period results, activity: data and HTML', () => {
     const earlier = await loadAudit(mirror.db, school, localToInstant('2026-10-15T00:00:00', ZONE));
     expect(earlier.run?.id).toBe('run1');
     expect(earlier.findings.map((f) => f.rule).sort()).toEqual(['homework-missing', 'mark-late']);
+    expect(earlier.findings.every((f) => f.fixedAt === null)).toBe(true);
     const none = await loadAudit(mirror.db, school, localToInstant('2026-10-01T00:00:00', ZONE));
     expect(none.run).toBeNull();
     expect(renderAuditHtml(none).html).toContain(

@@ -9,7 +9,7 @@ import {
 } from '../../../test/fixtures/reports/school-fixture.js';
 import { findClass } from '../data/classes.js';
 import { loadJournal } from '../data/journal.js';
-import type { JournalData } from '../data/journal-types.js';
+import type { JournalCell, JournalData } from '../data/journal-types.js';
 import { resolveSchool } from '../data/school.js';
 import { configSchema } from '../../config/schema.js';
 import { renderJournalHtml } from './journal-html.js';
@@ -36,7 +36,7 @@ describe('printed journal: data and HTML', () => {
     expect(data.yearTitle).toBe('2026/2027 учебный год');
     expect(data.students.map((s) => s.id)).toEqual(['1001', '1002', '1003', '1004']);
     expect(data.periods.map((p) => p.id)).toEqual(['q1']);
-    expect(data.yearPeriods.map((p) => p.short)).toEqual(['1 ч.', '2 ч.']);
+    expect(data.yearPeriods.map((p) => p.short)).toEqual(['I ч.', 'II ч.']);
   });
 
   it('lists the lessons of the period only, with marks, «н», homework and teacher', () => {
@@ -44,16 +44,25 @@ describe('printed journal: data and HTML', () => {
     expect(math.lessons).toHaveLength(18);
     expect(math.lessons.map((l) => l.date)).not.toContain('2026-11-10');
     const [m1, m2, m3] = math.lessons;
-    expect(m1!.cells).toEqual({ '1001': '5', '1002': '4' });
+    const text = (cells: Record<string, JournalCell>) =>
+      Object.fromEntries(
+        Object.entries(cells).map(([s, c]) => [
+          s,
+          [c.attendance, ...c.marks.map((m) => m.value)].filter(Boolean).join(' '),
+        ]),
+      );
+    expect(text(m1!.cells)).toEqual({ '1001': '5', '1002': '4' });
     expect(m1!.topic).toBe('Натуральные числа (исправлено)');
     expect(m1!.homework).toBe('§ 1, № 5, 6');
     expect(m1!.teacher).toBe('Петрова Анна Ивановна');
-    expect(m2!.cells).toEqual({ '1002': 'н', '1003': '2' });
-    expect(m3!.cells).toEqual({ '1003': 'н' });
+    // Attendance codes kept apart: «б» for illness, «н» for an absence.
+    expect(text(m2!.cells)).toEqual({ '1002': 'б', '1003': '2' });
+    expect(text(m3!.cells)).toEqual({ '1003': 'н' });
     expect(math.finals.q1).toEqual({ '1001': '5', '1002': '4', '1003': 'н/а', '1004': 'осв' });
     expect(data.attendance).toEqual({
-      '1002': { missed: 1, ill: 1, late: 0 },
-      '1003': { missed: 1, ill: 0, late: 0 },
+      // 02.09 had a Russian lesson too: not a whole day; 03.09 had math only.
+      '1002': { daysMissed: 0, daysIll: 0, missed: 1, ill: 1, late: 0 },
+      '1003': { daysMissed: 1, daysIll: 0, missed: 1, ill: 0, late: 0 },
     });
   });
 
@@ -85,19 +94,15 @@ describe('printed journal: data and HTML', () => {
     ]);
     const first = pages[2]!.marks!;
     expect(first.columns).toHaveLength(16);
-    expect(first.columns.every((c) => !c.final)).toBe(true);
+    expect(first.unused).toBeNull();
+    expect(first.finals).toEqual([]);
     const second = pages[4]!.marks!;
-    // 2 lessons, 14 blank columns of the paper grid, then the period mark after the last lesson.
-    expect(second.columns).toHaveLength(17);
-    expect(second.columns.filter((c) => c.label !== '').map((c) => c.label)).toEqual([
-      '17.09',
-      '18.09',
-      '1 ч.',
-    ]);
-    expect(second.columns[16]).toEqual({ label: '1 ч.', final: true });
-    expect(second.rows[0]!.cells.map((c) => c.text).filter(Boolean)).toEqual(['3', '5']);
-    expect(second.rows[0]!.cells[1]!.text).toBe('3');
-    expect(second.rows[0]!.cells[16]).toEqual({ text: '5', final: true });
+    // 2 lessons, 14 unused columns of the paper grid (struck through), then the period mark.
+    expect(second.columns.map((c) => c.label)).toEqual(['17.09', '18.09']);
+    expect(second.unused).toEqual({ columns: 14, rows: 4 });
+    expect(second.finals).toEqual([{ label: 'I ч.', final: true }]);
+    expect(second.rows[0]!.cells[1]!.marks).toEqual([{ value: '3', work: 'КР' }]);
+    expect(second.rows[0]!.finals[0]!.marks).toEqual([{ value: '5', work: null }]);
     expect(pages[5]!.topics!.rows.map((r) => r.no)).toEqual([17, 18]);
     expect(pages[11]!.certification!.pages).toBe(12);
   });

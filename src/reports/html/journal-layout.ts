@@ -1,23 +1,36 @@
 import { chunk } from '../../mirror/sql.js';
 import type {
+  JournalCell,
   JournalData,
   JournalLayout,
   JournalLesson,
   JournalPeriod,
+  JournalStudent,
   JournalSubject,
 } from '../data/journal-types.js';
 import { withoutBidiControls } from '../../platform/text.js';
-import { clip, ruDate, ruDayMonth, shortName } from '../format.js';
+import { ruDate, ruDayMonth, shortName } from '../format.js';
 
 /**
  * Cuts the journal into pages deterministically: every page is one fixed-size sheet whose
- * content is bounded by the layout (lessons per spread, students per page, clipped texts), so
- * the contents page can name page numbers before anything is printed. Pure.
+ * content is bounded by the layout (lessons per spread, students per page, estimated heights of
+ * the wrapped texts), so the contents page can name page numbers before anything is printed. Pure.
  */
 
 export const CONTENTS_ROWS_PER_PAGE = 24;
-export const TOPIC_MAX = 110;
-export const HOMEWORK_MAX = 90;
+/**
+ * Topics and homework wrap, never cut (an archival copy must not lose text): a right page takes
+ * lessons while their estimated height fits, and the rest go on a continuation page. The
+ * estimate is conservative (fewer characters per line than the font gives), so a row never
+ * overflows the fixed-size sheet.
+ */
+export const TOPIC_CHARS_PER_LINE = 62;
+export const HOMEWORK_CHARS_PER_LINE = 48;
+/** mm: one text line, a row's padding, the rows' budget on a right page (sheet minus headings). */
+const LINE_MM = 3.9;
+const ROW_PAD_MM = 1.6;
+export const TOPICS_BUDGET_MM = 151;
+const BLANK_ROW_MM = 2 * LINE_MM + ROW_PAD_MM;
 
 export interface Column {
   label: string;
@@ -25,20 +38,63 @@ export interface Column {
   final: boolean;
 }
 
+export interface MarkCell {
+  /** Attendance code («н», «б», «п», «оп») or null. */
+  att: string | null;
+  marks: { value: string; work: string | null }[];
+  final: boolean;
+  /** The day falls outside the student's time in the class. */
+  out: boolean;
+  /** An entry the regulations forbid here (a mark in grade 1): printed with a note. */
+  forbidden: boolean;
+}
+
 export interface MarksPage {
   subject: string;
   teacher: string;
   spread: number;
   part: string;
+  ungraded: boolean;
+  /** Lesson columns, then the unused columns (struck through), then finals. */
   columns: Column[];
-  rows: { no: number; name: string; cells: { text: string; final: boolean }[] }[];
+  /** Unused lesson columns: one struck-through cell spanning them and every row. */
+  unused: { columns: number; rows: number } | null;
+  /** One entry per unused column (the template's loop). */
+  blankColumns: number[];
+  finals: Column[];
+  rows: {
+    no: number;
+    name: string;
+    /** A name too long for one line at the grid's size: printed smaller, on two lines. */
+    long: boolean;
+    movement: string;
+    cells: MarkCell[];
+    finals: MarkCell[];
+  }[];
+  /** A forbidden entry is on this page: the note under the grid says why it is marked. */
+  forbiddenNote: boolean;
+}
+
+export interface TopicsRow {
+  no: number;
+  date: string;
+  topic: string;
+  /** «Контрольная работа» etc.: printed before the topic. */
+  control: string | null;
+  homework: string;
+  /** Homework in grade 1 (not given there): printed with a note. */
+  forbiddenHomework: boolean;
+  teacher: string;
 }
 
 export interface TopicsPage {
   subject: string;
   spread: number;
-  rows: { no: number; date: string; topic: string; homework: string; teacher: string }[];
-  /** Empty rows that keep the ruled lines of a paper page. */
+  /** «» on the first right page of a spread, « (продолжение)» on the next. */
+  part: string;
+  ungraded: boolean;
+  rows: TopicsRow[];
+  /** Empty rows that keep the ruled lines of a paper page: struck through together. */
   blanks: number[];
 }
 
@@ -49,17 +105,34 @@ export interface ContentsRow {
 }
 
 export interface JournalPage {
-  title?: { schoolName: string; classTitle: string; yearTitle: string; scopeTitle: string };
+  title?: {
+    schoolName: string;
+    classTitle: string;
+    yearTitle: string;
+    scopeTitle: string;
+    ungraded: boolean;
+  };
   contents?: { first: boolean; rows: ContentsRow[] };
   marks?: MarksPage;
   topics?: TopicsPage;
   attendance?: {
     first: boolean;
-    rows: { no: number; name: string; missed: number; ill: number; other: number; late: number }[];
+    rows: {
+      no: number;
+      name: string;
+      long: boolean;
+      movement: string;
+      daysMissed: number;
+      daysIll: number;
+      missed: number;
+      ill: number;
+      other: number;
+      late: number;
+    }[];
   };
   summary?: {
     subjects: { name: string; columns: string[] }[];
-    rows: { no: number; name: string; cells: string[] }[];
+    rows: { no: number; name: string; long: boolean; cells: string[] }[];
   };
   remarks?: { lines: number[] };
   certification?: { director: string; pages: number };
@@ -68,6 +141,8 @@ export interface JournalPage {
 interface Spread {
   lessons: JournalLesson[];
   finals: { key: string; label: string }[];
+  /** The right pages: lessons cut where the wrapped texts fill a page. */
+  topicPages: JournalLesson[][];
 }
 
 /** Spreads of one subject: lessons cut per covered period, then by `lessonsPerSpread`. */
@@ -82,14 +157,51 @@ export function subjectSpreads(
     const parts = lessons.length === 0 ? [[]] : chunk(lessons, layout.lessonsPerSpread);
     parts.forEach((part, j) => {
       const last = j === parts.length - 1;
-      const finals = last ? [{ key: period.id, label: period.short }] : [];
-      if (last && data.wholeYear && i === data.periods.length - 1) {
+      // Grade 1 has no period marks: no final columns.
+      const finals = last && !data.ungraded ? [{ key: period.id, label: period.short }] : [];
+      if (last && !data.ungraded && data.wholeYear && i === data.periods.length - 1) {
         finals.push({ key: 'year', label: 'Год' });
       }
-      if (part.length > 0 || last) spreads.push({ lessons: part, finals });
+      if (part.length > 0 || last) {
+        spreads.push({ lessons: part, finals, topicPages: topicPages(part) });
+      }
     });
   });
   return spreads;
+}
+
+/** Estimated height of a lesson's row on the right page, in mm. */
+export function topicRowMm(lesson: Pick<JournalLesson, 'topic' | 'homework' | 'control'>): number {
+  const topic = topicText(lesson.topic, lesson.control);
+  const lines = Math.max(
+    2,
+    estimatedLines(topic, TOPIC_CHARS_PER_LINE),
+    estimatedLines(lesson.homework ?? '', HOMEWORK_CHARS_PER_LINE),
+  );
+  return lines * LINE_MM + ROW_PAD_MM;
+}
+
+function estimatedLines(text: string, perLine: number): number {
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / perLine)), 0);
+}
+
+function topicText(topic: string | null, control: string | null): string {
+  return [control ? `${control}.` : '', topic ?? ''].filter(Boolean).join(' ');
+}
+
+function topicPages(lessons: JournalLesson[]): JournalLesson[][] {
+  const pages: JournalLesson[][] = [[]];
+  let used = 0;
+  for (const l of lessons) {
+    const h = topicRowMm(l);
+    if (used + h > TOPICS_BUDGET_MM && pages[pages.length - 1]!.length > 0) {
+      pages.push([]);
+      used = 0;
+    }
+    pages[pages.length - 1]!.push(l);
+    used += h;
+  }
+  return pages;
 }
 
 export function pagesPerSpread(data: JournalData, layout: JournalLayout): number {
@@ -108,22 +220,31 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
         )
       : studentChunks;
   const spreadsBySubject = data.subjects.map((s) => subjectSpreads(s, data, layout));
-  const perSpread = studentChunks.length + 1;
-  const summaryChunks =
-    data.subjects.length === 0 ? [[]] : chunk(data.subjects, layout.subjectsPerSummaryPage);
-  const sectionRows = data.subjects.length + 4;
+  const pagesOf = (s: JournalSubject, spread: Spread): number =>
+    chunksOf(s).length + spread.topicPages.length;
+  // Grade 1 has no сводная ведомость успеваемости (безотметочное обучение).
+  const summaryChunks = data.ungraded
+    ? []
+    : data.subjects.length === 0
+      ? [[]]
+      : chunk(data.subjects, layout.subjectsPerSummaryPage);
+  const sectionRows = data.subjects.length + (data.ungraded ? 3 : 4);
   const contentsPages = Math.max(1, Math.ceil(sectionRows / CONTENTS_ROWS_PER_PAGE));
 
   // Page numbers first: title, contents, spreads, attendance, summary, remarks, certification.
   let next = 2 + contentsPages;
   const contents: ContentsRow[] = data.subjects.map((s, i) => {
     const row = { title: s.name, teacher: s.teacher, page: next };
-    next += spreadsBySubject[i]!.length * (s.students ? chunksOf(s).length + 1 : perSpread);
+    next += spreadsBySubject[i]!.reduce((n, sp) => n + pagesOf(s, sp), 0);
     return row;
   });
   const sections: [string, number][] = [
     ['Сводная ведомость учёта посещаемости', studentChunks.length],
-    ['Сводная ведомость учёта успеваемости', summaryChunks.length * studentChunks.length],
+    ...(data.ungraded
+      ? []
+      : ([
+          ['Сводная ведомость учёта успеваемости', summaryChunks.length * studentChunks.length],
+        ] as [string, number][])),
     ['Замечания по ведению журнала', 1],
     ['Заверительная надпись', 1],
   ];
@@ -140,6 +261,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
         classTitle: data.classTitle,
         yearTitle: data.yearTitle,
         scopeTitle: data.scopeTitle,
+        ungraded: data.ungraded,
       },
     },
   ];
@@ -149,56 +271,86 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
 
   data.subjects.forEach((subject, si) => {
     spreadsBySubject[si]!.forEach((spread, spreadIndex) => {
-      // A paper-like grid: always `lessonsPerSpread` lesson columns (blank when unused), then finals.
-      const blankColumns = range(Math.max(0, layout.lessonsPerSpread - spread.lessons.length));
-      const columns: Column[] = [
-        ...spread.lessons.map((l) => ({ label: ruDayMonth(l.date), final: false })),
-        ...blankColumns.map(() => ({ label: '', final: false })),
-        ...spread.finals.map((f) => ({ label: f.label, final: true })),
-      ];
+      // A paper-like grid: always `lessonsPerSpread` lesson columns, the unused ones struck
+      // through (nothing can be written in later), then finals.
+      const blankCount = Math.max(0, layout.lessonsPerSpread - spread.lessons.length);
+      const columns: Column[] = spread.lessons.map((l) => ({
+        label: ruDayMonth(l.date),
+        final: false,
+      }));
+      const finals: Column[] = spread.finals.map((f) => ({ label: f.label, final: true }));
       const chunks = chunksOf(subject);
       chunks.forEach((students, ci) => {
+        const rows = students.map((s) => ({
+          no: s.no,
+          name: s.fullName,
+          long: isLongName(s.fullName),
+          movement: s.movement.join(', '),
+          cells: spread.lessons.map((l) => markCell(l.cells[s.id], l.date, s, data.ungraded)),
+          finals: spread.finals.map((f) => {
+            const value = subject.finals[f.key]?.[s.id];
+            return {
+              att: null,
+              marks: value ? [{ value, work: null }] : [],
+              final: true,
+              out: false,
+              forbidden: false,
+            };
+          }),
+        }));
         pages.push({
           marks: {
             subject: subject.name,
             teacher: subject.teacher,
             spread: spreadIndex + 1,
             part: chunks.length > 1 ? ` (${ci + 1}/${chunks.length})` : '',
+            ungraded: data.ungraded,
             columns,
-            rows: students.map((s) => ({
-              no: s.no,
-              name: s.fullName,
-              cells: [
-                ...spread.lessons.map((l) => ({ text: l.cells[s.id] ?? '', final: false })),
-                ...blankColumns.map(() => ({ text: '', final: false })),
-                ...spread.finals.map((f) => ({
-                  text: subject.finals[f.key]?.[s.id] ?? '',
-                  final: true,
-                })),
-              ],
-            })),
+            unused:
+              blankCount > 0 && rows.length > 0 ? { columns: blankCount, rows: rows.length } : null,
+            blankColumns: range(blankCount),
+            finals,
+            rows,
+            forbiddenNote: rows.some((r) => r.cells.some((c) => c.forbidden)),
           },
         });
       });
-      const lessonNo = spreadsBySubject[si]!.slice(0, spreadIndex).reduce(
+      let lessonNo = spreadsBySubject[si]!.slice(0, spreadIndex).reduce(
         (n, sp) => n + sp.lessons.length,
         0,
       );
-      pages.push({
-        topics: {
-          subject: subject.name,
-          spread: spreadIndex + 1,
-          rows: spread.lessons.map((l, i) => ({
-            no: lessonNo + i + 1,
-            date: ruDate(l.date),
-            // Printed without bidirectional overrides: they would reorder the printed line.
-            topic: clip(withoutBidiControls(l.topic ?? ''), TOPIC_MAX),
-            homework: clip(withoutBidiControls(l.homework ?? ''), HOMEWORK_MAX),
-            // A lesson taught by several teachers lists them all («Петрова А. И., Орлов К. С.»).
-            teacher: (l.teacher ?? '').split(', ').map(shortName).join(', '),
-          })),
-          blanks: range(Math.max(0, layout.lessonsPerSpread - spread.lessons.length)),
-        },
+      spread.topicPages.forEach((lessons, pi) => {
+        const last = pi === spread.topicPages.length - 1;
+        const used = lessons.reduce((mm, l) => mm + topicRowMm(l), 0);
+        const blankRows = last
+          ? Math.max(
+              0,
+              Math.min(
+                layout.lessonsPerSpread - spread.lessons.length,
+                Math.floor((TOPICS_BUDGET_MM - used) / BLANK_ROW_MM),
+              ),
+            )
+          : 0;
+        pages.push({
+          topics: {
+            subject: subject.name,
+            spread: spreadIndex + 1,
+            part: pi > 0 ? ' (продолжение)' : '',
+            ungraded: data.ungraded,
+            rows: lessons.map((l) => ({
+              no: ++lessonNo,
+              date: ruDate(l.date),
+              // Printed without bidirectional overrides: they would reorder the printed line.
+              topic: withoutBidiControls(l.topic ?? ''),
+              control: l.control,
+              homework: withoutBidiControls(l.homework ?? ''),
+              forbiddenHomework: data.ungraded && (l.homework ?? '') !== '',
+              // A lesson taught by several teachers lists them all («Петрова А. И., Орлов К. С.»).
+              teacher: (l.teacher ?? '').split(', ').map(shortName).join(', '),
+            })),
+            blanks: range(blankRows),
+          },
+        });
       });
     });
   });
@@ -209,10 +361,20 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
       attendance: {
         first: i === 0,
         rows: students.map((s) => {
-          const a = data.attendance[s.id] ?? { missed: 0, ill: 0, late: 0 };
+          const a = data.attendance[s.id] ?? {
+            daysMissed: 0,
+            daysIll: 0,
+            missed: 0,
+            ill: 0,
+            late: 0,
+          };
           return {
             no: s.no,
             name: s.fullName,
+            long: isLongName(s.fullName),
+            movement: s.movement.join(', '),
+            daysMissed: a.daysMissed,
+            daysIll: a.daysIll,
             missed: a.missed,
             ill: a.ill,
             other: a.missed - a.ill,
@@ -235,6 +397,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
           rows: students.map((st) => ({
             no: st.no,
             name: st.fullName,
+            long: isLongName(st.fullName),
             cells: subjects.flatMap((s) => finalKeys.map((p) => s.finals[p.id]?.[st.id] ?? '')),
           })),
         },
@@ -248,6 +411,29 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
   }
   return pages;
 }
+
+/** A left page's cell: outside the student's time in the class it is shaded; grade-1 marks flagged. */
+function markCell(
+  cell: JournalCell | undefined,
+  date: string,
+  student: JournalStudent,
+  ungraded: boolean,
+): MarkCell {
+  const out =
+    (student.from !== null && date < student.from) ||
+    (student.until !== null && date >= student.until);
+  const marks = cell?.marks ?? [];
+  return {
+    att: cell?.attendance ?? null,
+    marks,
+    final: false,
+    out,
+    forbidden: ungraded && marks.length > 0,
+  };
+}
+
+/** Names are never cut: past ~32 characters (58 mm at 8.5 pt) they print smaller, wrapped. */
+const isLongName = (name: string): boolean => name.length > 32;
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
