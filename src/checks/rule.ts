@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SqlExecutor } from '../mirror/sql.js';
+import type { MirrorCoverage } from './data-time.js';
 import type { Exemption } from './exemptions.js';
 
 /**
@@ -73,6 +74,13 @@ export interface RuleContext<P> {
    * by this run and holding the mirror as of `asOf` (src/checks/period-totals).
    */
   periodTotals: boolean;
+  /**
+   * What the mirror's own history covers (its first sync, its last successful one): as of an
+   * instant it does not cover, rows are dated by the platform's timestamps, and what nothing
+   * dates is taken in the direction that never accuses wrongly (`existedAt`, common.ts).
+   * Absent: the run is taken as covered (a current run).
+   */
+  coverage?: MirrorCoverage;
 }
 
 export interface MessageContext<P> {

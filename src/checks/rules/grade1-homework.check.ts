@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { classFilter, live, ruDate, trimmed, where } from '../common.js';
+import { classFilter, ruDate, trimmed, where } from '../common.js';
+import { workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -26,7 +27,7 @@ export default defineRule({
     FROM classes c
     JOIN works w ON w.source = c.source AND w.class_id = c.id AND w.type = 'Homework'
     LEFT JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
-    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${live('w', ctx.asOf)}
+    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${workAt('w', ctx, 'absent')}
       AND length(${trimmed('w.text')}) > 0
       ${classFilter(ctx, 'w.class_id')}`;
     return queryFindings(ctx, inner);

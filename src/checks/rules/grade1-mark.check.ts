@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { classFilter, live, ruDate, where } from '../common.js';
+import { classFilter, ruDate, where } from '../common.js';
+import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -31,7 +32,7 @@ export default defineRule({
     FROM classes c
     JOIN marks m ON m.source = c.source AND m.class_id = c.id
     LEFT JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
-    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${live('m', ctx.asOf)}
+    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${markAt('m', ctx, 'absent')}
       ${classFilter(ctx, 'm.class_id')}`;
     return queryFindings(ctx, inner);
   },

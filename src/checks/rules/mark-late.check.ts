@@ -5,10 +5,10 @@ import {
   controlKindsParam,
   deadlineOffset,
   hhmm,
-  live,
   ruDate,
   where,
 } from '../common.js';
+import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
@@ -86,7 +86,7 @@ export default defineRule({
         },
         { entered, value: 'm.value' },
       );
-    const rest = sql`${live('m', asOf)} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
+    const rest = sql`${markAt('m', ctx, 'absent')} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
     // Lessons outer, and each lesson's marks entered after its earliest deadline read through
     // the partial index `MARKS_ENTERED_BY_LESSON`, which also holds what decides lateness (work
     // type, source, deletion): the table row is read only for a late mark.

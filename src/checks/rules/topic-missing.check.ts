@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import { classFilter, deadlineOffset, hhmm, live, ruDate, where } from '../common.js';
+import { classFilter, deadlineOffset, hhmm, ruDate, where } from '../common.js';
 import {
   charLength,
   normalizeText,
   visibleText,
   withoutBidiControls,
 } from '../../platform/text.js';
+import { lessonAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -62,7 +63,7 @@ export default defineRule({
       { topic: 'l.topic' },
     )}
     FROM lessons l
-    WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} ${classFilter(ctx, 'l.class_id')}
+    WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
       AND ${asOf} > ${deadline}
       AND (l.topic IS NULL OR l.topic_norm IS NULL OR length(l.topic_norm) <= ${longest})`;
     const rows = await queryFindings(ctx, inner);
