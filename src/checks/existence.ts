@@ -78,7 +78,9 @@ export function historyOf(ctx: HistoryCtx): 'covered' | 'between' | 'before' {
   const c = ctx.coverage;
   if (!c) return 'covered';
   if (c.lastSyncedAt !== null && ctx.asOf >= c.lastSyncedAt) return 'covered';
-  if (c.firstSyncAt === null || ctx.asOf < c.firstSyncAt) return 'before';
+  // No sync recorded (rows written otherwise: fixtures, an import): the rows' own history is all
+  // there is, dated as after a first sync.
+  if (c.firstSyncAt !== null && ctx.asOf < c.firstSyncAt) return 'before';
   return 'between';
 }
 
@@ -95,8 +97,9 @@ export function existedAt(
   const a = raw(alias);
   const ways: Fragment[] = [sql`${a}.first_seen_at <= ${ctx.asOf}`];
   if (stamp) ways.push(stamp.dated);
-  if (history === 'before' && undated === 'present')
+  if (history === 'before' && undated === 'present') {
     ways.push(stamp ? stamp.undated : raw('1 = 1'));
+  }
   return sql`(${a}.deleted_at IS NULL OR ${a}.deleted_at > ${ctx.asOf}) AND (${joinSql(ways, ' OR ')})`;
 }
 

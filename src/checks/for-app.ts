@@ -4,12 +4,15 @@ import { writePrivateFileAtomic } from '../platform/private-files.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
 import {
   assessAsOf,
+  historyBasis,
   mirrorCoverage,
+  type HistoryBasis,
   presentOf,
   type AsOfWarning,
   type MirrorCoverage,
 } from './data-time.js';
 import { runChecks, type CheckRunResult } from './engine.js';
+import { getRule } from './registry.js';
 import type { RunKind } from './run-kind.js';
 import { toFindingJson, type FindingJson } from './finding.js';
 import { schoolsToCheck } from './schools.js';
@@ -41,6 +44,10 @@ export interface RunEvidence {
   lastSync: string | null;
   /** What the mirror cannot know as of `asOf` (empty: nothing missing). */
   warnings: AsOfWarning[];
+  /** What dated the journal's rows as of `asOf` (data-time.ts `HistoryBasis`). */
+  history: HistoryBasis;
+  /** With `history: platform`: what each rule run decided by (docs/rules.md); else empty. */
+  rules: { rule: string; evidence: string }[];
 }
 
 /** `ezh check --format json`: one object. */
@@ -121,6 +128,7 @@ function runEvidence(
   coverage: MirrorCoverage,
   now: number,
 ): RunEvidence {
+  const history = historyBasis(run.asOf, coverage);
   return {
     school,
     asOf: instantToIso(run.asOf) ?? '',
@@ -128,5 +136,13 @@ function runEvidence(
     firstSync: instantToIso(coverage.firstSyncAt),
     lastSync: instantToIso(coverage.lastSyncedAt),
     warnings: assessAsOf(run.asOf, coverage, now),
+    history,
+    rules:
+      history === 'platform'
+        ? run.rules.map((r) => ({
+            rule: r.rule,
+            evidence: getRule(r.rule)?.beforeFirstSync.en ?? '',
+          }))
+        : [],
   };
 }

@@ -78,8 +78,9 @@ describe('history before the first sync', () => {
       }
     }
     // Not an agreement on nothing: the journal is full of violations at those instants.
-    for (const rule of RULE_IDS)
+    for (const rule of RULE_IDS) {
       expect({ rule, n: seen.get(rule) ?? 0 }).not.toEqual({ rule, n: 0 });
+    }
   }, 600_000);
 
   it('accuses nobody wrongly: what the late mirror finds as of a past instant, the platform then held', async () => {

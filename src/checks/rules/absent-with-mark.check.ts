@@ -14,6 +14,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['lesson', 'student'],
+  beforeFirstSync: {
+    en: "the absence by its entry's creation (createdDate) and the mark by its entry moment; either without one is not claimed",
+    ru: 'отсутствие — по моменту создания записи, отметка — по моменту внесения; без них нарушение не вменяется',
+  },
   params: z.object({}),
   message: (row) =>
     `Отметка у отсутствовавшего ученика («${STATUS_RU[String(row.extra.status)] ?? 'н'}» и отметка в одной клетке): ${where(row)}, урок ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,

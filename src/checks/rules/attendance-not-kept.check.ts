@@ -25,6 +25,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['lesson'],
+  beforeFirstSync: {
+    en: 'the lesson by its date; attendance entries by their creation (createdDate); entries without one, there now, count',
+    ru: 'урок — по его дате; записи посещаемости — по моменту создания (createdDate); записи без него, имеющиеся сейчас, учитываются',
+  },
   params: z.object({
     /** Local time on the Sunday that ends the lesson's week. */
     weekEnd: hhmm.default('23:59'),

@@ -22,6 +22,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['work', 'student'],
+  beforeFirstSync: {
+    en: 'the control work by its sent date (without one: not claimed); marks by their entry moments and absences by their creation (without one: counted as now); students as for final-mark-missing',
+    ru: 'контрольная работа — по дате выдачи (без неё не вменяется); отметки — по моменту внесения, отсутствия — по моменту создания записи (без него учитываются); ученики — как для отметок за период',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(7),
     deadlineTime: hhmm.default('12:00'),

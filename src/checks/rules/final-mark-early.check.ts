@@ -14,6 +14,10 @@ export default defineRule({
   audience: ['deputy_director'],
   keyParts: ['mark'],
   usesPeriodTotals: true,
+  beforeFirstSync: {
+    en: "the period mark's own date against the dates of the period's lessons",
+    ru: 'дата отметки за период и даты уроков периода',
+  },
   params: z.object({}),
   message: (row) =>
     `Отметка за период «${String(row.extra.period_name ?? '')}» выставлена раньше последнего урока: ${where(row)}, ученик ${row.studentName ?? '—'}, дата отметки ${ruDate(String(row.extra.mark_date ?? ''))}, последний урок ${ruDate(String(row.extra.last_date ?? ''))}`,

@@ -26,6 +26,10 @@ export default defineRule({
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['class', 'student', 'subject', 'period'],
   usesPeriodTotals: true,
+  beforeFirstSync: {
+    en: 'period marks by their own date (one without a date, there now, counts as given); a student counts in the class only when a mark or an attendance entry dated by then shows them there',
+    ru: 'отметка за период — по её дате (без даты, имеющаяся сейчас, считается выставленной); ученик учитывается, только если его отметка или запись посещаемости в классе датирована не позднее даты проверки',
+  },
   params: z.object({}),
   message: (row, { zone }) => {
     const deadline = row.deadline === null ? '' : `, срок ${formatLocal(row.deadline, zone)}`;

@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  classFilter,
-  CURRENT_MARK,
-  NOT_CURRENT_SETS,
-  numericMark,
-  where,
-} from '../common.js';
+import { classFilter, CURRENT_MARK, NOT_CURRENT_SETS, numericMark, where } from '../common.js';
 import { lastLessonTeacher } from '../period-sql.js';
 import { finalMarkAt, markAt, structureAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
@@ -30,6 +24,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['deputy_director'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: 'the period mark by its own date (without one: not claimed); current marks by their entry moments (without one: counted as now)',
+    ru: 'отметка за период — по её дате (без даты не вменяется); текущие отметки — по моменту внесения (без него учитываются)',
+  },
   usesPeriodTotals: true,
   params: z.object({
     profile: z.enum(['math', 'lyceum', 'strict']).default('math'),

@@ -12,6 +12,10 @@ export default defineRule({
   severity: 'critical',
   audience: ['deputy_director', 'class_teacher'],
   keyParts: ['work'],
+  beforeFirstSync: {
+    en: "the homework's sent date (Work.sentDate); homework without one is not claimed",
+    ru: 'дата выдачи задания (sentDate); задание без неё не вменяется',
+  },
   params: z.object({}),
   message: (row) => `Домашнее задание в 1 классе: ${where(row)}, урок ${ruDate(row.date)}`,
   evaluate: (ctx) => {

@@ -12,6 +12,10 @@ export default defineRule({
   severity: 'critical',
   audience: ['deputy_director', 'class_teacher'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: "the mark's entry moment (Mark.date); a mark without one is not claimed",
+    ru: 'момент внесения отметки (Mark.date); отметка без него не вменяется',
+  },
   params: z.object({}),
   message: (row) =>
     `Отметка «${String(row.extra.value ?? '')}» в 1 классе: ${where(row)}, ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,

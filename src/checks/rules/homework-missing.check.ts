@@ -13,6 +13,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['lesson'],
+  beforeFirstSync: {
+    en: 'the lesson by its date; homework by its sent date (Work.sentDate); homework without one, there now, is taken as there then',
+    ru: 'урок — по его дате; домашнее задание — по дате выдачи (sentDate); задание без неё, имеющееся сейчас, считается выданным',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(1),
     deadlineTime: hhmm.default('12:00'),

@@ -53,6 +53,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['class', 'student', 'subject', 'period'],
+  beforeFirstSync: {
+    en: 'current marks by their entry moments (one without it, there now, counts); students as for final-mark-missing',
+    ru: 'текущие отметки — по моменту внесения (без него, имеющиеся сейчас, учитываются); ученики — как для отметок за период',
+  },
   usesPeriodTotals: true,
   params,
   message: (row) =>

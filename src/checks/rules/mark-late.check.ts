@@ -1,13 +1,6 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import {
-  classFilter,
-  controlKindsParam,
-  deadlineOffset,
-  hhmm,
-  ruDate,
-  where,
-} from '../common.js';
+import { classFilter, controlKindsParam, deadlineOffset, hhmm, ruDate, where } from '../common.js';
 import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
@@ -40,6 +33,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: "the mark's entry moment (Mark.date), as the platform stamped it; a mark without one is never claimed late",
+    ru: 'момент внесения отметки, записанный платформой (Mark.date); отметка без него опозданием не считается',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(1),
     deadlineTime: hhmm.default('12:00'),

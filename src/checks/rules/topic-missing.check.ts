@@ -29,6 +29,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['lesson'],
+  beforeFirstSync: {
+    en: 'the lesson by its date; the topic as it is now: a topic missing now was missing then, one filled in since is not claimed (the platform stamps no topic edit)',
+    ru: 'урок — по его дате; тема — как сейчас: отсутствующая сейчас отсутствовала и тогда, заполненная позже не вменяется (правку темы платформа не датирует)',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(1),
     deadlineTime: hhmm.default('12:00'),

@@ -21,6 +21,10 @@ export default defineRule({
   severity: 'info',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: 'the «2» by its entry moment (without one: not claimed), better marks by theirs (without one: counted as now), lessons by their dates',
+    ru: '«2» — по моменту внесения (без него не вменяется), исправляющие отметки — по моменту внесения (без него учитываются), уроки — по их датам',
+  },
   usesPeriodTotals: true,
   params: z.object({
     lessons: z.int().min(1).max(20).default(3),
