@@ -77,7 +77,7 @@ export function assessAsOf(asOf: number, coverage: MirrorCoverage, now: number):
   if (first !== null && asOf < first) {
     out.push({
       code: 'before-first-sync',
-      message: `as of ${at} is before the mirror's first sync of this school (${instantToIso(first)}): its own history does not reach then, so each rule answered from the platform's own timestamps (the evidence below); what no timestamp dates was taken the way that accuses nobody wrongly, and entries deleted before the first sync are unknown to the mirror`,
+      message: `as of ${at} is before the mirror's first sync of this school (${instantToIso(first)}): its own history does not reach then, so each rule answered from the platform's own timestamps (its evidence is listed per rule); what no timestamp dates was taken the way that accuses nobody wrongly, and entries deleted before the first sync are unknown to the mirror`,
     });
   }
   if (asOf > now) {
