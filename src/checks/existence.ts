@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { live } from './common.js';
 import type { RuleContextBase } from './rule.js';
 import { joinSql, raw, sql, type Fragment } from './sql-fragment.js';
@@ -47,23 +48,9 @@ export function finalMarkStamp(alias: string, asOf: number, zone: string): Stamp
   };
 }
 
-/** `YYYY-MM-DDTHH:mm:ss` of the instant in the zone. */
+/** `YYYY-MM-DDTHH:mm:ss` of the instant in the zone (IANA, or as the platform gives it: `UTC+3`). */
 export function localText(instant: number, zone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(new Date(instant))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  return DateTime.fromMillis(instant, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 }
 
 type HistoryCtx = Pick<RuleContextBase, 'asOf' | 'coverage'>;
