@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../mirror/sql.js';
 import { instantToIso } from '../platform/time.js';
+import { historyOf } from './existence.js';
 
 /**
  * What the mirror can know about a school at an instant. It holds the journal as its syncs saw
@@ -55,8 +56,8 @@ export interface AsOfWarning {
 
 /**
  * What the mirror cannot know as of `asOf` (none: it holds what its syncs saw up to then).
- * Before the first sync: nothing was mirrored yet, so rows that existed then are absent (few or
- * no findings, none to be trusted). After the last successful sync, or in the future: entries
+ * Before the first sync: the mirror's own history does not reach then; the rules date rows by
+ * the platform's timestamps instead (existence.ts), and what nothing dates goes the safe way. After the last successful sync, or in the future: entries
  * made since are unknown, and deadlines passing in between become findings a teacher may have
  * prevented.
  */
@@ -76,7 +77,7 @@ export function assessAsOf(asOf: number, coverage: MirrorCoverage, now: number):
   if (first !== null && asOf < first) {
     out.push({
       code: 'before-first-sync',
-      message: `as of ${at} is before the mirror's first sync of this school (${instantToIso(first)}): the mirror holds nothing from then, so findings as of then cannot be trusted (it cannot tell what the journal held then)`,
+      message: `as of ${at} is before the mirror's first sync of this school (${instantToIso(first)}): its own history does not reach then, so each rule answered from the platform's own timestamps (its evidence is listed per rule); what no timestamp dates was taken the way that accuses nobody wrongly, and entries deleted before the first sync are unknown to the mirror`,
     });
   }
   if (asOf > now) {
@@ -91,4 +92,17 @@ export function assessAsOf(asOf: number, coverage: MirrorCoverage, now: number):
     });
   }
   return out;
+}
+
+/**
+ * What dated the journal's rows for a run as of `asOf` (existence.ts): `mirror`, its syncs saw
+ * everything by then; `mirror-and-platform`, between syncs, the mirror's sight or the platform's
+ * own timestamp, whichever is earlier; `platform`, before the first sync, the platform's
+ * timestamps alone, and what nothing dates is taken the way that accuses nobody wrongly.
+ */
+export type HistoryBasis = 'mirror' | 'mirror-and-platform' | 'platform';
+
+export function historyBasis(asOf: number, coverage: MirrorCoverage): HistoryBasis {
+  const where = historyOf({ asOf, coverage });
+  return where === 'covered' ? 'mirror' : where === 'between' ? 'mirror-and-platform' : 'platform';
 }

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { UsageError } from '../platform/errors.js';
 import { getLogger } from '../platform/logger.js';
 import type { ChecksConfig } from '../config/sections/checks.js';
+import { mirrorCoverage, type MirrorCoverage } from './data-time.js';
 import type { Exemption } from './exemptions.js';
 import type { Finding } from './finding.js';
 import { preparePeriodTotals } from './period-totals/index.js';
@@ -81,6 +82,8 @@ export interface CheckRunResult {
   threads: number;
   /** Whether the period rules read the period totals (else they grouped lessons and marks). */
   periodTotals: boolean;
+  /** The mirror's history the run stood on (existence.ts: before it, the platform's stamps). */
+  coverage: MirrorCoverage;
 }
 
 /** Which rules a run uses, refusing unknown ids with the list of valid ones (exit 2). */
@@ -195,6 +198,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     exemptions: school.exemptions ?? [],
     finalMarkDeadlines: school.finalMarkDeadlines ?? {},
     periodTotals,
+    coverage: await mirrorCoverage(db, school.id),
   };
   const tasks = rules.map((rule) => ({ rule, params: settings.get(rule.id)! }));
   // Worker threads start evaluating now; this thread meanwhile records the run (on one
@@ -260,6 +264,7 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
     durationMs: performance.now() - started,
     threads,
     periodTotals,
+    coverage: ctx.coverage!,
   };
 }
 

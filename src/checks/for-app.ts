@@ -5,12 +5,15 @@ import { UsageError } from '../platform/errors.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
 import {
   assessAsOf,
+  historyBasis,
   mirrorCoverage,
+  type HistoryBasis,
   presentOf,
   type AsOfWarning,
   type MirrorCoverage,
 } from './data-time.js';
 import { runChecks, type CheckRunResult, type CheckSchool } from './engine.js';
+import { getRule } from './registry.js';
 import type { RunKind } from './run-kind.js';
 import { toFindingJson, type FindingJson } from './finding.js';
 import { loadSchoolContexts, type SchoolContext } from '../mirror/school-context.js';
@@ -43,6 +46,10 @@ export interface RunEvidence {
   lastSync: string | null;
   /** What the mirror cannot know as of `asOf` (empty: nothing missing). */
   warnings: AsOfWarning[];
+  /** What dated the journal's rows as of `asOf` (data-time.ts `HistoryBasis`). */
+  history: HistoryBasis;
+  /** With `history: platform`: what each rule run decided by (docs/rules.md); else empty. */
+  rules: { rule: string; evidence: string }[];
 }
 
 /** `ezh check --format json`: one object. */
@@ -129,7 +136,7 @@ export async function runChecksForApp(
 }
 
 /** What the checks engine needs of a school; reading `zone` refuses a school without one (exit 2). */
-function checkSchool(school: SchoolContext): CheckSchool {
+export function checkSchool(school: SchoolContext): CheckSchool {
   return {
     id: school.id,
     timeZone: school.zone,
@@ -144,6 +151,7 @@ function runEvidence(
   coverage: MirrorCoverage,
   now: number,
 ): RunEvidence {
+  const history = historyBasis(run.asOf, coverage);
   return {
     school,
     asOf: instantToIso(run.asOf) ?? '',
@@ -151,5 +159,13 @@ function runEvidence(
     firstSync: instantToIso(coverage.firstSyncAt),
     lastSync: instantToIso(coverage.lastSyncedAt),
     warnings: assessAsOf(run.asOf, coverage, now),
+    history,
+    rules:
+      history === 'platform'
+        ? run.rules.map((r) => ({
+            rule: r.rule,
+            evidence: getRule(r.rule)?.beforeFirstSync.en ?? '',
+          }))
+        : [],
   };
 }

@@ -52,5 +52,15 @@ function notes(run: CheckRunResult & { evidence?: RunEvidence }): string[] {
     );
   }
   for (const w of run.evidence?.warnings ?? []) out.push(`warning: ${w.message}`);
+  if (run.evidence?.history === 'platform') {
+    out.push(
+      "evidence: as of before the mirror's first sync, from the platform's own timestamps; per rule:",
+    );
+    for (const r of run.evidence.rules) out.push(`  ${r.rule}: ${r.evidence}`);
+  } else if (run.evidence?.history === 'mirror-and-platform') {
+    out.push(
+      "evidence: as of between syncs: an entry counts from when the mirror saw it or the platform's own timestamp for it, whichever is earlier",
+    );
+  }
   return out.length > 0 ? [...out, ''] : [];
 }

@@ -1,4 +1,5 @@
-import { live } from './common.js';
+import { lessonAt } from './existence.js';
+import type { RuleContextBase } from './rule.js';
 import { periodValues, type PeriodRow } from './periods.js';
 import { raw, sql, type Fragment } from './sql-fragment.js';
 
@@ -38,7 +39,10 @@ export function periodsCte(
  * period, from `period_subject_totals` when the run may read the period totals (`totals`), else
  * grouped from the lessons.
  */
-export function subjectsCte(asOf: number, totals: boolean): Fragment {
+export function subjectsCte(
+  ctx: Pick<RuleContextBase, 'asOf' | 'coverage'>,
+  totals: boolean,
+): Fragment {
   if (totals) {
     return raw(`subj AS (
     SELECT ps.prow, t.subject_id, t.lessons AS lesson_count, t.last_date
@@ -48,13 +52,13 @@ export function subjectsCte(asOf: number, totals: boolean): Fragment {
     SELECT ps.prow, l.subject_id, count(*) AS lesson_count, max(l.date) AS last_date
     FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
       AND l.date >= ps.start_date AND l.date <= ps.finish_date
-    WHERE ${live('l', asOf)}
+    WHERE ${lessonAt('l', ctx)}
     GROUP BY ps.prow, l.subject_id)`;
 }
 
 /** The teacher of the last live lesson of `subject` in the class on `lastDate` (correlated; output rows only). */
 export function lastLessonTeacher(
-  asOf: number,
+  ctx: Pick<RuleContextBase, 'asOf' | 'coverage'>,
   source: string,
   classId: string,
   subjectId: string,
@@ -62,6 +66,6 @@ export function lastLessonTeacher(
 ): Fragment {
   return sql`(SELECT lt.teacher_id FROM lessons lt
     WHERE lt.source = ${raw(source)} AND lt.class_id = ${raw(classId)} AND lt.subject_id = ${raw(subjectId)}
-      AND lt.date = ${raw(lastDate)} AND ${live('lt', asOf)}
+      AND lt.date = ${raw(lastDate)} AND ${lessonAt('lt', ctx)}
     ORDER BY coalesce(lt.number, 0) DESC, lt.id DESC LIMIT 1)`;
 }

@@ -1,5 +1,6 @@
 import { addDays, dayStart } from '../platform/time.js';
-import { classFilter, live } from './common.js';
+import { classFilter } from './common.js';
+import { structureAt } from './existence.js';
 import type { RuleContext } from './rule.js';
 import { joinSql, raw, sql, type Fragment } from './sql-fragment.js';
 
@@ -25,7 +26,7 @@ export async function loadPeriods(ctx: RuleContext<unknown>): Promise<PeriodRow[
   const q = sql`SELECT p.id, p.period_id, p.class_id, p.type, p.name, p.start_date, p.finish_date
     FROM reporting_periods p
     JOIN classes c ON c.source = p.source AND c.id = p.class_id
-    WHERE p.school_id = ${ctx.schoolId} AND ${live('p', ctx.asOf)} AND p.type <> 'year' AND c.grade >= 2
+    WHERE p.school_id = ${ctx.schoolId} AND ${structureAt('p', ctx)} AND p.type <> 'year' AND c.grade >= 2
     ${classFilter(ctx, 'p.class_id')}
     ORDER BY p.class_id, p.start_date`;
   const rows = await ctx.db.query<{

@@ -34,11 +34,13 @@ describe.each(ENGINES)('entry time precision on %s', (engine) => {
     }
   }
 
-  it('is the platform when a mark seen by the as-of time carries its entry moment', async () => {
+  it('is the platform when a mark seen or entered by the as-of time carries its entry moment', async () => {
     await journal('2026-10-20T09:00:00');
     expect(await entryTimePrecision(m.db, SCHOOL, at('2026-10-21T10:00:00'))).toBe('platform');
-    // The same mark as of before the mirror saw it does not count.
-    expect(await entryTimePrecision(m.db, SCHOOL, at('2026-10-20T09:30:00'))).toBe('first-seen');
+    // As of after its entry moment but before the mirror saw it (before the first sync): it counts.
+    expect(await entryTimePrecision(m.db, SCHOOL, at('2026-10-20T09:30:00'))).toBe('platform');
+    // As of before it was entered, it does not.
+    expect(await entryTimePrecision(m.db, SCHOOL, at('2026-10-20T08:30:00'))).toBe('first-seen');
     // Nor does it for another school.
     expect(await entryTimePrecision(m.db, '990001', at('2026-10-21T10:00:00'))).toBe('first-seen');
   });

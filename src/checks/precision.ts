@@ -2,7 +2,8 @@ import type { SqlExecutor } from '../mirror/sql.js';
 
 /**
  * How precise entry moments are, stored on each run (`check_runs.entry_time_precision`):
- * `platform` when the connector gives marks' entry times; otherwise `first-seen:<N>m`, the mean
+ * `platform` when the connector gives marks' entry times (a mark seen, or stamped, by `asOf`:
+ * before the mirror's first sync too); otherwise `first-seen:<N>m`, the mean
  * interval in minutes between the school's recent syncs (lateness is known to within one sync),
  * or `first-seen` when no sync run is recorded.
  */
@@ -12,8 +13,9 @@ export async function entryTimePrecision(
   asOf: number,
 ): Promise<string> {
   const withEntry = await db.query(
-    `SELECT 1 AS x FROM marks WHERE school_id = ? AND entered_at IS NOT NULL AND first_seen_at <= ? LIMIT 1`,
-    [schoolId, asOf],
+    `SELECT 1 AS x FROM marks WHERE school_id = ? AND entered_at IS NOT NULL
+       AND (first_seen_at <= ? OR entered_at <= ?) LIMIT 1`,
+    [schoolId, asOf, asOf],
   );
   if (withEntry.length > 0) return 'platform';
   const runs = await db.query<{ started_at: number }>(

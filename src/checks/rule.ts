@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SqlExecutor } from '../mirror/sql.js';
+import type { MirrorCoverage } from './data-time.js';
 import type { Exemption } from './exemptions.js';
 
 /**
@@ -73,6 +74,13 @@ export interface RuleContext<P> {
    * by this run and holding the mirror as of `asOf` (src/checks/period-totals).
    */
   periodTotals: boolean;
+  /**
+   * What the mirror's own history covers (its first sync, its last successful one): as of an
+   * instant it does not cover, rows are dated by the platform's timestamps, and what nothing
+   * dates is taken in the direction that never accuses wrongly (`existedAt`, common.ts).
+   * Absent: the run is taken as covered (a current run).
+   */
+  coverage?: MirrorCoverage;
 }
 
 export interface MessageContext<P> {
@@ -94,9 +102,24 @@ export interface RuleSpec<S extends z.ZodObject> {
   params: S;
   /** Reads the period totals when the run says they answer (`ctx.periodTotals`). */
   usesPeriodTotals?: boolean;
+  /**
+   * What the rule decides by as of an instant before the mirror's first sync (existence.ts), in
+   * English (CLI, JSON) and Russian (the справка). Absent: the mirror's own history only.
+   */
+  beforeFirstSync?: HistoryEvidence;
   message(row: FindingRow, ctx: MessageContext<z.output<S>>): string;
   evaluate(ctx: RuleContext<z.output<S>>): Promise<FindingRow[]>;
 }
+
+export interface HistoryEvidence {
+  en: string;
+  ru: string;
+}
+
+const MIRROR_ONLY: HistoryEvidence = {
+  en: "the mirror's own history only: nothing from before its first sync",
+  ru: 'только история зеркала: сведений до его первой синхронизации нет',
+};
 
 /** A rule with its parameter type erased, as the registry and the engine hold it. */
 export interface Rule {
@@ -107,6 +130,7 @@ export interface Rule {
   readonly keyParts: readonly KeyPartName[];
   readonly paramsSchema: z.ZodObject;
   readonly usesPeriodTotals: boolean;
+  readonly beforeFirstSync: HistoryEvidence;
   /** Validated parameters: defaults filled in; throws a ZodError on bad input. */
   parseParams(input: unknown): Record<string, unknown>;
   evaluate(ctx: RuleContextBase, params: Record<string, unknown>): Promise<FindingRow[]>;
@@ -140,6 +164,7 @@ export function defineRule<S extends z.ZodObject>(spec: RuleSpec<S>): Rule {
     keyParts: spec.keyParts,
     paramsSchema: spec.params,
     usesPeriodTotals: spec.usesPeriodTotals ?? false,
+    beforeFirstSync: spec.beforeFirstSync ?? MIRROR_ONLY,
     parseParams: (input) => parse(input) as Record<string, unknown>,
     evaluate: (ctx, params) => spec.evaluate({ ...ctx, params: parse(params) }),
     message: (row, zone, params) => spec.message(row, { zone, params: parseOnce(params) }),

@@ -126,14 +126,16 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     expect(await openFindings()).toEqual([...past].sort());
   });
 
-  it('a check as of before the first sync finds nothing, says so, and resolves nothing', async () => {
+  it('a check as of before the first sync answers from the platform, says so, and resolves nothing', async () => {
+    // The lessons are dated in October: none had been held by mid-August.
     const { report, runs } = await check('2026-08-15T12:00:00');
     expect(report.findings).toEqual([]);
     expect(runs[0]).toMatchObject({ kind: 'what-if', newCount: 0, resolvedCount: 0 });
     expect(report.evidence[0]!.warnings.map((w) => w.code)).toEqual(['before-first-sync']);
     expect(report.evidence[0]!.warnings[0]!.message).toMatch(
-      /before the mirror's first sync .*: the mirror holds nothing from then/,
+      /before the mirror's first sync .*: its own history does not reach then, so each rule answered from the platform's own timestamps/,
     );
+    expect(report.evidence[0]).toMatchObject({ history: 'platform' });
     expect(await openFindings()).toEqual([...past].sort());
   });
 
@@ -184,11 +186,11 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     );
   });
 
-  it('a note dated before the first sync says the mirror holds nothing from then', async () => {
+  it("a note dated before the first sync says it answers from the platform's timestamps", async () => {
     const data = await loadAudit(m.db, info(), at('2026-08-15T12:00:00'), NOW);
     expect(data.evidence.warnings).toEqual(['before-first-sync']);
     expect(renderAuditHtml(data).html).toContain(
-      'Дата справки (15.08.2026 12:00) раньше первой синхронизации зеркала (01.09.2026 08:00): зеркало не содержит данных за это время',
+      'Дата справки (15.08.2026 12:00) раньше первой синхронизации зеркала (01.09.2026 08:00): история зеркала её не охватывает, поэтому сведения восстановлены по отметкам времени, которые хранит сама платформа',
     );
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { classFilter, gradedMark, isAbsent, live, ruDate, where } from '../common.js';
+import { classFilter, gradedMark, isAbsent, ruDate, where } from '../common.js';
+import { attendanceAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -16,11 +17,14 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['lesson', 'student'],
+  beforeFirstSync: {
+    en: "the absence by its entry's creation (createdDate) and the mark by its entry moment; either without one is not claimed",
+    ru: 'отсутствие — по моменту создания записи, отметка — по моменту внесения; без них нарушение не вменяется',
+  },
   params: z.object({}),
   message: (row) =>
     `Отметка у отсутствовавшего ученика («${STATUS_RU[String(row.extra.status)] ?? 'н'}» и отметка в одной клетке): ${where(row)}, урок ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
   evaluate: (ctx) => {
-    const { asOf } = ctx;
     const inner = sql`SELECT ${findingColumns(
       {
         src: 'a.source',
@@ -35,14 +39,14 @@ export default defineRule({
     )}
     FROM attendance a
     LEFT JOIN lessons l ON l.source = a.source AND l.id = a.lesson_id
-    WHERE a.school_id = ${ctx.schoolId} AND ${live('a', asOf)} AND ${isAbsent('a')}
+    WHERE a.school_id = ${ctx.schoolId} AND ${attendanceAt('a', ctx, 'absent')} AND ${isAbsent('a')}
       ${classFilter(ctx, 'a.class_id')}
       AND EXISTS (
         SELECT 1 FROM marks m
         LEFT JOIN works w ON w.source = m.source AND w.id = m.work_id
         LEFT JOIN work_types wt ON wt.source = m.source AND wt.id = m.work_type_id
         WHERE m.source = a.source AND m.lesson_id = a.lesson_id AND m.student_id = a.student_id
-          AND ${live('m', asOf)} AND ${gradedMark('m')}
+          AND ${markAt('m', ctx, 'absent')} AND ${gradedMark('m')}
           AND (w.type IS NULL OR w.type <> 'Homework')
           AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework'))`;
     return queryFindings(ctx, inner);

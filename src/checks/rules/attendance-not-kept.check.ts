@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import { classFilter, DAY_MS, hhmm, HOUR_MS, live, ruDate, timeOfDayMs, where } from '../common.js';
+import { classFilter, DAY_MS, hhmm, HOUR_MS, ruDate, timeOfDayMs, where } from '../common.js';
+import { attendanceAt, lessonAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -24,6 +25,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['lesson'],
+  beforeFirstSync: {
+    en: 'the lesson by its date; attendance entries by their creation (createdDate); entries without one, there now, count',
+    ru: 'урок — по его дате; записи посещаемости — по моменту создания (createdDate); записи без него, имеющиеся сейчас, учитываются',
+  },
   params: z.object({
     /** Local time on the Sunday that ends the lesson's week. */
     weekEnd: hhmm.default('23:59'),
@@ -49,10 +54,10 @@ export default defineRule({
       deadline,
     })}
     FROM lessons l
-    WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} ${classFilter(ctx, 'l.class_id')}
+    WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
       AND ${asOf} > ${deadline}
       AND NOT EXISTS (
-        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${live('a', asOf)})`;
+        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')})`;
     return queryFindings(ctx, inner);
   },
 });

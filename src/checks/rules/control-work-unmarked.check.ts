@@ -6,11 +6,11 @@ import {
   deadlineOffset,
   hhmm,
   isAbsent,
-  live,
   ruDate,
   where,
 } from '../common.js';
 import { isExempt } from '../exemptions.js';
+import { attendanceAt, enrolledAt, markAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { inList, sql } from '../sql-fragment.js';
@@ -25,6 +25,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['work', 'student'],
+  beforeFirstSync: {
+    en: 'the control work by its sent date (without one: not claimed); marks by their entry moments and absences by their creation (without one: counted as now); students as for final-mark-missing',
+    ru: 'контрольная работа — по дате выдачи (без неё не вменяется); отметки — по моменту внесения, отсутствия — по моменту создания записи (без него учитываются); ученики — как для отметок за период',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(7),
     deadlineTime: hhmm.default('12:00'),
@@ -41,7 +45,7 @@ export default defineRule({
     // copy's automatic index beats reading each student's enrollment row again for every work.
     const inner = sql`WITH en AS MATERIALIZED (
       SELECT e.source, e.class_id, e.person_id FROM enrollments e
-      WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${live('e', asOf)})
+      WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${enrolledAt('e', ctx)})
     SELECT ${findingColumns(
       {
         src: 'w.source',
@@ -61,7 +65,7 @@ export default defineRule({
     JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
     JOIN classes c ON c.source = w.source AND c.id = w.class_id
     CROSS JOIN en e
-    WHERE w.school_id = ${ctx.schoolId} AND ${live('w', asOf)} AND wt.kind IN ${inList(p.controlKinds)}
+    WHERE w.school_id = ${ctx.schoolId} AND ${workAt('w', ctx, 'absent')} AND wt.kind IN ${inList(p.controlKinds)}
       AND c.grade >= 2 AND ${asOf} > ${deadline}
       -- A subgroup's lesson concerns the subgroup's students only (its enrollments).
       AND e.source = w.source AND e.class_id = coalesce(l.group_id, w.class_id)
@@ -70,11 +74,11 @@ export default defineRule({
       -- probe (the partial index of absences) runs only for unmarked students.
       AND NOT EXISTS (
         SELECT 1 FROM marks m
-        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${live('m', asOf)})
+        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')})
       AND NOT EXISTS (
         SELECT 1 FROM attendance a
         WHERE a.source = l.source AND a.lesson_id = l.id AND a.student_id = e.person_id
-          AND ${isAbsent('a')} AND ${live('a', asOf)})`;
+          AND ${isAbsent('a')} AND ${attendanceAt('a', ctx, 'present')})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

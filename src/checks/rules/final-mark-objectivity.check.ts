@@ -1,13 +1,7 @@
 import { z } from 'zod';
-import {
-  classFilter,
-  CURRENT_MARK,
-  live,
-  NOT_CURRENT_SETS,
-  numericMark,
-  where,
-} from '../common.js';
+import { classFilter, CURRENT_MARK, NOT_CURRENT_SETS, numericMark, where } from '../common.js';
 import { lastLessonTeacher } from '../period-sql.js';
+import { finalMarkAt, markAt, structureAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { raw, sql } from '../sql-fragment.js';
@@ -30,6 +24,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['deputy_director'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: 'the period mark by its own date (without one: not claimed); current marks by their entry moments (without one: counted as now)',
+    ru: 'отметка за период — по её дате (без даты не вменяется); текущие отметки — по моменту внесения (без него учитываются)',
+  },
   usesPeriodTotals: true,
   params: z.object({
     profile: z.enum(['math', 'lyceum', 'strict']).default('math'),
@@ -41,7 +39,7 @@ export default defineRule({
     return `Отметка за период «${String(row.extra.period_name ?? '')}» не соответствует среднему баллу: ${where(row)}, ученик ${row.studentName ?? '—'}: выставлено ${String(row.extra.value)}, средний балл ${avg} → ${String(row.extra.expected)}`;
   },
   evaluate: (ctx) => {
-    const { params: p, asOf } = ctx;
+    const { params: p } = ctx;
     const [t3, t4, t5] = ROUNDING_PROFILES[p.profile];
     const weight = p.weighted
       ? raw('coalesce(wts.weight, CAST(1 AS double precision))')
@@ -57,7 +55,7 @@ export default defineRule({
         class_id: 'f.class_id',
         subject_id: 'f.subject_id',
         teacher_id: lastLessonTeacher(
-          asOf,
+          ctx,
           'f.source',
           'f.class_id',
           'f.subject_id',
@@ -77,13 +75,13 @@ export default defineRule({
     CROSS JOIN final_marks f
     WHERE p.pn = agg.pn AND f.source = p.source AND f.class_id = p.class_id
       AND f.subject_id = agg.subject_id AND f.student_id = agg.student_id
-      AND f.period_id = p.period_id AND f.school_id = ${ctx.schoolId} AND ${live('f', asOf)} AND ${numericMark('f')}
+      AND f.period_id = p.period_id AND f.school_id = ${ctx.schoolId} AND ${finalMarkAt('f', ctx, 'absent')} AND ${numericMark('f')}
       AND f.value <> CAST(${expected} AS text)`;
     const pr = sql`pr AS MATERIALIZED (
       SELECT row_number() OVER (ORDER BY p.source, p.id) AS pn, p.source, p.id, p.class_id,
         p.period_id, p.name, p.start_date, p.finish_date
       FROM reporting_periods p
-      WHERE p.school_id = ${ctx.schoolId} AND ${live('p', asOf)}
+      WHERE p.school_id = ${ctx.schoolId} AND ${structureAt('p', ctx)}
         ${classFilter(ctx, 'p.class_id')})`;
     // The sums: read from the period totals the sync keeps when they hold the mirror as of the
     // run (~150k rows instead of 1M marks), else grouped here: lessons placed in their periods
@@ -115,7 +113,7 @@ export default defineRule({
       CROSS JOIN lp
       LEFT JOIN wts ON wts.source = m.source AND wts.id = m.work_type_id
       WHERE lp.source = m.source AND lp.id = m.lesson_id
-        AND m.school_id = ${ctx.schoolId} AND ${live('m', asOf)}
+        AND m.school_id = ${ctx.schoolId} AND ${markAt('m', ctx, 'present')}
         AND ${numericMark('m')} AND m.counts_in_average = 1 AND ${CURRENT_MARK}
       GROUP BY lp.pn, lp.subject_id, m.student_id)
     ${selectFindings}`;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { classFilter, live, ruDate, trimmed, where } from '../common.js';
+import { classFilter, ruDate, trimmed, where } from '../common.js';
+import { workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -11,6 +12,10 @@ export default defineRule({
   severity: 'critical',
   audience: ['deputy_director', 'class_teacher'],
   keyParts: ['work'],
+  beforeFirstSync: {
+    en: "the homework's sent date (Work.sentDate); homework without one is not claimed",
+    ru: 'дата выдачи задания (sentDate); задание без неё не вменяется',
+  },
   params: z.object({}),
   message: (row) => `Домашнее задание в 1 классе: ${where(row)}, урок ${ruDate(row.date)}`,
   evaluate: (ctx) => {
@@ -26,7 +31,7 @@ export default defineRule({
     FROM classes c
     JOIN works w ON w.source = c.source AND w.class_id = c.id AND w.type = 'Homework'
     LEFT JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
-    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${live('w', ctx.asOf)}
+    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${workAt('w', ctx, 'absent')}
       AND length(${trimmed('w.text')}) > 0
       ${classFilter(ctx, 'w.class_id')}`;
     return queryFindings(ctx, inner);

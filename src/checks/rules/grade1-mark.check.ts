@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { classFilter, live, ruDate, where } from '../common.js';
+import { instantToLocalDate } from '../../platform/time.js';
+import { classFilter, ruDate, where } from '../common.js';
+import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -11,10 +13,14 @@ export default defineRule({
   severity: 'critical',
   audience: ['deputy_director', 'class_teacher'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: "the mark's entry moment (Mark.date); a mark without one is not claimed",
+    ru: 'момент внесения отметки (Mark.date); отметка без него не вменяется',
+  },
   params: z.object({}),
   message: (row) =>
     `Отметка «${String(row.extra.value ?? '')}» в 1 классе: ${where(row)}, ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
-  evaluate: (ctx) => {
+  evaluate: async (ctx) => {
     const inner = sql`SELECT ${findingColumns(
       {
         src: 'm.source',
@@ -24,15 +30,25 @@ export default defineRule({
         student_id: 'm.student_id',
         lesson_id: 'm.lesson_id',
         mark_id: 'm.id',
-        date: 'coalesce(l.date, substr(m.date, 1, 10))',
+        date: 'l.date',
       },
-      { value: 'm.value' },
+      { value: 'm.value', entered: 'm.entered_at' },
     )}
     FROM classes c
     JOIN marks m ON m.source = c.source AND m.class_id = c.id
     LEFT JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
-    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${live('m', ctx.asOf)}
+    WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${markAt('m', ctx, 'absent')}
       ${classFilter(ctx, 'm.class_id')}`;
-    return queryFindings(ctx, inner);
+    // A mark without a lesson is dated by the school-local day of its entry moment: the
+    // platform's `Mark.date` text is UTC, and its first ten characters name another day for a
+    // mark set before 03:00 Moscow time.
+    return (await queryFindings(ctx, inner)).map((r) => ({
+      ...r,
+      date:
+        r.date ??
+        (r.extra.entered === null || r.extra.entered === undefined
+          ? null
+          : instantToLocalDate(Number(r.extra.entered), ctx.zone)),
+    }));
   },
 });

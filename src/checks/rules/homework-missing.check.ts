@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import { classFilter, deadlineOffset, hhmm, live, ruDate, trimmed, where } from '../common.js';
+import { classFilter, deadlineOffset, hhmm, ruDate, trimmed, where } from '../common.js';
+import { lessonAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { inList, sql } from '../sql-fragment.js';
@@ -12,6 +13,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['lesson'],
+  beforeFirstSync: {
+    en: 'the lesson by its date; homework by its sent date (Work.sentDate); homework without one, there now, is taken as there then',
+    ru: 'урок — по его дате; домашнее задание — по дате выдачи (sentDate); задание без неё, имеющееся сейчас, считается выданным',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(1),
     deadlineTime: hhmm.default('12:00'),
@@ -42,12 +47,12 @@ export default defineRule({
     })}
     FROM lessons l
     JOIN classes c ON c.source = l.source AND c.id = l.class_id
-    WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} AND c.grade >= 2
+    WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} AND c.grade >= 2
       ${classFilter(ctx, 'l.class_id')} ${skip}
       AND ${asOf} > ${deadline}
       AND NOT EXISTS (
         SELECT 1 FROM works w
-        WHERE w.source = l.source AND w.lesson_id = l.id AND w.type = 'Homework' AND ${live('w', asOf)}
+        WHERE w.source = l.source AND w.lesson_id = l.id AND w.type = 'Homework' AND ${workAt('w', ctx, 'present')}
           AND length(${trimmed('w.text')}) >= ${p.minLength})`;
     return queryFindings(ctx, inner);
   },

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { CURRENT_MARK, gradedMark, live, NOT_CURRENT_SETS, where } from '../common.js';
+import { CURRENT_MARK, gradedMark, NOT_CURRENT_SETS, where } from '../common.js';
 import { isExempt } from '../exemptions.js';
 import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
 import { loadPeriods, type PeriodRow } from '../periods.js';
+import { enrolledAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { raw, sql } from '../sql-fragment.js';
@@ -52,6 +53,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['class', 'student', 'subject', 'period'],
+  beforeFirstSync: {
+    en: 'current marks by their entry moments (one without it, there now, counts); students as for final-mark-missing',
+    ru: 'текущие отметки — по моменту внесения (без него, имеющиеся сейчас, учитываются); ученики — как для отметок за период',
+  },
   usesPeriodTotals: true,
   params,
   message: (row) =>
@@ -85,7 +90,7 @@ export default defineRule({
       -- CROSS JOIN keeps marks the outer loop in SQLite (a sequential scan, not a search per
       -- lesson with a random read per mark); PostgreSQL plans it as the inner join it is.
       CROSS JOIN lp
-      WHERE lp.source = m.source AND lp.id = m.lesson_id AND ${live('m', asOf)} AND ${CURRENT_MARK}
+      WHERE lp.source = m.source AND lp.id = m.lesson_id AND ${markAt('m', ctx, 'present')} AND ${CURRENT_MARK}
         AND ${gradedMark('m')}
       GROUP BY lp.pn, lp.subject_id, m.student_id),`;
     // Totals: one probe of their primary key per enrolled student, subject and period.
@@ -96,7 +101,7 @@ export default defineRule({
           `LEFT JOIN cnt ON cnt.pn = ps.pn AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`,
         );
     const n = raw(totals ? 'coalesce(cnt.marks, 0)' : 'coalesce(cnt.n, 0)');
-    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(asOf, ctx.periodTotals)},
+    const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(ctx, ctx.periodTotals)},
     ${counts}
     norms AS (
       SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)
@@ -106,7 +111,7 @@ export default defineRule({
         class_id: 'ps.class_id',
         subject_id: 'norms.subject_id',
         teacher_id: lastLessonTeacher(
-          asOf,
+          ctx,
           'ps.source',
           'ps.class_id',
           'norms.subject_id',
@@ -127,7 +132,7 @@ export default defineRule({
     JOIN ps ON ps.prow = norms.prow
     JOIN enrollments e ON e.source = ps.source AND e.class_id = ps.class_id AND e.status = 'active'
     ${countJoin}
-    WHERE ${live('e', asOf)} AND ${n} < norms.norm`;
+    WHERE ${enrolledAt('e', ctx)} AND ${n} < norms.norm`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import {
-  classFilter,
-  controlKindsParam,
-  deadlineOffset,
-  hhmm,
-  live,
-  ruDate,
-  where,
-} from '../common.js';
+import { classFilter, controlKindsParam, deadlineOffset, hhmm, ruDate, where } from '../common.js';
+import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
@@ -40,6 +33,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: "the mark's entry moment (Mark.date), as the platform stamped it; a mark without one is never claimed late",
+    ru: 'момент внесения отметки, записанный платформой (Mark.date); отметка без него опозданием не считается',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(1),
     deadlineTime: hhmm.default('12:00'),
@@ -86,7 +83,7 @@ export default defineRule({
         },
         { entered, value: 'm.value' },
       );
-    const rest = sql`${live('m', asOf)} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
+    const rest = sql`${markAt('m', ctx, 'absent')} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
     // Lessons outer, and each lesson's marks entered after its earliest deadline read through
     // the partial index `MARKS_ENTERED_BY_LESSON`, which also holds what decides lateness (work
     // type, source, deletion): the table row is read only for a late mark.

@@ -23,6 +23,19 @@ testRule('grade1-mark', [
     },
   },
   {
+    name: 'a mark without a lesson is dated by the school-local day it was entered, not its UTC text',
+    build: (b) => {
+      const one = klass(b, 1);
+      // 21:30 UTC on 05.10 is 00:30 on 06.10 in Moscow.
+      return [
+        {
+          mark: b.mark(null, one.cls, one.student, '5', { enteredAt: '2026-10-05T21:30:00.250Z' }),
+          date: '2026-10-06',
+        },
+      ];
+    },
+  },
+  {
     name: 'a deleted mark in grade 1: not found',
     build: (b) => {
       const one = klass(b, 1);

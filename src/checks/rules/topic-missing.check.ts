@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import { classFilter, deadlineOffset, hhmm, live, ruDate, where } from '../common.js';
+import { classFilter, deadlineOffset, hhmm, ruDate, where } from '../common.js';
 import {
   charLength,
   normalizeText,
   visibleText,
   withoutBidiControls,
 } from '../../platform/text.js';
+import { lessonAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -28,6 +29,10 @@ export default defineRule({
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
   keyParts: ['lesson'],
+  beforeFirstSync: {
+    en: 'the lesson by its date; the topic as it is now: a topic missing now was missing then, one filled in since is not claimed (the platform stamps no topic edit)',
+    ru: 'урок — по его дате; тема — как сейчас: отсутствующая сейчас отсутствовала и тогда, заполненная позже не вменяется (правку темы платформа не датирует)',
+  },
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(1),
     deadlineTime: hhmm.default('12:00'),
@@ -62,7 +67,7 @@ export default defineRule({
       { topic: 'l.topic' },
     )}
     FROM lessons l
-    WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} ${classFilter(ctx, 'l.class_id')}
+    WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
       AND ${asOf} > ${deadline}
       AND (l.topic IS NULL OR l.topic_norm IS NULL OR length(l.topic_norm) <= ${longest})`;
     const rows = await queryFindings(ctx, inner);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { classFilter, live, ruDate, where } from '../common.js';
+import { classFilter, ruDate, where } from '../common.js';
 import { LESSON_ORDER_TABLE, SERIES_OWNER } from '../period-totals/lesson-order.js';
+import { lessonAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
@@ -21,6 +22,10 @@ export default defineRule({
   severity: 'info',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['mark'],
+  beforeFirstSync: {
+    en: 'the «2» by its entry moment (without one: not claimed), better marks by theirs (without one: counted as now), lessons by their dates',
+    ru: '«2» — по моменту внесения (без него не вменяется), исправляющие отметки — по моменту внесения (без него учитываются), уроки — по их датам',
+  },
   usesPeriodTotals: true,
   params: z.object({
     lessons: z.int().min(1).max(20).default(3),
@@ -40,7 +45,7 @@ function notCorrected(ctx: Ctx, from: Fragment, nextLessons: Fragment): Fragment
   return sql`NOT EXISTS (
         SELECT 1 FROM ${from}
         WHERE b.source = m.source AND ${nextLessons} AND b.student_id = m.student_id
-          AND ${live('b', ctx.asOf)} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])})`;
+          AND ${markAt('b', ctx, 'present')} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])})`;
 }
 
 /**
@@ -64,7 +69,7 @@ function fromLessonOrder(ctx: Ctx): Fragment {
     FROM marks m
     CROSS JOIN ${raw(LESSON_ORDER_TABLE)} s
     CROSS JOIN lessons l
-    WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${live('m', asOf)}
+    WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${markAt('m', ctx, 'absent')}
       AND s.source = m.source AND s.lesson_id = m.lesson_id AND s.school_id = ${ctx.schoolId}
       ${classFilter(ctx, 'l.class_id')}
       AND EXISTS (
@@ -95,7 +100,7 @@ function numbered(ctx: Ctx): Fragment {
   return sql`WITH seq AS (
       SELECT l.source, l.id, l.class_id, l.subject_id, l.teacher_id, l.date, ${leads}
       FROM lessons l
-      WHERE l.school_id = ${ctx.schoolId} AND ${live('l', asOf)} AND l.day_start_at <= ${asOf}
+      WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} AND l.day_start_at <= ${asOf}
         ${classFilter(ctx, 'l.class_id')}
       WINDOW w AS (PARTITION BY ${raw(SERIES_OWNER)}, l.subject_id ORDER BY l.date, coalesce(l.number, 0), l.id))
     SELECT ${findingColumns({
@@ -110,6 +115,6 @@ function numbered(ctx: Ctx): Fragment {
     })}
     FROM seq s
     JOIN marks m ON m.source = s.source AND m.lesson_id = s.id
-    WHERE ${raw(`s.n${n}`)} IS NOT NULL AND ${live('m', asOf)} AND m.mark_system = 'mark5' AND m.value = '2'
+    WHERE ${raw(`s.n${n}`)} IS NOT NULL AND ${markAt('m', ctx, 'absent')} AND m.mark_system = 'mark5' AND m.value = '2'
       AND ${notCorrected(ctx, raw('marks b'), sql`b.lesson_id IN (${nextIds})`)}`;
 }

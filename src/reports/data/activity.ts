@@ -4,10 +4,12 @@ import { UsageError } from '../../platform/errors.js';
 import type { SchoolInfo } from './school.js';
 
 /**
- * Monthly activity: entries made per teacher and local day, as the mirror's history saw them
- * (`record_versions` observed in the month): marks and attendance entered or changed, homework
- * (works of type Homework) entered or changed, lessons whose topic was set or changed. Each entry
- * is attributed to the teacher of its lesson. Counting is done in SQL, except topic changes,
+ * Monthly activity: entries made per teacher and local day. Marks, attendance entries and
+ * homework (works of type Homework) count on the day the platform stamped them (entry moment,
+ * creation, sent date) where it did, else as the mirror's history saw them (`record_versions`
+ * observed in the month: entered or changed); lessons count when their topic was set or changed
+ * (the platform stamps no topic). Each entry is attributed to the teacher of its lesson.
+ * Counting is done in SQL, except topic changes,
  * which compare a lesson version's topic with the version before it.
  */
 
@@ -58,33 +60,38 @@ export async function loadActivity(db: SqlExecutor, school: SchoolInfo, month: s
       n: Number(r.n),
     }));
 
-  const marks = await counted(
-    'marks',
+  // Entries the platform stamps (a mark's entry moment, an attendance entry's creation, a
+  // homework's sent date) count once, on the local day of that stamp; the others by the versions
+  // the mirror's syncs observed. Versions alone put a month's entries on the day of the first sync
+  // after an upgrade or of a `--full` sync (a spike nobody made), and entries of the days before
+  // the first sync nowhere.
+  const stamped = (table: string, alias: string, stamp: string, extra = '') =>
+    `SELECT l.teacher_id, (${alias}.${stamp} + ${b.offset}) / ${DAY_MS} AS day, count(*) AS n
+     FROM ${table} ${alias}
+     JOIN lessons l ON l.id = ${alias}.lesson_id AND l.source = ${alias}.source
+     WHERE ${alias}.school_id = ? AND ${alias}.${stamp} >= ? AND ${alias}.${stamp} < ?${extra}
+     GROUP BY 1, 2`;
+  const observed = (table: string, alias: string, entity: string, stamp: string, extra = '') =>
     `SELECT l.teacher_id, (rv.observed_at + ${b.offset}) / ${DAY_MS} AS day, count(*) AS n
      FROM record_versions rv
-     JOIN marks m ON m.id = rv.record_id AND m.source = rv.source
-     JOIN lessons l ON l.id = m.lesson_id AND l.source = m.source
-     WHERE rv.school_id = ? AND rv.entity = 'marks' AND rv.observed_at >= ? AND rv.observed_at < ? AND ${CHANGES}
-     GROUP BY 1, 2`,
-  );
-  const homework = await counted(
-    'homework',
-    `SELECT l.teacher_id, (rv.observed_at + ${b.offset}) / ${DAY_MS} AS day, count(*) AS n
-     FROM record_versions rv
-     JOIN works w ON w.id = rv.record_id AND w.source = rv.source AND w.type = 'Homework'
-     JOIN lessons l ON l.id = w.lesson_id AND l.source = w.source
-     WHERE rv.school_id = ? AND rv.entity = 'works' AND rv.observed_at >= ? AND rv.observed_at < ? AND ${CHANGES}
-     GROUP BY 1, 2`,
-  );
-  const attendance = await counted(
-    'attendance',
-    `SELECT l.teacher_id, (rv.observed_at + ${b.offset}) / ${DAY_MS} AS day, count(*) AS n
-     FROM record_versions rv
-     JOIN attendance a ON a.id = rv.record_id AND a.source = rv.source
-     JOIN lessons l ON l.id = a.lesson_id AND l.source = a.source
-     WHERE rv.school_id = ? AND rv.entity = 'attendance' AND rv.observed_at >= ? AND rv.observed_at < ? AND ${CHANGES}
-     GROUP BY 1, 2`,
-  );
+     JOIN ${table} ${alias} ON ${alias}.id = rv.record_id AND ${alias}.source = rv.source${extra}
+     JOIN lessons l ON l.id = ${alias}.lesson_id AND l.source = ${alias}.source
+     WHERE rv.school_id = ? AND rv.entity = '${entity}' AND rv.observed_at >= ? AND rv.observed_at < ? AND ${CHANGES}
+       AND ${alias}.${stamp} IS NULL
+     GROUP BY 1, 2`;
+  const homeworkOnly = " AND w.type = 'Homework'";
+  const marks = [
+    ...(await counted('marks', stamped('marks', 'm', 'entered_at'))),
+    ...(await counted('marks', observed('marks', 'm', 'marks', 'entered_at'))),
+  ];
+  const homework = [
+    ...(await counted('homework', stamped('works', 'w', 'sent_at', homeworkOnly))),
+    ...(await counted('homework', observed('works', 'w', 'works', 'sent_at', homeworkOnly))),
+  ];
+  const attendance = [
+    ...(await counted('attendance', stamped('attendance', 'a', 'created_at'))),
+    ...(await counted('attendance', observed('attendance', 'a', 'attendance', 'created_at'))),
+  ];
   const lessonVersions = await db.query<{ teacher_id: string | null; day: number; payload: string; prev: string | null }>(
     `SELECT l.teacher_id, (rv.observed_at + ${b.offset}) / ${DAY_MS} AS day, rv.payload, p.payload AS prev
      FROM record_versions rv

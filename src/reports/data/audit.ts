@@ -1,4 +1,11 @@
-import { assessAsOf, mirrorCoverage, type AsOfWarningCode } from '../../checks/data-time.js';
+import {
+  assessAsOf,
+  historyBasis,
+  mirrorCoverage,
+  type AsOfWarningCode,
+  type HistoryBasis,
+} from '../../checks/data-time.js';
+import type { CheckRunResult } from '../../checks/engine.js';
 import { describePrecision } from '../../checks/precision.js';
 import { getRule } from '../../checks/registry.js';
 import { currentRunSql } from '../../checks/run-kind.js';
@@ -56,6 +63,10 @@ export interface AuditEvidence {
   lastSyncedAt: number | null;
   /** Empty: the mirror holds what its syncs saw up to the note's instant. */
   warnings: AsOfWarningCode[];
+  /** What dated the journal's rows as of the note's instant (data-time.ts). */
+  history: HistoryBasis;
+  /** With `history: platform`: what each rule decided by, in Russian (the note lists it). */
+  rules: { rule: string; title: string; evidence: string }[];
 }
 
 export interface AuditData {
@@ -100,6 +111,8 @@ export async function loadAudit(
   const evidence: AuditEvidence = {
     ...coverage,
     warnings: assessAsOf(asOf, coverage, now).map((w) => w.code),
+    history: historyBasis(asOf, coverage),
+    rules: [],
   };
   const run = toRun((await db.query<RunRow>(RUN_SQL, [school.id, asOf]))[0]);
   // The note is dated by its run; the window ends there and starts 10 days before by default.
@@ -191,4 +204,56 @@ function lateDays(deadline: number | null, at: number | null): number | null {
   if (deadline === null || at === null) return null;
   const days = Math.ceil((Number(at) - Number(deadline)) / DAY_MS);
   return days > 0 ? days : null;
+}
+
+/**
+ * The note as of an instant no stored current run covers because it precedes the mirror's first
+ * sync: from a run evaluated for it (not stored: documents/audit.ts), with what each rule
+ * decided by. Every finding is "new" (there is no earlier note to compare with).
+ */
+export function auditFromRun(base: AuditData, result: CheckRunResult): AuditData {
+  const findings: AuditFinding[] = result.findings.map((f) => ({
+    rule: f.rule,
+    ruleTitle: ruleTitle(f.rule),
+    severity: f.severity,
+    teacher: f.teacherName,
+    className: f.className,
+    subject: f.subjectName,
+    student: f.studentName,
+    date: f.date,
+    message: f.message,
+    isNew: true,
+    teacherId: f.teacherId,
+    fixedAt: null,
+    lateDays: lateDays(f.deadline, result.asOf),
+  }));
+  const byRule = new Map<string, AuditRuleSummary>();
+  for (const f of findings) {
+    let s = byRule.get(f.rule);
+    if (!s) {
+      s = { rule: f.rule, title: f.ruleTitle, severity: f.severity, open: 0, new: 0, resolved: 0 };
+      byRule.set(f.rule, s);
+    }
+    s.open++;
+    s.new++;
+  }
+  return {
+    ...base,
+    evidence: {
+      ...base.evidence,
+      rules: result.rules.map((r) => ({
+        rule: r.rule,
+        title: ruleTitle(r.rule),
+        evidence: getRule(r.rule)?.beforeFirstSync.ru ?? '',
+      })),
+    },
+    run: {
+      id: result.runId,
+      asOf: result.asOf,
+      precision: describePrecision(result.entryTimePrecision),
+    },
+    previous: null,
+    findings,
+    rules: [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule)),
+  };
 }

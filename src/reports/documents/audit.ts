@@ -1,7 +1,11 @@
 import type { App } from '../../cli/app.js';
 import { parseAsOf, instantToLocalDate } from '../../platform/time.js';
 import { UsageError } from '../../platform/errors.js';
-import { loadAudit } from '../data/audit.js';
+import { runChecks } from '../../checks/engine.js';
+import { checkSchool } from '../../checks/for-app.js';
+import { loadSchoolContext } from '../../mirror/school-context.js';
+import { auditFromRun, loadAudit, type AuditData } from '../data/audit.js';
+import type { SchoolInfo } from '../data/school.js';
 import { renderAuditHtml } from '../html/audit-html.js';
 import { documentFileName } from './file-name.js';
 import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
@@ -18,7 +22,7 @@ export interface AuditOptions extends RenderOptions {
 
 /** The compliance note for the deputy director; returns the PDF path. */
 export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<string> {
-  const { db, school } = await documentContext(app, opts);
+  const { school } = await documentContext(app, opts);
   let asOf: number;
   try {
     asOf = typeof opts.asOf === 'number' ? opts.asOf : parseAsOf(opts.asOf, school.zone);
@@ -37,7 +41,7 @@ export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<st
     throw new UsageError((err as Error).message);
   }
   if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
-  const data = await loadAudit(db, school, asOf, Date.now(), from);
+  const data = await auditData(app, school, asOf, Date.now(), from);
   const doc = renderAuditHtml(data);
   const out = outPath(
     app,
@@ -45,4 +49,29 @@ export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<st
     documentFileName('audit', school.id, instantToLocalDate(data.run?.asOf ?? asOf, school.zone)),
   );
   return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
+}
+
+/**
+ * The note's data as of `asOf`: the stored current runs (data/audit.ts), or, as of an instant
+ * before the mirror's first sync (no check ran then), the rules evaluated for it from the
+ * platform's own timestamps (docs/rules.md), stored nowhere, with what each rule decided by.
+ */
+export async function auditData(
+  app: App,
+  school: SchoolInfo,
+  asOf: number,
+  now: number = Date.now(),
+  from?: number,
+): Promise<AuditData> {
+  const { db } = await app.mirror();
+  const data = await loadAudit(db, school, asOf, now, from);
+  if (data.run !== null || data.evidence.history !== 'platform') return data;
+  const result = await runChecks(db, {
+    school: checkSchool(await loadSchoolContext(db, app.config, school.id)),
+    asOf,
+    config: app.config.checks,
+    persist: false,
+    kind: 'what-if',
+  });
+  return auditFromRun(data, result);
 }

@@ -62,7 +62,7 @@ export function caveats(data: AuditData): string[] {
       case 'never-synced':
         return 'Зеркало электронного журнала ещё ни разу не было полностью синхронизировано с платформой: сведения о нарушениях недостоверны.';
       case 'before-first-sync':
-        return `Дата справки (${at}) раньше первой синхронизации зеркала${first === null ? '' : ` (${ruDateTime(first, zone)})`}: зеркало не содержит данных за это время, поэтому сведения о нарушениях на эту дату недостоверны.`;
+        return `Дата справки (${at}) раньше первой синхронизации зеркала${first === null ? '' : ` (${ruDateTime(first, zone)})`}: история зеркала её не охватывает, поэтому сведения восстановлены по отметкам времени, которые хранит сама платформа (см. «Источник сведений»); то, что платформа не датирует, учтено так, чтобы никому не вменить лишнего; записи, удалённые до первой синхронизации, зеркалу неизвестны.`;
       case 'in-the-future':
         return `Дата справки (${at}) ещё не наступила: справка составлена по последней проверке, данные зеркала — только по состоянию на последнюю успешную синхронизацию${lastText}.`;
       case 'after-last-sync':
@@ -72,8 +72,7 @@ export function caveats(data: AuditData): string[] {
 }
 
 /** The mirror holds nothing (or not the whole journal) for the note's instant. */
-const untrusted = (data: AuditData) =>
-  data.evidence.warnings.some((w) => w === 'never-synced' || w === 'before-first-sync');
+const untrusted = (data: AuditData) => data.evidence.warnings.some((w) => w === 'never-synced');
 
 function conclusion(data: AuditData): string[] {
   if (!data.run) {
@@ -85,6 +84,11 @@ function conclusion(data: AuditData): string[] {
   if (total === 0 && untrusted(data)) {
     return [
       'Отсутствие нарушений не подтверждено: зеркало не содержит достоверных данных на дату справки.',
+    ];
+  }
+  if (total === 0 && data.evidence.history === 'platform') {
+    return [
+      'Нарушений, которые устанавливаются по отметкам времени платформы, не выявлено (см. «Источник сведений»).',
     ];
   }
   if (total === 0) return ['Нарушений порядка ведения электронного журнала не выявлено.'];
@@ -152,6 +156,7 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
       precision: data.run?.precision ?? '—',
       hasRun: data.run !== null,
       caveats: caveats(data),
+      evidence: data.evidence.rules,
       total: data.findings.length,
       rules: data.rules.map((r) => ({ ...r, severity: SEVERITY_RU[r.severity] ?? r.severity })),
       teachers: tally(data.findings, (f) => f.teacher, 'Учитель не указан'),
