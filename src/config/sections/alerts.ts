@@ -75,8 +75,11 @@ export const alertsSection = z
     reminderDays: z.number().positive().default(3),
     /** The platform's editing period, counted from the lesson date («можно исправить до …»). */
     editingPeriodDays: z.int().min(0).default(7),
-    /** Subject teachers also receive a digest of their own entries (class teachers always do). */
-    subjectTeachers: z.boolean().default(false),
+    /**
+     * Subject teachers receive their own entries (in any class) besides the class teachers (who
+     * get everything of their class); one digest per person either way. Off: class teachers only.
+     */
+    subjectTeachers: z.boolean().default(true),
     /** Per-rule override of docs/rules.md's audiences, e.g. `mark-late: [class_teacher, subject_teacher]`. */
     audiences: z
       .record(z.string(), z.array(z.enum(AUDIENCES)))
