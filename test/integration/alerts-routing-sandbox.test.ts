@@ -5,6 +5,7 @@ import { runChecks } from '../../src/checks/engine.js';
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index.js';
 import { createTestMirror, type TestMirror } from '../helpers/mirrors.js';
 import { sandboxConfig, syncSandboxSchool } from '../helpers/sandbox-sync.js';
+import { createLogger } from '../../src/platform/logger.js';
 import { silentLogger } from './alerts-fixture.js';
 
 /**
@@ -31,11 +32,13 @@ const ROLES_BY_RULE: Record<string, { classTeacher: boolean; subjectTeacher: boo
 const DEPUTY_ONLY = new Set(['final-mark-early', 'final-mark-objectivity']);
 
 /** Records what each recipient would receive; serves recipients with or without an address. */
-function recordingChannel(): AlertChannel & { sent: OutgoingMessage[] } {
+function recordingChannel(
+  name: AlertChannel['name'] = 'webhook',
+): AlertChannel & { sent: OutgoingMessage[] } {
   const sent: OutgoingMessage[] = [];
   return {
-    name: 'webhook',
-    needsAddress: false,
+    name,
+    needsAddress: name === 'webhook' ? false : true,
     sent,
     async send(message) {
       sent.push(message);
@@ -138,5 +141,33 @@ describe('default routing on the sandbox school (issue 20)', () => {
         findings.some((f) => f.teacher_id === p),
     );
     expect(both.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the staff e-mail addresses the platform gives (students still by consent only), never logging them', async () => {
+    const rows = await m.db.query<{ role: string; email: string | null }>(
+      `SELECT role, email FROM persons WHERE deleted_at IS NULL`,
+    );
+    const teachers = rows.filter((r) => r.role === 'teacher');
+    expect(teachers.length).toBeGreaterThan(5);
+    expect(teachers.every((t) => t.email && /@school\d+\.example$/.test(t.email))).toBe(true);
+    // No student is on the (empty) consent list: nothing but the name is kept.
+    expect(rows.filter((r) => r.role === 'student' && r.email !== null)).toEqual([]);
+
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: 'debug',
+      pretty: false,
+      destination: { write: (line: string) => void lines.push(line) },
+    });
+    const school = sb.schools[0]!;
+    const cfg = configSchema.parse({ schools: [{ id: school.id, timeZone: school.timeZone }] });
+    // Another channel than the first test's: its bookkeeping is its own, so everything is due.
+    const channel = recordingChannel('smtp');
+    await sendAlerts({ db: m.db, config: cfg, logger, channels: [channel] }, { asOf: sb.now() });
+    // The digests are addressed to the platform's addresses, and no address reaches the log.
+    expect(channel.sent.length).toBeGreaterThan(0);
+    expect(channel.sent.every((msg) => msg.to?.endsWith('.example'))).toBe(true);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toMatch(/@school\d+\.example/);
   });
 });
