@@ -6,7 +6,7 @@ import { loadDeliveries, recordDeliveries } from './deliveries.js';
 import { buildDigestView } from './digest-model.js';
 import { loadDirectory } from './directory.js';
 import { schoolZone, type AlertDeps } from './deps.js';
-import { loadOpenFindings, schoolsWithOpenFindings } from './open-findings.js';
+import { dataTimeOf, loadOpenFindings, schoolsWithOpenFindings } from './open-findings.js';
 import { AddressBook, type Recipient } from './recipients.js';
 import { routeFindings } from './routing.js';
 import { selectDue } from './selection.js';
@@ -108,6 +108,7 @@ export async function sendAlerts(
       if (findings.length === 0) continue;
       const dir = await loadDirectory(db, schoolId);
       const zone = schoolZone(config, schoolId, dir.platformZone);
+      const dataAt = await dataTimeOf(db, schoolId, asOf);
       const book = new AddressBook(config.alerts.recipients, dir);
       const routing = routeFindings(findings, dir, book, config.alerts);
       for (const [rule, n] of routing.unrouted) {
@@ -150,10 +151,13 @@ export async function sendAlerts(
             result.noAddress++;
             continue;
           }
+          const sentAt = (deps.clock ?? systemClock).now();
           const view = buildDigestView(recipient, items, {
             dir,
             zone,
             asOf,
+            dataAt,
+            sentAt,
             editingPeriodDays: config.alerts.editingPeriodDays,
             reminderDays: config.alerts.reminderDays,
           });
@@ -163,6 +167,7 @@ export async function sendAlerts(
             schoolId,
             channel: ch.name,
             asOf,
+            sentAt,
             zone,
             from: config.alerts.smtp.from,
             dir,
