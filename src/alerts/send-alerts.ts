@@ -1,3 +1,4 @@
+import { waivedFindingKeys } from '../checks/finding-actions.js';
 import { systemClock } from '../platform/clock.js';
 import type { AlertChannel } from './channels/channel.js';
 import { buildChannels } from './channels/build.js';
@@ -104,7 +105,11 @@ export async function sendAlerts(
 
   try {
     for (const schoolId of schools) {
-      const findings = await loadOpenFindings(db, schoolId, asOf);
+      // A waived finding is not sent (it stays in the справка as «снято»); acknowledged ones are.
+      const waived = await waivedFindingKeys(db, schoolId);
+      const findings = (await loadOpenFindings(db, schoolId, asOf)).filter(
+        (f) => !waived.has(f.key),
+      );
       if (findings.length === 0) continue;
       const dir = await loadDirectory(db, schoolId);
       const zone = schoolZone(config, schoolId, dir.platformZone);

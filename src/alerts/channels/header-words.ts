@@ -1,4 +1,5 @@
-import { encodeWord } from 'nodemailer/lib/mime-funcs/index.js';
+// A CommonJS module whose exports Node cannot name statically: the default import is the object.
+import mimeFuncs from 'nodemailer/lib/mime-funcs/index.js';
 
 /**
  * A header text as RFC 2047 encoded words, one word of the text per encoded word (the space that
@@ -11,5 +12,5 @@ export function encodeHeaderWords(text: string): string | null {
   if (/^[\x20-\x7e]*$/.test(text)) return null;
   const words = text.match(/\S+\s*/g) ?? [];
   // Folded between encoded words: the folding whitespace is not part of the decoded text.
-  return words.map((w) => encodeWord(w, 'B')).join('\r\n ');
+  return words.map((w) => mimeFuncs.encodeWord(w, 'B')).join('\r\n ');
 }

@@ -11,6 +11,7 @@ import { MarkLateIndex1763900000010 } from './0010-mark-late-index.js';
 import { FindingsTruth1763900000012 } from './0012-findings-truth.js';
 import { RunLeases1763900000013 } from './0013-run-leases.js';
 import { MarksEnteredByLesson1763900000015 } from './0015-marks-entered-by-lesson.js';
+import { FindingActions1763900000020 } from './0020-finding-actions.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   FindingsTruth1763900000012,
   RunLeases1763900000013,
   MarksEnteredByLesson1763900000015,
+  FindingActions1763900000020,
 ];

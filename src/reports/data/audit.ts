@@ -1,5 +1,6 @@
 import { assessAsOf, mirrorCoverage, type AsOfWarningCode } from '../../checks/data-time.js';
 import { describePrecision } from '../../checks/precision.js';
+import { latestFindingActions, type FindingActionRecord } from '../../checks/finding-actions.js';
 import { getRule } from '../../checks/registry.js';
 import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
@@ -27,6 +28,8 @@ export interface AuditFinding {
   date: string | null;
   message: string;
   isNew: boolean;
+  /** Waived by the school (finding-actions.ts): shown as «снято: причина, кто, когда». */
+  waived: { reason: string; by: string; at: number } | null;
 }
 
 export interface AuditRuleSummary {
@@ -90,6 +93,7 @@ export async function loadAudit(
 
   // Open at the run: first seen by a run at or before it, not resolved by a run at or before it.
   const rows = await db.query<{
+    key: string;
     rule: string;
     severity: string;
     date: string | null;
@@ -100,7 +104,7 @@ export async function loadAudit(
     subject: string | null;
     student: string | null;
   }>(
-    `SELECT f.rule, f.severity, f.date, f.message, f.first_run_id,
+    `SELECT f.key, f.rule, f.severity, f.date, f.message, f.first_run_id,
        t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student
      FROM findings f
      JOIN check_runs fr ON fr.id = f.first_run_id
@@ -119,6 +123,12 @@ export async function loadAudit(
     [school.id, run.id],
   );
 
+  // Waived as of the note: the latest action taken by then (a later reopen does not rewrite it).
+  const actions = await latestFindingActions(
+    db,
+    rows.map((r) => r.key),
+    asOf,
+  );
   const findings: AuditFinding[] = rows.map((r) => ({
     rule: r.rule,
     ruleTitle: ruleTitle(r.rule),
@@ -130,6 +140,7 @@ export async function loadAudit(
     date: r.date,
     message: r.message,
     isNew: previous === null || r.first_run_id === run.id,
+    waived: waiverOf(actions.get(r.key)),
   }));
   const byRule = new Map<string, AuditRuleSummary>();
   const summary = (rule: string, severity: string): AuditRuleSummary => {
@@ -145,4 +156,8 @@ export async function loadAudit(
   for (const r of resolved) summary(r.rule, r.severity).resolved += Number(r.n);
   const rules = [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule));
   return { school, asOf, evidence, run, previous, findings, rules };
+}
+
+function waiverOf(a: FindingActionRecord | undefined): AuditFinding['waived'] {
+  return a?.action === 'waive' ? { reason: a.reason ?? '', by: a.actor, at: a.at } : null;
 }
