@@ -9,6 +9,11 @@ import { documentContext, outPath, withRenderer, type RenderOptions } from './co
 export interface AuditOptions extends RenderOptions {
   /** ISO date-time (or epoch ms); default now. */
   asOf?: string | number;
+  /**
+   * Start of the range the note covers (epoch ms): the previous occurrence of its schedule, every
+   * 10 days (004 §5.2), as the scheduled delivery passes it. Absent: the note as of `asOf`.
+   */
+  from?: number;
 }
 
 /** The compliance note for the deputy director; returns the PDF path. */
