@@ -39,7 +39,9 @@ export async function sendScheduledDocument(
   const zone = schoolZone(config, opts.schoolId, null);
   const from = opts.from ?? null;
   const day = (t: number) => instantToLocalDate(t, zone);
-  const range = from !== null ? `${day(from)}..${day(asOf)}` : day(asOf);
+  // An edition per occurrence: a schedule may fire more than once a day.
+  const minute = (t: number) => DateTime.fromMillis(t, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
+  const range = from !== null ? `${minute(from)}..${minute(asOf)}` : minute(asOf);
   const base = { schoolId: opts.schoolId, document: opts.document, asOf };
   switch (opts.document) {
     case 'audit':

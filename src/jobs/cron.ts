@@ -13,6 +13,14 @@ export function nextOccurrence(pattern: string, tz: string, after: number): numb
 /** How far back occurrences are looked for: a schedule fires at least this often. */
 const LOOKBACK_MS = 62 * 24 * 60 * 60 * 1000;
 
+/** Windows looked back through, shortest first: an every-minute pattern is not walked for months. */
+const WINDOWS_MS = [
+  60 * 60 * 1000,
+  24 * 60 * 60 * 1000,
+  8 * 24 * 60 * 60 * 1000,
+  32 * 24 * 60 * 60 * 1000,
+];
+
 /** The latest occurrence in `(since, until]`, or null (`since` is clamped to the look-back). */
 export function latestOccurrence(
   pattern: string,
@@ -20,14 +28,20 @@ export function latestOccurrence(
   since: number,
   until: number,
 ): number | null {
-  let t = Math.max(since, until - LOOKBACK_MS);
-  let last: number | null = null;
-  for (;;) {
-    const next = nextOccurrence(pattern, tz, t);
-    if (next === null || next > until) return last;
-    last = next;
-    t = next;
+  const floor = Math.max(since, until - LOOKBACK_MS);
+  for (const window of [...WINDOWS_MS, LOOKBACK_MS]) {
+    const start = Math.max(floor, until - window);
+    let t = start;
+    let last: number | null = null;
+    for (;;) {
+      const next = nextOccurrence(pattern, tz, t);
+      if (next === null || next > until) break;
+      last = next;
+      t = next;
+    }
+    if (last !== null || start === floor) return last;
   }
+  return null;
 }
 
 /** The occurrence before `before` (strictly): where a scheduled document's range starts. */
