@@ -13,6 +13,8 @@ export interface ComposeContext {
   schoolId: string;
   channel: string;
   asOf: number;
+  /** The send time: the e-mail's Date header. */
+  sentAt?: number;
   zone: string;
   from: string | undefined;
   dir: Directory;
@@ -51,6 +53,7 @@ export function composeDigestMessage(
     text: rendered.text,
     html: rendered.html,
     messageId: messageIdFor(hash, ctx.from),
+    ...(ctx.sentAt !== undefined ? { date: ctx.sentAt } : {}),
     fileStem: `${instantToLocalDate(ctx.asOf, ctx.zone)}_${ctx.schoolId}_${recipient.key.replace(/[^A-Za-z0-9]+/g, '-')}_${hash.slice(0, 8)}`,
     attachments: [],
     payload: {

@@ -9,7 +9,7 @@ import { chunk, placeholders, type SqlDb, type SqlExecutor } from '../mirror/sql
  * Message-ID, so most clients collapse it).
  */
 
-export type ItemKind = 'finding' | 'document';
+export type ItemKind = 'finding' | 'document' | 'operator';
 
 export interface DeliveryState {
   firstSentAt: number;

@@ -24,7 +24,14 @@ export async function writeDemoAlerts(
   const channel = createFileChannel(dir, app.config.alerts.smtp.from ?? DEFAULT_FROM);
   try {
     const result = await sendAlerts(
-      { db: mirror.db, config: app.config, logger: app.logger, channels: [channel] },
+      // Sent "at" the as-of: the demo lives on the sandbox's timeline, not the wall clock's.
+      {
+        db: mirror.db,
+        config: app.config,
+        logger: app.logger,
+        channels: [channel],
+        clock: { now: () => opts.asOf },
+      },
       {
         asOf: opts.asOf,
         preview: {

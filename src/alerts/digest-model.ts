@@ -11,6 +11,8 @@ export interface DigestView {
   subject: string;
   greeting: string;
   intro: string;
+  /** «Данные на …; письмо отправлено …»: the data time and the send time, told apart. */
+  timing: string;
   sections: SectionView[];
   footer: string;
 }
@@ -42,6 +44,10 @@ export interface DigestContext {
   dir: Directory;
   zone: string;
   asOf: number;
+  /** What the findings' data is as of (the last current check run); default `asOf`. */
+  dataAt?: number;
+  /** When the letter goes out; default `asOf`. */
+  sentAt?: number;
   editingPeriodDays: number;
   reminderDays: number;
 }
@@ -86,10 +92,12 @@ export function buildDigestView(
   const intro =
     `По данным электронного журнала на ${asOfText} требуют исправления ${countFindings(items.length)}` +
     (fresh < items.length ? ` (новых: ${fresh}, повторно: ${items.length - fresh}).` : '.');
+  const timing = `Данные на ${formatLocal(ctx.dataAt ?? asOf, zone)}; письмо отправлено ${formatLocal(ctx.sentAt ?? asOf, zone)}.`;
   return {
     subject,
     greeting: recipient.addressAs ? `Здравствуйте, ${recipient.addressAs}!` : 'Здравствуйте!',
     intro,
+    timing,
     sections,
     footer:
       'Письмо сформировано автоматически по данным электронного журнала. Каждое замечание присылается один раз; ' +

@@ -13,13 +13,13 @@ export {
   type ReportKind,
   type SendReportsOptions,
 } from './send-documents.js';
-export {
-  alertSchedules,
-  ALERTS_SEND_JOB,
-  ALERTS_DOCUMENT_JOB,
-  type AlertSchedule,
-} from './schedule.js';
 export { writeDemoAlerts } from './demo.js';
+export { sendOperatorAlerts, type OperatorAlertResult } from './operator-alerts.js';
+export {
+  sendScheduledDocument,
+  type ScheduledDocumentOptions,
+  type ScheduledRenderers,
+} from './scheduled-documents.js';
 export type { AlertDeps } from './deps.js';
 export type { AlertChannel, OutgoingMessage, SendResult } from './channels/channel.js';
 export {

@@ -1,3 +1,4 @@
+import { currentRunSql } from '../checks/run-kind.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
 /** A finding that is still open: the unit alerts are about. */
@@ -132,4 +133,18 @@ function parseIds(text: string | null): string[] {
 export function responsibleTeachers(f: Pick<OpenFinding, 'teacherId' | 'teacherIds'>): string[] {
   if (f.teacherIds && f.teacherIds.length > 0) return f.teacherIds;
   return f.teacherId ? [f.teacherId] : [];
+}
+
+/**
+ * When the data the findings come from is as of: the latest finished current check run at or
+ * before `asOf` (the mirror's present when it ran), or `asOf` when none is recorded. A digest sent
+ * at 13:05 about a check of the 09:30 sync says so.
+ */
+export async function dataTimeOf(db: SqlExecutor, schoolId: string, asOf: number): Promise<number> {
+  const rows = await db.query<{ as_of: number | string }>(
+    `SELECT as_of FROM check_runs WHERE school_id = ? AND as_of <= ? AND status = 'succeeded'
+       AND ${currentRunSql()} ORDER BY as_of DESC LIMIT 1`,
+    [schoolId, asOf],
+  );
+  return rows[0] ? Number(rows[0].as_of) : asOf;
 }

@@ -2,15 +2,18 @@ import type { Audience } from '../config/sections/alerts.js';
 
 /**
  * Who is told about which rule (docs/rules.md, "Audience"), and how a rule is named in a letter.
+ * The entry rules (marks, topics, homework, control works) reach both the subject teacher, who has
+ * to fix the entry, and the class teacher, who answers for the class's journal (001 §3.2.2,
+ * 004 §1.3, §3.8).
  * The deputy director is in every rule's audience but is told through the audit note, not
  * through digests, so only the two teacher audiences are listed here. Config `alerts.audiences`
  * overrides a rule's entry; a rule listed nowhere is not sent (and reported as unrouted).
  */
 export const RULE_AUDIENCES: Readonly<Record<string, readonly Audience[]>> = Object.freeze({
-  'mark-late': ['subject_teacher'],
-  'topic-missing': ['subject_teacher'],
-  'homework-missing': ['subject_teacher'],
-  'control-work-unmarked': ['subject_teacher'],
+  'mark-late': ['class_teacher', 'subject_teacher'],
+  'topic-missing': ['class_teacher', 'subject_teacher'],
+  'homework-missing': ['class_teacher', 'subject_teacher'],
+  'control-work-unmarked': ['class_teacher', 'subject_teacher'],
   'grade1-mark': ['class_teacher'],
   'grade1-homework': ['class_teacher'],
   'final-mark-early': [],

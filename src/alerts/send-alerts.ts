@@ -1,3 +1,4 @@
+import { waivedFindingKeys } from '../checks/finding-actions.js';
 import { systemClock } from '../platform/clock.js';
 import type { AlertChannel } from './channels/channel.js';
 import { buildChannels } from './channels/build.js';
@@ -6,7 +7,7 @@ import { loadDeliveries, recordDeliveries } from './deliveries.js';
 import { buildDigestView } from './digest-model.js';
 import { loadDirectory } from './directory.js';
 import { schoolZone, type AlertDeps } from './deps.js';
-import { loadOpenFindings, schoolsWithOpenFindings } from './open-findings.js';
+import { dataTimeOf, loadOpenFindings, schoolsWithOpenFindings } from './open-findings.js';
 import { AddressBook, type Recipient } from './recipients.js';
 import { routeFindings } from './routing.js';
 import { selectDue } from './selection.js';
@@ -104,10 +105,15 @@ export async function sendAlerts(
 
   try {
     for (const schoolId of schools) {
-      const findings = await loadOpenFindings(db, schoolId, asOf);
+      // A waived finding is not sent (it stays in the справка as «снято»); acknowledged ones are.
+      const waived = await waivedFindingKeys(db, schoolId);
+      const findings = (await loadOpenFindings(db, schoolId, asOf)).filter(
+        (f) => !waived.has(f.key),
+      );
       if (findings.length === 0) continue;
       const dir = await loadDirectory(db, schoolId);
       const zone = await schoolZone(deps, schoolId);
+      const dataAt = await dataTimeOf(db, schoolId, asOf);
       const book = new AddressBook(config.alerts.recipients, dir);
       const routing = routeFindings(findings, dir, book, config.alerts);
       for (const [rule, n] of routing.unrouted) {
@@ -150,10 +156,13 @@ export async function sendAlerts(
             result.noAddress++;
             continue;
           }
+          const sentAt = (deps.clock ?? systemClock).now();
           const view = buildDigestView(recipient, items, {
             dir,
             zone,
             asOf,
+            dataAt,
+            sentAt,
             editingPeriodDays: config.alerts.editingPeriodDays,
             reminderDays: config.alerts.reminderDays,
           });
@@ -163,6 +172,7 @@ export async function sendAlerts(
             schoolId,
             channel: ch.name,
             asOf,
+            sentAt,
             zone,
             from: config.alerts.smtp.from,
             dir,

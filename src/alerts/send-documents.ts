@@ -19,8 +19,13 @@ export type ReportKind = 'audit' | 'performance';
 /** Renders a document and returns the PDF's path (the reports module's job; injected). */
 export type DocumentRenderer = (
   kind: ReportKind,
-  opts: { schoolId: string; asOf: number; period?: string },
+  opts: { schoolId: string; asOf: number; period?: string; from?: number },
 ) => Promise<string>;
+
+/** «Справка … за период с 01.12.2026 по 11.12.2026»: the 10-day note (004 §5.2). */
+export function auditRangeTitle(from: number, to: number, zone: string): string {
+  return `Справка по итогам проверки электронного журнала за период с ${formatLocal(from, zone, false)} по ${formatLocal(to, zone, false)}`;
+}
 
 export interface DeliverDocumentOptions {
   schoolId: string;
@@ -31,6 +36,11 @@ export interface DeliverDocumentOptions {
   title: string;
   /** Produces the attachments; called only when some subscriber is still to receive this edition. */
   files: () => Promise<string[]>;
+  /**
+   * The letter's own content (a summary that is no PDF: sync health, the archive's state), line by
+   * line; called like `files`. Absent: the letter only announces its attachments.
+   */
+  lines?: () => Promise<string[]>;
   asOf: number;
   dryRun?: boolean;
 }
@@ -132,12 +142,17 @@ export async function deliverDocument(
     if (ready.length === 0) return result;
 
     result.files = await opts.files();
+    const content = (await opts.lines?.()) ?? [];
     const zone = await schoolZone(deps, opts.schoolId);
     for (const { channel: ch, recipient } of ready) {
       const hash = sha1([itemKey, recipient.key, ch.name].join('|'));
+      const made = `сформировано ${formatLocal(opts.asOf, zone)}`;
       const text = renderDocumentLetter({
         greeting: recipient.addressAs ? `Здравствуйте, ${recipient.addressAs}!` : 'Здравствуйте!',
-        intro: `Во вложении: ${opts.title} (сформировано ${formatLocal(opts.asOf, zone)}).`,
+        intro:
+          result.files.length > 0
+            ? `Во вложении: ${opts.title} (${made}).`
+            : `${opts.title} (${made}).\n\n${content.join('\n')}`,
         files: result.files.map((f) => basename(f)),
         footer:
           'Письмо сформировано автоматически по данным электронного журнала; этот документ присылается один раз.',
@@ -205,6 +220,8 @@ export async function deliverDocument(
 
 export interface SendReportsOptions {
   kind: ReportKind;
+  /** Start of the range an audit note covers (the previous 10-day occurrence); absent: as of only. */
+  from?: number;
   /** Required for `performance`: the reporting period's name (e.g. «1 четверть»). */
   period?: string;
   asOf?: number;
@@ -237,10 +254,17 @@ export async function sendReports(
     const zone = await schoolZone(deps, schoolId);
     const date = instantToLocalDate(asOf, zone);
     const audit = opts.kind === 'audit';
-    const edition = audit ? date : (opts.period as string);
-    const title = audit
-      ? `Справка по итогам проверки электронного журнала на ${formatLocal(asOf, zone, false)}`
-      : `Итоги успеваемости за период «${opts.period}»`;
+    const from = audit ? opts.from : undefined;
+    const edition = audit
+      ? from !== undefined
+        ? `${instantToLocalDate(from, zone)}..${date}`
+        : date
+      : (opts.period as string);
+    const title = !audit
+      ? `Итоги успеваемости за период «${opts.period}»`
+      : from !== undefined
+        ? auditRangeTitle(from, asOf, zone)
+        : `Справка по итогам проверки электронного журнала на ${formatLocal(asOf, zone, false)}`;
     out.push(
       await deliverDocument(deps, {
         schoolId,
@@ -254,6 +278,7 @@ export async function sendReports(
             schoolId,
             asOf,
             ...(opts.period ? { period: opts.period } : {}),
+            ...(from !== undefined ? { from } : {}),
           }),
         ],
       }),

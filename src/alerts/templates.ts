@@ -13,6 +13,7 @@ export const DIGEST_HTML = `<!DOCTYPE html>
 <body style="font-family: Arial, sans-serif; font-size: 14px; color: #222; line-height: 1.4;">
 <p>{{greeting}}</p>
 <p>{{intro}}</p>
+<p style="color: #555; font-size: 13px;">{{timing}}</p>
 {{#each sections}}
 <h2 style="font-size: 17px; margin: 20px 0 6px;">{{title}}</h2>
 {{#each groups}}
@@ -37,6 +38,7 @@ export const DIGEST_HTML = `<!DOCTYPE html>
 export const DIGEST_TEXT = `{{greeting}}
 
 {{intro}}
+{{timing}}
 {{#each sections}}
 
 == {{title}} ==

@@ -17,6 +17,8 @@ export interface Finding extends FindingRow {
 
 /** `ezh check --format json`, one finding (design.md): ids as strings, absent fields null. */
 export interface FindingJson {
+  /** The finding's stable id (its key): what `ezh findings ack|waive|reopen` take. */
+  id: string;
   rule: string;
   severity: Severity;
   school: string;
@@ -80,6 +82,7 @@ export function toFinding(
  */
 export function toFindingJson(f: Finding): FindingJson {
   return {
+    id: f.key,
     rule: f.rule,
     severity: f.severity,
     school: f.schoolId,

@@ -21,6 +21,20 @@ export interface JobPayloads {
   'sync.finish': { schoolId: string; runId: string; followUps?: FollowUpJob[] };
   'checks.run': { schoolId: string; asOf?: number; syncRunId?: string };
   'alerts.send': { schoolId?: string; asOf?: number; dryRun?: boolean };
+  /**
+   * A subscription's document, made and mailed to its subscribers: `schedule` is the cron pattern
+   * that fired it, so the document covers the time since its previous occurrence (the 10-day
+   * справка of 004 §5.2, last month's activity, the sync health since the last letter).
+   */
+  'alerts.document': {
+    schoolId: string;
+    document: 'audit' | 'performance' | 'archive' | 'sync-health' | 'activity';
+    schedule?: string;
+    tz?: string;
+    asOf?: number;
+  };
+  /** Operator alerts: each sync or archive problem once to the sync-health subscribers, and recovery. */
+  'alerts.operator': { schoolId?: string; asOf?: number };
   'reports.render': {
     schoolId?: string;
     report: 'audit' | 'performance' | 'activity' | 'journal';
@@ -46,6 +60,8 @@ export const JOB_QUEUE: Record<JobName, QueueKind> = {
   'sync.finish': 'sync',
   'checks.run': 'checks',
   'alerts.send': 'alerts',
+  'alerts.document': 'alerts',
+  'alerts.operator': 'alerts',
   'reports.render': 'reports',
   'archive.create': 'archive',
 };

@@ -1,4 +1,5 @@
 import type { Config } from '../config/schema.js';
+import { sha1 } from '../mirror/hash.js';
 import { JOB_QUEUE, jobSpec, type JobName, type JobSpec } from './job-names.js';
 import type { ServiceQueues } from './service-queues.js';
 
@@ -52,7 +53,8 @@ export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[]
     add(
       'audit-report',
       s.auditReport,
-      jobSpec('reports.render', { schoolId, report: 'audit' }, ''),
+      // `range: schedule`: the справка covers the time since the previous occurrence (10 days).
+      jobSpec('reports.render', { schoolId, report: 'audit', params: { range: 'schedule' } }, ''),
     );
     add('archive', s.archive, jobSpec('archive.create', { schoolId, trigger: 'weekly' }, ''));
     add(
@@ -60,8 +62,49 @@ export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[]
       s.archivePeriodEnd,
       jobSpec('archive.create', { schoolId, trigger: 'period-end' }, ''),
     );
+    out.push(...subscriptionSchedules(config, schoolId, tz));
   }
   return out;
+}
+
+/** The monthly activity report goes on the 1st at 07:00 (school time) unless its subscription says. */
+export const ACTIVITY_DEFAULT_SCHEDULE = '0 7 1 * *';
+
+/**
+ * What `alerts.subscriptions` asks for, when alerts are enabled: each subscription's own schedule
+ * (one scheduler per document and pattern, however many subscriptions share it), the monthly
+ * activity report, and the operator alerts' check when someone subscribed to `sync-health`.
+ */
+function subscriptionSchedules(config: Config, schoolId: string, tz: string): ScheduleSpec[] {
+  if (!config.alerts.enabled) return [];
+  const out = new Map<string, ScheduleSpec>();
+  const subs = config.alerts.subscriptions.filter((s) => !s.schoolId || s.schoolId === schoolId);
+  for (const sub of subs) {
+    const pattern =
+      sub.schedule ?? (sub.document === 'activity' ? ACTIVITY_DEFAULT_SCHEDULE : undefined);
+    if (!pattern) continue;
+    const id = `ezh-doc-${sub.document}-${sha1(pattern).slice(0, 8)}-${schoolId}`;
+    out.set(id, {
+      id,
+      pattern,
+      tz,
+      job: jobSpec(
+        'alerts.document',
+        { schoolId, document: sub.document, schedule: pattern, tz },
+        '',
+      ),
+    });
+  }
+  if (subs.some((s) => s.document === 'sync-health')) {
+    const id = `ezh-operator-${schoolId}`;
+    out.set(id, {
+      id,
+      pattern: config.alerts.operatorSchedule,
+      tz,
+      job: jobSpec('alerts.operator', { schoolId }, ''),
+    });
+  }
+  return [...out.values()];
 }
 
 /** Job names the installed schedules (and the flows they start) will run. */

@@ -1,20 +1,24 @@
 import type { PersonRecord, StreamName } from '../connectors/records.js';
 
 /**
- * 152-ФЗ: without consent to data processing, the mirror keeps nothing about a person but the
- * name. Applied at the mirror's door, so no connector or sync path can bypass it. Staff are
- * persons like students: a teacher outside the consent list keeps the name only as well.
+ * 152-ФЗ: without consent to data processing, the mirror keeps nothing about a student but the
+ * name. Applied at the mirror's door, so no connector or sync path can bypass it. Staff (teachers,
+ * administration) keep their work contacts, the e-mail and phone the platform lists for them: the
+ * school needs them for its own work (alerts reach teachers at these addresses); everything else
+ * about them follows the consent list like a student's. Contacts never reach a log (the logger
+ * redacts addresses and phone numbers).
  */
 export function minimizePerson(person: PersonRecord, consented: boolean): PersonRecord {
   if (consented) return { ...person, consent: true };
+  const staff = person.role !== 'student';
   return {
     ...person,
     consent: false,
     userId: null,
     sex: null,
     birthday: null,
-    email: null,
-    phone: null,
+    email: staff ? person.email : null,
+    phone: staff ? person.phone : null,
   };
 }
 

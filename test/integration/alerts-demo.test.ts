@@ -56,7 +56,7 @@ describe('demo alerts as .eml files (sqlite)', () => {
       [
         'Электронный журнал, 5А, 6Б: 4 замечания на 12.10.2026',
         'Электронный журнал, 5А: 3 замечания на 12.10.2026',
-        'Электронный журнал, 6Б: 1 замечание на 12.10.2026',
+        'Электронный журнал, 6Б: 2 замечания на 12.10.2026',
       ].sort(),
     );
     // Without a configured address the letter goes to a reserved, undeliverable placeholder.

@@ -295,7 +295,8 @@ export const FINDINGS: (FindingInput & { audience: string[] })[] = [
     date: '2026-10-08',
     deadline: lessonDeadline,
     message: 'Не заполнена тема урока: 6Б, Математика, 08.10.2026 <b>2-й урок</b>',
-    audience: [T_MATH],
+    // An entry rule: the teacher who must fix it, and the class teacher who answers for 6Б.
+    audience: [T_CT6, T_MATH],
   },
   {
     key: 'f-early-5a',

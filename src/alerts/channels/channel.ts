@@ -10,6 +10,8 @@ export interface OutgoingMessage {
   html: string | null;
   /** Stable id of this message's content: the e-mail Message-ID and the webhook delivery id. */
   messageId: string;
+  /** When it is sent (the e-mail's Date header); the channel's own clock when absent. */
+  date?: number;
   /** A short, file-safe name (no personal data) for the file channel. */
   fileStem: string;
   attachments: { filename: string; path: string }[];

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { writePrivateFileAtomic } from '../../platform/private-files.js';
 import type { AlertChannel, OutgoingMessage, SendResult } from './channel.js';
-import { toMail } from './email-message.js';
+import { toRawMail } from './email-message.js';
 
 /**
  * Writes each message as an .eml file (exactly what SMTP would have carried) instead of sending:
@@ -19,7 +19,7 @@ export function createFileChannel(dir: string, from: string): AlertChannel {
     name: 'file',
     needsAddress: true,
     async send(message: OutgoingMessage): Promise<SendResult> {
-      const info = await transport.sendMail(toMail(message, from));
+      const info = await transport.sendMail(await toRawMail(message, from));
       const path = join(dir, `${message.fileStem}.eml`);
       // 0600 in a folder made 0700: a digest names students and their marks.
       writePrivateFileAtomic(path, info.message as Buffer);

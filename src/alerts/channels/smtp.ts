@@ -8,7 +8,7 @@ import {
   type OutgoingMessage,
   type SendResult,
 } from './channel.js';
-import { toMail } from './email-message.js';
+import { toRawMail } from './email-message.js';
 
 /** Network-level failures a new connection may not meet again. */
 const TRANSIENT_CODES = new Set([
@@ -59,7 +59,7 @@ export function createSmtpChannel(
     name: 'smtp',
     needsAddress: true,
     async send(message: OutgoingMessage): Promise<SendResult> {
-      const mail = toMail(message, from);
+      const mail = await toRawMail(message, from);
       try {
         const info = await withRetry(
           () => transport.sendMail(mail),

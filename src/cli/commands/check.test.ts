@@ -78,6 +78,8 @@ describe('ezh check', () => {
     expect(report.asOf).toBe('2026-10-20T09:00:00.000Z');
     expect(report.findings).toEqual([
       {
+        // The finding's stable id, what `ezh findings ack|waive|reopen` take.
+        id: expect.stringMatching(/^[0-9a-f]{40}$/),
         rule: 'topic-missing',
         severity: 'warning',
         school: '1000002283077',

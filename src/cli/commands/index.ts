@@ -5,6 +5,7 @@ import { registerAuthCommand } from './auth.js';
 import { registerCheckCommand } from './check.js';
 import { registerConfigCommand } from './config.js';
 import { registerDemoCommand } from './demo.js';
+import { registerFindingsCommand } from './findings.js';
 import { registerReportCommand } from './report.js';
 import { registerJobsCommand } from './jobs.js';
 import { registerScheduleCommand } from './schedule.js';
@@ -26,6 +27,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerJobsCommand,
   registerConfigCommand,
   registerCheckCommand,
+  registerFindingsCommand,
   registerReportCommand,
   registerAlertsCommand,
   registerAuthCommand,

@@ -4,6 +4,12 @@ import { startService } from '../../jobs/service.js';
 import { startWorkerMetrics, type JobObserver } from '../../metrics/index.js';
 import { systemClock } from '../../platform/clock.js';
 import { UsageError } from '../../platform/errors.js';
+import { embeddedSchedulerFor } from '../../jobs/embedded-scheduler.js';
+import { ConnectorCache, jobRegistry } from '../../jobs/host.js';
+import { desiredSchedules } from '../../jobs/schedules.js';
+import { loadSchoolContexts } from '../../mirror/school-context.js';
+import { validateJobs } from '../../jobs/service.js';
+import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 
 /** `--queues sync,checks` → the queue kinds, every unknown name listed (exit 2). */
@@ -37,8 +43,13 @@ export function registerWorkerCommand(program: Command): void {
       'service mode: run BullMQ workers (Redis, usually a PostgreSQL mirror) until stopped',
     )
     .option('--queues <names>', `only these queues, comma-separated (${QUEUE_KINDS.join(', ')})`)
+    .option(
+      '--embedded',
+      'embedded mode: run the schedules in this process (no Redis), each job in-process',
+    )
     .action(
-      withApp(async (app, flags: { queues?: string }) => {
+      withApp(async (app, flags: { queues?: string; embedded?: boolean }) => {
+        if (flags.embedded) return runEmbedded(app);
         const kinds = parseQueues(flags.queues);
         // Listening from the start: a stop while starting (a slow start, systemd stopping it)
         // ends with a clean close once start-up is done, not a process killed half started.
@@ -88,4 +99,51 @@ export function registerWorkerCommand(program: Command): void {
         app.logger.info('worker stopped');
       }),
     );
+}
+
+/** Interval between the embedded scheduler's looks at the clock. */
+const EMBEDDED_TICK_MS = 30_000;
+
+/**
+ * `ezh worker --embedded`: the config's schedules (the same as `ezh schedule` installs on Redis)
+ * fired in this process until SIGTERM/SIGINT; a job running then is finished first.
+ */
+async function runEmbedded(app: App): Promise<void> {
+  const controller = new AbortController();
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      app.logger.info({ signal }, 'stop requested');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  const registry = jobRegistry(app);
+  validateJobs(app.config, registry);
+  const mirror = await app.mirror();
+  const connectors = new ConnectorCache(app.config);
+  // Each school's schedules fire in its zone: the config's, else the platform's (after a sync).
+  const schools = await loadSchoolContexts(mirror.db, app.config);
+  const zoneOf = (id: string) => schools.get(id).zone;
+  for (const s of app.config.schools) zoneOf(s.id); // an unknown zone: exit 2 before anything runs
+  const scheduler = embeddedSchedulerFor({
+    zoneOf,
+    config: app.config,
+    db: mirror.db,
+    clock: systemClock,
+    logger: app.logger,
+    registry,
+    connectors,
+    signal: controller.signal,
+  });
+  scheduler.start(EMBEDDED_TICK_MS);
+  app.logger.info(
+    { schedules: desiredSchedules(app.config, zoneOf).map((s) => s.id), mirror: mirror.describe },
+    'embedded scheduler started',
+  );
+  await stopped;
+  controller.abort();
+  await scheduler.stop();
+  await connectors.close();
+  app.logger.info('embedded scheduler stopped');
 }

@@ -7,8 +7,17 @@ import { didYouMean } from '../suggest.js';
 export const ALERT_CHANNELS = ['smtp', 'webhook', 'file'] as const;
 export type AlertChannelName = (typeof ALERT_CHANNELS)[number];
 
-/** Documents a person can subscribe to. */
-export const SUBSCRIPTION_DOCUMENTS = ['audit', 'performance', 'archive', 'sync-health'] as const;
+/**
+ * Documents a person can subscribe to: the compliance note, period results, the archive's state,
+ * the sync's health (and the operator alerts), the monthly activity report.
+ */
+export const SUBSCRIPTION_DOCUMENTS = [
+  'audit',
+  'performance',
+  'archive',
+  'sync-health',
+  'activity',
+] as const;
 export type SubscriptionDocument = (typeof SUBSCRIPTION_DOCUMENTS)[number];
 
 export const AUDIENCES = ['class_teacher', 'subject_teacher'] as const;
@@ -57,7 +66,11 @@ const subscriptionSchema = z.strictObject({
   document: z.enum(SUBSCRIPTION_DOCUMENTS),
   /** E-mail addresses, or person ids / full names resolved through `alerts.recipients`. */
   to: z.array(z.string().min(1)).min(1),
-  /** When the jobs engine renders and sends it (school time); omitted: only on demand. */
+  /**
+   * When the jobs engine makes and sends it (school time). Omitted: `activity` goes on the 1st of
+   * the month for the month before, `audit` with `jobs.schedules.auditReport` (every 10 days),
+   * `sync-health` gets the operator alerts as problems arise, the others on demand.
+   */
   schedule: cronPattern.optional(),
   /** Restricts the subscription to one school; omitted: every school. */
   schoolId: z.string().optional(),
@@ -71,12 +84,19 @@ export const alertsSection = z
     channels: z.array(z.enum(ALERT_CHANNELS)).min(1).default(['smtp']),
     /** Digest schedule in school time; default 13:00 on school days (Mon–Fri; six-day schools: 1-6). */
     schedule: cronPattern.default('0 13 * * 1-5'),
+    /** How often the operator alerts look for sync and archive problems (school time). */
+    operatorSchedule: cronPattern.default('*/15 * * * *'),
+    /** Operator alert when this many sync runs in a row failed. */
+    failedSyncRuns: z.int().min(1).default(3),
     /** A finding already sent is sent again only when still open this many days after the last send. */
     reminderDays: z.number().positive().default(3),
     /** The platform's editing period, counted from the lesson date («можно исправить до …»). */
     editingPeriodDays: z.int().min(0).default(7),
-    /** Subject teachers also receive a digest of their own entries (class teachers always do). */
-    subjectTeachers: z.boolean().default(false),
+    /**
+     * Subject teachers receive their own entries (in any class) besides the class teachers (who
+     * get everything of their class); one digest per person either way. Off: class teachers only.
+     */
+    subjectTeachers: z.boolean().default(true),
     /** Per-rule override of docs/rules.md's audiences, e.g. `mark-late: [class_teacher, subject_teacher]`. */
     audiences: z
       .record(z.string(), z.array(z.enum(AUDIENCES)))

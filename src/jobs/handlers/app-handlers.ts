@@ -1,4 +1,11 @@
-import { sendAlerts, sendReports, type DocumentRenderer } from '../../alerts/index.js';
+import {
+  sendAlerts,
+  sendOperatorAlerts,
+  sendReports,
+  sendScheduledDocument,
+  type DocumentRenderer,
+} from '../../alerts/index.js';
+import { firedRange } from '../cron.js';
 import { createArchiveJob } from '../../archive/job.js';
 import { reportsDocumentRenderer } from '../../archive/reports-renderer.js';
 import { runChecksForApp } from '../../checks/for-app.js';
@@ -50,6 +57,56 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
     return { sent: result.sent, failed: result.failed, noAddress: result.noAddress };
   });
 
+  registry.register('alerts.document', async (payload, ctx) => {
+    const now = payload.asOf ?? ctx.deps.clock.now();
+    const tz = payload.tz ?? schoolTz(app, payload.schoolId);
+    // The document covers the time since the schedule's previous occurrence (10 days for the справка).
+    const range = payload.schedule ? firedRange(payload.schedule, tz, now) : null;
+    const result = await sendScheduledDocument(
+      {
+        db: ctx.deps.db,
+        config: app.config,
+        logger: ctx.logger,
+        clock: ctx.deps.clock,
+        renderers: {
+          audit: (o) =>
+            renderAudit(app, {
+              asOf: o.asOf,
+              schoolId: o.schoolId,
+              ...(o.from !== null ? { from: o.from } : {}),
+            }),
+          activity: (o) => renderActivity(app, { month: o.month, schoolId: o.schoolId }),
+          performance: (o) => renderPerformance(app, { period: o.period, schoolId: o.schoolId }),
+        },
+      },
+      {
+        schoolId: payload.schoolId,
+        document: payload.document,
+        asOf: range?.fired ?? now,
+        from: range?.from ?? null,
+      },
+    );
+    return result
+      ? {
+          edition: result.edition,
+          sent: result.deliveries.filter((d) => d.status === 'sent').length,
+          failed: result.deliveries.filter((d) => d.status === 'failed').length,
+        }
+      : null;
+  });
+
+  registry.register('alerts.operator', async (payload, ctx) => {
+    const results = await sendOperatorAlerts(
+      { db: ctx.deps.db, config: app.config, logger: ctx.logger, clock: ctx.deps.clock },
+      { schoolId: payload.schoolId, asOf: payload.asOf ?? ctx.deps.clock.now() },
+    );
+    return results.map((r) => ({
+      schoolId: r.schoolId,
+      problems: r.problems,
+      sent: r.sent.length,
+    }));
+  });
+
   registry.register('reports.render', async (payload, ctx) => {
     const asOf = payload.asOf ?? ctx.deps.clock.now();
     const schoolId = payload.schoolId;
@@ -60,11 +117,26 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
       // Scheduled documents go to their subscribers as PDF attachments, once per edition.
       const render: DocumentRenderer = (kind, o) =>
         kind === 'audit'
-          ? renderAudit(app, { asOf: o.asOf, schoolId: o.schoolId })
+          ? renderAudit(app, {
+              asOf: o.asOf,
+              schoolId: o.schoolId,
+              ...(o.from !== undefined ? { from: o.from } : {}),
+            })
           : renderPerformance(app, { period: o.period ?? '', schoolId: o.schoolId });
+      // The scheduled справка covers the 10 days since the schedule's previous occurrence (004 §5.2).
+      const range =
+        payload.report === 'audit' && schoolId && params.range === 'schedule'
+          ? firedRange(app.config.jobs.schedules.auditReport.pattern, schoolTz(app, schoolId), asOf)
+          : null;
       return sendReports(
         { db: ctx.deps.db, config: app.config, logger: ctx.logger, clock: ctx.deps.clock, render },
-        { kind: payload.report as 'audit' | 'performance', period: params.period, asOf, schoolId },
+        {
+          kind: payload.report as 'audit' | 'performance',
+          period: params.period,
+          asOf: range?.fired ?? asOf,
+          ...(range?.from != null ? { from: range.from } : {}),
+          schoolId,
+        },
       );
     }
     switch (payload.report) {
@@ -98,6 +170,10 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
       await renderer.close?.();
     }
   });
+}
+
+function schoolTz(app: App, schoolId: string): string {
+  return app.config.schools.find((s) => s.id === schoolId)?.timeZone ?? 'Europe/Moscow';
 }
 
 function required(params: Record<string, string>, key: string): string {

@@ -14,6 +14,7 @@ import { MarksEnteredByLesson1763900000015 } from './0015-marks-entered-by-lesso
 import { SubgroupLessons1763900000016 } from './0016-subgroup-lessons.js';
 import { TotalsGradedMarks1763900000017 } from './0017-totals-graded-marks.js';
 import { EnrollmentSpans1763900000021 } from './0021-enrollment-spans.js';
+import { FindingActions1763900000020 } from './0020-finding-actions.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   SubgroupLessons1763900000016,
   TotalsGradedMarks1763900000017,
   EnrollmentSpans1763900000021,
+  FindingActions1763900000020,
 ];

@@ -7,6 +7,7 @@ import {
 } from '../../checks/data-time.js';
 import type { CheckRunResult } from '../../checks/engine.js';
 import { describePrecision } from '../../checks/precision.js';
+import { latestFindingActions, type FindingActionRecord } from '../../checks/finding-actions.js';
 import { getRule } from '../../checks/registry.js';
 import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
@@ -46,6 +47,8 @@ export interface AuditFinding {
   fixedAt: number | null;
   /** Days past its deadline when fixed (or, open, at the note's date); null: no deadline or on time. */
   lateDays: number | null;
+  /** Waived by the school (finding-actions.ts): shown as «снято: причина, кто, когда». */
+  waived: { reason: string; by: string; at: number } | null;
 }
 
 export interface AuditRuleSummary {
@@ -133,6 +136,7 @@ export async function loadAudit(
   // resolved by a run at or before the window's start. Fixed within it: resolved by a run up to
   // the note's run.
   const rows = await db.query<{
+    key: string;
     rule: string;
     severity: string;
     date: string | null;
@@ -147,7 +151,7 @@ export async function loadAudit(
     subject: string | null;
     student: string | null;
   }>(
-    `SELECT f.rule, f.severity, f.date, f.message, f.first_run_id, fr.as_of AS first_as_of,
+    `SELECT f.key, f.rule, f.severity, f.date, f.message, f.first_run_id, fr.as_of AS first_as_of,
        f.teacher_id, f.deadline, CASE WHEN rr.as_of <= ? THEN rr.as_of END AS resolved_as_of,
        t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student
      FROM findings f
@@ -162,6 +166,12 @@ export async function loadAudit(
     [run.asOf, school.id, run.asOf, from],
   );
 
+  // Waived as of the note: the latest action taken by then (a later reopen does not rewrite it).
+  const actions = await latestFindingActions(
+    db,
+    rows.map((r) => r.key),
+    asOf,
+  );
   const findings: AuditFinding[] = rows.map((r) => ({
     rule: r.rule,
     ruleTitle: ruleTitle(r.rule),
@@ -176,6 +186,7 @@ export async function loadAudit(
     teacherId: r.teacher_id,
     fixedAt: r.resolved_as_of === null ? null : Number(r.resolved_as_of),
     lateDays: lateDays(r.deadline, r.resolved_as_of ?? run.asOf),
+    waived: waiverOf(actions.get(r.key)),
   }));
   const byRule = new Map<string, AuditRuleSummary>();
   const summary = (rule: string, severity: string): AuditRuleSummary => {
@@ -226,6 +237,7 @@ export function auditFromRun(base: AuditData, result: CheckRunResult): AuditData
     teacherId: f.teacherId,
     fixedAt: null,
     lateDays: lateDays(f.deadline, result.asOf),
+    waived: null,
   }));
   const byRule = new Map<string, AuditRuleSummary>();
   for (const f of findings) {
@@ -256,4 +268,8 @@ export function auditFromRun(base: AuditData, result: CheckRunResult): AuditData
     findings,
     rules: [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule)),
   };
+}
+
+function waiverOf(a: FindingActionRecord | undefined): AuditFinding['waived'] {
+  return a?.action === 'waive' ? { reason: a.reason ?? '', by: a.actor, at: a.at } : null;
 }

@@ -15,7 +15,8 @@ export interface AuditOptions extends RenderOptions {
   asOf?: string | number;
   /**
    * Start of the window the note covers (ISO date or date-time, or epoch ms): the previous
-   * справка's date when a schedule makes them; default 10 days before `asOf` (004 §5.2).
+   * справка's date (the previous occurrence of its schedule, as the scheduled delivery passes it);
+   * default 10 days before `asOf` (004 §5.2).
    */
   from?: string | number;
 }

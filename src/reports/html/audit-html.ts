@@ -169,7 +169,9 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
           className: f.className ?? '',
           subject: f.subject ?? '',
           rule: f.ruleTitle,
-          message: f.message,
+          message: f.waived
+            ? `${f.message} — снято: ${f.waived.reason}, ${f.waived.by}, ${ruDateTime(f.waived.at, zone)}`
+            : f.message,
           isNew: f.isNew,
           status: findingStatus(f, zone),
         })),

@@ -1,0 +1,169 @@
+import { DateTime } from 'luxon';
+import type { SubscriptionDocument } from '../config/sections/alerts.js';
+import { systemClock } from '../platform/clock.js';
+import { formatLocal, instantToLocalDate } from '../platform/time.js';
+import { schoolZone, type AlertDeps } from './deps.js';
+import { auditRangeTitle, deliverDocument, type DocumentRunResult } from './send-documents.js';
+import { currentProblems } from './sync-health.js';
+
+/** The PDFs a scheduled subscription may attach; the reports module makes them (injected). */
+export interface ScheduledRenderers {
+  audit(o: { schoolId: string; asOf: number; from: number | null }): Promise<string>;
+  activity(o: { schoolId: string; month: string }): Promise<string>;
+  performance(o: { schoolId: string; period: string }): Promise<string>;
+}
+
+export interface ScheduledDocumentOptions {
+  schoolId: string;
+  document: SubscriptionDocument;
+  /** The occurrence that fired (default now). */
+  asOf?: number;
+  /** Where the document's range starts: the schedule's previous occurrence. */
+  from?: number | null;
+}
+
+const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * One scheduled edition of a subscription's document, made and mailed once per subscriber:
+ * the справка for the range since the previous occurrence (every 10 days: 004 §5.2), last month's
+ * activity, the results of the latest period that ended, and two letters without a PDF: the
+ * archive's state and the sync's health over the range.
+ */
+export async function sendScheduledDocument(
+  deps: AlertDeps & { renderers: ScheduledRenderers },
+  opts: ScheduledDocumentOptions,
+): Promise<DocumentRunResult | null> {
+  const asOf = opts.asOf ?? (deps.clock ?? systemClock).now();
+  const zone = await schoolZone(deps, opts.schoolId);
+  const from = opts.from ?? null;
+  const day = (t: number) => instantToLocalDate(t, zone);
+  // An edition per occurrence: a schedule may fire more than once a day.
+  const minute = (t: number) => DateTime.fromMillis(t, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
+  const range = from !== null ? `${minute(from)}..${minute(asOf)}` : minute(asOf);
+  const base = { schoolId: opts.schoolId, document: opts.document, asOf };
+  switch (opts.document) {
+    case 'audit':
+      return deliverDocument(deps, {
+        ...base,
+        edition: range,
+        title:
+          from !== null
+            ? auditRangeTitle(from, asOf, zone)
+            : `Справка по итогам проверки электронного журнала на ${formatLocal(asOf, zone, false)}`,
+        files: async () => [await deps.renderers.audit({ schoolId: opts.schoolId, asOf, from })],
+      });
+    case 'activity': {
+      const month = DateTime.fromMillis(asOf, { zone }).minus({ months: 1 });
+      const key = month.toFormat('yyyy-MM');
+      return deliverDocument(deps, {
+        ...base,
+        edition: key,
+        title: `Отчёт об активности в электронном журнале за ${month.setLocale('ru').toFormat('LLLL yyyy')}`,
+        files: async () => [await deps.renderers.activity({ schoolId: opts.schoolId, month: key })],
+      });
+    }
+    case 'performance': {
+      const period = await lastEndedPeriod(deps, opts.schoolId, day(asOf));
+      if (period === null) return null;
+      return deliverDocument(deps, {
+        ...base,
+        edition: period,
+        title: `Итоги успеваемости за период «${period}»`,
+        files: async () => [await deps.renderers.performance({ schoolId: opts.schoolId, period })],
+      });
+    }
+    case 'archive':
+      return deliverDocument(deps, {
+        ...base,
+        edition: range,
+        title: `Состояние архива электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
+        files: async () => [],
+        lines: () => archiveLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
+      });
+    case 'sync-health':
+      return deliverDocument(deps, {
+        ...base,
+        edition: range,
+        title: `Состояние синхронизации электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
+        files: async () => [],
+        lines: () => healthLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
+      });
+  }
+}
+
+async function lastEndedPeriod(
+  deps: AlertDeps,
+  schoolId: string,
+  today: string,
+): Promise<string | null> {
+  const rows = await deps.db.query<{ name: string }>(
+    `SELECT p.name FROM reporting_periods p JOIN classes c ON c.id = p.class_id
+      WHERE c.school_id = ? AND p.deleted_at IS NULL AND p.finish_date < ?
+      ORDER BY p.finish_date DESC, p.name LIMIT 1`,
+    [schoolId, today],
+  );
+  return rows[0]?.name ?? null;
+}
+
+async function archiveLines(
+  deps: AlertDeps,
+  schoolId: string,
+  from: number,
+  to: number,
+  zone: string,
+): Promise<string[]> {
+  const rows = await deps.db.query<{
+    file_name: string;
+    status: string;
+    size: number | string | null;
+    created_at: number | string;
+    note: string | null;
+  }>(
+    `SELECT file_name, status, size, created_at, note FROM archives
+      WHERE (school_id = ? OR school_id IS NULL) AND created_at > ? AND created_at <= ?
+      ORDER BY created_at`,
+    [schoolId, from, to],
+  );
+  if (rows.length === 0) return ['За этот период архивы не создавались.'];
+  const status: Record<string, string> = {
+    complete: 'создан',
+    failed: 'ОШИБКА',
+    creating: 'не завершён',
+    pruned: 'удалён по сроку хранения',
+  };
+  return rows.map(
+    (r) =>
+      `- ${formatLocal(Number(r.created_at), zone)} ${r.file_name}: ${status[r.status] ?? r.status}` +
+      `${r.size !== null ? `, ${(Number(r.size) / 1024 / 1024).toFixed(1)} МБ` : ''}${r.note ? ` (${r.note})` : ''}`,
+  );
+}
+
+async function healthLines(
+  deps: AlertDeps,
+  schoolId: string,
+  from: number,
+  to: number,
+  zone: string,
+): Promise<string[]> {
+  const runs = await deps.db.query<{ status: string; n: number | string }>(
+    `SELECT status, count(*) AS n FROM sync_runs
+      WHERE school_id = ? AND started_at > ? AND started_at <= ? GROUP BY status ORDER BY status`,
+    [schoolId, from, to],
+  );
+  const last = await deps.db.query<{ finished_at: number | string }>(
+    `SELECT max(finished_at) AS finished_at FROM sync_runs
+      WHERE school_id = ? AND status IN ('succeeded', 'held')`,
+    [schoolId],
+  );
+  const { problems } = await currentProblems(deps.db, schoolId, {
+    failedRuns: deps.config.alerts.failedSyncRuns,
+  });
+  const lastAt = last[0]?.finished_at;
+  return [
+    `Запуски синхронизации: ${runs.length === 0 ? 'не было' : runs.map((r) => `${r.status} ${Number(r.n)}`).join(', ')}.`,
+    `Последняя успешная синхронизация: ${lastAt ? formatLocal(Number(lastAt), zone) : 'не было'}.`,
+    problems.length === 0 ? 'Нерешённых проблем нет.' : `Нерешённые проблемы (${problems.length}):`,
+    ...problems.map((p) => `- ${p.what} Что сделать: ${p.todo}`),
+  ];
+}
