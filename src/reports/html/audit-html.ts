@@ -135,7 +135,7 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
       covered: `с ${ruDate(fromDate)} по ${ruDate(noteDate)} включительно (${yearTitle})`,
       purpose:
         'своевременность и правильность заполнения электронного журнала учителями и классными руководителями (раздел 5 Положения об электронном журнале, п. 5.2)',
-      object: `электронный журнал: ${data.scopes.reduce((n, s) => n + s.lessons, 0)} уроков и ${data.scopes.reduce((n, s) => n + s.marks, 0)} отметок за срок проверки, учителей: ${data.scopes.length}`,
+      object: `электронный журнал за срок проверки: уроков ${data.scopes.reduce((n, s) => n + s.lessons, 0)}, отметок ${data.scopes.reduce((n, s) => n + s.marks, 0)}, учителей ${data.scopes.length}`,
       inspector: data.school.deputyDirector
         ? `заместитель директора по УВР ${data.school.deputyDirector}`
         : 'заместитель директора по УВР',
