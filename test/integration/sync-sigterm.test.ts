@@ -74,8 +74,9 @@ describe('`ezh sync` stopped with SIGTERM mid-run', () => {
     { timeout: 240_000 },
     async () => {
       const first = spawnCli(['--config', configFile, 'sync']);
-      // Stop it once the window scopes are under way (school + 4 class scopes come first).
-      await first.waitFor((out) => synced(out) >= 10, 120_000);
+      // Stop it once the window scopes are under way: the school, its 4 classes and their 6
+      // subgroups' rosters come first (11 scopes), then the windows.
+      await first.waitFor((out) => synced(out) >= 16, 120_000);
       const signalledAt = Date.now();
       first.child.kill('SIGTERM');
       const stopped = await first.exited;
@@ -112,7 +113,7 @@ describe('`ezh sync` stopped with SIGTERM mid-run', () => {
 
         const checkpoints = await checkpointsOf(mirror.db, runId!);
         const total = Number(runs[0]!.scopes_total);
-        expect(checkpoints.length).toBeGreaterThanOrEqual(10);
+        expect(checkpoints.length).toBeGreaterThanOrEqual(16);
         expect(checkpoints.length).toBeLessThan(total);
         // What the CLI told the operator matches the mirror.
         expect(Number(printedDone)).toBe(checkpoints.length);

@@ -36,6 +36,6 @@ export const MIGRATIONS = [
   MarksEnteredByLesson1763900000015,
   SubgroupLessons1763900000016,
   TotalsGradedMarks1763900000017,
-  EnrollmentSpans1763900000021,
   FindingActions1763900000020,
+  EnrollmentSpans1763900000021,
 ];
