@@ -13,8 +13,8 @@ describe('probe of a Dnevnik school', () => {
     for (const sb of sandboxes) await sb.close();
   });
 
-  async function probe(attendance: 'every-student' | 'exceptions-only') {
-    const sb = await startSandbox({ size: 'small', seed: 3, attendance });
+  async function probe(attendance: 'every-student' | 'exceptions-only', seed = 3, until?: string) {
+    const sb = await startSandbox({ size: 'small', seed, attendance });
     sandboxes.push(sb);
     const school = sb.schools[0]!;
     const client = createDnevnikClient(
@@ -31,7 +31,7 @@ describe('probe of a Dnevnik school', () => {
     return probeDnevnik(client, {
       schoolId: school.id,
       zone: school.timeZone,
-      today: instantToLocalDate(sb.now(), school.timeZone),
+      today: until ?? instantToLocalDate(sb.now(), school.timeZone),
       classes: 3,
       weeks: 3,
     });
@@ -55,6 +55,14 @@ describe('probe of a Dnevnik school', () => {
       platform: { entryTimeZone: 'UTC' },
       checks: { rules: { 'attendance-not-kept': { storage: 'everyStudent' } } },
     });
+  });
+
+  it('tells the windows apart even when the first day asked has every mark set on its lesson day', async () => {
+    // Seed 1 up to 06.11: the day asked first in 5А has only marks set that day (found by hand:
+    // the probe said "unknown" when it asked one day only).
+    const r = await probe('every-student', 1, '2026-11-06');
+    expect(r.marks.window.verdict).toBe('lesson-date');
+    expect(r.marks.window.lessonInWindow).toBe(r.marks.window.returned);
   });
 
   it('against a sandbox that keeps only exceptions, says so', async () => {

@@ -216,9 +216,13 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
       }
     }
 
-    // A class without marks (grade 1) tells nothing: the next one is asked.
-    if (!window || window.returned === 0) {
-      window = await probeWindow(call, classId, lessons, o.today);
+    // A class without marks (grade 1) tells nothing, nor a day whose marks were all set on their
+    // lesson's day: the next class is asked until one day tells.
+    if (!window || window.verdict === 'unknown') {
+      const found = await probeWindow(call, classId, lessons, o.today);
+      if (found && (!window || found.verdict !== 'unknown' || window.returned === 0)) {
+        window = found;
+      }
     }
   }
 
@@ -277,9 +281,13 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
   return report;
 }
 
+/** Past days of a class asked at most, one request each, until one tells the windows apart. */
+const WINDOW_DAYS = 3;
+
 /**
  * Asks for the marks of one past day with lessons and compares what comes back with that day: by
- * the lessons' dates, or by the marks' own.
+ * the lessons' dates, or by the marks' own. A day whose marks were all set on their lesson's day
+ * cannot tell the two apart: up to `WINDOW_DAYS` days are asked, latest first.
  */
 async function probeWindow(
   call: (template: string, path: string) => Promise<unknown>,
@@ -290,16 +298,22 @@ async function probeWindow(
   const days = [...new Set([...lessons.values()].map((l) => l.date.slice(0, 10)))]
     .filter((d) => d < today)
     .sort();
-  const day = days.at(-2) ?? days.at(-1);
-  if (!day) return null;
-  const reply = await call('edu-groups/{g}/marks/{from}/{to}', paths.marks(classId, day, day));
-  const returned = (Array.isArray(reply) ? reply : []).flatMap((raw) => {
-    const m = markSchema.safeParse(raw);
-    if (!m.success) return [];
-    const lesson = lessons.get(twin(m.data.lesson_str, m.data.lesson) ?? '');
-    return [{ markDate: m.data.date ?? null, lessonDate: lesson?.date.slice(0, 10) ?? null }];
-  });
-  return windowVerdict(day, returned);
+  // The latest day may still be filling in: start with the one before.
+  const tried = (days.length > 1 ? days.slice(0, -1) : days).reverse().slice(0, WINDOW_DAYS);
+  let best: WindowVerdict | null = null;
+  for (const day of tried) {
+    const reply = await call('edu-groups/{g}/marks/{from}/{to}', paths.marks(classId, day, day));
+    const returned = (Array.isArray(reply) ? reply : []).flatMap((raw) => {
+      const m = markSchema.safeParse(raw);
+      if (!m.success) return [];
+      const lesson = lessons.get(twin(m.data.lesson_str, m.data.lesson) ?? '');
+      return [{ markDate: m.data.date ?? null, lessonDate: lesson?.date.slice(0, 10) ?? null }];
+    });
+    const verdict = windowVerdict(day, returned);
+    if (verdict.verdict !== 'unknown') return verdict;
+    if (!best || verdict.returned > best.returned) best = verdict;
+  }
+  return best;
 }
 
 /** `n` items spread evenly over `items` (all of them when there are no more than `n`). */
