@@ -195,14 +195,27 @@ describe('subgroups: synced, checked, printed and reported with their class', ()
     expect(names).toContain('Английский язык, гр. 1');
     expect(names).toContain('Английский язык, гр. 2');
     expect(names).not.toContain('Английский язык');
+    // A group's spread lists its members who were in the class in the period: a student who left
+    // mid-period keeps their group's marks on paper, with their «выбыл».
+    const inJournal = new Set(data.students.map((s) => s.id));
+    const leavers = cls.students.filter(
+      (s) =>
+        s.leaveDay !== null &&
+        inJournal.has(s.id) &&
+        cls.groups.some((g) => g.studentIds.includes(s.id)),
+    );
+    expect(leavers.length).toBeGreaterThan(0);
     for (const g of cls.groups) {
       const spread = data.subjects.find((s) => s.name === g.name)!;
       expect(spread.students!.map((s) => s.id).sort()).toEqual(
         cls.students
-          .filter((s) => g.studentIds.includes(s.id) && s.leaveDay === null)
+          .filter((s) => g.studentIds.includes(s.id) && inJournal.has(s.id))
           .map((s) => s.id)
           .sort(),
       );
+      for (const s of spread.students!) {
+        if (leavers.some((l) => l.id === s.id)) expect(s.movement.join()).toMatch(/выбыл/);
+      }
       expect(spread.lessons.length).toBeGreaterThan(0);
       expect(spread.lessons.some((l) => Object.keys(l.cells).length > 0)).toBe(true);
     }

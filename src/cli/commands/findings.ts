@@ -9,6 +9,7 @@ import {
 } from '../../app/findings-service.js';
 import type { FindingState } from '../../checks/finding-actions.js';
 import { UsageError } from '../../platform/errors.js';
+import { loadSchoolContexts } from '../../mirror/school-context.js';
 import { formatLocal } from '../../platform/time.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
@@ -70,7 +71,7 @@ export function registerFindingsCommand(program: Command): void {
         if (opts.format === 'json') {
           process.stdout.write(`${JSON.stringify({ findings: items }, null, 2)}\n`);
         } else {
-          printTable(items, zoneOf(app));
+          printTable(items, await zonesOf(app));
         }
       }),
     );
@@ -112,7 +113,7 @@ export function registerFindingsCommand(program: Command): void {
       withApp(async (app, id: string) => {
         const service = await serviceOf(app);
         const { finding, actions } = await service.history(id);
-        const zone = zoneOf(app);
+        const zone = (await zonesOf(app))(finding.schoolId);
         process.stdout.write(`${finding.id} ${finding.rule}: ${finding.message}\n`);
         process.stdout.write(`state: ${finding.state}\n`);
         if (actions.length === 0) process.stdout.write('no action taken\n');
@@ -129,8 +130,19 @@ async function serviceOf(app: App): Promise<FindingsService> {
   return new FindingsService((await app.mirror()).db);
 }
 
-function zoneOf(app: App): string {
-  return app.config.schools[0]?.timeZone ?? 'Europe/Moscow';
+/**
+ * Each finding's times in its own school's zone (its SchoolContext's). A school whose zone nobody
+ * knows has no synced data, hence no finding; UTC keeps the listing readable all the same.
+ */
+async function zonesOf(app: App): Promise<(schoolId: string) => string> {
+  const schools = await loadSchoolContexts((await app.mirror()).db, app.config);
+  return (schoolId) => {
+    try {
+      return schools.get(schoolId).zone;
+    } catch {
+      return 'UTC';
+    }
+  };
 }
 
 function defaultActor(): string {
@@ -169,7 +181,7 @@ function idsFromJson(file: string): string[] {
   return ids;
 }
 
-function printTable(items: FindingItem[], zone: string): void {
+function printTable(items: FindingItem[], zoneOf: (schoolId: string) => string): void {
   const out = process.stdout;
   if (items.length === 0) {
     out.write('No unresolved finding matches.\n');
@@ -177,7 +189,7 @@ function printTable(items: FindingItem[], zone: string): void {
   }
   for (const f of items) {
     const who = f.lastAction
-      ? ` (${f.lastAction.actor}, ${formatLocal(f.lastAction.at, zone)}${f.lastAction.reason ? `: ${f.lastAction.reason}` : ''})`
+      ? ` (${f.lastAction.actor}, ${formatLocal(f.lastAction.at, zoneOf(f.schoolId))}${f.lastAction.reason ? `: ${f.lastAction.reason}` : ''})`
       : '';
     out.write(
       `${f.id.slice(0, 12)}  ${f.state.padEnd(12)} ${(f.className ?? '-').padEnd(6)} ${f.rule.padEnd(22)} ${f.message}${who}\n`,

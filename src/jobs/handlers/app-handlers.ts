@@ -5,6 +5,7 @@ import {
   sendScheduledDocument,
   type DocumentRenderer,
 } from '../../alerts/index.js';
+import { schoolZone } from '../../alerts/deps.js';
 import { firedRange } from '../cron.js';
 import { createArchiveJob } from '../../archive/job.js';
 import { reportsDocumentRenderer } from '../../archive/reports-renderer.js';
@@ -59,7 +60,8 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
 
   registry.register('alerts.document', async (payload, ctx) => {
     const now = payload.asOf ?? ctx.deps.clock.now();
-    const tz = payload.tz ?? schoolTz(app, payload.schoolId);
+    const tz =
+      payload.tz ?? (await schoolZone({ db: ctx.deps.db, config: app.config }, payload.schoolId));
     // The document covers the time since the schedule's previous occurrence (10 days for the справка).
     const range = payload.schedule ? firedRange(payload.schedule, tz, now) : null;
     const result = await sendScheduledDocument(
@@ -126,7 +128,11 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
       // The scheduled справка covers the 10 days since the schedule's previous occurrence (004 §5.2).
       const range =
         payload.report === 'audit' && schoolId && params.range === 'schedule'
-          ? firedRange(app.config.jobs.schedules.auditReport.pattern, schoolTz(app, schoolId), asOf)
+          ? firedRange(
+              app.config.jobs.schedules.auditReport.pattern,
+              await schoolZone({ db: ctx.deps.db, config: app.config }, schoolId),
+              asOf,
+            )
           : null;
       return sendReports(
         { db: ctx.deps.db, config: app.config, logger: ctx.logger, clock: ctx.deps.clock, render },
@@ -170,10 +176,6 @@ export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
       await renderer.close?.();
     }
   });
-}
-
-function schoolTz(app: App, schoolId: string): string {
-  return app.config.schools.find((s) => s.id === schoolId)?.timeZone ?? 'Europe/Moscow';
 }
 
 function required(params: Record<string, string>, key: string): string {

@@ -13,8 +13,10 @@ export interface JournalSubgroup {
   id: string;
   /** As the platform names it, e.g. «Английский язык, гр. 1». */
   name: string;
-  /** Its active members, in the class list's order. */
+  /** Its members, current and former, in the class list's order. */
   students: JournalStudent[];
+  /** Those of `students` who have left the subgroup (archived membership). */
+  leftIds: Set<string>;
 }
 
 /** The live subgroups of a class (`parent_ids` names it), with their members. */
@@ -29,18 +31,24 @@ export async function loadSubgroups(
   );
   const groups = rows.filter((r) => parentIdsOf(r.parent_ids).includes(classId));
   const out = new Map<string, JournalSubgroup>(
-    groups.map((g) => [g.id, { id: g.id, name: g.name, students: [] }]),
+    groups.map((g) => [g.id, { id: g.id, name: g.name, students: [], leftIds: new Set<string>() }]),
   );
   if (groups.length === 0) return out;
-  const members = await db.query<{ class_id: string; id: string; full_name: string }>(
-    `SELECT e.class_id, p.id, p.full_name FROM enrollments e
+  // Former members too: a student who left in the period keeps their marks on the group's pages.
+  const members = await db.query<{ class_id: string; id: string; full_name: string; status: string }>(
+    `SELECT e.class_id, p.id, p.full_name, e.status FROM enrollments e
      JOIN persons p ON p.id = e.person_id AND p.source = e.source
-     WHERE e.class_id IN (${placeholders(groups.length)}) AND e.status = 'active'
+     WHERE e.class_id IN (${placeholders(groups.length)})
        AND e.deleted_at IS NULL AND p.deleted_at IS NULL
      ORDER BY p.last_name, p.first_name, p.middle_name, p.id`,
     groups.map((g) => g.id),
   );
-  for (const m of members) out.get(m.class_id)?.students.push({ id: m.id, fullName: m.full_name, from: null, until: null, movement: [] });
+  for (const m of members) {
+    const group = out.get(m.class_id);
+    if (!group) continue;
+    group.students.push({ id: m.id, fullName: m.full_name, from: null, until: null, movement: [] });
+    if (m.status !== 'active') group.leftIds.add(m.id);
+  }
   return out;
 }
 

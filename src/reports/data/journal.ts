@@ -188,12 +188,20 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
 
   // A subject's spreads, or a subgroup's (journal-subgroups.ts): keyed by subject and subgroup.
   const subgroups = await loadSubgroups(db, classId);
-  // A subgroup's students as the class list has them (with their прибыл/выбыл), in its order.
-  const groupStudents = (members: readonly JournalStudent[]): JournalStudent[] => {
-    const ids = new Set(members.map((m) => m.id));
+  // A subgroup's students as the class list of the period has them (with their прибыл/выбыл), in
+  // its order; a current member the class list lacks is added, a former one is not (not in the
+  // class in the period).
+  const groupStudents = (group: {
+    students: readonly JournalStudent[];
+    leftIds: ReadonlySet<string>;
+  }): JournalStudent[] => {
+    const ids = new Set(group.students.map((m) => m.id));
     const listed = students.filter((s) => ids.has(s.id));
     const known = new Set(listed.map((s) => s.id));
-    return [...listed, ...members.filter((m) => !known.has(m.id))];
+    return [
+      ...listed,
+      ...group.students.filter((m) => !known.has(m.id) && !group.leftIds.has(m.id)),
+    ];
   };
   const bySubject = new Map<string, JournalSubject>();
   const teachers = new Map<string, Set<string>>();
@@ -206,7 +214,7 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     if (!subject) {
       const name = subjectNames.get(l.subject_id) ?? '—';
       subject = group
-        ? { id: l.subject_id, name: subgroupSpreadName(name, group.name), teacher: '', lessons: [], finals: {}, students: groupStudents(group.students) }
+        ? { id: l.subject_id, name: subgroupSpreadName(name, group.name), teacher: '', lessons: [], finals: {}, students: groupStudents(group) }
         : { id: l.subject_id, name, teacher: '', lessons: [], finals: {} };
       bySubject.set(spread, subject);
       teachers.set(spread, new Set());

@@ -212,13 +212,16 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
   const numbered = data.students.map((s, i) => ({ ...s, no: i + 1 }));
   const studentChunks = numbered.length === 0 ? [[]] : chunk(numbered, layout.studentsPerPage);
   // A subgroup's spreads list its own students (numbered within the group).
+  // A group with nobody listed still gets its (empty) marks page, as the class does.
   const chunksOf = (s: JournalSubject) =>
-    s.students
-      ? chunk(
-          s.students.map((st, i) => ({ ...st, no: i + 1 })),
-          layout.studentsPerPage,
-        )
-      : studentChunks;
+    s.students && s.students.length === 0
+      ? [[]]
+      : s.students
+        ? chunk(
+            s.students.map((st, i) => ({ ...st, no: i + 1 })),
+            layout.studentsPerPage,
+          )
+        : studentChunks;
   const spreadsBySubject = data.subjects.map((s) => subjectSpreads(s, data, layout));
   const pagesOf = (s: JournalSubject, spread: Spread): number =>
     chunksOf(s).length + spread.topicPages.length;
