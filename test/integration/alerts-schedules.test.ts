@@ -36,11 +36,21 @@ const DEPUTY = 'deputy@school5.example.ru';
 const ICT = 'ict@school5.example.ru';
 const at = (local: string) => DateTime.fromISO(local, { zone: ZONE }).toMillis();
 
-function scheduleConfig(extra: { smtpPort: number; outDir: string; prefix?: string }): Config {
+function scheduleConfig(extra: {
+  smtpPort: number;
+  outDir: string;
+  prefix?: string;
+  /** No `timeZone` in the config: the school's zone is the platform's, from the mirror. */
+  platformZone?: boolean;
+}): Config {
   const off = { enabled: false };
   return configSchema.parse({
     outDir: extra.outDir,
-    schools: [{ id: SCHOOL, timeZone: ZONE, deputyDirector: 'Смирнова Е. В.' }],
+    schools: [
+      extra.platformZone
+        ? { id: SCHOOL, deputyDirector: 'Смирнова Е. В.' }
+        : { id: SCHOOL, timeZone: ZONE, deputyDirector: 'Смирнова Е. В.' },
+    ],
     redis: { prefix: extra.prefix ?? 'ezh' },
     jobs: {
       attempts: 1,
@@ -214,6 +224,56 @@ describe('embedded scheduler, advancing the clock (sqlite, real SMTP)', () => {
     );
     expect(fires).toEqual([]);
   }, 240_000);
+});
+
+describe('embedded scheduler, a school whose zone only the platform gives (sqlite, real SMTP)', () => {
+  let m: TestMirror;
+  let smtp: TestSmtpServer;
+  let dir: string;
+
+  beforeAll(async () => {
+    m = await createTestMirror('sqlite');
+    await seed(m);
+    // As the first roster sync mirrors Dnevnik's `School.timeZone` (hours from UTC).
+    await m.db.run('UPDATE schools SET time_zone = ? WHERE id = ?', ['UTC+5', SCHOOL]);
+    smtp = await startSmtpServer();
+    dir = mkdtempSync(join(tmpdir(), 'ezh-schedules-platform-zone-'));
+  });
+  afterAll(async () => {
+    await smtp?.close();
+    await m?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('mails the справка for the 10 days before, read in the school zone, not Moscow', async () => {
+    const config = scheduleConfig({ smtpPort: smtp.port, outDir: dir, platformZone: true });
+    const registry = new HandlerRegistry();
+    registerAppHandlers(registry, testApp(config, m));
+    // The scheduler starts at 06:59 school time; 07:00 in UTC+5 on the 11th fires the справка.
+    const clock = new ManualClock(at('2026-12-11T06:59'));
+    const deps = {
+      db: m.db,
+      clock,
+      logger: silentLogger,
+      config,
+      connectorFor: () => {
+        throw new Error('no platform in this test');
+      },
+    };
+    const s = new EmbeddedScheduler({
+      specs: desiredSchedules(config, () => 'UTC+5'),
+      db: m.db,
+      clock,
+      logger: silentLogger,
+      run: (job) => new InProcessRunner(registry, deps, { attempts: 1, backoffMs: 1 }).run(job),
+    });
+    expect(await s.tick()).toEqual([]);
+    clock.set(at('2026-12-11T07:00') + 30_000);
+    await s.tick();
+    expect(subjects(smtp.received, DEPUTY)).toEqual([
+      'Справка по итогам проверки электронного журнала за период с 01.12.2026 по 11.12.2026',
+    ]);
+  }, 120_000);
 });
 
 describe('BullMQ job schedulers (real Redis, own prefix)', () => {
