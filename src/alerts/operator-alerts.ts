@@ -1,5 +1,6 @@
 import { sha1 } from '../mirror/hash.js';
 import { systemClock } from '../platform/clock.js';
+import { UsageError } from '../platform/errors.js';
 import { formatLocal, instantToIso, instantToLocalDate } from '../platform/time.js';
 import type { AlertChannel } from './channels/channel.js';
 import { buildChannels } from './channels/build.js';
@@ -81,7 +82,7 @@ export async function sendOperatorAlerts(
       if (letters.length === 0) continue;
 
       const dir = await loadDirectory(db, schoolId);
-      const zone = await schoolZone(deps, schoolId);
+      const { zone, label } = await letterZone(deps, schoolId);
       const book = new AddressBook(config.alerts.recipients, dir);
       const recipients = new Map<string, Recipient>();
       for (const e of entries) {
@@ -108,8 +109,8 @@ export async function sendOperatorAlerts(
               '',
               letter.problem.what,
               letter.recovered
-                ? `Проблема, о которой сообщалось ${formatLocal(letter.problem.since, zone)}, устранена.`
-                : `С ${formatLocal(letter.problem.since, zone)}.`,
+                ? `Проблема, о которой сообщалось ${formatLocal(letter.problem.since, zone)}${label}, устранена.`
+                : `С ${formatLocal(letter.problem.since, zone)}${label}.`,
               '',
               `Что сделать: ${letter.problem.todo}`,
               '',
@@ -185,3 +186,20 @@ const TITLES: Record<Problem['kind'], string> = {
   quarantine: 'записи в карантине',
   archive: 'архив не прошёл проверку',
 };
+
+/**
+ * The zone an operator letter states its times in: the school's. A school whose very first sync
+ * failed (a refused token, say) has no zone yet, and that is just when the ICT engineer must hear
+ * of it: its letter goes out with UTC times, said so.
+ */
+async function letterZone(
+  deps: Pick<AlertDeps, 'db' | 'config'>,
+  schoolId: string,
+): Promise<{ zone: string; label: string }> {
+  try {
+    return { zone: await schoolZone(deps, schoolId), label: '' };
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    return { zone: 'UTC', label: ' (UTC)' };
+  }
+}

@@ -82,4 +82,37 @@ describe('operator alert for a refused token, and recovery (sqlite, sandbox, rea
     await check();
     expect(smtp.received).toHaveLength(2);
   }, 300_000);
+
+  it('tells of a token refused on the very first sync, before the school has a zone', async () => {
+    const fresh = await createTestMirror('sqlite');
+    try {
+      const school = sb.schools[0]!.id;
+      // Configured by id alone: the zone would come from the platform, which refused to answer.
+      const noZone = configSchema.parse({
+        ...refused,
+        schools: refused.schools.map(({ timeZone: _tz, ...s }) => s),
+      });
+      await expect(syncSandboxSchool(fresh.db, noZone, sb.clock, school)).rejects.toThrow();
+      const before = smtp.received.length;
+      const sent = await sendOperatorAlerts(
+        {
+          db: fresh.db,
+          config: configSchema.parse({
+            ...alertsConfig,
+            schools: [{ id: school }],
+          }),
+          logger: silentLogger,
+          clock: sb.clock,
+        },
+        { asOf: sb.now() },
+      );
+      expect(sent[0]!.problems).toEqual([expect.stringMatching(/^token:/)]);
+      expect(smtp.received).toHaveLength(before + 1);
+      const letter = smtp.received.at(-1)!;
+      expect(letter.mail.subject).toContain('платформа не принимает токен');
+      expect(letter.mail.text).toMatch(/\(UTC\)/);
+    } finally {
+      await fresh.dispose();
+    }
+  }, 300_000);
 });
