@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../mirror/sql.js';
+import { idListOf } from '../platform/id-list.js';
 
 /**
  * The people and names a digest needs, for one school, read from the live mirror once per run
@@ -28,7 +29,7 @@ export async function loadDirectory(db: SqlExecutor, schoolId: string): Promise<
     `SELECT id, name, parent_ids FROM classes WHERE school_id = ? AND deleted_at IS NULL`,
     [schoolId],
   )) {
-    classes.set(r.id, { name: r.name, parentIds: parseIds(r.parent_ids) });
+    classes.set(r.id, { name: r.name, parentIds: idListOf(r.parent_ids) });
   }
 
   const subjects = new Map<string, string>();
@@ -80,13 +81,4 @@ export async function loadDirectory(db: SqlExecutor, schoolId: string): Promise<
     classTeachers,
     platformZone: zoneRows[0]?.time_zone ?? null,
   };
-}
-
-function parseIds(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
 }

@@ -1,5 +1,6 @@
 import { currentRunSql } from '../checks/run-kind.js';
-import type { SqlExecutor } from '../mirror/sql.js';
+import { placeholders, type SqlExecutor } from '../mirror/sql.js';
+import { idListOf } from '../platform/id-list.js';
 
 /** A finding that is still open: the unit alerts are about. */
 export interface OpenFinding {
@@ -108,25 +109,15 @@ async function lessonTeachers(
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const rows = await db.query<{ id: string; teacher_ids: string | null }>(
-      `SELECT id, teacher_ids FROM lessons WHERE school_id = ? AND id IN (${chunk.map(() => '?').join(', ')})`,
+      `SELECT id, teacher_ids FROM lessons WHERE school_id = ? AND id IN (${placeholders(chunk.length)})`,
       [schoolId, ...chunk],
     );
     for (const r of rows) {
-      const list = parseIds(r.teacher_ids);
+      const list = idListOf(r.teacher_ids);
       if (list.length > 0) out.set(r.id, [...new Set([...(out.get(r.id) ?? []), ...list])]);
     }
   }
   return out;
-}
-
-function parseIds(text: string | null): string[] {
-  if (!text) return [];
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
 }
 
 /** Every teacher a finding is addressed to: all teachers of its lesson, else its teacher. */

@@ -1,3 +1,4 @@
+import { idListOf } from './id-list.js';
 /**
  * Class and subgroup names as users type them (`--class`). A subgroup is named as the platform
  * names it («Английский язык, гр. 1») or with its class in front («5А / Английский язык, гр. 1»,
@@ -28,15 +29,6 @@ export const normalizeName = (s: string): string => s.toLowerCase().replace(/[\s
 export const subgroupLabel = (parentName: string, name: string): string =>
   `${parentName} / ${name}`;
 
-export function parentIdsOf(json: string): string[] {
-  try {
-    const list = JSON.parse(json) as unknown;
-    return Array.isArray(list) ? list.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
 /**
  * The subgroups that `input` names, among `groups` (a school's classes and subgroups): by
  * «class / name», else by the name alone.
@@ -46,7 +38,7 @@ export function findSubgroups(input: string, groups: readonly NamedGroup[]): Sub
   const subs: SubgroupMatch[] = [];
   for (const g of groups) {
     if (g.kind !== 'subgroup') continue;
-    const parent = parentIdsOf(g.parent_ids)
+    const parent = idListOf(g.parent_ids)
       .map((id) => byId.get(id))
       .find((p) => p !== undefined);
     if (!parent) continue;

@@ -1,5 +1,5 @@
 import { placeholders, type SqlExecutor } from '../../mirror/sql.js';
-import { parentIdsOf } from '../../platform/class-names.js';
+import { idListOf } from '../../platform/id-list.js';
 import type { JournalStudent } from './journal-types.js';
 
 /**
@@ -29,7 +29,7 @@ export async function loadSubgroups(
      WHERE kind = 'subgroup' AND deleted_at IS NULL AND parent_ids LIKE ? ORDER BY name, id`,
     [`%${JSON.stringify(classId)}%`],
   );
-  const groups = rows.filter((r) => parentIdsOf(r.parent_ids).includes(classId));
+  const groups = rows.filter((r) => idListOf(r.parent_ids).includes(classId));
   const out = new Map<string, JournalSubgroup>(
     groups.map((g) => [g.id, { id: g.id, name: g.name, students: [], leftIds: new Set<string>() }]),
   );

@@ -1,4 +1,5 @@
 import { placeholders, type SqlExecutor } from '../../mirror/sql.js';
+import { idListOf } from '../../platform/id-list.js';
 import { addDays } from '../../platform/time.js';
 import { classTitle, ruDayMonth, schoolYearTitle, shortName } from '../format.js';
 import type { ClassInfo } from './classes.js';
@@ -117,7 +118,7 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     [classId],
   );
   // A lesson taught by several teachers names them all (the first is `teacher_id`'s).
-  const coTeacherIds = [...new Set(lessons.flatMap((l) => parseIds(l.teacher_ids).slice(1)))];
+  const coTeacherIds = [...new Set(lessons.flatMap((l) => idListOf(l.teacher_ids).slice(1)))];
   const coTeacherNames = new Map<string, string>();
   if (coTeacherIds.length > 0) {
     const rows = await db.query<{ id: string; full_name: string }>(
@@ -128,7 +129,7 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
   }
   const teachersOf = (l: (typeof lessons)[number]): string[] => [
     ...(l.teacher ? [l.teacher] : []),
-    ...parseIds(l.teacher_ids)
+    ...idListOf(l.teacher_ids)
       .slice(1)
       .flatMap((id) => (coTeacherNames.has(id) ? [coTeacherNames.get(id)!] : [])),
   ];
@@ -265,15 +266,6 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
   };
 }
 
-function parseIds(text: string | null): string[] {
-  if (!text) return [];
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
 
 type SpanRow = {
   person_id: string;
