@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import { ensurePrivateDir } from '../platform/private-files.js';
 import { createFileChannel } from './channels/file.js';
 import { DEFAULT_FROM } from './channels/email-message.js';
@@ -13,7 +13,7 @@ import { sendAlerts } from './send-alerts.js';
  * recipients without an address get a placeholder in the reserved `.invalid` domain.
  */
 export async function writeDemoAlerts(
-  app: App,
+  app: AppContext,
   opts: { outDir: string; asOf: number },
 ): Promise<{ files: string[] }> {
   const dir = join(opts.outDir, 'alerts');

@@ -1,4 +1,4 @@
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import {
   createPdfRenderer,
   renderAudit,
@@ -14,7 +14,7 @@ export type ClosableRenderer = DocumentRenderer & { close?: () => Promise<void> 
  * the renderer fails each call with the reason, which the archive records in its manifest.
  */
 export async function reportsDocumentRenderer(
-  app: App,
+  app: AppContext,
   schoolId: string | undefined,
 ): Promise<ClosableRenderer> {
   let pdf: PdfRenderer;

@@ -1,7 +1,8 @@
+import { systemClock } from '../platform/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, JournalBuilder, ZONE } from '../../test/fixtures/checks/builder.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import { configSchema } from '../config/schema.js';
 import { createLogger } from '../platform/logger.js';
 import { auditData } from '../reports/documents/audit.js';
@@ -17,7 +18,7 @@ import { runChecksForApp } from './for-app.js';
  */
 describe.each(ENGINES)('a check as of before the first sync on %s', (engine) => {
   let m: TestMirror;
-  let app: App;
+  let app: AppContext;
   const school = '883001';
   const SYNCED = at('2026-11-02T09:00:00');
   const b = new JournalBuilder(school);
@@ -56,6 +57,7 @@ describe.each(ENGINES)('a check as of before the first sync on %s', (engine) => 
     app = {
       config: configSchema.parse({ schools: [{ id: school, timeZone: ZONE }] }),
       configSource: null,
+      clock: systemClock,
       logger: createLogger({ level: 'silent', pretty: false }),
       mirror: async () => m,
       close: async () => undefined,

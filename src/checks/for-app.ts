@@ -1,4 +1,4 @@
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { writePrivateFileAtomic } from '../platform/private-files.js';
 import { UsageError } from '../platform/errors.js';
@@ -73,7 +73,7 @@ export interface AppCheckResult {
 
 /** Runs the checks for every school of the app (or one), storing each run; used by `ezh check` and `ezh demo`. */
 export async function runChecksForApp(
-  app: App,
+  app: AppContext,
   options: CheckOptions = {},
 ): Promise<AppCheckResult> {
   const clock = options.clock ?? systemClock;

@@ -1,7 +1,8 @@
+import { systemClock } from '../platform/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, JournalBuilder, ZONE } from '../../test/fixtures/checks/builder.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import { configSchema } from '../config/schema.js';
 import { lastCheckRuns } from '../metrics/mirror-figures.js';
 import { createLogger } from '../platform/logger.js';
@@ -33,7 +34,7 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
   const FIRST_SYNC = at('2026-09-01T08:00:00');
   const LAST_SYNC = at('2026-10-20T09:00:00');
   const NOW = at('2026-10-21T10:00:00');
-  let app: App;
+  let app: AppContext;
   const check = (asOf?: string, only = school) =>
     runChecksForApp(app, {
       asOf,
@@ -77,6 +78,7 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
     app = {
       config,
       configSource: null,
+      clock: systemClock,
       logger: createLogger({ level: 'silent', pretty: false }),
       mirror: async () => m,
       close: async () => undefined,

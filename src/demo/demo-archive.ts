@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { runArchive } from '../archive/index.js';
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import { reportsDocumentRenderer } from '../archive/reports-renderer.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -10,7 +10,7 @@ import type { Clock } from '../platform/clock.js';
  * `<outDir>/archive/` only, never to the destinations of a school's configuration.
  */
 export async function demoArchive(
-  app: App,
+  app: AppContext,
   opts: { outDir: string; asOf: number; clock: Clock; schoolId: string; period?: string },
 ): Promise<string[]> {
   const mirror = await app.mirror();

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DateTime } from 'luxon';
 import { writeDemoAlerts } from '../alerts/index.js';
-import { createApp, type App, type GlobalOptions } from '../cli/app.js';
+import { createAppContext, type AppContext, type ContextOptions } from '../app/context.js';
 import { runChecksForApp } from '../checks/for-app.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { countEntities, formatTable } from '../mirror/stats.js';
@@ -39,18 +39,22 @@ export interface DemoOutcome {
  * the alerts that would be sent, and an archive, all into the output directory.
  */
 export async function runDemo(
-  global: GlobalOptions,
+  global: Pick<ContextOptions, 'configFile' | 'logLevel'>,
   options: DemoOptions,
   print: (line: string) => void,
 ): Promise<DemoOutcome> {
   const sandbox = await startSandbox({ size: 'small', seed: options.seed });
-  let app: App | undefined;
+  let app: AppContext | undefined;
   try {
     ensurePrivateDir(options.dataDir);
     for (const suffix of ['', '-wal', '-shm']) {
       rmSync(join(options.dataDir, `demo.sqlite${suffix}`), { force: true });
     }
-    app = createApp(global, demoOverrides(sandbox, options.dataDir));
+    app = createAppContext({
+      ...global,
+      overrides: demoOverrides(sandbox, options.dataDir),
+      clock: sandbox.clock,
+    });
     const outDir = app.config.outDir;
     ensurePrivateDir(outDir);
     const mirror = await app.mirror();

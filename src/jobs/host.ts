@@ -2,7 +2,7 @@ import type { Config } from '../config/schema.js';
 import type { Connector } from '../connectors/connector.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { schoolConfig } from '../sync/deps.js';
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import { registerAppHandlers } from './handlers/app-handlers.js';
 import { registerSyncHandlers } from './handlers/sync.js';
 import { handlers, type HandlerRegistry } from './registry.js';
@@ -35,7 +35,7 @@ export class ConnectorCache {
  * The process registry with this build's sync handlers and, given the app (its config, logger
  * and mirror), the checks, alerts, documents and archive handlers.
  */
-export function jobRegistry(app?: App): HandlerRegistry {
+export function jobRegistry(app?: AppContext): HandlerRegistry {
   if (!handlers.has('sync.school')) registerSyncHandlers(handlers);
   if (app && !handlers.has('checks.run')) registerAppHandlers(handlers, app);
   return handlers;

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { App } from '../cli/app.js';
+import type { AppContext } from '../app/context.js';
 import type { Config } from '../config/schema.js';
 import type { JobObserver } from '../metrics/job-metrics.js';
 import { within } from '../metrics/probes.js';
@@ -69,7 +69,7 @@ export async function startService(options: {
   clock: Clock;
   logger: Logger;
   /** The app the checks, alerts, documents and archive handlers work through. */
-  app?: App;
+  app?: AppContext;
   /** Only these queues (`ezh worker --queues`); default every queue this build serves. */
   kinds?: QueueKind[];
   /** Started after the queues exist and before Redis is touched (binds the metrics port). */

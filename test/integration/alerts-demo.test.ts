@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/platform/clock.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -22,6 +23,7 @@ describe('demo alerts as .eml files (sqlite)', () => {
     app = {
       config: { ...testConfig(), alerts: { ...testConfig().alerts, recipients: {} } },
       configSource: null,
+      clock: systemClock,
       logger: silentLogger,
       mirror: async () => m,
       close: async () => undefined,

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/platform/clock.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,7 @@ function testApp(config: Config, m: TestMirror): App {
   return {
     config,
     configSource: null,
+    clock: systemClock,
     logger: silentLogger,
     mirror: async () => m,
     close: async () => undefined,

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/platform/clock.js';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecksForApp } from '../../src/checks/for-app.js';
@@ -38,6 +39,7 @@ describe('a school configured by id only, in UTC+5 on the platform', () => {
     app = {
       config,
       configSource: null,
+      clock: systemClock,
       logger: createLogger({ level: 'silent' }),
       mirror: async () => m,
       close: async () => undefined,

@@ -1,3 +1,4 @@
+import { systemClock } from '../../src/platform/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecksForApp } from '../../src/checks/for-app.js';
 import type { App } from '../../src/cli/app.js';
@@ -43,6 +44,7 @@ describe('the school context: zone from the config, else the platform; the same 
     ({
       config: configSchema.parse({ schools }),
       configSource: null,
+      clock: systemClock,
       logger,
       mirror: async () => m,
       close: async () => undefined,

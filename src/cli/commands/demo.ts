@@ -29,8 +29,9 @@ export function registerDemoCommand(program: Command): void {
         return;
       }
       try {
+        const global = globalOptions(cmd);
         await runDemo(
-          globalOptions(cmd),
+          { configFile: global.config, logLevel: global.logLevel },
           { seed: opts.seed, days, dataDir: resolve(opts.dataDir) },
           (line) => process.stdout.write(`${line}\n`),
         );

@@ -10,7 +10,7 @@ import { firedRange } from '../cron.js';
 import { createArchiveJob } from '../../archive/job.js';
 import { reportsDocumentRenderer } from '../../archive/reports-renderer.js';
 import { runChecksForApp } from '../../checks/for-app.js';
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { instantToIso } from '../../platform/time.js';
 import {
   renderActivity,
@@ -27,7 +27,7 @@ import type { HandlerRegistry } from '../registry.js';
  * documents are written under a deterministic name, and an archive run is recorded before its
  * files are renamed into place.
  */
-export function registerAppHandlers(registry: HandlerRegistry, app: App): void {
+export function registerAppHandlers(registry: HandlerRegistry, app: AppContext): void {
   registry.register('checks.run', async (payload, ctx) => {
     // No as-of in the job: the mirror's present, as a plain `ezh check` (an explicit "now" would
     // be a what-if run, and a scheduled check would never open or resolve a finding).

@@ -1,4 +1,4 @@
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { loadActivity } from '../data/activity.js';
 import { renderActivityHtml } from '../html/activity-html.js';
 import { documentFileName } from './file-name.js';
@@ -10,7 +10,7 @@ export interface ActivityOptions extends RenderOptions {
 }
 
 /** Monthly teacher activity; returns the PDF path. */
-export async function renderActivity(app: App, opts: ActivityOptions): Promise<string> {
+export async function renderActivity(app: AppContext, opts: ActivityOptions): Promise<string> {
   const { db, school } = await documentContext(app, opts);
   const data = await loadActivity(db, school, opts.month);
   const doc = renderActivityHtml(data);

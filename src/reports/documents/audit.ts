@@ -1,4 +1,4 @@
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { parseAsOf, instantToLocalDate } from '../../platform/time.js';
 import { UsageError } from '../../platform/errors.js';
 import { runChecks } from '../../checks/engine.js';
@@ -22,7 +22,7 @@ export interface AuditOptions extends RenderOptions {
 }
 
 /** The compliance note for the deputy director; returns the PDF path. */
-export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<string> {
+export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Promise<string> {
   const { school } = await documentContext(app, opts);
   let asOf: number;
   try {
@@ -58,7 +58,7 @@ export async function renderAudit(app: App, opts: AuditOptions = {}): Promise<st
  * platform's own timestamps (docs/rules.md), stored nowhere, with what each rule decided by.
  */
 export async function auditData(
-  app: App,
+  app: AppContext,
   school: SchoolInfo,
   asOf: number,
   now: number = Date.now(),

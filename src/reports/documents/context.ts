@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { resolveSchool, type SchoolInfo } from '../data/school.js';
 import { resolveChromiumPath } from '../pdf/chromium.js';
 import { PdfRenderer } from '../pdf/renderer.js';
@@ -18,7 +18,7 @@ export interface RenderOptions {
   renderer?: PdfRenderer;
 }
 
-export function createPdfRenderer(app: App): PdfRenderer {
+export function createPdfRenderer(app: AppContext): PdfRenderer {
   const r = app.config.reports;
   return new PdfRenderer({
     executablePath: resolveChromiumPath(r.chromiumPath),
@@ -31,7 +31,7 @@ export function createPdfRenderer(app: App): PdfRenderer {
 }
 
 export async function withRenderer<T>(
-  app: App,
+  app: AppContext,
   given: PdfRenderer | undefined,
   fn: (r: PdfRenderer) => Promise<T>,
 ): Promise<T> {
@@ -45,13 +45,13 @@ export async function withRenderer<T>(
 }
 
 export async function documentContext(
-  app: App,
+  app: AppContext,
   opts: RenderOptions,
 ): Promise<{ db: SqlExecutor; school: SchoolInfo }> {
   const { db } = await app.mirror();
   return { db, school: await resolveSchool(db, app.config, opts.schoolId) };
 }
 
-export function outPath(app: App, opts: RenderOptions, name: string): string {
+export function outPath(app: AppContext, opts: RenderOptions, name: string): string {
   return opts.out ?? join(opts.outDir ?? app.config.outDir, name);
 }

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { listClasses } from '../data/classes.js';
 import { classPeriods } from '../data/periods.js';
 import { renderActivity } from './activity.js';
@@ -14,7 +14,7 @@ import { renderPerformance } from './performance.js';
  * for that period and activity for the month of the latest change the mirror saw.
  */
 export async function renderAllDemoReports(
-  app: App,
+  app: AppContext,
   opts: { outDir: string; schoolId?: string },
 ): Promise<string[]> {
   const { db, school } = await documentContext(app, opts);

@@ -1,4 +1,4 @@
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { findClass } from '../data/classes.js';
 import { loadJournal } from '../data/journal.js';
 import { renderJournalHtml } from '../html/journal-html.js';
@@ -20,11 +20,14 @@ export interface JournalResult extends PdfResult {
 }
 
 /** The printed journal of one class; returns the PDF path. */
-export async function renderJournal(app: App, opts: JournalOptions): Promise<string> {
+export async function renderJournal(app: AppContext, opts: JournalOptions): Promise<string> {
   return (await renderJournalDocument(app, opts)).path;
 }
 
-async function renderJournalDocument(app: App, opts: JournalOptions): Promise<JournalResult> {
+async function renderJournalDocument(
+  app: AppContext,
+  opts: JournalOptions,
+): Promise<JournalResult> {
   const { db, school } = await documentContext(app, opts);
   const schoolClass = await findClass(db, school.id, opts.className);
   const data = await loadJournal(db, { school, schoolClass, period: opts.period });
@@ -51,7 +54,7 @@ async function renderJournalDocument(app: App, opts: JournalOptions): Promise<Jo
  * ones print, at most `concurrency + 1` documents prepared at a time.
  */
 export async function renderJournals(
-  app: App,
+  app: AppContext,
   classes: readonly string[],
   opts: Omit<JournalOptions, 'className' | 'out'> & { onDone?: (r: JournalResult) => void },
 ): Promise<JournalResult[]> {

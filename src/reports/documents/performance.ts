@@ -1,4 +1,4 @@
-import type { App } from '../../cli/app.js';
+import type { AppContext } from '../../app/context.js';
 import { loadPerformance } from '../data/performance.js';
 import { renderPerformanceHtml } from '../html/performance-html.js';
 import { documentFileName } from './file-name.js';
@@ -10,7 +10,10 @@ export interface PerformanceOptions extends RenderOptions {
 }
 
 /** Period results (успеваемость, качество, СОУ, средний балл); returns the PDF path. */
-export async function renderPerformance(app: App, opts: PerformanceOptions): Promise<string> {
+export async function renderPerformance(
+  app: AppContext,
+  opts: PerformanceOptions,
+): Promise<string> {
   const { db, school } = await documentContext(app, opts);
   const data = await loadPerformance(db, school, opts.period);
   const doc = renderPerformanceHtml(data);
