@@ -25,8 +25,8 @@ export async function lastSyncedAt(db: SqlExecutor, schoolId: string): Promise<n
 
 export async function mirrorCoverage(db: SqlExecutor, schoolId: string): Promise<MirrorCoverage> {
   const rows = await db.query<{ first: number | null; last: number | null }>(
-    `SELECT min(CASE WHEN status = 'succeeded' OR scopes_done > 0 THEN started_at END) AS first,
-       max(CASE WHEN status = 'succeeded' THEN finished_at END) AS last
+    `SELECT min(CASE WHEN status IN ('succeeded', 'held') OR scopes_done > 0 THEN started_at END) AS first,
+       max(CASE WHEN status IN ('succeeded', 'held') THEN finished_at END) AS last
      FROM sync_runs WHERE school_id = ?`,
     [schoolId],
   );
