@@ -71,7 +71,7 @@ export interface RuleContext<P> {
   finalMarkDeadlines: Readonly<Record<string, string>>;
   /**
    * The period rules may read the period totals instead of grouping lessons and marks: refreshed
-   * by this run and holding the mirror as of `asOf` (src/checks/period-totals).
+   * by this run and holding the mirror as of `asOf` (src/mirror/projections).
    */
   periodTotals: boolean;
   /**
