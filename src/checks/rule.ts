@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { SqlExecutor } from '../mirror/sql.js';
 import type { MirrorCoverage } from './data-time.js';
 import type { Exemption } from './exemptions.js';
+import { SEVERITIES, type Severity } from '../platform/severity.js';
 
 /**
  * The shape of a compliance rule. A rule is one file (`rules/<id>.check.ts`) that calls
@@ -9,8 +10,7 @@ import type { Exemption } from './exemptions.js';
  * evaluation that runs SQL over the mirror and returns only the offending rows.
  */
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
