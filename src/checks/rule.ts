@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SqlExecutor } from '../mirror/sql.js';
-import type { MirrorCoverage } from './data-time.js';
+import type { MirrorCoverage } from './coverage.js';
 import type { Exemption } from './exemptions.js';
 import { SEVERITIES, type Severity } from '../platform/severity.js';
 
