@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BenchResult as RulesResult } from '../src/checks/index.js';
-import { refreshPeriodTotals } from '../src/checks/period-totals/index.js';
+import { refreshPeriodTotals } from '../src/mirror/projections/index.js';
 import { openMirror } from '../src/mirror/data-source.js';
 import type { SqliteDb } from '../src/mirror/sql.js';
 import { Sandbox } from '../src/sandbox/index.js';

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { loadConfig } from '../config/load.js';
+import { loadAppConfig } from './config.js';
 import type { Config } from '../config/schema.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { createLogger, setLogger, type Logger, type LogLevel } from '../platform/logger.js';
@@ -35,7 +35,10 @@ export interface ContextOptions {
 }
 
 export function createAppContext(options: ContextOptions = {}): AppContext {
-  const { config, source } = loadConfig({ file: options.configFile, overrides: options.overrides });
+  const { config, source } = loadAppConfig({
+    file: options.configFile,
+    overrides: options.overrides,
+  });
   const level = options.logLevel ?? config.log.level;
   const pretty =
     config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/load.js';
+import { loadAppConfig } from '../app/config.js';
 import { RateLimiterRegistry } from '../connectors/_shared/rate-limiter.js';
 import type { Connector } from '../connectors/connector.js';
 import { createDnevnikConnector } from '../connectors/dnevnik/dnevnik.connector.js';
@@ -35,7 +35,7 @@ describe('checks engine vs the sandbox answer key (small school)', () => {
       { limiters: new RateLimiterRegistry() },
     );
     m = await createTestMirror('sqlite');
-    const { config } = loadConfig({
+    const { config } = loadAppConfig({
       env: {},
       overrides: {
         schools: [

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { raw, sql, inList, type Fragment } from './sql-fragment.js';
 import type { RuleContext } from './rule.js';
+import { CONTROL_WORK_KINDS } from '../connectors/work-kinds.js';
+
+// The mark vocabulary lives with the mirror (its projections count marks the same way).
+export {
+  CURRENT_MARK,
+  FINAL_WORK_TYPES,
+  gradedMark,
+  NOT_A_MARK_SYSTEMS,
+  NOT_CURRENT_SETS,
+  NUMERIC_VALUES,
+  numericMark,
+} from '../mirror/mark-sql.js';
 
 /** Shared vocabulary of the rules (docs/rules.md, "Common definitions"). */
 
@@ -21,27 +33,11 @@ export function deadlineOffset(days: number, time: string): number {
   return days * DAY_MS + timeOfDayMs(time);
 }
 
-export const DEFAULT_CONTROL_KINDS = [
-  'LessonControlWork',
-  'LessonAdministrativeControlWork',
-  'LessonFinalControlWork',
-  'LessonControlDictation',
-  'LessonFinalControlDictation',
-  'LessonDiagnosticCut',
-  'LessonTest',
-  'LessonTestWork',
-  'LessonLaboratoryWork',
-  'LessonPracticalWork',
-  'LessonComposition',
-  'LessonEssay',
-  'LessonExposition',
-  'LessonExpositionComposition',
-  'LessonThematicWork',
-];
+/** `controlKinds` default of the rules: the platform's kinds of control works. */
+export const DEFAULT_CONTROL_KINDS: string[] = [...CONTROL_WORK_KINDS];
 
 export const controlKindsParam = z.array(z.string().min(1)).default(DEFAULT_CONTROL_KINDS);
 
-export const NUMERIC_VALUES = ['1', '2', '3', '4', '5'];
 const ABSENT_STATUSES = ['Absent', 'Ill', 'Pass'];
 
 /**
@@ -79,51 +75,6 @@ export function live(alias: string, asOf: number): Fragment {
   const a = raw(alias);
   return sql`${a}.first_seen_at <= ${asOf} AND (${a}.deleted_at IS NULL OR ${a}.deleted_at > ${asOf})`;
 }
-
-/** A numeric five-point mark (`н/а`, `осв`, pass/fail are not). */
-export function numericMark(alias: string): Fragment {
-  const a = raw(alias);
-  return sql`${a}.mark_system = 'mark5' AND ${a}.value IN ${inList(NUMERIC_VALUES)}`;
-}
-
-/**
- * Mark systems that are not marks: «н/а» (`markna`, не аттестован) and «осв» (`markdismiss`,
- * освобождён). They stand in a journal cell but grade nothing: they never count towards the
- * number of marks, never enter an average and never make a cell «н and a mark».
- */
-export const NOT_A_MARK_SYSTEMS = ['markna', 'markdismiss'];
-
-/** `m` grades the student (any scale, pass/fail included): not «н/а» or «осв». */
-export function gradedMark(alias: string): Fragment {
-  const a = raw(alias);
-  return sql`(${a}.mark_system IS NULL OR ${a}.mark_system NOT IN ${raw(
-    `(${NOT_A_MARK_SYSTEMS.map((s) => `'${s}'`).join(', ')})`,
-  )})`;
-}
-
-/** Works that hold final marks, not current ones: period, year/final and exam marks (reference §7). */
-export const FINAL_WORK_TYPES = ['PeriodMark', 'PeriodFinalMark', 'Exam'];
-const FINAL_WORK_TYPES_SQL = `(${FINAL_WORK_TYPES.map((t) => `'${t}'`).join(', ')})`;
-
-/**
- * CTEs `fwt(source, id)` (final work types) and `pmw(source, id)` (works of final marks): the small
- * sets that make a mark not current. Probing them (an automatic index on a MATERIALIZED CTE) is
- * far cheaper than joining every mark to `works` and `work_types` (bench/checks: ~1 s of 1M marks).
- */
-export const NOT_CURRENT_SETS = raw(`fwt AS MATERIALIZED (
-      SELECT source, id FROM work_types WHERE is_final = 1),
-    pmw AS MATERIALIZED (
-      SELECT source, id FROM works WHERE type IN ${FINAL_WORK_TYPES_SQL})`);
-
-/**
- * A current mark `m`: not on a final work type (`is_final = 1`) and not on a work of a final
- * mark (`PeriodMark`, `PeriodFinalMark`, `Exam`).
- * Expects the CTEs of `NOT_CURRENT_SETS`.
- */
-export const CURRENT_MARK = raw(
-  `NOT EXISTS (SELECT 1 FROM fwt WHERE fwt.source = m.source AND fwt.id = m.work_type_id)
-        AND NOT EXISTS (SELECT 1 FROM pmw WHERE pmw.source = m.source AND pmw.id = m.work_id)`,
-);
 
 /** ` AND <column> IN (...)` when the run is limited to some classes, else nothing. */
 export function classFilter(ctx: RuleContext<unknown>, column: string): Fragment {

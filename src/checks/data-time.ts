@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../mirror/sql.js';
 import { instantToIso } from '../platform/time.js';
+import type { MirrorCoverage } from './coverage.js';
 import { historyOf } from './existence.js';
 
 /**
@@ -11,12 +12,7 @@ import { historyOf } from './existence.js';
  * teacher may already have fixed. A `held` sync run read every scope (it only kept rows it was
  * not sure were deleted): it counts as a successful sync.
  */
-export interface MirrorCoverage {
-  /** When the first sync of the school that wrote anything started; null: none. */
-  firstSyncAt: number | null;
-  /** When its last successful sync finished; null: never synced successfully. */
-  lastSyncedAt: number | null;
-}
+export type { MirrorCoverage } from './coverage.js';
 
 /** The moment the mirror last looked at a school: when its last successful sync finished. Null: never synced. */
 export async function lastSyncedAt(db: SqlExecutor, schoolId: string): Promise<number | null> {

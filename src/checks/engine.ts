@@ -9,7 +9,7 @@ import type { ChecksConfig } from '../config/sections/checks.js';
 import { mirrorCoverage, type MirrorCoverage } from './data-time.js';
 import type { Exemption } from './exemptions.js';
 import type { Finding } from './finding.js';
-import { preparePeriodTotals } from './period-totals/index.js';
+import { preparePeriodTotals } from '../mirror/projections/index.js';
 import { entryTimePrecision } from './precision.js';
 import { RULES, RULE_IDS } from './registry.js';
 import type { Rule, RuleContextBase } from './rule.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SqlExecutor } from '../mirror/sql.js';
-import type { MirrorCoverage } from './data-time.js';
+import type { MirrorCoverage } from './coverage.js';
 import type { Exemption } from './exemptions.js';
+import { SEVERITIES, type Severity } from '../platform/severity.js';
 
 /**
  * The shape of a compliance rule. A rule is one file (`rules/<id>.check.ts`) that calls
@@ -9,8 +10,7 @@ import type { Exemption } from './exemptions.js';
  * evaluation that runs SQL over the mirror and returns only the offending rows.
  */
 
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity };
 
 export function severityRank(s: Severity): number {
   return SEVERITIES.indexOf(s);
@@ -71,7 +71,7 @@ export interface RuleContext<P> {
   finalMarkDeadlines: Readonly<Record<string, string>>;
   /**
    * The period rules may read the period totals instead of grouping lessons and marks: refreshed
-   * by this run and holding the mirror as of `asOf` (src/checks/period-totals).
+   * by this run and holding the mirror as of `asOf` (src/mirror/projections).
    */
   periodTotals: boolean;
   /**

@@ -8,7 +8,7 @@ import { demoOverrides } from '../demo/demo-config.js';
 import { desiredSchedules } from '../jobs/schedules.js';
 import { ConfigError } from '../platform/errors.js';
 import { startSandbox } from '../sandbox/index.js';
-import { loadConfig } from './load.js';
+import { loadAppConfig } from '../app/config.js';
 
 function tempFile(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ezh-bad-config-'));
@@ -19,7 +19,7 @@ function tempFile(content: string): string {
 
 function problemsOf(yaml: string, env: Record<string, string> = {}): string[] {
   try {
-    loadConfig({ file: tempFile(yaml), env });
+    loadAppConfig({ file: tempFile(yaml), env });
   } catch (err) {
     if (err instanceof ConfigError) return err.problems;
     throw err;
@@ -68,7 +68,7 @@ describe('bad configurations (test/fixtures/config/bad-configs.ts) through the l
 
 describe('what a good configuration may say', () => {
   it('takes all-digit secrets from the environment as strings', () => {
-    const { config } = loadConfig({
+    const { config } = loadAppConfig({
       file: tempFile(''),
       env: {
         EZH_DNEVNIK_TOKEN: '12345678901',
@@ -84,7 +84,7 @@ describe('what a good configuration may say', () => {
   });
 
   it('maps EZH_<SECTION>__<KEY> overrides onto the keys they name, at any depth', () => {
-    const { config } = loadConfig({
+    const { config } = loadAppConfig({
       file: tempFile(''),
       env: {
         EZH_SYNC__RECENT_DAYS: '7',
@@ -137,7 +137,7 @@ describe('what a good configuration may say', () => {
       '  url: rediss://:pw@cache.school5.ru:6380/2',
       '',
     ].join('\n');
-    const { config } = loadConfig({ file: tempFile(yaml), env: {} });
+    const { config } = loadAppConfig({ file: tempFile(yaml), env: {} });
     expect(config.schools.map((s) => s.timeZone)).toEqual(['Asia/Yekaterinburg', 'UTC+3']);
     expect(config.schools[0]?.finalMarkDeadlines).toEqual({
       '2 четверть': '2026-12-25',
@@ -158,7 +158,7 @@ describe('what a good configuration may say', () => {
   });
 
   it('loads config/ezh.example.yaml as it is', () => {
-    const { config } = loadConfig({ file: 'config/ezh.example.yaml', env: {} });
+    const { config } = loadAppConfig({ file: 'config/ezh.example.yaml', env: {} });
     expect(config.jobs.schedules.incrementalSync.pattern).toBe('0 7-21 * * 1-6');
   });
 
@@ -167,7 +167,7 @@ describe('what a good configuration may say', () => {
     try {
       const dataDir = mkdtempSync(join(tmpdir(), 'ezh-demo-config-'));
       for (const file of [tempFile(''), 'config/ezh.example.yaml']) {
-        const { config } = loadConfig({
+        const { config } = loadAppConfig({
           file,
           env: {},
           overrides: demoOverrides(sandbox, dataDir),

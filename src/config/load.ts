@@ -3,7 +3,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../platform/errors.js';
 import { registerSecret } from '../platform/redact.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, type Config, type ConfigSchema } from './schema.js';
 import { childSchema, knownKeys, scalarKinds } from './schema-walk.js';
 import { didYouMean, foldKey } from './suggest.js';
 
@@ -27,6 +27,11 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides applied last (tests, CLI flags), as a partial config object. */
   overrides?: Record<string, unknown>;
+  /**
+   * The schema with the registries (rules) it validates against; doors pass `appConfigSchema`
+   * (src/app/config.ts, via `loadAppConfig`). Default: no rules known.
+   */
+  schema?: ConfigSchema;
 }
 
 export interface LoadedConfig {
@@ -37,6 +42,7 @@ export interface LoadedConfig {
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
+  const schema = options.schema ?? configSchema;
   const problems: string[] = [];
   let raw: Record<string, unknown> = {};
   let source: string | null = null;
@@ -62,11 +68,11 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
-  const fromEnv = applyEnv(raw, env, problems);
+  const fromEnv = applyEnv(schema, raw, env, problems);
   if (options.overrides) deepMerge(raw, options.overrides);
 
-  const result = configSchema.safeParse(raw);
-  if (!result.success) problems.push(...formatIssues(result.error.issues, fromEnv));
+  const result = schema.safeParse(raw);
+  if (!result.success) problems.push(...formatIssues(schema, result.error.issues, fromEnv));
   if (problems.length > 0 || !result.success) {
     throw new ConfigError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
   }
@@ -82,6 +88,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
  * a string. Returns the variable behind each path set, so that problems can name it.
  */
 function applyEnv(
+  schema: ConfigSchema,
   raw: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   problems: string[],
@@ -89,10 +96,10 @@ function applyEnv(
   const fromEnv = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('EZH_') || value === undefined) continue;
-    const path = ENV_SHORTCUTS[name] ?? (name.includes('__') ? envPath(name) : undefined);
+    const path = ENV_SHORTCUTS[name] ?? (name.includes('__') ? envPath(schema, name) : undefined);
     if (!path) continue;
     try {
-      setPath(raw, path, envValue(path, value));
+      setPath(raw, path, envValue(schema, path, value));
       fromEnv.set(path.join('.'), name);
     } catch {
       problems.push(`${name}: cannot be applied to ${path.join('.')}`);
@@ -101,9 +108,9 @@ function applyEnv(
   return fromEnv;
 }
 
-function envPath(name: string): string[] {
+function envPath(root: ConfigSchema, name: string): string[] {
   const path: string[] = [];
-  let schema: z.core.$ZodType | undefined = configSchema;
+  let schema: z.core.$ZodType | undefined = root;
   for (const segment of name.slice(4).split('__')) {
     const keys: string[] = schema ? knownKeys(schema, []) : [];
     const known = keys.find((k) => foldKey(k) === foldKey(segment));
@@ -116,8 +123,8 @@ function envPath(name: string): string[] {
   return path;
 }
 
-function envValue(path: string[], value: string): unknown {
-  let schema: z.core.$ZodType | undefined = configSchema;
+function envValue(root: ConfigSchema, path: string[], value: string): unknown {
+  let schema: z.core.$ZodType | undefined = root;
   for (const key of path) schema = schema ? childSchema(schema, key) : undefined;
   // A key the schema does not know is reported as unknown; its value does not matter.
   if (!schema) return value;
@@ -164,6 +171,7 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
  * closest key the schema knows there. `fromEnv` (path → variable) names where a value came from.
  */
 export function formatIssues(
+  schema: ConfigSchema,
   issues: readonly z.core.$ZodIssue[],
   fromEnv: ReadonlyMap<string, string> = new Map(),
 ): string[] {
@@ -176,7 +184,7 @@ export function formatIssues(
   };
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys(configSchema, issue.path);
+      const known = knownKeys(schema, issue.path);
       return issue.keys.map((k) => line([...issue.path, k], `unknown key${didYouMean(k, known)}`));
     }
     let message = issue.message;

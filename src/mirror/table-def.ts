@@ -1,4 +1,5 @@
-import type { ColumnType } from './tables.js';
+/** Column types the mirror uses (SQLite and PostgreSQL spellings alike). */
+export type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision';
 
 /** A plain table definition, used both to build TypeORM entity schemas and (frozen) in migrations. */
 export interface TableDef {

@@ -1,5 +1,5 @@
 import type { StreamName, StreamRecords } from '../connectors/records.js';
-import type { PartialIndexDef } from './table-def.js';
+import type { ColumnType, PartialIndexDef } from './table-def.js';
 import { normalizeNullable } from '../platform/text.js';
 import { dayStart, localToInstant, momentToInstant } from '../platform/time.js';
 
@@ -9,7 +9,7 @@ import { dayStart, localToInstant, momentToInstant } from '../platform/time.js';
  * deletion inference. Entities, the upsert path and scope deletions are all built from this.
  */
 
-export type ColumnType = 'text' | 'integer' | 'bigint' | 'double precision';
+export type { ColumnType } from './table-def.js';
 
 export interface ColumnSpec {
   name: string;

@@ -1,4 +1,4 @@
-import { DEFAULT_CONTROL_KINDS } from '../checks/common.js';
+import { CONTROL_WORK_KINDS } from '../connectors/work-kinds.js';
 /**
  * The school's work types (виды работ) with the kinds and weights the rules depend on: control
  * kinds decide the 7-day deadline and `control-work-unmarked`; weights make the weighted average.
@@ -90,7 +90,7 @@ export const WORK_TYPES: readonly WorkTypeDef[] = [
 ].map((w, i) => ({ ...w, id: 70100 + i }));
 
 /** docs/rules.md, `controlKinds` default: the very list the checks use, so key and engine agree. */
-export const CONTROL_KINDS: ReadonlySet<string> = new Set(DEFAULT_CONTROL_KINDS);
+export const CONTROL_KINDS: ReadonlySet<string> = new Set(CONTROL_WORK_KINDS);
 
 export function workTypeByKind(kind: string): WorkTypeDef {
   const def = WORK_TYPES.find((w) => w.kind === kind);

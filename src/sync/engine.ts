@@ -30,7 +30,7 @@ import {
   type RunStatus,
   type StreamStats,
 } from './run-store.js';
-import { refreshPeriodTotals } from '../checks/period-totals/index.js';
+import { refreshPeriodTotals } from '../mirror/projections/index.js';
 import { recordEvent, scrubQuarantine } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
 import type { PlannedScope } from './scope.js';

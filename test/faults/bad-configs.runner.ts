@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config/load.js';
+import { loadAppConfig } from '../../src/app/config.js';
 import { ConfigError } from '../../src/platform/errors.js';
 import type { BadConfigCase } from '../fixtures/config/bad-configs.js';
 
@@ -24,7 +24,7 @@ export function runBadConfig(entry: BadConfigCase): BadConfigOutcome {
     const file = join(dir, 'ezh.yaml');
     writeFileSync(file, entry.yaml ?? '');
     try {
-      loadConfig({ file, env: entry.env ?? {} });
+      loadAppConfig({ file, env: entry.env ?? {} });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       const named = err.problems.some(

@@ -8,7 +8,10 @@ import { openMirror, type Mirror } from '../../src/mirror/data-source.js';
 export const TEST_PG_URL = process.env.EZH_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export type Engine = 'sqlite' | 'postgres';
-export const ENGINES: Engine[] = ['sqlite', 'postgres'];
+/** Both engines; the unit tier (test/unit/no-services.ts) sets `EZH_TEST_ENGINES=sqlite`. */
+export const ENGINES: Engine[] = (process.env.EZH_TEST_ENGINES ?? 'sqlite,postgres')
+  .split(',')
+  .filter((e): e is Engine => e === 'sqlite' || e === 'postgres');
 
 export interface TestMirror extends Mirror {
   engine: Engine;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { classFilter, ruDate, where } from '../common.js';
-import { LESSON_ORDER_TABLE, SERIES_OWNER } from '../period-totals/lesson-order.js';
+import { LESSON_ORDER_TABLE, SERIES_OWNER } from '../../mirror/projections/lesson-order.js';
 import { lessonAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule, type RuleContext } from '../rule.js';

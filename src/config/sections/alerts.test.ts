@@ -3,7 +3,7 @@ import { alertsSection } from './alerts.js';
 
 describe('alerts config', () => {
   it('has working defaults', () => {
-    const a = alertsSection.parse(undefined);
+    const a = alertsSection([]).parse(undefined);
     expect(a).toMatchObject({
       enabled: false,
       channels: ['smtp'],
@@ -14,7 +14,7 @@ describe('alerts config', () => {
   });
 
   it('lists everything an enabled channel lacks', () => {
-    const r = alertsSection.safeParse({
+    const r = alertsSection([]).safeParse({
       enabled: true,
       channels: ['smtp', 'webhook'],
       recipients: { '1': 'not-an-address' },

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { RULES } from '../../checks/registry.js';
 import { cronPattern, httpUrl } from '../fields.js';
 import { didYouMean } from '../suggest.js';
 
@@ -76,61 +75,64 @@ const subscriptionSchema = z.strictObject({
   schoolId: z.string().optional(),
 });
 
-export const alertsSection = z
-  .strictObject({
-    /** Whether the scheduler installs the alert jobs; `ezh alerts send` works either way. */
-    enabled: z.boolean().default(false),
-    /** Channels every digest goes through; each keeps its own once-only bookkeeping. */
-    channels: z.array(z.enum(ALERT_CHANNELS)).min(1).default(['smtp']),
-    /** Digest schedule in school time; default 13:00 on school days (Mon–Fri; six-day schools: 1-6). */
-    schedule: cronPattern.default('0 13 * * 1-5'),
-    /** How often the operator alerts look for sync and archive problems (school time). */
-    operatorSchedule: cronPattern.default('*/15 * * * *'),
-    /** Operator alert when this many sync runs in a row failed. */
-    failedSyncRuns: z.int().min(1).default(3),
-    /** A finding already sent is sent again only when still open this many days after the last send. */
-    reminderDays: z.number().positive().default(3),
-    /** The platform's editing period, counted from the lesson date («можно исправить до …»). */
-    editingPeriodDays: z.int().min(0).default(7),
-    /**
-     * Subject teachers receive their own entries (in any class) besides the class teachers (who
-     * get everything of their class); one digest per person either way. Off: class teachers only.
-     */
-    subjectTeachers: z.boolean().default(true),
-    /** Per-rule override of docs/rules.md's audiences, e.g. `mark-late: [class_teacher, subject_teacher]`. */
-    audiences: z
-      .record(z.string(), z.array(z.enum(AUDIENCES)))
-      .superRefine((audiences, ctx) => {
-        const ids = [...RULES.keys()];
-        for (const key of Object.keys(audiences)) {
-          if (ids.includes(key)) continue;
-          ctx.addIssue({
-            code: 'custom',
-            path: [key],
-            message: `unknown rule${didYouMean(key, ids)}`,
-          });
-        }
-      })
-      .default({}),
-    /** E-mail addresses: person id or full name → address. Overrides the platform's e-mail. */
-    recipients: z.record(z.string(), z.email({ message: 'must be an e-mail address' })).default({}),
-    /** Who receives which scheduled document. */
-    subscriptions: z.array(subscriptionSchema).default([]),
-    /** Directory of the `file` channel. */
-    fileDir: z.string().min(1).default('./out/alerts'),
-    smtp: smtpSchema,
-    webhook: webhookSchema,
-    retry: retrySchema,
-  })
-  .prefault({})
-  .superRefine((alerts, ctx) => {
-    if (!alerts.enabled) return;
-    for (const p of channelProblems(alerts, alerts.channels)) {
-      ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
-    }
-  });
+/** `alerts:`; `ruleIds` (the checks' registry, from src/app/config.ts) validate `audiences`' keys. */
+export const alertsSection = (ruleIds: readonly string[]) =>
+  z
+    .strictObject({
+      /** Whether the scheduler installs the alert jobs; `ezh alerts send` works either way. */
+      enabled: z.boolean().default(false),
+      /** Channels every digest goes through; each keeps its own once-only bookkeeping. */
+      channels: z.array(z.enum(ALERT_CHANNELS)).min(1).default(['smtp']),
+      /** Digest schedule in school time; default 13:00 on school days (Mon–Fri; six-day schools: 1-6). */
+      schedule: cronPattern.default('0 13 * * 1-5'),
+      /** How often the operator alerts look for sync and archive problems (school time). */
+      operatorSchedule: cronPattern.default('*/15 * * * *'),
+      /** Operator alert when this many sync runs in a row failed. */
+      failedSyncRuns: z.int().min(1).default(3),
+      /** A finding already sent is sent again only when still open this many days after the last send. */
+      reminderDays: z.number().positive().default(3),
+      /** The platform's editing period, counted from the lesson date («можно исправить до …»). */
+      editingPeriodDays: z.int().min(0).default(7),
+      /**
+       * Subject teachers receive their own entries (in any class) besides the class teachers (who
+       * get everything of their class); one digest per person either way. Off: class teachers only.
+       */
+      subjectTeachers: z.boolean().default(true),
+      /** Per-rule override of docs/rules.md's audiences, e.g. `mark-late: [class_teacher, subject_teacher]`. */
+      audiences: z
+        .record(z.string(), z.array(z.enum(AUDIENCES)))
+        .superRefine((audiences, ctx) => {
+          for (const key of Object.keys(audiences)) {
+            if (ruleIds.includes(key)) continue;
+            ctx.addIssue({
+              code: 'custom',
+              path: [key],
+              message: `unknown rule${didYouMean(key, ruleIds)}`,
+            });
+          }
+        })
+        .default({}),
+      /** E-mail addresses: person id or full name → address. Overrides the platform's e-mail. */
+      recipients: z
+        .record(z.string(), z.email({ message: 'must be an e-mail address' }))
+        .default({}),
+      /** Who receives which scheduled document. */
+      subscriptions: z.array(subscriptionSchema).default([]),
+      /** Directory of the `file` channel. */
+      fileDir: z.string().min(1).default('./out/alerts'),
+      smtp: smtpSchema,
+      webhook: webhookSchema,
+      retry: retrySchema,
+    })
+    .prefault({})
+    .superRefine((alerts, ctx) => {
+      if (!alerts.enabled) return;
+      for (const p of channelProblems(alerts, alerts.channels)) {
+        ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      }
+    });
 
-export type AlertsConfig = z.infer<typeof alertsSection>;
+export type AlertsConfig = z.infer<ReturnType<typeof alertsSection>>;
 
 /** What a channel needs before anything can be sent through it; shared by the schema and the runtime. */
 export function channelProblems(

@@ -4,7 +4,7 @@ import { createTableFromDef } from './create-table.js';
 
 /**
  * Derived data the checks read instead of grouping every mark on each run
- * (`src/checks/period-totals/`): per reporting period row, subject and student, the counts and
+ * (`src/mirror/projections/`): per reporting period row, subject and student, the counts and
  * sums of the current marks; per period row and subject, the lessons; and per school how far the
  * change history has been applied to them.
  * Rebuilt from the mirror at any time; never archived. Frozen: later changes are new migrations.

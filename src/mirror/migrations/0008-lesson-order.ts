@@ -5,7 +5,7 @@ import { createTableFromDef } from './create-table.js';
 /**
  * What `two-not-corrected` reads instead of numbering every lesson with window functions on each
  * run (bench/checks, 1,000,000 marks):
- * - `lesson_order`, derived like the period totals (refreshed with them, `src/checks/period-totals/`):
+ * - `lesson_order`, derived like the period totals (refreshed with them, `src/mirror/projections/`):
  *   each live lesson's place in its class and subject (`seq`, from 1, by date, number, id);
  * - `marks (lesson_id, student_id, source, first_seen_at, deleted_at, id) WHERE mark_system =
  *   'mark5' AND value = '2'`: the unsatisfactory marks, which the rule starts from.

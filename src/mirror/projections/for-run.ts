@@ -1,4 +1,4 @@
-import type { SqlDb } from '../../mirror/sql.js';
+import type { SqlDb } from '../sql.js';
 import { getLogger } from '../../platform/logger.js';
 import { refreshPeriodTotals, totalsAnswerFor } from './refresh.js';
 

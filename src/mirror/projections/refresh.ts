@@ -1,5 +1,5 @@
-import type { SqlDb, SqlExecutor } from '../../mirror/sql.js';
-import { placeholders } from '../../mirror/sql.js';
+import type { SqlDb, SqlExecutor } from '../sql.js';
+import { placeholders } from '../sql.js';
 import { inList, raw, sql } from '../sql-fragment.js';
 import { subjectsInsert, SUBJECTS_TABLE, totalsInsert, TOTALS_TABLE } from './build-sql.js';
 import { dirtyRows, ROW_STREAMS } from './dirty-rows.js';

@@ -1,4 +1,4 @@
-import { CURRENT_MARK, gradedMark, NOT_CURRENT_SETS, numericMark } from '../common.js';
+import { CURRENT_MARK, gradedMark, NOT_CURRENT_SETS, numericMark } from '../mark-sql.js';
 import { inList, raw, sql, type Fragment } from '../sql-fragment.js';
 
 /** The derived table and the name of its row in `derived_state`. */

@@ -1,4 +1,4 @@
-import type { SqlExecutor } from '../../mirror/sql.js';
+import type { SqlExecutor } from '../sql.js';
 import { inList, raw, sql, type Fragment } from '../sql-fragment.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, EARLY, JournalBuilder } from '../../../test/fixtures/checks/builder.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helpers/mirrors.js';
-import type { SqliteDb } from '../../mirror/sql.js';
+import type { SqliteDb } from '../sql.js';
 import { totalsInsert } from './build-sql.js';
 import { refreshPeriodTotals, totalsAnswerFor } from './refresh.js';
 

@@ -1,5 +1,5 @@
-import type { SqlExecutor } from '../../mirror/sql.js';
-import { chunk, padIds, placeholders } from '../../mirror/sql.js';
+import type { SqlExecutor } from '../sql.js';
+import { chunk, padIds, placeholders } from '../sql.js';
 import { addSeries, type LessonSeries } from './lesson-order.js';
 
 /**

@@ -1,0 +1,14 @@
+import { RULES } from '../checks/registry.js';
+import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import { buildConfigSchema } from '../config/schema.js';
+
+/**
+ * The configuration as the doors load it: validated against the registries built at start-up
+ * (the rules: `checks.rules.<id>` with each rule's parameters and defaults, `alerts.audiences`'
+ * keys). The config is the base layer and cannot import the checks; the composition root can.
+ */
+export const appConfigSchema = buildConfigSchema({ rules: [...RULES.values()] });
+
+export function loadAppConfig(options: Omit<LoadOptions, 'schema'> = {}): LoadedConfig {
+  return loadConfig({ ...options, schema: appConfigSchema });
+}
