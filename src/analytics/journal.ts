@@ -5,7 +5,14 @@ import {
   NOT_CURRENT_SETS,
   numericMark,
 } from '../checks/common.js';
-import { attendanceAt, enrolledAt, lessonAt, markAt, structureAt } from '../checks/existence.js';
+import {
+  attendanceAt,
+  enrolledAt,
+  lessonAt,
+  markAt,
+  structureAt,
+  workAt,
+} from '../checks/existence.js';
 import { joinSql, raw, sql, type Fragment } from '../checks/sql-fragment.js';
 import { instantToLocalDate } from '../platform/time.js';
 import type { MarkSums } from './averages.js';
@@ -269,4 +276,52 @@ export async function marksBetween(
     weight: r.weight === null || r.weight === undefined ? null : Number(r.weight),
     workType: r.title === null || r.title === undefined ? null : String(r.title),
   }));
+}
+
+export interface HomeworkEntry {
+  subjectId: string;
+  date: string;
+  text: string;
+}
+
+/** Homework set at the class's lessons in `[from, to]` (works of type Homework with a text). */
+export async function homeworkBetween(
+  scope: AnalyticsScope,
+  classId: string,
+  from: string,
+  to: string,
+): Promise<HomeworkEntry[]> {
+  const week: Week = { n: 1, start: from, end: to };
+  const q = sql`WITH ${lessonsCte(scope, classId, [week])}
+    SELECT ls.subject_id, ls.date, w.text FROM ls
+    JOIN works w ON w.source = ls.source AND w.lesson_id = ls.id
+    WHERE w.type = 'Homework' AND w.text IS NOT NULL AND ${workAt('w', scope, 'present')}
+    ORDER BY ls.date, ls.subject_id, w.id`;
+  const rows = await scope.db.query<{ subject_id: string; date: string; text: string }>(
+    q.text,
+    q.params,
+  );
+  return rows.map((r) => ({ subjectId: r.subject_id, date: r.date, text: r.text }));
+}
+
+/** The classes a student is enrolled in at `asOf` (normally one). */
+export async function classesOfStudent(
+  scope: AnalyticsScope,
+  studentId: string,
+): Promise<string[]> {
+  const q = sql`SELECT e.class_id FROM enrollments e
+    JOIN classes c ON c.source = e.source AND c.id = e.class_id AND c.kind = 'class'
+    WHERE e.school_id = ${scope.schoolId} AND e.person_id = ${studentId} AND e.status = 'active'
+      AND ${enrolledAt('e', scope)}
+    ORDER BY e.class_id`;
+  const rows = await scope.db.query<{ class_id: string }>(q.text, q.params);
+  return rows.map((r) => r.class_id);
+}
+
+/** Students of the school (id and full name), for finding one by name. */
+export async function schoolStudents(scope: AnalyticsScope): Promise<StudentInfo[]> {
+  const q = sql`SELECT p.id, p.full_name FROM persons p
+    WHERE p.school_id = ${scope.schoolId} AND p.role = 'student' AND ${structureAt('p', scope)}`;
+  const rows = await scope.db.query<{ id: string; full_name: string }>(q.text, q.params);
+  return rows.map((r) => ({ id: r.id, name: r.full_name }));
 }

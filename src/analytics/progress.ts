@@ -72,6 +72,8 @@ export interface ClassProgress {
   week: Week | null;
   today: string;
   subjects: { id: string; name: string }[];
+  /** Lessons held (by `asOf`'s day) per subject id, per week (index 0: week 1). */
+  lessonsHeld: Map<string, number[]>;
   students: StudentProgress[];
 }
 
@@ -126,7 +128,11 @@ export async function classProgress(
   const sums = new Map(cells.map((c) => [key(c.studentId, c.subjectId, c.week), c as MarkSums]));
   const absent = new Map(absences.map((a) => [key(a.studentId, a.subjectId, a.week), a.absences]));
   const lessonsOf = new Map<string, { held: number; ahead: number }>();
+  const lessonsHeld = new Map<string, number[]>();
   for (const l of lessons) {
+    const perWeek = lessonsHeld.get(l.subjectId) ?? weeks.map(() => 0);
+    perWeek[l.week - 1] = l.held;
+    lessonsHeld.set(l.subjectId, perWeek);
     const t = lessonsOf.get(l.subjectId) ?? { held: 0, ahead: 0 };
     lessonsOf.set(l.subjectId, { held: t.held + l.held, ahead: t.ahead + l.ahead });
   }
@@ -181,6 +187,7 @@ export async function classProgress(
     week: current,
     today,
     subjects,
+    lessonsHeld,
     students: rows,
   };
 }
