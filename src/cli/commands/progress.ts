@@ -117,7 +117,7 @@ function printExtract(e: StudentExtract): string {
     x.risk ? reasonText[x.risk] : '',
   ]);
   return [
-    `${e.studentName}, ${e.className}: ${e.range.start} – ${e.range.end}; место в классе ${e.place ?? '—'} ${change(e.change)}, средний ${num(e.overall)}, пропусков ${e.absences}`,
+    `${e.studentName}, ${e.className}: ${e.range.start} – ${e.range.end}; место в классе ${[e.place ?? '—', change(e.change)].filter(Boolean).join(' ')}, средний ${num(e.overall)}, пропусков ${e.absences}`,
     formatTable(['Предмет', 'Отметки', 'Средний', 'Место', 'Пропуски', 'Прогноз', 'Риск'], rows),
   ].join('\n\n');
 }
