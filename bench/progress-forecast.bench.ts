@@ -29,7 +29,8 @@ import type { BenchResult, Figure } from './lib/results.js';
  * (the plain average of week N's marks alone, rounded mathematically) and the plain running
  * average rounded mathematically. Also times the weekly sheet's reads for every class.
  *
- * `EZH_BENCH_PROGRESS_SIZE=small` runs the small school (only its first quarter has ended).
+ * `EZH_BENCH_PROGRESS_SIZE=small` runs the small school (only its first quarter has ended);
+ * `EZH_BENCH_PROGRESS_SHEETS_ONLY=1` times the sheets alone (seconds instead of minutes).
  */
 
 interface Tally {
@@ -71,7 +72,8 @@ export async function run(): Promise<BenchResult> {
       coverage,
     };
     const today = instantToLocalDate(now, school.zone);
-    const classes = (await findClasses(base)).filter((c) => (c.grade ?? 0) >= 2);
+    const allClasses = await findClasses(base);
+    const classes = allClasses.filter((c) => (c.grade ?? 0) >= 2);
     const policy = DEFAULT_POLICY; // the sandbox gives period marks by the math profile, weighted
 
     // The weekly sheet's reads for every class, as of the last week of the year.
@@ -79,13 +81,47 @@ export async function run(): Promise<BenchResult> {
       now,
       dayStart(addDays(sandbox.schools[0]!.calendar.finish, 1), school.zone) - 1,
     );
+    const scanStarted = performance.now();
+    await mirror.db.query('SELECT count(*) AS n FROM marks WHERE value IS NOT NULL');
+    const scanMs = performance.now() - scanStarted;
     const sheetStarted = performance.now();
-    for (const klass of classes) {
+    const sheetCpu = process.cpuUsage();
+    for (const klass of allClasses) {
       const scope = { ...base, asOf: lastWeekAsOf };
       const p = await classProgress(scope, klass, policy);
       if (p?.week) await marksBetween(scope, klass.id, p.week.start, p.week.end);
     }
     const sheetMs = performance.now() - sheetStarted;
+    const cpu = process.cpuUsage(sheetCpu);
+    // On a shared machine the wall time counts other processes' load; the process's CPU time
+    // (better-sqlite3 runs queries on this thread) is the work the sheets cost.
+    const sheetCpuMs = (cpu.user + cpu.system) / 1000;
+    const sheetFigures: Figure[] = [
+      {
+        name: `weekly sheet reads, ${allClasses.length} classes, wall`,
+        value: round(sheetMs / 1000, 2),
+        unit: 's',
+        target: '< 5 s',
+        met: sheetMs < 5000,
+      },
+      {
+        name: `weekly sheet reads, ${allClasses.length} classes, CPU of the process`,
+        value: round(sheetCpuMs / 1000, 2),
+        unit: 's',
+        baseline: round(scanMs / 1000, 3),
+        ratio: round(sheetCpuMs / scanMs, 1),
+        target: '< 5 s',
+        met: sheetCpuMs < 5000,
+      },
+    ];
+    if (process.env.EZH_BENCH_PROGRESS_SHEETS_ONLY === '1') {
+      await mirror.close();
+      return {
+        name: 'progress-sheets',
+        description: `The weekly sheet's reads for every class of the ${size} sandbox school; baseline: one full scan of marks`,
+        figures: sheetFigures,
+      };
+    }
 
     const model = new Map<number, Tally>();
     const lastWeek = new Map<number, Tally>();
@@ -164,13 +200,7 @@ export async function run(): Promise<BenchResult> {
       };
     });
     const figures: Figure[] = [
-      {
-        name: `weekly sheet reads, ${classes.length} classes`,
-        value: round(sheetMs / 1000, 2),
-        unit: 's',
-        target: '< 5 s',
-        met: sheetMs < 5000,
-      },
+      ...sheetFigures,
       ...[1, 4, 8]
         .filter((n) => model.has(n))
         .map((n) => {
