@@ -15,6 +15,7 @@ interface Case {
   /** Moscow local time; default 2026-09-20T12:00 (the Sunday of week 3). */
   asOf?: string;
   policy?: Partial<GradingPolicy>;
+  range?: 'year';
   build(b: JournalBuilder): { cls: string };
   check(p: ClassProgress, b: JournalBuilder): void;
 }
@@ -247,6 +248,25 @@ const cases: Case[] = [
       expect([f.mark, f.reason]).toEqual([4, 'slow']); // 1 + ⌊5/3⌋ = 2 < 3
     },
   },
+  {
+    name: 'the year: the dynamics run across periods; the period forecast is left out',
+    asOf: '2026-11-20T12:00:00',
+    range: 'year',
+    build: (b) => {
+      const q = quarterOf(b, ['2026-09-02', '2026-11-11']);
+      b.period(q.cls, { name: '2 четверть', number: 2, start: '2026-11-05', finish: '2026-12-27' });
+      const s = b.student(q.cls, 'Иванов Иван');
+      b.mark(q.lessons[0]!, q.cls, s, '5');
+      b.mark(q.lessons[1]!, q.cls, s, '3');
+      return q;
+    },
+    check: (p) => {
+      expect([p.period, p.start, p.finish]).toEqual([null, '2026-09-01', '2026-12-27']);
+      const x = student(p, 'Иванов Иван').subjects[0]!;
+      expect([x.average, x.forecast]).toEqual([4, null]);
+      expect(x.weeks[0]!.average).toBe(5);
+    },
+  },
 ];
 
 describe.each(ENGINES)('analytics on %s', (engine) => {
@@ -278,6 +298,7 @@ describe.each(ENGINES)('analytics on %s', (engine) => {
       scope,
       { id: cls, name: '5А', grade: 5 },
       { ...DEFAULT_POLICY, ...c.policy },
+      { range: c.range },
     );
     expect(p).not.toBeNull();
     c.check(p!, b);
