@@ -21,6 +21,8 @@ export interface Forecast {
   mark: ForecastMark | null;
   /** The school's average so far (null without marks). */
   average: number | null;
+  /** The mark that average gives by the profile, whatever the norm says. */
+  byAverage: 2 | 3 | 4 | 5 | null;
   /** A forecast «2» or «н/а», or marks coming too slowly to reach the norm (`reason`). */
   risk: boolean;
   reason: RiskReason | null;
@@ -79,7 +81,8 @@ export function forecastMark(
   const pace = lessons.held > 0 ? Math.min(1, sums.marks / lessons.held) : 0;
   const expectedMarks = sums.marks + Math.floor(pace * left + 1e-9);
   const average = schoolAverage(sums, policy);
-  let mark: ForecastMark | null = markOf(sums, policy);
+  const byAverage = markOf(sums, policy);
+  let mark: ForecastMark | null = byAverage;
   let reason: RiskReason | null = mark === 2 ? 'two' : null;
   if (norm !== null && lessons.held > 0 && sums.marks + left < norm) {
     // Too few marks for the lessons left, even with a mark at each: «н/а».
@@ -96,6 +99,7 @@ export function forecastMark(
   return {
     mark,
     average,
+    byAverage,
     risk: reason !== null,
     reason,
     marks: sums.marks,

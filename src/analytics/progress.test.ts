@@ -267,6 +267,23 @@ const cases: Case[] = [
       expect(x.weeks[0]!.average).toBe(5);
     },
   },
+  {
+    name: 'an exempt student or one on a long absence is not flagged for too few marks',
+    asOf: '2026-10-20T12:00:00',
+    build: (b) => {
+      const q = quarterOf(b, ['2026-09-02', '2026-09-09', '2026-10-19']);
+      const s = b.student(q.cls, 'Иванов Иван');
+      b.exempt(s, { kind: 'long_absence', from: '2026-09-10', to: '2026-10-10' });
+      b.mark(q.lessons[0]!, q.cls, s, '4');
+      b.student(q.cls, 'Петров Пётр');
+      return q;
+    },
+    check: (p) => {
+      const f = student(p, 'Иванов Иван').subjects[0]!.forecast!;
+      expect([f.mark, f.risk, student(p, 'Иванов Иван').risks]).toEqual([4, false, 0]);
+      expect(student(p, 'Петров Пётр').subjects[0]!.forecast!.reason).toBe('na');
+    },
+  },
 ];
 
 describe.each(ENGINES)('analytics on %s', (engine) => {
@@ -298,7 +315,7 @@ describe.each(ENGINES)('analytics on %s', (engine) => {
       scope,
       { id: cls, name: '5А', grade: 5 },
       { ...DEFAULT_POLICY, ...c.policy },
-      { range: c.range },
+      { range: c.range, exemptions: b.exemptions },
     );
     expect(p).not.toBeNull();
     c.check(p!, b);

@@ -1,3 +1,4 @@
+import { isExempt, type Exemption } from '../checks/exemptions.js';
 import { instantToLocalDate } from '../platform/time.js';
 import { addSums, NO_MARKS, schoolAverage, type MarkSums } from './averages.js';
 import { forecastMark, type Forecast } from './forecast.js';
@@ -81,6 +82,11 @@ export interface ProgressOptions {
   /** `period` (default: the one holding `asOf`, else the latest begun) or the whole `year`. */
   range?: 'period' | 'year';
   periodId?: string;
+  /**
+   * The school's exemptions (`schools[].exemptions`): an exempt student or one on a long absence
+   * is not flagged for too few marks, as `mark-accumulation` does not find them.
+   */
+  exemptions?: readonly Exemption[];
 }
 
 export async function classProgress(
@@ -162,7 +168,16 @@ export async function classProgress(
         place: null,
         change: null,
         forecast: period
-          ? forecastMark(now, { ...l, daysElapsed, days }, period.type, policy)
+          ? excuse(
+              forecastMark(now, { ...l, daysElapsed, days }, period.type, policy),
+              isExempt(options.exemptions ?? [], {
+                studentId: s.id,
+                subjectId: subject.id,
+                from: period.start,
+                to: period.finish,
+                kinds: ['exempt', 'long_absence'],
+              }),
+            )
           : null,
       };
     });
@@ -190,6 +205,12 @@ export async function classProgress(
     lessonsHeld,
     students: rows,
   };
+}
+
+/** An exempt student's forecast: the average's mark, never «н/а» or a flag for few marks. */
+function excuse(f: Forecast, exempt: boolean): Forecast {
+  if (!exempt || (f.reason !== 'na' && f.reason !== 'slow')) return f;
+  return { ...f, mark: f.byAverage, reason: null, risk: false };
 }
 
 /** Places now and as of last week's end, overall and per subject. */

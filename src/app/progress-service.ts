@@ -187,7 +187,7 @@ export class ProgressService {
   async classSheet(input: SheetInput): Promise<ClassSheet> {
     const { scope, school } = await this.scope(input.school, input.asOf);
     const klass = await findClass(scope, input.class);
-    const p = await this.progress(scope, klass);
+    const p = await this.progress(scope, klass, school.exemptions);
     const week = p.week;
     const marks = week ? await marksBetween(scope, klass.id, week.start, week.end) : [];
     const byCell = groupMarks(marks);
@@ -246,7 +246,7 @@ export class ProgressService {
     if (!classId) throw new UsageError('the student is in no class at that instant');
     const klass = (await findClasses(scope)).find((c) => c.id === classId);
     if (!klass) throw new UsageError('the student is in no class at that instant');
-    const p = await this.progress(scope, klass);
+    const p = await this.progress(scope, klass, school.exemptions);
     const s = p.students.find((x) => x.id === studentId);
     if (!s) throw new UsageError('the student is in no class at that instant');
     const kind = input.range ?? 'week';
@@ -300,7 +300,7 @@ export class ProgressService {
     const policy = this.policy();
     const tally = { current: new Tally(), forecast: new Tally(), atRisk: 0 };
     for (const klass of classes) {
-      const p = await classProgress(scope, klass, policy);
+      const p = await classProgress(scope, klass, policy, { exemptions: school.exemptions });
       if (!p) continue;
       const current = new Tally();
       const forecast = new Tally();
@@ -335,8 +335,12 @@ export class ProgressService {
     };
   }
 
-  private async progress(scope: AnalyticsScope, klass: ClassInfo): Promise<ClassProgress> {
-    const p = await classProgress(scope, klass, this.policy());
+  private async progress(
+    scope: AnalyticsScope,
+    klass: ClassInfo,
+    exemptions: SchoolContext['exemptions'],
+  ): Promise<ClassProgress> {
+    const p = await classProgress(scope, klass, this.policy(), { exemptions });
     if (!p) throw new UsageError(`class ${klass.name} has no reporting periods in the mirror`);
     return p;
   }
