@@ -15,6 +15,7 @@ import { registerVerifyMirrorCommand } from './verify-mirror.js';
 import { registerWorkerCommand } from './worker.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerProbeCommand } from './probe.js';
+import { registerProgressCommand } from './progress.js';
 
 /** Each capability registers its own sub-command; one line each, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -28,6 +29,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerConfigCommand,
   registerCheckCommand,
   registerFindingsCommand,
+  registerProgressCommand,
   registerReportCommand,
   registerAlertsCommand,
   registerAuthCommand,
