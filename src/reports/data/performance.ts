@@ -58,8 +58,10 @@ export interface ClassResult {
 
 export interface PerformanceData {
   school: SchoolInfo;
-  /** The period as the school names it, e.g. «I четверть». */
+  /** The period's platform name as found (file names, editions), e.g. «1 четверть». */
   period: string;
+  /** The period as the school names it in documents, e.g. «I четверть». */
+  periodTitle: string;
   from: string;
   to: string;
   rows: PerformanceRow[];
@@ -303,7 +305,8 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   });
   return {
     school,
-    period: asked[0]!.title,
+    period: asked[0]!.p.name,
+    periodTitle: asked[0]!.title,
     from,
     to,
     rows: result,

@@ -1,4 +1,9 @@
-import { sumRows, type ClassResult, type PerformanceData, type PerformanceRow } from '../data/performance.js';
+import {
+  sumRows,
+  type ClassResult,
+  type PerformanceData,
+  type PerformanceRow,
+} from '../data/performance.js';
 import {
   addCategoryCounts,
   emptyCategoryCounts,
@@ -101,9 +106,15 @@ function studentCells(now: CategoryCounts, before: CategoryCounts | null): Stude
   };
 }
 
-const CATEGORY_LISTS: { title: string; pick: (c: ClassResult['students'][number]) => string | null }[] = [
+const CATEGORY_LISTS: {
+  title: string;
+  pick: (c: ClassResult['students'][number]) => string | null;
+}[] = [
   { title: 'Отличники', pick: (s) => (s.standing.category === 'excellent' ? '' : null) },
-  { title: 'Хорошисты', pick: (s) => (s.standing.category === 'good' && !s.standing.oneFour ? '' : null) },
+  {
+    title: 'Хорошисты',
+    pick: (s) => (s.standing.category === 'good' && !s.standing.oneFour ? '' : null),
+  },
   { title: 'С одной «4»', pick: (s) => (s.standing.oneFour ? '' : null) },
   { title: 'С одной «3»', pick: (s) => (s.standing.oneThree ? '' : null) },
   {
@@ -134,13 +145,28 @@ export function renderPerformanceHtml(data: PerformanceData): HtmlDocument {
   const withResults = data.classes.filter((c) => c.period !== null);
   // The school's change compares the same classes: those with a previous period of their kind.
   const compared = withResults.filter((c) => c.previous !== null);
-  const schoolNow = withResults.reduce((a, c) => addCategoryCounts(a, c.categories), emptyCategoryCounts());
-  const schoolComparedNow = compared.reduce((a, c) => addCategoryCounts(a, c.categories), emptyCategoryCounts());
-  const schoolBefore = compared.reduce((a, c) => addCategoryCounts(a, c.previous!.categories), emptyCategoryCounts());
+  const schoolNow = withResults.reduce(
+    (a, c) => addCategoryCounts(a, c.categories),
+    emptyCategoryCounts(),
+  );
+  const schoolComparedNow = compared.reduce(
+    (a, c) => addCategoryCounts(a, c.categories),
+    emptyCategoryCounts(),
+  );
+  const schoolBefore = compared.reduce(
+    (a, c) => addCategoryCounts(a, c.previous!.categories),
+    emptyCategoryCounts(),
+  );
   const schoolCells = studentCells(schoolNow, null);
   if (compared.length > 0) {
-    schoolCells.passDelta = ruDelta(studentPassRate(schoolComparedNow), studentPassRate(schoolBefore));
-    schoolCells.qualityDelta = ruDelta(studentQualityRate(schoolComparedNow), studentQualityRate(schoolBefore));
+    schoolCells.passDelta = ruDelta(
+      studentPassRate(schoolComparedNow),
+      studentPassRate(schoolBefore),
+    );
+    schoolCells.qualityDelta = ruDelta(
+      studentQualityRate(schoolComparedNow),
+      studentQualityRate(schoolBefore),
+    );
   }
   const marks = (c: ClassResult) => cells(rowsByClass.get(c.classId) ?? []);
   const summary = data.classes.map((c) => ({
@@ -191,8 +217,10 @@ export function renderPerformanceHtml(data: PerformanceData): HtmlDocument {
     .sort(([a], [b]) => a.localeCompare(b, 'ru'))
     .map(([name, rows]) => ({ name, ...cells(rows) }));
   const c = total.counts;
-  const title = `Итоги успеваемости: ${data.period}`;
-  const halfYear = withResults.filter((r) => r.period!.title !== data.period).map((r) => `${r.className} — ${r.period!.title}`);
+  const title = `Итоги успеваемости: ${data.periodTitle}`;
+  const halfYear = withResults
+    .filter((r) => r.period!.title !== data.periodTitle)
+    .map((r) => `${r.className} — ${r.period!.title}`);
   return renderDocument({
     template: 'performance',
     styles: [],
@@ -202,9 +230,12 @@ export function renderPerformanceHtml(data: PerformanceData): HtmlDocument {
     model: {
       title,
       schoolName: data.school.name,
-      period: data.period,
+      period: data.periodTitle,
       span: `${ruDate(data.from)} — ${ruDate(data.to)}`,
-      dataAsOf: data.dataAsOf === null ? 'синхронизация не проводилась' : ruDateTime(data.dataAsOf, data.school.zone),
+      dataAsOf:
+        data.dataAsOf === null
+          ? 'синхронизация не проводилась'
+          : ruDateTime(data.dataAsOf, data.school.zone),
       otherPeriods: halfYear.join('; '),
       excluded: data.excluded.join(', '),
       classes,
