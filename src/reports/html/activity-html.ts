@@ -13,7 +13,7 @@ const KINDS: ActivityKind[] = ['marks', 'topics', 'homework', 'attendance'];
 /** Narrow day columns: long numbers get a smaller font, so five digits fit without clipping. */
 export function sizeClass(n: number): string {
   const digits = String(n).length;
-  return digits >= 5 ? 'c d5' : digits === 4 ? 'c d4' : 'c';
+  return digits >= 6 ? 'c d6' : digits === 5 ? 'c d5' : digits === 4 ? 'c d4' : 'c';
 }
 
 const DAY_CLASS: Record<DayKind, string> = {

@@ -111,11 +111,12 @@ const CATEGORY_LISTS: {
   pick: (c: ClassResult['students'][number]) => string | null;
 }[] = [
   { title: 'Отличники', pick: (s) => (s.standing.category === 'excellent' ? '' : null) },
+  // The list of хорошисты is the table's column: the reserve of отличники is within it.
   {
-    title: 'Хорошисты',
-    pick: (s) => (s.standing.category === 'good' && !s.standing.oneFour ? '' : null),
+    title: 'Хорошисты (только «4» и «5»)',
+    pick: (s) => (s.standing.category === 'good' ? '' : null),
   },
-  { title: 'С одной «4»', pick: (s) => (s.standing.oneFour ? '' : null) },
+  { title: 'в т. ч. с одной «4»', pick: (s) => (s.standing.oneFour ? '' : null) },
   { title: 'С одной «3»', pick: (s) => (s.standing.oneThree ? '' : null) },
   {
     title: 'Неуспевающие',
@@ -223,7 +224,7 @@ export function renderPerformanceHtml(data: PerformanceData): HtmlDocument {
     .map((r) => `${r.className} — ${r.period!.title}`);
   return renderDocument({
     template: 'performance',
-    styles: [],
+    styles: ['performance'],
     title,
     schoolName: data.school.name,
     landscape: true,
