@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestMirror, type TestMirror } from '../../../test/helpers/mirrors.js';
+import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helpers/mirrors.js';
 import { seedResults } from '../../../test/fixtures/reports/results-fixture.js';
 import { SCHOOL_ID, ZONE, seedSchool } from '../../../test/fixtures/reports/school-fixture.js';
 import { renderPerformanceHtml } from '../html/performance-html.js';
@@ -9,10 +9,10 @@ import { studentPassRate, studentQualityRate } from './student-categories.js';
 
 const school: SchoolInfo = { id: SCHOOL_ID, name: 'Школа № 1', zone: ZONE, director: null, deputyDirector: 'Смирнова Е. В.' };
 
-describe('period results: every class, students counted, the change', () => {
+describe.each(ENGINES)('period results: every class, students counted, the change (%s)', (engine) => {
   let mirror: TestMirror;
   beforeAll(async () => {
-    mirror = await createTestMirror('sqlite');
+    mirror = await createTestMirror(engine);
     await seedSchool(mirror.db);
     await seedResults(mirror.db);
   });

@@ -262,10 +262,16 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
         a.subject.localeCompare(b.subject, 'ru'),
     );
 
+  const finalsByClass = new Map<string, typeof finals>();
+  for (const f of finals) {
+    const list = finalsByClass.get(f.class_id);
+    if (list) list.push(f);
+    else finalsByClass.set(f.class_id, [f]);
+  }
   const standings = (pairs: Set<string>, classId: string): StudentResult[] => {
     const perStudent = new Map<string, { subject: string; value: string; system: string | null }[]>();
-    for (const f of finals) {
-      if (f.class_id !== classId || !pairs.has(key(f.class_id, f.period_id))) continue;
+    for (const f of finalsByClass.get(classId) ?? []) {
+      if (!pairs.has(key(f.class_id, f.period_id))) continue;
       const list = perStudent.get(f.student_id) ?? [];
       list.push({ subject: subjects.get(f.subject_id) ?? '—', value: f.value, system: f.mark_system });
       perStudent.set(f.student_id, list);
