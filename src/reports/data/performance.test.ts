@@ -69,4 +69,10 @@ describe.each(ENGINES)('period results: every class, students counted, the chang
     expect(c10.period).toBeNull();
     expect(renderPerformanceHtml(data).html).toContain('аттестация по полугодиям');
   });
+
+  it('the year is a period too', async () => {
+    const data = await loadPerformance(mirror.db, school, 'Год');
+    expect(data.periodTitle).toBe('Год');
+    expect(data.classes.find((c) => c.className === '5А')?.period?.title).toBe('Год');
+  });
 });

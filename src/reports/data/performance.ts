@@ -92,9 +92,9 @@ const key = (classId: string, id: string): string => `${classId}|${id}`;
  * none does (a half-year class has no results for the I quarter).
  */
 function matchPeriod(own: readonly ClassPeriod[], typed: string, from: string, to: string): ClassPeriod | null {
-  const terms = own.filter((p) => p.type !== 'year');
-  const named = terms.find((p) => namesPeriod(typed, p, terms));
+  const named = own.find((p) => namesPeriod(typed, p, own));
   if (named) return named;
+  const terms = own.filter((p) => p.type !== 'year');
   const ending = terms.filter((p) => p.finish_date >= from && p.finish_date <= to);
   return ending.sort((a, b) => b.finish_date.localeCompare(a.finish_date))[0] ?? null;
 }
@@ -120,10 +120,10 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   ).map((r) => ({ ...r, number: Number(r.number) }));
   const byClass = new Map<string, ClassPeriod[]>();
   for (const p of periodRows) byClass.set(p.class_id, [...(byClass.get(p.class_id) ?? []), p]);
-  const asked = [...byClass.values()].flatMap((own) => {
-    const terms = own.filter((p) => p.type !== 'year');
-    return terms.filter((p) => namesPeriod(typed, p, terms)).map((p) => ({ p, title: periodTitle(p, terms) }));
-  });
+  // Any type, the year («Год») too: a title counts periods of its own type only.
+  const asked = [...byClass.values()].flatMap((own) =>
+    own.filter((p) => namesPeriod(typed, p, own)).map((p) => ({ p, title: periodTitle(p, own) })),
+  );
   if (asked.length === 0) throw new UsageError(`no reporting period named "${typed}" in the mirror`);
   const from = asked.map((a) => a.p.start_date).sort()[0]!;
   const to = asked.map((a) => a.p.finish_date).sort().at(-1)!;
@@ -286,7 +286,7 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
   const enrolled = new Map(enrolledRows.map((r) => [r.class_id, Number(r.n)]));
   const classResults: ClassResult[] = included.map((c: ClassInfo) => {
     const { current: cur, previous: prev } = chosen.get(c.id)!;
-    const own = (byClass.get(c.id) ?? []).filter((p) => p.type !== 'year');
+    const own = byClass.get(c.id) ?? [];
     const students = cur ? standings(currentPairs, c.id) : [];
     const attendance: ClassAttendance = { missed: 0, ill: 0, excused: 0 };
     for (const m of missed) {
