@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { UsageError } from '../../platform/errors.js';
-import { dataAsOf } from './data-as-of.js';
+import { lastSyncedAt as dataAsOf } from '../../checks/data-time.js';
 import type { SchoolInfo } from './school.js';
 
 /**

@@ -2,7 +2,7 @@ import { placeholders, type SqlExecutor } from '../../mirror/sql.js';
 import { UsageError } from '../../platform/errors.js';
 import { addCounts, countMark, emptyCounts, type MarkCounts } from '../metrics.js';
 import { listClasses, type ClassInfo } from './classes.js';
-import { dataAsOf } from './data-as-of.js';
+import { lastSyncedAt as dataAsOf } from '../../checks/data-time.js';
 import { namesPeriod, periodTitle } from './period-title.js';
 import type { PeriodRow } from './periods.js';
 import type { SchoolInfo } from './school.js';
