@@ -88,7 +88,13 @@ export async function deliverDocument(
   const entries = config.alerts.subscriptions
     .filter((s) => s.document === opts.document && (!s.schoolId || s.schoolId === opts.schoolId))
     .flatMap((s) => s.to);
-  if (entries.length === 0) return result;
+  // The monthly activity report is the deputy director's (001 §3.2.1): the configured name is a
+  // subscriber (its address from `alerts.recipients` or the mirror), once even when also listed.
+  const deputy =
+    opts.document === 'activity'
+      ? config.schools.find((s) => s.id === opts.schoolId)?.deputyDirector
+      : undefined;
+  if (entries.length === 0 && !deputy) return result;
 
   const dir = await loadDirectory(db, opts.schoolId);
   const book = new AddressBook(config.alerts.recipients, dir);
@@ -96,6 +102,12 @@ export async function deliverDocument(
   for (const entry of entries) {
     const r = book.forSubscriber(entry);
     subscribers.set(r.key, r);
+  }
+  if (deputy) {
+    const r = book.forSubscriber(deputy);
+    const same = (x: Recipient) =>
+      x.key === r.key || (r.email !== null && x.email?.toLowerCase() === r.email.toLowerCase());
+    if (![...subscribers.values()].some(same)) subscribers.set(r.key, r);
   }
 
   const channels: { name: AlertChannel['name']; channel: AlertChannel | null }[] = deps.channels

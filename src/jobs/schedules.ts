@@ -73,13 +73,18 @@ export const ACTIVITY_DEFAULT_SCHEDULE = '0 7 1 * *';
 /**
  * What `alerts.subscriptions` asks for, when alerts are enabled: each subscription's own schedule
  * (one scheduler per document and pattern, however many subscriptions share it), the monthly
- * activity report, and the operator alerts' check when someone subscribed to `sync-health`.
+ * activity report (always, when the school names its deputy director), and the operator alerts'
+ * check when someone subscribed to `sync-health`.
  */
 function subscriptionSchedules(config: Config, schoolId: string, tz: string): ScheduleSpec[] {
   if (!config.alerts.enabled) return [];
   const out = new Map<string, ScheduleSpec>();
   const subs = config.alerts.subscriptions.filter((s) => !s.schoolId || s.schoolId === schoolId);
-  for (const sub of subs) {
+  // The activity report goes to the deputy director every month (001 §3.2.1) without a
+  // subscription of its own: a configured deputy director is one (see deliverDocument).
+  const deputy = config.schools.find((s) => s.id === schoolId)?.deputyDirector;
+  const implicit = deputy ? [{ document: 'activity' as const, schedule: undefined }] : [];
+  for (const sub of [...subs, ...implicit]) {
     const pattern =
       sub.schedule ?? (sub.document === 'activity' ? ACTIVITY_DEFAULT_SCHEDULE : undefined);
     if (!pattern) continue;

@@ -32,6 +32,12 @@ describe.each(ENGINES)('activity by the platform’s entry moments on %s', (engi
   beforeAll(async () => {
     m = await createTestMirror(engine);
     await b.write(m.db);
+    // The first sync: a full load that finished a few minutes after it read these entries.
+    await m.db.run(
+      `INSERT INTO sync_runs (id, school_id, source, mode, status, started_at, finished_at, scopes_total, scopes_done)
+       VALUES ('first', ?, 'dnevnik', 'full', 'succeeded', ?, ?, 1, 1)`,
+      [school, FIRST_SYNC - 60_000, FIRST_SYNC + 5 * 60_000],
+    );
     // The sync after an upgrade reads the same entries with more of their fields: new versions
     // of every record, none of them made by a teacher that day.
     b.change('marks', mark, { enteredAt: '2026-10-02T21:30:00.500Z' }, UPGRADE_SYNC);
@@ -49,9 +55,16 @@ describe.each(ENGINES)('activity by the platform’s entry moments on %s', (engi
     expect(days).toEqual({
       2: { attendance: 1 },
       3: { marks: 1 },
-      // The unstamped mark and the lesson's topic (the platform stamps no topic), on the day the
-      // first sync observed them.
-      20: { marks: 1, topics: 1 },
     });
+  });
+
+  it('shows apart what the first sync loaded without a platform stamp, on no day of the month', async () => {
+    const info = { id: school, name: 'Школа', zone: ZONE, director: null, deputyDirector: null };
+    const data = await loadActivity(m.db, info, '2026-10');
+    const belova = data.teachers.find((t) => t.name === 'Белова Нина Сергеевна')!;
+    // The unstamped mark and the lesson's topic (the platform stamps no topic).
+    expect(belova.backfill).toEqual({ marks: 1, topics: 1 });
+    expect(data.backfillAt).toBe(FIRST_SYNC + 5 * 60_000);
+    expect(data.dataAsOf).toBe(FIRST_SYNC + 5 * 60_000);
   });
 });

@@ -1,4 +1,5 @@
 import * as echarts from 'echarts';
+import { ruNumber } from '../format.js';
 
 /**
  * Charts as SVG strings rendered on the server (ECharts SSR): no script runs in the document.
@@ -17,7 +18,7 @@ function render(option: echarts.EChartsCoreOption, width: number, height: number
   }
 }
 
-/** Bars: quality (КЗ, %) per class. */
+/** Bars: quality (КЗ, %, over students) per class; a class without results is a missing bar. */
 export function qualityChart(points: readonly { label: string; value: number | null }[]): string {
   return render(
     {
@@ -36,10 +37,16 @@ export function qualityChart(points: readonly { label: string; value: number | n
       series: [
         {
           type: 'bar',
-          data: points.map((p) => (p.value === null ? 0 : Math.round(p.value * 10) / 10)),
+          data: points.map((p) => (p.value === null ? '-' : Math.round(p.value * 10) / 10)),
           itemStyle: { color: '#3b6db3' },
           barMaxWidth: 48,
-          label: { show: points.length <= 24, position: 'top', fontSize: 9 },
+          // Written like the tables: «66,7», not «66.7».
+          label: {
+            show: points.length <= 24,
+            position: 'top',
+            fontSize: 9,
+            formatter: (p: { value: unknown }) => ruNumber(Number(p.value)),
+          },
         },
       ],
     },

@@ -102,9 +102,13 @@ describe('compliance note, period results, activity: data and HTML', () => {
     expect(html).toMatch(
       /<tr class="highlight"><td class="num">1<\/td><td class="name">Кузнецова Ольга Сергеевна/,
     );
-    // September: the initial load, lesson topics counted as entered.
+    // September: the initial load (the mirror's first observation), shown apart, on no day.
     const sept = await loadActivity(mirror.db, school, '2026-09');
     const petrova = sept.teachers.find((t) => t.name === 'Петрова Анна Ивановна')!;
-    expect(petrova.days[20]).toEqual({ topics: 19, homework: 2 });
+    expect(petrova.days[20]).toBeUndefined();
+    expect(petrova.backfill).toEqual({ topics: 19, homework: 2 });
+    expect(renderActivityHtml(sept).html).toContain(
+      'Загружено первой синхронизацией (20.09.2026 12:00)',
+    );
   });
 });
