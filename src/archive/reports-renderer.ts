@@ -27,7 +27,7 @@ export async function reportsDocumentRenderer(
     return { renderJournals: fail, renderAudit: fail };
   }
   return {
-    renderJournals: async (classes, period, outDir) =>
+    renderJournals: async (classes, period, outDir, archive) =>
       (
         await renderJournals(
           app,
@@ -37,6 +37,7 @@ export async function reportsDocumentRenderer(
             outDir,
             schoolId,
             renderer: pdf,
+            ...(archive ? { archive } : {}),
           },
         )
       ).map((r) => r.path),
