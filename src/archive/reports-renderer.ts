@@ -41,7 +41,9 @@ export async function reportsDocumentRenderer(
           },
         )
       ).map((r) => r.path),
-    renderAudit: (asOf, outDir) => renderAudit(app, { asOf, outDir, schoolId, renderer: pdf }),
+    // The archive's copy is not an issued справка: the next one's window does not start there.
+    renderAudit: (asOf, outDir) =>
+      renderAudit(app, { asOf, outDir, schoolId, renderer: pdf, record: false }),
     close: () => pdf.close(),
   };
 }

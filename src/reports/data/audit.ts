@@ -12,6 +12,7 @@ import { getRule } from '../../checks/registry.js';
 import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { addDays, dayStart, instantToLocalDate } from '../../platform/time.js';
+import { previousAuditNoteAt } from './audit-notes.js';
 import { teacherScopes, type TeacherScope } from './audit-scope.js';
 import type { SchoolInfo } from './school.js';
 
@@ -77,6 +78,8 @@ export interface AuditData {
   asOf: number;
   /** Start of the window the note covers (epoch ms, inclusive). */
   from: number;
+  /** Where `from` came from; absent: not said (as `default`). */
+  fromBasis?: AuditFromBasis;
   /** Teachers with lessons in the window, with the lessons and marks checked. */
   scopes: TeacherScope[];
   evidence: AuditEvidence;
@@ -85,6 +88,9 @@ export interface AuditData {
   findings: AuditFinding[];
   rules: AuditRuleSummary[];
 }
+
+/** `given`: `--from` (or the schedule's previous occurrence); `previous-note`: the previous справка's date; `default`: 10 days. */
+export type AuditFromBasis = 'given' | 'previous-note' | 'default';
 
 type RunRow = {
   id: string;
@@ -118,9 +124,13 @@ export async function loadAudit(
     rules: [],
   };
   const run = toRun((await db.query<RunRow>(RUN_SQL, [school.id, asOf]))[0]);
-  // The note is dated by its run; the window ends there and starts 10 days before by default.
+  // The note is dated by its run; the window ends there and starts at the given `from`, else at
+  // the previous справка's date, else 10 days before.
   const end = run?.asOf ?? asOf;
-  const from = fromArg ?? defaultFrom(end, school.zone);
+  const previousNote = fromArg === undefined ? await previousAuditNoteAt(db, school.id, end) : null;
+  const fromBasis: AuditFromBasis =
+    fromArg !== undefined ? 'given' : previousNote !== null ? 'previous-note' : 'default';
+  const from = fromArg ?? previousNote ?? defaultFrom(end, school.zone);
   const scopes = await teacherScopes(
     db,
     school.id,
@@ -128,7 +138,18 @@ export async function loadAudit(
     instantToLocalDate(end, school.zone),
   );
   if (!run) {
-    return { school, asOf, from, scopes, evidence, run: null, previous: null, findings: [], rules: [] };
+    return {
+      school,
+      asOf,
+      from,
+      fromBasis,
+      scopes,
+      evidence,
+      run: null,
+      previous: null,
+      findings: [],
+      rules: [],
+    };
   }
   const previous = toRun((await db.query<RunRow>(PREVIOUS_SQL, [school.id, run.asOf]))[0]);
 
@@ -201,7 +222,7 @@ export async function loadAudit(
     if (f.isNew) s.new++;
   }
   const rules = [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule));
-  return { school, asOf, from, scopes, evidence, run, previous, findings, rules };
+  return { school, asOf, from, fromBasis, scopes, evidence, run, previous, findings, rules };
 }
 
 const DAY_MS = 86_400_000;

@@ -132,7 +132,11 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
       title,
       schoolName: data.school.name,
       asOf: ruDateTime(asOf, zone),
-      covered: `с ${ruDate(fromDate)} по ${ruDate(noteDate)} включительно (${yearTitle})`,
+      covered:
+        `с ${ruDate(fromDate)} по ${ruDate(noteDate)} включительно (${yearTitle})` +
+        (data.fromBasis === 'previous-note'
+          ? `; с даты предыдущей справки (${ruDateTime(data.from, zone)})`
+          : ''),
       purpose:
         'своевременность и правильность заполнения электронного журнала учителями и классными руководителями (раздел 5 Положения об электронном журнале, п. 5.2)',
       object: `электронный журнал за срок проверки: уроков ${data.scopes.reduce((n, s) => n + s.lessons, 0)}, отметок ${data.scopes.reduce((n, s) => n + s.marks, 0)}, учителей ${data.scopes.length}`,
