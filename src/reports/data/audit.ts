@@ -13,6 +13,8 @@ import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { addDays, dayStart, instantToLocalDate } from '../../platform/time.js';
 import { previousAuditNoteAt } from './audit-notes.js';
+import { subgroupSpreadName } from './journal-subgroups.js';
+import { withStudentWords } from './student-words.js';
 import { teacherScopes, type TeacherScope } from './audit-scope.js';
 import type { SchoolInfo } from './school.js';
 
@@ -171,10 +173,13 @@ export async function loadAudit(
     class_name: string | null;
     subject: string | null;
     student: string | null;
+    student_sex: string | null;
+    group_name: string | null;
   }>(
     `SELECT f.key, f.rule, f.severity, f.date, f.message, f.first_run_id, fr.as_of AS first_as_of,
        f.teacher_id, f.deadline, CASE WHEN rr.as_of <= ? THEN rr.as_of END AS resolved_as_of,
-       t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student
+       t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student,
+       st.sex AS student_sex, g.name AS group_name
      FROM findings f
      JOIN check_runs fr ON fr.id = f.first_run_id
      LEFT JOIN check_runs rr ON rr.id = f.resolved_run_id
@@ -182,6 +187,8 @@ export async function loadAudit(
      LEFT JOIN persons st ON st.id = f.student_id AND st.school_id = f.school_id
      LEFT JOIN classes c ON c.id = f.class_id AND c.school_id = f.school_id
      LEFT JOIN subjects s ON s.id = f.subject_id AND s.school_id = f.school_id
+     LEFT JOIN lessons l ON l.id = f.lesson_id AND l.class_id = f.class_id
+     LEFT JOIN classes g ON g.id = l.group_id AND g.school_id = f.school_id
      WHERE f.school_id = ? AND fr.as_of <= ? AND (f.resolved_run_id IS NULL OR rr.as_of > ?)
      ORDER BY t.full_name, f.date, c.name, f.rule, f.key`,
     [run.asOf, school.id, run.asOf, from],
@@ -198,11 +205,11 @@ export async function loadAudit(
     ruleTitle: ruleTitle(r.rule),
     severity: r.severity,
     teacher: r.teacher,
-    className: r.class_name,
+    className: groupClassName(r.class_name, r.subject, r.group_name),
     subject: r.subject,
     student: r.student,
     date: r.date,
-    message: r.message,
+    message: withSubgroup(withStudentWords(r.message, r.student_sex), r),
     isNew: previous === null || Number(r.first_as_of) > from,
     teacherId: r.teacher_id,
     fixedAt: r.resolved_as_of === null ? null : Number(r.resolved_as_of),
@@ -223,6 +230,28 @@ export async function loadAudit(
   }
   const rules = [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule));
   return { school, asOf, from, fromBasis, scopes, evidence, run, previous, findings, rules };
+}
+
+/** A group lesson's class as the school names the group: «5А / Английский язык, гр. 1». */
+function groupClassName(
+  className: string | null,
+  subject: string | null,
+  groupName: string | null,
+): string | null {
+  if (className === null || groupName === null) return className;
+  return `${className} / ${subject ? subgroupSpreadName(subject, groupName) : groupName}`;
+}
+
+/** The message's «5А, Английский язык» (checks' `where`) naming the subgroup of a group lesson. */
+function withSubgroup(
+  message: string,
+  r: { class_name: string | null; subject: string | null; group_name: string | null },
+): string {
+  if (r.class_name === null || r.subject === null || r.group_name === null) return message;
+  return message.replace(
+    `${r.class_name}, ${r.subject}`,
+    groupClassName(r.class_name, r.subject, r.group_name)!,
+  );
 }
 
 const DAY_MS = 86_400_000;
