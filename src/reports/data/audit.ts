@@ -80,6 +80,8 @@ export interface AuditData {
   asOf: number;
   /** Start of the window the note covers (epoch ms, inclusive). */
   from: number;
+  /** When the справка was printed (the clock's now); absent: not stated. */
+  printedAt?: number;
   /** Where `from` came from; absent: not said (as `default`). */
   fromBasis?: AuditFromBasis;
   /** Teachers with lessons in the window, with the lessons and marks checked. */

@@ -50,7 +50,7 @@ export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Pro
   }
   if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
   const data = await auditData(app, school, asOf, Date.now(), from);
-  const doc = renderAuditHtml(data);
+  const doc = renderAuditHtml({ ...data, printedAt: app.clock.now() });
   const out = outPath(
     app,
     opts,

@@ -105,6 +105,16 @@ function conclusion(data: AuditData): string[] {
   return lines;
 }
 
+/**
+ * The instant the справка's data describe: its check run's as-of (a current run evaluates the
+ * mirror as its last sync left it), else the mirror's last sync up to the note's date.
+ */
+function dataAsOf(data: AuditData): number | null {
+  if (data.run) return data.run.asOf;
+  const last = data.evidence.lastSyncedAt;
+  return last === null ? null : Math.min(last, data.asOf);
+}
+
 export function renderAuditHtml(data: AuditData): HtmlDocument {
   const zone = data.school.zone;
   const asOf = data.run?.asOf ?? data.asOf;
@@ -128,6 +138,14 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
     title,
     schoolName: data.school.name,
     landscape: false,
+    footerNote: [
+      dataAsOf(data) === null
+        ? 'Данные: синхронизаций с платформой ещё не было'
+        : `Данные на ${ruDateTime(dataAsOf(data)!, zone)}`,
+      data.printedAt === undefined ? null : `Напечатано ${ruDateTime(data.printedAt, zone)}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     model: {
       title,
       schoolName: data.school.name,

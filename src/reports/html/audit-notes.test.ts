@@ -76,6 +76,7 @@ describe('справка PDF after a previous справка (pdftotext)', () =>
   let dir: string;
   let firstPdf = '';
   let text = '';
+  let pages = 0;
 
   beforeAll(async () => {
     mirror = await createTestMirror('sqlite');
@@ -88,6 +89,9 @@ describe('справка PDF after a previous справка (pdftotext)', () =>
       // The first справка reports run1 (10.10 12:00); the second, without --from, starts there.
       firstPdf = await renderAudit(app, { renderer, asOf: '2026-10-10T13:00:00' });
       const pdf = await renderAudit(app, { renderer, asOf: '2026-10-20T13:00:00' });
+      pages = Number(
+        /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1],
+      );
       text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(
         /\s+/g,
         ' ',
@@ -99,6 +103,14 @@ describe('справка PDF after a previous справка (pdftotext)', () =>
   afterAll(async () => {
     await mirror?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints when its data were taken and when it was printed on every page', () => {
+    // The run it reports is as of 20.10 12:00; the footer repeats on each page.
+    const stamps =
+      text.match(/Данные на 20\.10\.2026 12:00 · Напечатано \d\d\.\d\d\.\d{4} \d\d:\d\d/g) ?? [];
+    expect(pages).toBeGreaterThan(1);
+    expect(stamps.length).toBe(pages);
   });
 
   it('covers the time since the previous справка, and records both', async () => {
