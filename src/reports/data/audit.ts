@@ -284,7 +284,8 @@ export function auditFromRun(base: AuditData, result: CheckRunResult): AuditData
     subject: f.subjectName,
     student: f.studentName,
     date: f.date,
-    message: f.message,
+    // Evaluated, not stored: no persons row joined here, so the regulations' generic word.
+    message: withStudentWords(f.message, null),
     isNew: true,
     teacherId: f.teacherId,
     fixedAt: null,

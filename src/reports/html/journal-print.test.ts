@@ -15,6 +15,7 @@ import { resolveSchool } from '../data/school.js';
 import { createPdfRenderer } from '../documents/context.js';
 import { renderJournal } from '../documents/journal.js';
 import type { PdfRenderer } from '../pdf/renderer.js';
+import { renderJournalHtml } from './journal-html.js';
 import { layoutJournal, ruPlural } from './journal-layout.js';
 
 /**
@@ -185,5 +186,40 @@ describe('printed journal PDF: stamps on every page, certification, facing sprea
     expect(sidecar).toBe(`${hash}  ${basename(pdf)}\n`);
     expect(statSync(`${pdf}.sha256`).mode & 0o777).toBe(0o600);
     expect(statSync(pdf).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('certification page inside an archive', () => {
+  let mirror: TestMirror;
+  beforeAll(async () => {
+    mirror = await createTestMirror('sqlite');
+    await seedSchool(mirror.db);
+  });
+  afterAll(async () => mirror?.dispose());
+
+  it('names the archive and its data snapshot’s SHA-256, and where the archive’s own hash is', async () => {
+    const config = configSchema.parse({
+      schools: [{ id: '100', deputyDirector: 'Смирнова Е. В.' }],
+    });
+    const school = await resolveSchool(mirror.db, config);
+    const schoolClass = await findClass(mirror.db, school.id, '5А');
+    const sha = 'ab'.repeat(32);
+    const data = await loadJournal(mirror.db, {
+      school,
+      schoolClass,
+      period: '1 четверть',
+      printedAt: PRINTED,
+      copy: {
+        kind: 'archive',
+        fileName: 'ezh-period-100-1-четверть-20261204.tar.gz',
+        dataSha256: sha,
+      },
+    });
+    const html = renderJournalHtml(data, LAYOUT).html;
+    expect(html).toContain(
+      'архив электронного журнала «ezh-period-100-1-четверть-20261204.tar.gz», SHA-256 ' + sha,
+    );
+    expect(html).toContain('SHA-256 самого архива — в реестре архивов (ezh archive list)');
+    expect(html).not.toContain('.sha256»');
   });
 });
