@@ -232,6 +232,10 @@ export async function createArchive(
         asOf,
         scratchDir: join(workDir, 'rendered'),
         rootDir: root,
+        archive: {
+          fileName,
+          dataSha256: snapshot.file ? (await hashFile(join(root, snapshot.file))).sha256 : null,
+        },
       });
       if (documents.status === 'absent') {
         if (deps.config.archive.requireDocuments) {

@@ -17,11 +17,23 @@ export interface ArchiveClass {
   name: string;
 }
 
+/** The archive's file name and the SHA-256 of its data snapshot (null: no single snapshot file). */
+export interface ArchiveIdentity {
+  fileName: string;
+  dataSha256: string | null;
+}
+
 export type JournalPeriod = { kind: 'period'; name: string } | { kind: 'year'; label: string };
 
 export interface DocumentRenderer {
   /** Printed journals of these classes for the period or the year; returns the PDF paths written. */
-  renderJournals(classes: ArchiveClass[], period: JournalPeriod, outDir: string): Promise<string[]>;
+  renderJournals(
+    classes: ArchiveClass[],
+    period: JournalPeriod,
+    outDir: string,
+    /** The archive they are printed into: their certification pages name it. */
+    archive?: ArchiveIdentity,
+  ): Promise<string[]>;
   /** The compliance note («справка по итогам проверки ЭЖ») as of this instant; returns the PDF path. */
   renderAudit(asOf: number, outDir: string): Promise<string>;
 }
@@ -62,6 +74,8 @@ export interface RenderDocumentsInput {
   scratchDir: string;
   /** The archive's root directory; documents go under `documents/`. */
   rootDir: string;
+  /** What the printed journals' certification pages name as their electronic copy. */
+  archive?: ArchiveIdentity;
 }
 
 /**
@@ -86,6 +100,7 @@ export async function addDocuments(input: RenderDocumentsInput): Promise<Documen
         input.classes,
         input.journals,
         input.scratchDir,
+        input.archive,
       );
       for (const p of paths) rendered.push({ from: p, to: `documents/journals/${basename(p)}` });
     }

@@ -27,7 +27,7 @@ export async function reportsDocumentRenderer(
     return { renderJournals: fail, renderAudit: fail };
   }
   return {
-    renderJournals: async (classes, period, outDir) =>
+    renderJournals: async (classes, period, outDir, archive) =>
       (
         await renderJournals(
           app,
@@ -37,10 +37,13 @@ export async function reportsDocumentRenderer(
             outDir,
             schoolId,
             renderer: pdf,
+            ...(archive ? { archive } : {}),
           },
         )
       ).map((r) => r.path),
-    renderAudit: (asOf, outDir) => renderAudit(app, { asOf, outDir, schoolId, renderer: pdf }),
+    // The archive's copy is not an issued справка: the next one's window does not start there.
+    renderAudit: (asOf, outDir) =>
+      renderAudit(app, { asOf, outDir, schoolId, renderer: pdf, record: false }),
     close: () => pdf.close(),
   };
 }

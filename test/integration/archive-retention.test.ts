@@ -74,6 +74,10 @@ describe('archive retention and schedules', () => {
       ['summary', '2026/2027'],
     ]);
     expect(calls).toContain('journals:5А:2026/2027');
+    // The journals' certification pages name the archive and its data snapshot's SHA-256.
+    const copy = calls.find((c) => c.startsWith('copy:'))!.split(':');
+    expect(copy[1]).toBe(run.archives[0]!.fileName);
+    expect(copy[2]).toMatch(/^[0-9a-f]{64}$/);
     const summary = await verifyArchive(run.archives[1]!.paths[0]!);
     expect(summary.problems).toEqual([]);
     expect(summary.manifest!.tables.map((t) => t.table)).toEqual([

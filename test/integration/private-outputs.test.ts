@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileChannel } from '../../src/alerts/channels/file.js';
 import { runChecksForApp } from '../../src/checks/for-app.js';
-import { renderAudit } from '../../src/reports/index.js';
+import {
+  createPdfRenderer,
+  renderActivity,
+  renderAudit,
+  renderJournal,
+  renderPerformance,
+} from '../../src/reports/index.js';
 import { seedChecks, seedSchool, testApp } from '../fixtures/reports/school-fixture.js';
 import { createTestMirror, type TestMirror } from '../helpers/mirrors.js';
 
@@ -59,6 +65,40 @@ describe('files with personal data', () => {
     expect(mode(pdf)).toBe(0o600);
     expect(mode(nested)).toBe(0o700);
     expect(mode(join(dir, 'report'))).toBe(0o700);
+  }, 120_000);
+
+  it('every other document (journal and its .sha256, results, activity): 0600 over old 0644 files', async () => {
+    const app = testApp(mirror, join(dir, 'documents'));
+    const renderer = createPdfRenderer(app);
+    const old = (path: string) => {
+      writeFileSync(path, 'an old world-readable copy');
+      chmodSync(path, 0o644);
+    };
+    const user = join(dir, 'documents-user');
+    mkdirSync(user);
+    try {
+      const journal = join(user, 'journal.pdf');
+      old(journal);
+      old(`${journal}.sha256`);
+      await renderJournal(app, { renderer, className: '5А', period: '1 четверть', out: journal });
+      expect(mode(journal)).toBe(0o600);
+      expect(mode(`${journal}.sha256`)).toBe(0o600);
+      const performance = join(user, 'performance.pdf');
+      old(performance);
+      await renderPerformance(app, { renderer, period: '1 четверть', out: performance });
+      expect(mode(performance)).toBe(0o600);
+      const activity = join(user, 'activity.pdf');
+      old(activity);
+      await renderActivity(app, { renderer, month: '2026-10', out: activity });
+      expect(mode(activity)).toBe(0o600);
+      // Default names in a folder ezh makes: 0600 in 0700.
+      const made = await renderJournal(app, { renderer, className: '5А', period: '1 четверть' });
+      expect(mode(made)).toBe(0o600);
+      expect(mode(`${made}.sha256`)).toBe(0o600);
+      expect(mode(join(dir, 'documents'))).toBe(0o700);
+    } finally {
+      await renderer.close();
+    }
   }, 120_000);
 
   it('an alert written by the file channel: 0600 in a folder made 0700', async () => {

@@ -31,10 +31,11 @@ export function fakeRenderer(calls: string[] = []): DocumentRenderer {
     return path;
   };
   return {
-    renderJournals: async (classes, period, outDir) => {
+    renderJournals: async (classes, period, outDir, archive) => {
       calls.push(
         `journals:${classes.map((c) => c.name).join(',')}:${period.kind === 'period' ? period.name : period.label}`,
       );
+      if (archive) calls.push(`copy:${archive.fileName}:${archive.dataSha256 ?? 'none'}`);
       return classes.map((c) => pdf(outDir, `journal-${c.id}.pdf`));
     },
     renderAudit: async (asOf, outDir) => {

@@ -15,6 +15,7 @@ import { SubgroupLessons1763900000016 } from './0016-subgroup-lessons.js';
 import { TotalsGradedMarks1763900000017 } from './0017-totals-graded-marks.js';
 import { EnrollmentSpans1763900000021 } from './0021-enrollment-spans.js';
 import { FindingActions1763900000020 } from './0020-finding-actions.js';
+import { AuditNotes1763900000022 } from './0022-audit-notes.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   TotalsGradedMarks1763900000017,
   FindingActions1763900000020,
   EnrollmentSpans1763900000021,
+  AuditNotes1763900000022,
 ];

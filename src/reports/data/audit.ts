@@ -12,6 +12,9 @@ import { getRule } from '../../checks/registry.js';
 import { currentRunSql } from '../../checks/run-kind.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { addDays, dayStart, instantToLocalDate } from '../../platform/time.js';
+import { previousAuditNoteAt } from './audit-notes.js';
+import { subgroupSpreadName } from './journal-subgroups.js';
+import { withStudentWords } from './student-words.js';
 import { teacherScopes, type TeacherScope } from './audit-scope.js';
 import type { SchoolInfo } from './school.js';
 
@@ -77,6 +80,10 @@ export interface AuditData {
   asOf: number;
   /** Start of the window the note covers (epoch ms, inclusive). */
   from: number;
+  /** When the справка was printed (the clock's now); absent: not stated. */
+  printedAt?: number;
+  /** Where `from` came from; absent: not said (as `default`). */
+  fromBasis?: AuditFromBasis;
   /** Teachers with lessons in the window, with the lessons and marks checked. */
   scopes: TeacherScope[];
   evidence: AuditEvidence;
@@ -85,6 +92,9 @@ export interface AuditData {
   findings: AuditFinding[];
   rules: AuditRuleSummary[];
 }
+
+/** `given`: `--from` (or the schedule's previous occurrence); `previous-note`: the previous справка's date; `default`: 10 days. */
+export type AuditFromBasis = 'given' | 'previous-note' | 'default';
 
 type RunRow = {
   id: string;
@@ -118,9 +128,13 @@ export async function loadAudit(
     rules: [],
   };
   const run = toRun((await db.query<RunRow>(RUN_SQL, [school.id, asOf]))[0]);
-  // The note is dated by its run; the window ends there and starts 10 days before by default.
+  // The note is dated by its run; the window ends there and starts at the given `from`, else at
+  // the previous справка's date, else 10 days before.
   const end = run?.asOf ?? asOf;
-  const from = fromArg ?? defaultFrom(end, school.zone);
+  const previousNote = fromArg === undefined ? await previousAuditNoteAt(db, school.id, end) : null;
+  const fromBasis: AuditFromBasis =
+    fromArg !== undefined ? 'given' : previousNote !== null ? 'previous-note' : 'default';
+  const from = fromArg ?? previousNote ?? defaultFrom(end, school.zone);
   const scopes = await teacherScopes(
     db,
     school.id,
@@ -128,7 +142,18 @@ export async function loadAudit(
     instantToLocalDate(end, school.zone),
   );
   if (!run) {
-    return { school, asOf, from, scopes, evidence, run: null, previous: null, findings: [], rules: [] };
+    return {
+      school,
+      asOf,
+      from,
+      fromBasis,
+      scopes,
+      evidence,
+      run: null,
+      previous: null,
+      findings: [],
+      rules: [],
+    };
   }
   const previous = toRun((await db.query<RunRow>(PREVIOUS_SQL, [school.id, run.asOf]))[0]);
 
@@ -150,10 +175,13 @@ export async function loadAudit(
     class_name: string | null;
     subject: string | null;
     student: string | null;
+    student_sex: string | null;
+    group_name: string | null;
   }>(
     `SELECT f.key, f.rule, f.severity, f.date, f.message, f.first_run_id, fr.as_of AS first_as_of,
        f.teacher_id, f.deadline, CASE WHEN rr.as_of <= ? THEN rr.as_of END AS resolved_as_of,
-       t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student
+       t.full_name AS teacher, c.name AS class_name, s.name AS subject, st.full_name AS student,
+       st.sex AS student_sex, g.name AS group_name
      FROM findings f
      JOIN check_runs fr ON fr.id = f.first_run_id
      LEFT JOIN check_runs rr ON rr.id = f.resolved_run_id
@@ -161,6 +189,8 @@ export async function loadAudit(
      LEFT JOIN persons st ON st.id = f.student_id AND st.school_id = f.school_id
      LEFT JOIN classes c ON c.id = f.class_id AND c.school_id = f.school_id
      LEFT JOIN subjects s ON s.id = f.subject_id AND s.school_id = f.school_id
+     LEFT JOIN lessons l ON l.id = f.lesson_id AND l.class_id = f.class_id
+     LEFT JOIN classes g ON g.id = l.group_id AND g.school_id = f.school_id
      WHERE f.school_id = ? AND fr.as_of <= ? AND (f.resolved_run_id IS NULL OR rr.as_of > ?)
      ORDER BY t.full_name, f.date, c.name, f.rule, f.key`,
     [run.asOf, school.id, run.asOf, from],
@@ -177,11 +207,11 @@ export async function loadAudit(
     ruleTitle: ruleTitle(r.rule),
     severity: r.severity,
     teacher: r.teacher,
-    className: r.class_name,
+    className: groupClassName(r.class_name, r.subject, r.group_name),
     subject: r.subject,
     student: r.student,
     date: r.date,
-    message: r.message,
+    message: withSubgroup(withStudentWords(r.message, r.student_sex), r),
     isNew: previous === null || Number(r.first_as_of) > from,
     teacherId: r.teacher_id,
     fixedAt: r.resolved_as_of === null ? null : Number(r.resolved_as_of),
@@ -201,7 +231,29 @@ export async function loadAudit(
     if (f.isNew) s.new++;
   }
   const rules = [...byRule.values()].sort((a, b) => b.open - a.open || a.rule.localeCompare(b.rule));
-  return { school, asOf, from, scopes, evidence, run, previous, findings, rules };
+  return { school, asOf, from, fromBasis, scopes, evidence, run, previous, findings, rules };
+}
+
+/** A group lesson's class as the school names the group: «5А / Английский язык, гр. 1». */
+function groupClassName(
+  className: string | null,
+  subject: string | null,
+  groupName: string | null,
+): string | null {
+  if (className === null || groupName === null) return className;
+  return `${className} / ${subject ? subgroupSpreadName(subject, groupName) : groupName}`;
+}
+
+/** The message's «5А, Английский язык» (checks' `where`) naming the subgroup of a group lesson. */
+function withSubgroup(
+  message: string,
+  r: { class_name: string | null; subject: string | null; group_name: string | null },
+): string {
+  if (r.class_name === null || r.subject === null || r.group_name === null) return message;
+  return message.replace(
+    `${r.class_name}, ${r.subject}`,
+    groupClassName(r.class_name, r.subject, r.group_name)!,
+  );
 }
 
 const DAY_MS = 86_400_000;
@@ -232,7 +284,8 @@ export function auditFromRun(base: AuditData, result: CheckRunResult): AuditData
     subject: f.subjectName,
     student: f.studentName,
     date: f.date,
-    message: f.message,
+    // Evaluated, not stored: no persons row joined here, so the regulations' generic word.
+    message: withStudentWords(f.message, null),
     isNew: true,
     teacherId: f.teacherId,
     fixedAt: null,

@@ -85,7 +85,27 @@ export interface JournalData {
   subjects: JournalSubject[];
   attendance: Record<string, JournalAttendance>;
   director: string | null;
+  /** The deputy director who binds the printed journal (config `schools[].deputyDirector`). */
+  deputyDirector: string | null;
+  /** The school's time zone: the running footer's instants are local to it. */
+  zone: string;
+  /** When the mirror's data were taken: the end of the school's last successful sync; null: never. */
+  dataAsOf: number | null;
+  /** When the journal was printed (the clock's now). */
+  printedAt: number;
+  /** What the printout is a copy of, for the certification page; null: not named. */
+  copy: JournalCopy | null;
 }
+
+/**
+ * The electronic copy a printed journal belongs to. Inside an archive: the archive's file name
+ * and the SHA-256 of its data snapshot (the archive's own hash covers this PDF, so it cannot be
+ * printed in it; the register `ezh archive list` and the archive's checksums give it). Alone: the
+ * PDF's file name; its SHA-256 is written beside it (`<name>.sha256`) for the same reason.
+ */
+export type JournalCopy =
+  | { kind: 'archive'; fileName: string; dataSha256: string | null }
+  | { kind: 'file'; fileName: string };
 
 export interface JournalLayout {
   lessonsPerSpread: number;

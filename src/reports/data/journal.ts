@@ -5,8 +5,10 @@ import { classTitle, ruDayMonth, schoolYearTitle, shortName } from '../format.js
 import type { ClassInfo } from './classes.js';
 import { loadSubgroups, subgroupSpreadName } from './journal-subgroups.js';
 import { deriveSpans } from '../../mirror/enrollment-spans.js';
+import { lastSyncedAt } from '../../checks/data-time.js';
 import type {
   JournalAttendance,
+  JournalCopy,
   JournalCell,
   JournalData,
   JournalLesson,
@@ -27,6 +29,10 @@ export interface JournalQuery {
   schoolClass: ClassInfo;
   /** A period name such as «1 четверть»; null: the whole year. */
   period: string | null;
+  /** When it is printed (the clock's now): on every page. Default: the system clock. */
+  printedAt?: number;
+  /** The electronic copy the printout belongs to (the certification page); default: none named. */
+  copy?: JournalCopy | null;
 }
 
 /** The platform's attendance statuses as the paper journal writes them (compliance-rules §1.7). */
@@ -263,6 +269,11 @@ export async function loadJournal(db: SqlExecutor, q: JournalQuery): Promise<Jou
     subjects,
     attendance: attendanceSummary(students, lessons, attendance),
     director: q.school.director,
+    deputyDirector: q.school.deputyDirector,
+    zone: q.school.zone,
+    dataAsOf: await lastSyncedAt(db, q.school.id),
+    printedAt: q.printedAt ?? Date.now(),
+    copy: q.copy ?? null,
   };
 }
 

@@ -1,4 +1,6 @@
+import { basename } from 'node:path';
 import type { AppContext } from '../../app/context.js';
+import { recordAuditNote } from '../data/audit-notes.js';
 import { parseAsOf, instantToLocalDate } from '../../platform/time.js';
 import { UsageError } from '../../platform/errors.js';
 import { runChecks } from '../../checks/engine.js';
@@ -19,11 +21,16 @@ export interface AuditOptions extends RenderOptions {
    * default 10 days before `asOf` (004 §5.2).
    */
   from?: string | number;
+  /**
+   * Record the справка as issued (`audit_notes`), so the next one starts at its date; default
+   * true. An archive's copy (a record of the mirror, handed to no one) is not an issued справка.
+   */
+  record?: boolean;
 }
 
 /** The compliance note for the deputy director; returns the PDF path. */
 export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Promise<string> {
-  const { school } = await documentContext(app, opts);
+  const { db, school } = await documentContext(app, opts);
   let asOf: number;
   try {
     asOf = typeof opts.asOf === 'number' ? opts.asOf : parseAsOf(opts.asOf, school.zone);
@@ -43,13 +50,24 @@ export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Pro
   }
   if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
   const data = await auditData(app, school, asOf, Date.now(), from);
-  const doc = renderAuditHtml(data);
+  const doc = renderAuditHtml({ ...data, printedAt: app.clock.now() });
   const out = outPath(
     app,
     opts,
     documentFileName('audit', school.id, instantToLocalDate(data.run?.asOf ?? asOf, school.zone)),
   );
-  return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
+  const path = await withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
+  if (opts.record ?? true) {
+    await recordAuditNote(db, {
+      schoolId: school.id,
+      asOf: data.run?.asOf ?? asOf,
+      from: data.from,
+      runId: data.run?.id ?? null,
+      fileName: basename(path),
+      issuedAt: app.clock.now(),
+    });
+  }
+  return path;
 }
 
 /**

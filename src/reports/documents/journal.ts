@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { writePrivateFileAtomic } from '../../platform/private-files.js';
 import type { AppContext } from '../../app/context.js';
 import { findClass } from '../data/classes.js';
 import { loadJournal } from '../data/journal.js';
@@ -11,6 +15,11 @@ export interface JournalOptions extends RenderOptions {
   className: string;
   /** Period name («1 четверть»); null: the whole year. */
   period: string | null;
+  /**
+   * The archive the journal is printed into (its certification page names it); absent: a journal
+   * printed alone, whose page names the PDF and whose SHA-256 goes into `<pdf>.sha256` beside it.
+   */
+  archive?: { fileName: string; dataSha256: string | null };
 }
 
 export interface JournalResult extends PdfResult {
@@ -30,15 +39,25 @@ async function renderJournalDocument(
 ): Promise<JournalResult> {
   const { db, school } = await documentContext(app, opts);
   const schoolClass = await findClass(db, school.id, opts.className);
-  const data = await loadJournal(db, { school, schoolClass, period: opts.period });
-  const doc = renderJournalHtml(data, app.config.reports.journal);
   const out = outPath(
     app,
     opts,
     documentFileName('journal', school.id, schoolClass.name, opts.period ?? 'год'),
   );
+  const data = await loadJournal(db, {
+    school,
+    schoolClass,
+    period: opts.period,
+    printedAt: app.clock.now(),
+    copy: opts.archive
+      ? { kind: 'archive', ...opts.archive }
+      : { kind: 'file', fileName: basename(out) },
+  });
+  const doc = renderJournalHtml(data, app.config.reports.journal);
   return withRenderer(app, opts.renderer, async (r) => {
     const result = await r.render(doc, out);
+    // The PDF cannot hold its own hash: the certification page points to this file (0600).
+    if (!opts.archive) writeSha256Beside(out);
     if (doc.expectedPages !== null && result.pages !== doc.expectedPages) {
       app.logger.warn(
         { out, expected: doc.expectedPages, actual: result.pages },
@@ -77,4 +96,10 @@ export async function renderJournals(
     await Promise.all(Array.from({ length: workers }, worker));
     return results;
   });
+}
+
+/** `<pdf>.sha256` in `sha256sum -c` format: the electronic copy's hash its certification page names. */
+function writeSha256Beside(pdf: string): void {
+  const hash = createHash('sha256').update(readFileSync(pdf)).digest('hex');
+  writePrivateFileAtomic(`${pdf}.sha256`, `${hash}  ${basename(pdf)}\n`);
 }

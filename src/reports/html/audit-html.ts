@@ -105,6 +105,16 @@ function conclusion(data: AuditData): string[] {
   return lines;
 }
 
+/**
+ * The instant the справка's data describe: its check run's as-of (a current run evaluates the
+ * mirror as its last sync left it), else the mirror's last sync up to the note's date.
+ */
+function dataAsOf(data: AuditData): number | null {
+  if (data.run) return data.run.asOf;
+  const last = data.evidence.lastSyncedAt;
+  return last === null ? null : Math.min(last, data.asOf);
+}
+
 export function renderAuditHtml(data: AuditData): HtmlDocument {
   const zone = data.school.zone;
   const asOf = data.run?.asOf ?? data.asOf;
@@ -128,11 +138,23 @@ export function renderAuditHtml(data: AuditData): HtmlDocument {
     title,
     schoolName: data.school.name,
     landscape: false,
+    footerNote: [
+      dataAsOf(data) === null
+        ? 'Данные: синхронизаций с платформой ещё не было'
+        : `Данные на ${ruDateTime(dataAsOf(data)!, zone)}`,
+      data.printedAt === undefined ? null : `Напечатано ${ruDateTime(data.printedAt, zone)}`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
     model: {
       title,
       schoolName: data.school.name,
       asOf: ruDateTime(asOf, zone),
-      covered: `с ${ruDate(fromDate)} по ${ruDate(noteDate)} включительно (${yearTitle})`,
+      covered:
+        `с ${ruDate(fromDate)} по ${ruDate(noteDate)} включительно (${yearTitle})` +
+        (data.fromBasis === 'previous-note'
+          ? `; с даты предыдущей справки (${ruDateTime(data.from, zone)})`
+          : ''),
       purpose:
         'своевременность и правильность заполнения электронного журнала учителями и классными руководителями (раздел 5 Положения об электронном журнале, п. 5.2)',
       object: `электронный журнал за срок проверки: уроков ${data.scopes.reduce((n, s) => n + s.lessons, 0)}, отметок ${data.scopes.reduce((n, s) => n + s.marks, 0)}, учителей ${data.scopes.length}`,

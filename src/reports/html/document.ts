@@ -36,6 +36,8 @@ export interface DocumentSpec {
   ownRunningHeader?: boolean;
   /** A tagged PDF (default true). */
   tagged?: boolean;
+  /** On every page's footer (Chromium's footer template): when the data were taken and printed. */
+  footerNote?: string;
   model: Record<string, unknown>;
 }
 
@@ -45,13 +47,15 @@ const esc = (s: string): string => Handlebars.escapeExpression(s);
 export function headerFooter(
   schoolName: string,
   title: string,
+  /** After «ezh: распечатка электронного журнала» on every page: «Данные на …, напечатано …». */
+  footerNote?: string,
 ): { headerTemplate: string; footerTemplate: string } {
   const base = `font-family:'PT Sans',sans-serif;font-size:7pt;color:#444;width:100%;margin:0 10mm;display:flex;justify-content:space-between;`;
   const style = `<style>${headerFontCss()}</style>`;
   return {
     headerTemplate: `${style}<div style="${base}"><span>${esc(schoolName)}</span><span>${esc(title)}</span></div>`,
     footerTemplate:
-      `${style}<div style="${base}"><span>ezh: распечатка электронного журнала</span>` +
+      `${style}<div style="${base}"><span>ezh: распечатка электронного журнала${footerNote ? ` · ${esc(footerNote)}` : ''}</span>` +
       `<span>стр. <span class="pageNumber"></span> из <span class="totalPages"></span></span></div>`,
   };
 }
@@ -69,7 +73,7 @@ export function renderDocument(spec: DocumentSpec): HtmlDocument {
     landscape: spec.landscape,
     ...(own
       ? { headerTemplate: null, footerTemplate: null }
-      : headerFooter(spec.schoolName, spec.title)),
+      : headerFooter(spec.schoolName, spec.title, spec.footerNote)),
     margin: own
       ? { top: '8mm', bottom: '8mm', left: '10mm', right: '10mm' }
       : { top: '12mm', bottom: '11mm', left: '10mm', right: '10mm' },

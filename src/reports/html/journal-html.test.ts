@@ -68,11 +68,13 @@ describe('printed journal: data and HTML', () => {
 
   it('lays out spreads and numbers the contents from the layout', () => {
     const pages = layoutJournal(data, LAYOUT);
-    // title, contents, math 2 spreads × 2, russian 1 × 2, attendance, summary, remarks, certification
-    expect(pages).toHaveLength(12);
+    // title, contents, a filler (the first left page on an even number), math 2 spreads × 2,
+    // russian 1 × 2, attendance, summary, remarks, certification
+    expect(pages).toHaveLength(13);
     expect(pages.map((p) => Object.keys(p)[0])).toEqual([
       'title',
       'contents',
+      'filler',
       'marks',
       'topics',
       'marks',
@@ -85,26 +87,26 @@ describe('printed journal: data and HTML', () => {
       'certification',
     ]);
     expect(pages[1]!.contents!.rows.map((r) => [r.title, r.page])).toEqual([
-      ['Математика', 3],
-      ['Русский язык', 7],
-      ['Сводная ведомость учёта посещаемости', 9],
-      ['Сводная ведомость учёта успеваемости', 10],
-      ['Замечания по ведению журнала', 11],
-      ['Заверительная надпись', 12],
+      ['Математика', 4],
+      ['Русский язык', 8],
+      ['Сводная ведомость учёта посещаемости', 10],
+      ['Сводная ведомость учёта успеваемости', 11],
+      ['Замечания по ведению журнала', 12],
+      ['Заверительная надпись', 13],
     ]);
-    const first = pages[2]!.marks!;
+    const first = pages[3]!.marks!;
     expect(first.columns).toHaveLength(16);
     expect(first.unused).toBeNull();
     expect(first.finals).toEqual([]);
-    const second = pages[4]!.marks!;
+    const second = pages[5]!.marks!;
     // 2 lessons, 14 unused columns of the paper grid (struck through), then the period mark.
     expect(second.columns.map((c) => c.label)).toEqual(['17.09', '18.09']);
     expect(second.unused).toEqual({ columns: 14, rows: 4 });
     expect(second.finals).toEqual([{ label: 'I ч.', final: true }]);
     expect(second.rows[0]!.cells[1]!.marks).toEqual([{ value: '3', work: 'КР' }]);
     expect(second.rows[0]!.finals[0]!.marks).toEqual([{ value: '5', work: null }]);
-    expect(pages[5]!.topics!.rows.map((r) => r.no)).toEqual([17, 18]);
-    expect(pages[11]!.certification!.pages).toBe(12);
+    expect(pages[6]!.topics!.rows.map((r) => r.no)).toEqual([17, 18]);
+    expect(pages[12]!.certification!.pages).toBe(13);
   });
 
   it('prints topics and homework without bidirectional overrides (they would reorder the line)', () => {
@@ -118,14 +120,14 @@ describe('printed journal: data and HTML', () => {
       ...data,
       subjects: data.subjects.map((s) => (s === math ? { ...math, lessons } : s)),
     };
-    const row = layoutJournal(edited, LAYOUT)[3]!.topics!.rows[0]!;
+    const row = layoutJournal(edited, LAYOUT)[4]!.topics!.rows[0]!;
     expect(row.topic).toBe('Натуральные числа');
     expect(row.homework).toBe('§ 1, № 5');
   });
 
   it('escapes markup from the data and prints only full names', () => {
     const doc = renderJournalHtml(data, LAYOUT);
-    expect(doc.expectedPages).toBe(12);
+    expect(doc.expectedPages).toBe(13);
     expect(doc.tagged).toBe(false);
     expect(doc.html).not.toContain('<script>');
     expect(doc.html).toContain('Ведров &lt;script&gt;alert(1)&lt;/script&gt; {{constructor}}');

@@ -1,6 +1,7 @@
 import type { JournalData, JournalLayout } from '../data/journal-types.js';
 import { renderDocument, type HtmlDocument } from './document.js';
-import { layoutJournal } from './journal-layout.js';
+import { ruDateTime } from '../format.js';
+import { dataAsOfText, layoutJournal } from './journal-layout.js';
 
 /**
  * The printed class journal as HTML: landscape A4, pages laid out by `layoutJournal`. Its pages
@@ -22,7 +23,14 @@ export function renderJournalHtml(data: JournalData, layout: JournalLayout): Htm
     tagged: false,
     model: {
       pages: pages.map((page, i) => ({ ...page, no: i + 1 })),
-      running: { school: data.schoolName, title, total: pages.length },
+      running: {
+        school: data.schoolName,
+        title,
+        total: pages.length,
+        // On every page (an inspector reads any sheet alone): the mirror's data instant and the print time.
+        dataAsOf: dataAsOfText(data),
+        printedAt: ruDateTime(data.printedAt, data.zone),
+      },
     },
   });
 }

@@ -9,7 +9,7 @@ import type {
   JournalSubject,
 } from '../data/journal-types.js';
 import { withoutBidiControls } from '../../platform/text.js';
-import { ruDate, ruDayMonth, shortName } from '../format.js';
+import { ruDate, ruDateTime, ruDayMonth, shortName } from '../format.js';
 
 /**
  * Cuts the journal into pages deterministically: every page is one fixed-size sheet whose
@@ -135,7 +135,25 @@ export interface JournalPage {
     rows: { no: number; name: string; long: boolean; cells: string[] }[];
   };
   remarks?: { lines: number[] };
-  certification?: { director: string; pages: number };
+  /**
+   * A page left blank so that the next spread's left page falls on an even number (facing its
+   * right page when printed double-sided): struck through with a «Z», nothing can be written in.
+   */
+  filler?: true;
+  certification?: Certification;
+}
+
+export interface Certification {
+  director: string;
+  deputyDirector: string;
+  pages: number;
+  /** «125 страниц» */
+  pagesText: string;
+  /** The print date, dd.mm.yyyy. */
+  date: string;
+  /** «Данные на …» of the mirror's last successful sync. */
+  dataAsOf: string;
+  copy: { what: string; fileName: string; sha256: string | null; sha256Note: string } | null;
 }
 
 interface Spread {
@@ -204,8 +222,16 @@ function topicPages(lessons: JournalLesson[]): JournalLesson[][] {
   return pages;
 }
 
+/**
+ * Pages of a spread printed double-sided: left pages (marks) on even numbers, each facing its right
+ * page (topics) on the next odd one; a left or right page without a partner faces a blank filler.
+ */
+export function spreadPages(marksPages: number, topicPages: number): number {
+  return 2 * Math.max(marksPages, topicPages);
+}
+
 export function pagesPerSpread(data: JournalData, layout: JournalLayout): number {
-  return Math.max(1, Math.ceil(data.students.length / layout.studentsPerPage)) + 1;
+  return spreadPages(Math.max(1, Math.ceil(data.students.length / layout.studentsPerPage)), 1);
 }
 
 export function layoutJournal(data: JournalData, layout: JournalLayout): JournalPage[] {
@@ -224,7 +250,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
         : studentChunks;
   const spreadsBySubject = data.subjects.map((s) => subjectSpreads(s, data, layout));
   const pagesOf = (s: JournalSubject, spread: Spread): number =>
-    chunksOf(s).length + spread.topicPages.length;
+    spreadPages(chunksOf(s).length, spread.topicPages.length);
   // Grade 1 has no сводная ведомость успеваемости (безотметочное обучение).
   const summaryChunks = data.ungraded
     ? []
@@ -236,6 +262,9 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
 
   // Page numbers first: title, contents, spreads, attendance, summary, remarks, certification.
   let next = 2 + contentsPages;
+  // The first spread's left page on an even number (every spread has an even count of pages).
+  const leadFiller = data.subjects.length > 0 && next % 2 === 1;
+  if (leadFiller) next++;
   const contents: ContentsRow[] = data.subjects.map((s, i) => {
     const row = { title: s.name, teacher: s.teacher, page: next };
     next += spreadsBySubject[i]!.reduce((n, sp) => n + pagesOf(s, sp), 0);
@@ -271,6 +300,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
   chunk(contents, CONTENTS_ROWS_PER_PAGE).forEach((rows, i) =>
     pages.push({ contents: { first: i === 0, rows } }),
   );
+  if (leadFiller) pages.push({ filler: true });
 
   data.subjects.forEach((subject, si) => {
     spreadsBySubject[si]!.forEach((spread, spreadIndex) => {
@@ -283,6 +313,8 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
       }));
       const finals: Column[] = spread.finals.map((f) => ({ label: f.label, final: true }));
       const chunks = chunksOf(subject);
+      const lefts: JournalPage[] = [];
+      const rights: JournalPage[] = [];
       chunks.forEach((students, ci) => {
         const rows = students.map((s) => ({
           no: s.no,
@@ -301,7 +333,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
             };
           }),
         }));
-        pages.push({
+        lefts.push({
           marks: {
             subject: subject.name,
             teacher: subject.teacher,
@@ -334,7 +366,7 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
               ),
             )
           : 0;
-        pages.push({
+        rights.push({
           topics: {
             subject: subject.name,
             spread: spreadIndex + 1,
@@ -355,6 +387,9 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
           },
         });
       });
+      for (let i = 0; i < Math.max(lefts.length, rights.length); i++) {
+        pages.push(lefts[i] ?? { filler: true }, rights[i] ?? { filler: true });
+      }
     });
   });
 
@@ -408,11 +443,56 @@ export function layoutJournal(data: JournalData, layout: JournalLayout): Journal
     }
   }
   pages.push({ remarks: { lines: range(18) } });
-  pages.push({ certification: { director: data.director ?? '', pages: total } });
+  pages.push({ certification: certification(data, total) });
   if (pages.length !== total) {
     throw new Error(`journal layout: ${pages.length} pages laid out, ${total} numbered`);
   }
   return pages;
+}
+
+/** The certification page: dated, the deputy director who binds, the electronic copy it belongs to. */
+function certification(data: JournalData, pages: number): Certification {
+  const copy = data.copy;
+  return {
+    director: data.director ?? '',
+    deputyDirector: data.deputyDirector ?? '',
+    pages,
+    pagesText: `${pages} ${ruPlural(pages, 'страница', 'страницы', 'страниц')}`,
+    date: ruDateTime(data.printedAt, data.zone).slice(0, 10),
+    dataAsOf: dataAsOfText(data),
+    copy:
+      copy === null
+        ? null
+        : copy.kind === 'archive'
+          ? {
+              what: 'архив электронного журнала',
+              fileName: copy.fileName,
+              sha256: copy.dataSha256,
+              sha256Note: `${copy.dataSha256 ? 'SHA-256 снимка данных журнала (snapshot/mirror.sqlite) в архиве; ' : ''}SHA-256 самого архива — в реестре архивов (ezh archive list), контрольные суммы его файлов — в SHA256SUMS`,
+            }
+          : {
+              what: 'электронная копия (PDF)',
+              fileName: copy.fileName,
+              sha256: null,
+              sha256Note: `SHA-256 этого файла — в файле «${copy.fileName}.sha256» рядом с ним`,
+            },
+  };
+}
+
+/** «Данные на 16.11.2026 07:00» (the mirror's last successful sync, in the school's zone). */
+export function dataAsOfText(data: Pick<JournalData, 'dataAsOf' | 'zone'>): string {
+  return data.dataAsOf === null
+    ? 'Данные: синхронизаций с платформой ещё не было'
+    : `Данные на ${ruDateTime(data.dataAsOf, data.zone)}`;
+}
+
+/** Russian plural: 1 страница, 2 страницы, 5 страниц, 21 страница, 11 страниц. */
+export function ruPlural(n: number, one: string, few: string, many: string): string {
+  const d = n % 10;
+  const dd = n % 100;
+  if (d === 1 && dd !== 11) return one;
+  if (d >= 2 && d <= 4 && (dd < 12 || dd > 14)) return few;
+  return many;
 }
 
 /** A left page's cell: outside the student's time in the class it is shaded; grade-1 marks flagged. */
