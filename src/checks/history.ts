@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../mirror/sql.js';
-import { currentRunSql } from './run-kind.js';
+import * as checkRuns from '../mirror/repositories/check-runs.js';
 
 /**
  * History queries over stored runs and finding events, for the compliance note ("change since
@@ -49,22 +49,8 @@ export async function listRuns(
   schoolId: string,
   limit = 50,
 ): Promise<CheckRunSummary[]> {
-  const rows = await db.query(
-    `SELECT id, as_of, started_at, finished_at, status, finding_count, new_count, resolved_count, entry_time_precision
-     FROM check_runs WHERE school_id = ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT ?`,
-    [schoolId, limit],
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    asOf: Number(r.as_of),
-    startedAt: Number(r.started_at),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-    status: String(r.status),
-    findingCount: Number(r.finding_count),
-    newCount: Number(r.new_count),
-    resolvedCount: Number(r.resolved_count),
-    entryTimePrecision: r.entry_time_precision === null ? null : String(r.entry_time_precision),
-  }));
+  const runs = await checkRuns.finishedCurrentRuns(db, schoolId, limit);
+  return runs.map(({ schoolId: _school, ...run }) => run);
 }
 
 /** The previous finished run of the school strictly before `asOf` (the last note's run). */
