@@ -98,3 +98,12 @@ export async function list(
   );
   return parseRows(TABLE, rows, record);
 }
+
+/** The school's failed archives, oldest first. */
+export async function failedOf(db: SqlExecutor, schoolId: string): Promise<ArchiveRecord[]> {
+  const rows = await db.query(
+    `SELECT * FROM archives WHERE school_id = ? AND status = 'failed' ORDER BY created_at`,
+    [schoolId],
+  );
+  return parseRows(TABLE, rows, record);
+}

@@ -275,3 +275,54 @@ export async function lastSuccessfulSyncs(db: SqlExecutor): Promise<Map<string, 
   );
   return new Map(parseRows(TABLE, rows, (r) => [r.text('school_id'), r.int('at')] as const));
 }
+
+/** The school's finished runs (any status but `running`), newest first. */
+export async function finishedRunsOf(
+  db: SqlExecutor,
+  schoolId: string,
+  limit: number,
+): Promise<RunRow[]> {
+  const rows = await db.query(
+    `SELECT * FROM sync_runs
+      WHERE school_id = ? AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT ?`,
+    [schoolId, limit],
+  );
+  return parseRunRows(rows);
+}
+
+/**
+ * What the mirror covers of a school: when its first sync that wrote anything started, and when
+ * its last successful sync finished (null: none).
+ */
+export async function coverageOf(
+  db: SqlExecutor,
+  schoolId: string,
+): Promise<{ firstSyncAt: number | null; lastSyncedAt: number | null }> {
+  const rows = await db.query(
+    `SELECT min(CASE WHEN status = 'succeeded' OR scopes_done > 0 THEN started_at END) AS first,
+       max(CASE WHEN status = 'succeeded' THEN finished_at END) AS last
+     FROM sync_runs WHERE school_id = ?`,
+    [schoolId],
+  );
+  return (
+    parseFirst(TABLE, rows, (r) => ({
+      firstSyncAt: r.intOrNull('first'),
+      lastSyncedAt: r.intOrNull('last'),
+    })) ?? { firstSyncAt: null, lastSyncedAt: null }
+  );
+}
+
+/** Start instants of the school's runs that read the platform, at or before `until`, newest first. */
+export async function recentReadingStarts(
+  db: SqlExecutor,
+  schoolId: string,
+  until: number,
+  limit: number,
+): Promise<number[]> {
+  const rows = await db.query(
+    `SELECT started_at FROM sync_runs WHERE school_id = ? AND status IN ('succeeded', 'held', 'partial') AND started_at <= ?
+     ORDER BY started_at DESC LIMIT ?`,
+    [schoolId, until, limit],
+  );
+  return parseRows(TABLE, rows, (r) => r.int('started_at'));
+}
