@@ -271,3 +271,89 @@ export async function openCounts(db: SqlExecutor): Promise<OpenFindingCount[]> {
     open: r.int('n'),
   }));
 }
+
+/** A finding's events, oldest first (ties: by their runs' start). */
+export async function eventsOf(
+  db: SqlExecutor,
+  key: string,
+): Promise<{ runId: string; kind: FindingEventKind; at: number }[]> {
+  const rows = await db.query(
+    `SELECT e.run_id, e.kind, e.at FROM finding_events e
+     JOIN check_runs r ON r.id = e.run_id
+     WHERE e.finding_key = ? ORDER BY e.at, r.started_at`,
+    [key],
+  );
+  return parseRows('finding_events', rows, (r) => ({
+    runId: r.text('run_id'),
+    kind: r.oneOf('kind', FINDING_EVENT_KINDS),
+    at: r.int('at'),
+  }));
+}
+
+/**
+ * Findings of the school open at instant `at` (their latest event at or before it opens or
+ * re-opens them), counted per teacher with the teacher's name; most first.
+ */
+export async function openPerTeacherAt(
+  db: SqlExecutor,
+  schoolId: string,
+  at: number,
+  rules?: readonly string[],
+): Promise<{ teacherId: string | null; teacherName: string | null; count: number }[]> {
+  const ruleFilter = rules?.length ? ` AND rule IN (${placeholders(rules.length)})` : '';
+  const rows = await db.query(
+    `SELECT o.teacher_id, max(p.full_name) AS teacher_name, count(*) AS n
+     FROM (
+       SELECT e.finding_key, e.teacher_id, e.kind,
+         ROW_NUMBER() OVER (PARTITION BY e.finding_key ORDER BY e.at DESC, r.started_at DESC) AS rn
+       FROM finding_events e JOIN check_runs r ON r.id = e.run_id
+       WHERE e.school_id = ? AND e.at <= ?${ruleFilter}
+     ) o
+     LEFT JOIN persons p ON p.id = o.teacher_id AND p.school_id = ?
+     WHERE o.rn = 1 AND o.kind <> 'resolved'
+     GROUP BY o.teacher_id
+     ORDER BY count(*) DESC, o.teacher_id`,
+    [schoolId, at, ...(rules ?? []), schoolId],
+  );
+  return parseRows('finding_events', rows, (r) => ({
+    teacherId: r.textOrNull('teacher_id'),
+    teacherName: r.textOrNull('teacher_name'),
+    count: r.int('n'),
+  }));
+}
+
+/** The school's events between two instants (exclusive..inclusive), counted per teacher and kind. */
+export async function eventCountsBetween(
+  db: SqlExecutor,
+  schoolId: string,
+  from: number,
+  to: number,
+): Promise<{ teacherId: string | null; kind: FindingEventKind; count: number }[]> {
+  const rows = await db.query(
+    `SELECT teacher_id, kind, count(*) AS n FROM finding_events
+     WHERE school_id = ? AND at > ? AND at <= ? GROUP BY teacher_id, kind`,
+    [schoolId, from, to],
+  );
+  return parseRows('finding_events', rows, (r) => ({
+    teacherId: r.textOrNull('teacher_id'),
+    kind: r.oneOf('kind', FINDING_EVENT_KINDS),
+    count: r.int('n'),
+  }));
+}
+
+/** The school's events between two instants (exclusive..inclusive), oldest first. */
+export async function eventsBetween(
+  db: SqlExecutor,
+  schoolId: string,
+  from: number,
+  to: number,
+): Promise<{ findingKey: string; kind: FindingEventKind }[]> {
+  const rows = await db.query(
+    `SELECT finding_key, kind FROM finding_events WHERE school_id = ? AND at > ? AND at <= ? ORDER BY at`,
+    [schoolId, from, to],
+  );
+  return parseRows('finding_events', rows, (r) => ({
+    findingKey: r.text('finding_key'),
+    kind: r.oneOf('kind', FINDING_EVENT_KINDS),
+  }));
+}
