@@ -134,3 +134,17 @@ export async function latestCurrentRunPerSchool(db: SqlExecutor): Promise<CheckR
   );
   return parseRows(TABLE, rows, summary);
 }
+
+/** The as-of of the school's latest succeeded current run at or before `asOf` (null: none). */
+export async function latestSucceededAsOf(
+  db: SqlExecutor,
+  schoolId: string,
+  asOf: number,
+): Promise<number | null> {
+  const rows = await db.query(
+    `SELECT as_of FROM check_runs WHERE school_id = ? AND as_of <= ? AND status = 'succeeded'
+       AND ${currentRunSql()} ORDER BY as_of DESC LIMIT 1`,
+    [schoolId, asOf],
+  );
+  return parseFirst(TABLE, rows, (r) => r.int('as_of'));
+}

@@ -357,3 +357,59 @@ export async function eventsBetween(
     kind: r.oneOf('kind', FINDING_EVENT_KINDS),
   }));
 }
+
+/** A stored finding's own columns (no names, no history). */
+export interface StoredFinding {
+  key: string;
+  rule: string;
+  severity: string;
+  schoolId: string;
+  classId: string | null;
+  subjectId: string | null;
+  teacherId: string | null;
+  studentId: string | null;
+  lessonId: string | null;
+  date: string | null;
+  deadline: number | null;
+  message: string;
+  firstSeenAt: number;
+}
+
+/** The school's findings open now and already seen at `asOf`, by date, rule and key. */
+export async function openSeenBy(
+  db: SqlExecutor,
+  schoolId: string,
+  asOf: number,
+): Promise<StoredFinding[]> {
+  const rows = await db.query(
+    `SELECT key, rule, severity, school_id, class_id, subject_id, teacher_id, student_id, lesson_id,
+            date, deadline, message, first_seen_at
+       FROM findings
+      WHERE school_id = ? AND resolved_at IS NULL AND first_seen_at <= ?
+      ORDER BY date, rule, key`,
+    [schoolId, asOf],
+  );
+  return parseRows('findings', rows, (r) => ({
+    key: r.text('key'),
+    rule: r.text('rule'),
+    severity: r.text('severity'),
+    schoolId: r.text('school_id'),
+    classId: r.textOrNull('class_id'),
+    subjectId: r.textOrNull('subject_id'),
+    teacherId: r.textOrNull('teacher_id'),
+    studentId: r.textOrNull('student_id'),
+    lessonId: r.textOrNull('lesson_id'),
+    date: r.textOrNull('date'),
+    deadline: r.intOrNull('deadline'),
+    message: r.text('message'),
+    firstSeenAt: r.int('first_seen_at'),
+  }));
+}
+
+/** Schools that have unresolved findings, sorted. */
+export async function schoolsWithOpen(db: SqlExecutor): Promise<string[]> {
+  const rows = await db.query(
+    `SELECT DISTINCT school_id FROM findings WHERE resolved_at IS NULL ORDER BY school_id`,
+  );
+  return parseRows('findings', rows, (r) => r.text('school_id'));
+}
