@@ -1,4 +1,5 @@
-import { currentRunSql } from '../checks/run-kind.js';
+import * as checkRuns from '../mirror/repositories/check-runs.js';
+import * as findings from '../mirror/repositories/findings.js';
 import { placeholders, type SqlExecutor } from '../mirror/sql.js';
 import { idListOf } from '../platform/id-list.js';
 
@@ -25,22 +26,6 @@ export interface OpenFinding {
   firstSeenAt: number;
 }
 
-interface FindingRow extends Record<string, unknown> {
-  key: string;
-  rule: string;
-  severity: string;
-  school_id: string;
-  class_id: string | null;
-  subject_id: string | null;
-  teacher_id: string | null;
-  student_id: string | null;
-  lesson_id: string | null;
-  date: string | null;
-  deadline: number | string | null;
-  message: string;
-  first_seen_at: number | string;
-}
-
 /**
  * Findings of a school that are open now and were already seen at `asOf`. A finding resolved at
  * any time is never alerted, even when a past as-of is re-run: telling a teacher about something
@@ -51,43 +36,34 @@ export async function loadOpenFindings(
   schoolId: string,
   asOf: number,
 ): Promise<OpenFinding[]> {
-  const rows = await db.query<FindingRow>(
-    `SELECT key, rule, severity, school_id, class_id, subject_id, teacher_id, student_id, lesson_id,
-            date, deadline, message, first_seen_at
-       FROM findings
-      WHERE school_id = ? AND resolved_at IS NULL AND first_seen_at <= ?
-      ORDER BY date, rule, key`,
-    [schoolId, asOf],
-  );
+  const rows = await findings.openSeenBy(db, schoolId, asOf);
   const coTeachers = await lessonTeachers(
     db,
     schoolId,
-    rows.flatMap((r) => (r.lesson_id ? [r.lesson_id] : [])),
+    rows.flatMap((r) => (r.lessonId ? [r.lessonId] : [])),
   );
+  // Field by field: the order is the one alerts have always serialized (webhook payloads).
   return rows.map((r) => ({
     key: r.key,
     rule: r.rule,
     severity: r.severity,
-    schoolId: r.school_id,
-    classId: r.class_id,
-    subjectId: r.subject_id,
-    teacherId: r.teacher_id,
-    teacherIds: teachersOf(r.teacher_id, r.lesson_id ? coTeachers.get(r.lesson_id) : undefined),
-    studentId: r.student_id,
-    lessonId: r.lesson_id,
+    schoolId: r.schoolId,
+    classId: r.classId,
+    subjectId: r.subjectId,
+    teacherId: r.teacherId,
+    teacherIds: teachersOf(r.teacherId, r.lessonId ? coTeachers.get(r.lessonId) : undefined),
+    studentId: r.studentId,
+    lessonId: r.lessonId,
     date: r.date,
-    deadline: r.deadline === null ? null : Number(r.deadline),
+    deadline: r.deadline,
     message: r.message,
-    firstSeenAt: Number(r.first_seen_at),
+    firstSeenAt: r.firstSeenAt,
   }));
 }
 
 /** Schools that have open findings (used when the config lists no schools, as in the demo). */
 export async function schoolsWithOpenFindings(db: SqlExecutor): Promise<string[]> {
-  const rows = await db.query<{ school_id: string }>(
-    `SELECT DISTINCT school_id FROM findings WHERE resolved_at IS NULL ORDER BY school_id`,
-  );
-  return rows.map((r) => r.school_id);
+  return findings.schoolsWithOpen(db);
 }
 
 /** The finding's teacher first, then the lesson's other teachers. */
@@ -132,10 +108,5 @@ export function responsibleTeachers(f: Pick<OpenFinding, 'teacherId' | 'teacherI
  * at 13:05 about a check of the 09:30 sync says so.
  */
 export async function dataTimeOf(db: SqlExecutor, schoolId: string, asOf: number): Promise<number> {
-  const rows = await db.query<{ as_of: number | string }>(
-    `SELECT as_of FROM check_runs WHERE school_id = ? AND as_of <= ? AND status = 'succeeded'
-       AND ${currentRunSql()} ORDER BY as_of DESC LIMIT 1`,
-    [schoolId, asOf],
-  );
-  return rows[0] ? Number(rows[0].as_of) : asOf;
+  return (await checkRuns.latestSucceededAsOf(db, schoolId, asOf)) ?? asOf;
 }

@@ -1,3 +1,7 @@
+import * as archives from '../mirror/repositories/archives.js';
+import * as operatorEvents from '../mirror/repositories/operator-events.js';
+import * as syncRuns from '../mirror/repositories/sync-runs.js';
+import type { RunRow } from '../mirror/repositories/sync-runs.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
 /**
@@ -22,14 +26,6 @@ export interface Problem {
   recoverable: boolean;
 }
 
-interface RunRow extends Record<string, unknown> {
-  id: string;
-  status: string;
-  error: string | null;
-  started_at: number | string;
-  finished_at: number | string | null;
-}
-
 /** What the platform says when it no longer accepts the token (dnevnik-api.md: 401 invalidToken, authorization* types). */
 const TOKEN_REFUSED = /invalidToken|tokenRequired|authorization|HTTP 401|\b401\b|access token/i;
 
@@ -40,11 +36,7 @@ export async function currentProblems(
   options: { failedRuns: number },
 ): Promise<{ problems: Problem[]; lastRun: RunRow | null }> {
   const problems: Problem[] = [];
-  const runs = await db.query<RunRow>(
-    `SELECT id, status, error, started_at, finished_at FROM sync_runs
-      WHERE school_id = ? AND status <> 'running' ORDER BY started_at DESC, id DESC LIMIT 50`,
-    [schoolId],
-  );
+  const runs = await syncRuns.finishedRunsOf(db, schoolId, 50);
   // The streak of failed runs since the last run that succeeded (or was held: it read the platform).
   const streak: RunRow[] = [];
   for (const r of runs) {
@@ -60,7 +52,7 @@ export async function currentProblems(
         key: `token:${tokenRuns.at(-1)!.id}`,
         what: 'Платформа не принимает ключ доступа (токен) школы: синхронизация невозможна.',
         todo: 'Получите новый токен (ezh auth url / ezh auth exchange или в кабинете платформы), укажите его в EZH_DNEVNIK_TOKEN или schools[].token и проверьте: ezh auth check.',
-        since: Number(tokenRuns.at(-1)!.started_at),
+        since: tokenRuns.at(-1)!.started_at,
         recoverable: true,
       });
     } else if (streak.length >= options.failedRuns) {
@@ -69,23 +61,23 @@ export async function currentProblems(
         key: `failed-runs:${first.id}`,
         what: `Синхронизация не удалась ${streak.length} раз подряд; последняя ошибка: ${streak[0]?.error ?? 'не указана'}.`,
         todo: 'Посмотрите ezh status и журнал службы; проверьте доступ к платформе (ezh auth check) и сеть; затем ezh sync.',
-        since: Number(first.started_at),
+        since: first.started_at,
         recoverable: true,
       });
     }
   }
 
-  for (const e of await db.query<{ id: number | string; at: number | string; message: string }>(
-    `SELECT id, at, message FROM operator_events
-      WHERE school_id = ? AND kind = 'mass_deletion_refused' AND acknowledged_at IS NULL ORDER BY id`,
-    [schoolId],
-  )) {
+  for (const e of await operatorEvents.listOpen(db, {
+    schoolId,
+    kind: 'mass_deletion_refused',
+    oldestFirst: true,
+  })) {
     problems.push({
       kind: 'mass-deletion',
       key: `mass-deletion:${e.id}`,
       what: `Синхронизация не применила массовое удаление записей: ${e.message}`,
       todo: 'Проверьте на платформе, действительно ли записи удалены; если да — ezh sync --school ID --confirm-deletions.',
-      since: Number(e.at),
+      since: e.at,
       recoverable: false,
     });
   }
@@ -109,21 +101,13 @@ export async function currentProblems(
     });
   }
 
-  for (const a of await db.query<{
-    file_name: string;
-    created_at: number | string;
-    note: string | null;
-  }>(
-    `SELECT file_name, created_at, note FROM archives
-      WHERE school_id = ? AND status = 'failed' ORDER BY created_at`,
-    [schoolId],
-  )) {
+  for (const a of await archives.failedOf(db, schoolId)) {
     problems.push({
       kind: 'archive',
-      key: `archive:${a.file_name}`,
-      what: `Архив ${a.file_name} не создан или не прошёл проверку${a.note ? `: ${a.note}` : ''}.`,
+      key: `archive:${a.fileName}`,
+      what: `Архив ${a.fileName} не создан или не прошёл проверку${a.note ? `: ${a.note}` : ''}.`,
       todo: 'Проверьте место и права в каталогах архива; затем ezh archive create и ezh archive verify ФАЙЛ.',
-      since: Number(a.created_at),
+      since: a.createdAt,
       recoverable: false,
     });
   }

@@ -8,6 +8,8 @@ import {
   type FindingState,
 } from '../checks/finding-actions.js';
 import { normalizeName } from '../alerts/recipients.js';
+import * as findings from '../mirror/repositories/findings.js';
+import type { UnresolvedFinding } from '../mirror/repositories/findings.js';
 import type { SqlDb } from '../mirror/sql.js';
 import { UsageError } from '../platform/errors.js';
 
@@ -63,22 +65,6 @@ export interface ActionResult {
   skipped: { id: string; why: string }[];
 }
 
-interface Row extends Record<string, unknown> {
-  key: string;
-  rule: string;
-  severity: string;
-  school_id: string;
-  class_id: string | null;
-  class_name: string | null;
-  teacher_id: string | null;
-  teacher_name: string | null;
-  subject_name: string | null;
-  student_name: string | null;
-  date: string | null;
-  message: string;
-  first_seen_at: number | string;
-}
-
 const MIN_PREFIX = 8;
 
 export class FindingsService {
@@ -86,29 +72,10 @@ export class FindingsService {
 
   /** Unresolved findings matching the filter, with their state. */
   async list(filter: FindingFilter = {}): Promise<FindingItem[]> {
-    const where = ['f.resolved_at IS NULL'];
-    const params: unknown[] = [];
-    if (filter.schoolId) {
-      where.push('f.school_id = ?');
-      params.push(filter.schoolId);
-    }
-    if (filter.rules && filter.rules.length > 0) {
-      where.push(`f.rule IN (${filter.rules.map(() => '?').join(', ')})`);
-      params.push(...filter.rules);
-    }
-    const rows = await this.db.query<Row>(
-      `SELECT f.key, f.rule, f.severity, f.school_id, f.class_id, c.name AS class_name,
-              f.teacher_id, t.full_name AS teacher_name, s.name AS subject_name,
-              st.full_name AS student_name, f.date, f.message, f.first_seen_at
-         FROM findings f
-         LEFT JOIN classes c ON c.id = f.class_id AND c.school_id = f.school_id AND c.deleted_at IS NULL
-         LEFT JOIN persons t ON t.id = f.teacher_id AND t.school_id = f.school_id AND t.deleted_at IS NULL
-         LEFT JOIN persons st ON st.id = f.student_id AND st.school_id = f.school_id AND st.deleted_at IS NULL
-         LEFT JOIN subjects s ON s.id = f.subject_id AND s.school_id = f.school_id AND s.deleted_at IS NULL
-        WHERE ${where.join(' AND ')}
-        ORDER BY c.name, f.date, f.rule, f.key`,
-      params,
-    );
+    const rows = await findings.listUnresolved(this.db, {
+      schoolId: filter.schoolId,
+      rules: filter.rules,
+    });
     let items = rows.filter((r) => matches(r, filter));
     if (filter.ids && filter.ids.length > 0) items = selectIds(items, filter.ids);
     const latest = await latestFindingActions(
@@ -141,13 +108,7 @@ export class FindingsService {
   private async resolveOne(id: string): Promise<FindingItem[]> {
     const wanted = id.trim().toLowerCase();
     if (!/^[0-9a-z-]+$/.test(wanted)) throw new UsageError(`no finding "${id}"`);
-    const rows = await this.db.query<Row>(
-      `SELECT f.key, f.rule, f.severity, f.school_id, f.class_id, NULL AS class_name, f.teacher_id,
-              NULL AS teacher_name, NULL AS subject_name, NULL AS student_name, f.date, f.message,
-              f.first_seen_at
-         FROM findings f WHERE f.key LIKE ?`,
-      [`${wanted}%`],
-    );
+    const rows = await findings.findByKeyPrefix(this.db, wanted);
     const items = selectIds(rows, [wanted]);
     const latest = await latestFindingActions(
       this.db,
@@ -209,7 +170,7 @@ function notApplicable(action: FindingAction, state: FindingState): string | nul
   return null;
 }
 
-function matches(r: Row, filter: FindingFilter): boolean {
+function matches(r: UnresolvedFinding, filter: FindingFilter): boolean {
   const names = (wanted: readonly string[] | undefined, id: string | null, name: string | null) =>
     !wanted ||
     wanted.length === 0 ||
@@ -217,8 +178,8 @@ function matches(r: Row, filter: FindingFilter): boolean {
       (w) => w === id || (name !== null && normalizeName(w) === normalizeName(name ?? '')),
     );
   return (
-    names(filter.classes, r.class_id, r.class_name) &&
-    names(filter.teachers, r.teacher_id, r.teacher_name)
+    names(filter.classes, r.classId, r.className) &&
+    names(filter.teachers, r.teacherId, r.teacherName)
   );
 }
 
@@ -245,22 +206,6 @@ function selectIds<T extends { key: string }>(rows: readonly T[], ids: readonly 
   return [...out.values()];
 }
 
-function toItem(r: Row, last: FindingActionRecord | null): FindingItem {
-  return {
-    id: r.key,
-    rule: r.rule,
-    severity: r.severity,
-    schoolId: r.school_id,
-    classId: r.class_id,
-    className: r.class_name,
-    teacherId: r.teacher_id,
-    teacherName: r.teacher_name,
-    subjectName: r.subject_name,
-    studentName: r.student_name,
-    date: r.date,
-    message: r.message,
-    firstSeenAt: Number(r.first_seen_at),
-    state: stateAfter(last?.action ?? null),
-    lastAction: last,
-  };
+function toItem({ key, ...r }: UnresolvedFinding, last: FindingActionRecord | null): FindingItem {
+  return { id: key, ...r, state: stateAfter(last?.action ?? null), lastAction: last };
 }

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Logger } from 'pino';
@@ -6,6 +5,7 @@ import type { Config } from '../config/schema.js';
 import type { Mirror } from '../mirror/data-source.js';
 import { loadSchoolContext, loadSchoolContexts, SchoolContexts } from '../mirror/school-context.js';
 import { SqliteDb, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
+import { openSqlite } from '../mirror/sqlite-open.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { EzhError, UsageError } from '../platform/errors.js';
 import {
@@ -346,7 +346,7 @@ async function exportData(
     const file = join(root, SNAPSHOT_FILE);
     await sqliteSnapshot(db, file, schoolId);
     // The export is read from the snapshot, so both describe exactly the same state.
-    const handle = new Database(file, { readonly: true });
+    const handle = openSqlite(file, 'file', { readonly: true });
     try {
       const snap = new SqliteDb(handle);
       const tables = await listTables(snap);

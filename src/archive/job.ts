@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import * as archives from '../mirror/repositories/archives.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { systemClock } from '../platform/clock.js';
 import { addDays } from '../platform/time.js';
@@ -81,14 +82,12 @@ export async function duePeriodArchives(
     `SELECT max(finish_date) AS finish FROM reporting_periods WHERE ${where} AND finish_date >= ?`,
     [...params, from],
   );
-  const done = await db.query<{ kind: string; period: string; as_of: number }>(
-    `SELECT kind, period, as_of FROM archives WHERE status = 'complete' AND kind IN ('period', 'year')
-     ${schoolId ? 'AND school_id = ?' : ''}`,
-    params,
+  const done = (await archives.list(db, { schoolId })).filter(
+    (a) => a.status === 'complete' && (a.kind === 'period' || a.kind === 'year'),
   );
   const archivedAfter = (kind: string, period: string, finish: string) => {
     const end = DateTime.fromISO(finish, { zone }).plus({ days: 1 }).toMillis();
-    return done.some((d) => d.kind === kind && d.period === period && Number(d.as_of) >= end);
+    return done.some((d) => d.kind === kind && d.period === period && d.asOf >= end);
   };
   const out: DueArchive[] = [];
   for (const p of ended) {

@@ -1,3 +1,4 @@
+import * as operatorEvents from '../mirror/repositories/operator-events.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
 /**
@@ -16,15 +17,8 @@ export async function recordArchiveEvent(
     at: number;
   },
 ): Promise<void> {
-  await db.run(
-    `INSERT INTO operator_events (at, kind, severity, school_id, message, details) VALUES (?, ?, ?, ?, ?, ?)`,
-    [
-      event.at,
-      event.kind,
-      event.severity,
-      event.schoolId,
-      event.message,
-      event.details === undefined ? null : JSON.stringify(event.details),
-    ],
-  );
+  await operatorEvents.insert(db, {
+    ...event,
+    details: event.details === undefined ? null : JSON.stringify(event.details),
+  });
 }

@@ -1,4 +1,6 @@
 import { isLive, readLeases } from '../mirror/leases.js';
+import * as archives from '../mirror/repositories/archives.js';
+import type { ArchiveStatus } from '../mirror/repositories/archives.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import type { ArchiveKind } from './manifest.js';
 
@@ -9,7 +11,7 @@ import type { ArchiveKind } from './manifest.js';
  * lease, see `src/mirror/leases.ts`), retention ignores it.
  */
 
-export type ArchiveStatus = 'creating' | 'complete' | 'failed' | 'pruned';
+export type { ArchiveStatus } from '../mirror/repositories/archives.js';
 /** As listed: a `creating` row whose run is dead reads `interrupted` (never stored). */
 export type ListedArchiveStatus = ArchiveStatus | 'interrupted';
 
@@ -30,89 +32,34 @@ export interface ArchiveRow {
   note: string | null;
 }
 
-type DbRow = {
-  file_name: string;
-  paths: string;
-  kind: string;
-  period: string | null;
-  school_id: string | null;
-  created_at: number | string;
-  as_of: number | string;
-  sha256: string | null;
-  size: number | string | null;
-  status: string;
-  note: string | null;
-};
-
-export async function insertCreating(
+export const insertCreating = (
   db: SqlExecutor,
   row: Omit<ArchiveRow, 'status' | 'sha256' | 'size' | 'note'>,
-): Promise<void> {
-  await db.run(
-    `INSERT INTO archives (file_name, paths, kind, period, school_id, created_at, as_of, status)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'creating')`,
-    [
-      row.fileName,
-      JSON.stringify(row.paths),
-      row.kind,
-      row.period,
-      row.schoolId,
-      row.createdAt,
-      row.asOf,
-    ],
-  );
-}
+): Promise<void> => archives.insertCreating(db, row);
 
-export async function markComplete(
+export const markComplete = (
   db: SqlExecutor,
   fileName: string,
   result: { paths: string[]; sha256: string; size: number; note: string | null },
-): Promise<void> {
-  await db.run(
-    `UPDATE archives SET status = 'complete', paths = ?, sha256 = ?, size = ?, note = ? WHERE file_name = ?`,
-    [JSON.stringify(result.paths), result.sha256, result.size, result.note, fileName],
-  );
-}
+): Promise<void> => archives.markComplete(db, fileName, result);
 
-export async function markFailed(db: SqlExecutor, fileName: string, note: string): Promise<void> {
-  await db.run(`UPDATE archives SET status = 'failed', note = ? WHERE file_name = ?`, [
-    note,
-    fileName,
-  ]);
-}
+export const markFailed = (db: SqlExecutor, fileName: string, note: string): Promise<void> =>
+  archives.markFailed(db, fileName, note);
 
-export async function markPruned(db: SqlExecutor, fileName: string, note: string): Promise<void> {
-  await db.run(`UPDATE archives SET status = 'pruned', note = ? WHERE file_name = ?`, [
-    note,
-    fileName,
-  ]);
-}
+export const markPruned = (db: SqlExecutor, fileName: string, note: string): Promise<void> =>
+  archives.markPruned(db, fileName, note);
 
 export async function listArchives(
   db: SqlExecutor,
   options: { schoolId?: string | null } = {},
 ): Promise<ArchiveRow[]> {
-  const rows = await db.query<DbRow>(
-    `SELECT * FROM archives ${options.schoolId ? 'WHERE school_id = ?' : ''} ORDER BY created_at DESC, file_name DESC`,
-    options.schoolId ? [options.schoolId] : [],
-  );
+  const rows = await archives.list(db, options);
   const now = Date.now();
   const live = new Set(
     (await readLeases(db, 'archive:')).filter((l) => isLive(l, now)).map((l) => l.runId),
   );
-  const listed = (status: string, fileName: string): ListedArchiveStatus =>
-    status === 'creating' && !live.has(fileName) ? 'interrupted' : (status as ArchiveStatus);
   return rows.map((r) => ({
-    fileName: r.file_name,
-    paths: JSON.parse(r.paths) as string[],
-    kind: r.kind as ArchiveKind,
-    period: r.period,
-    schoolId: r.school_id,
-    createdAt: Number(r.created_at),
-    asOf: Number(r.as_of),
-    sha256: r.sha256,
-    size: r.size === null ? null : Number(r.size),
-    status: listed(r.status, r.file_name),
-    note: r.note,
+    ...r,
+    status: r.status === 'creating' && !live.has(r.fileName) ? 'interrupted' : r.status,
   }));
 }

@@ -1,7 +1,7 @@
-import Database from 'better-sqlite3';
 import { chmodSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteDb, type SqlDb } from '../mirror/sql.js';
+import { openSqlite } from '../mirror/sqlite-open.js';
 import { ensurePrivateDir } from '../platform/private-files.js';
 import { createPrivateFile, FILE_MODE } from './files.js';
 import { listTables } from './schema-introspect.js';
@@ -26,7 +26,7 @@ export async function sqliteSnapshot(
   await db.run('VACUUM INTO ?', [target]);
   chmodSync(target, FILE_MODE);
 
-  const copy = new Database(target);
+  const copy = openSqlite(target, 'file');
   try {
     copy.pragma('journal_mode = DELETE');
     const hasRegister = copy

@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { openSqlite } from '../mirror/sqlite-open.js';
 import { CsvRecordCounter, csvLine, BOM, parseCsv } from './csv.js';
 import { extractArchive } from './extract.js';
 import { hashFile } from './files.js';
@@ -255,7 +256,7 @@ function checkSnapshot(path: string, manifest: Manifest, problems: VerifyProblem
   const file = manifest.snapshot.file!;
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openSqlite(path, 'file', { readonly: true, fileMustExist: true });
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') problems.push({ file, message: `integrity check: ${String(check)}` });
     for (const t of manifest.tables) {

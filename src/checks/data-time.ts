@@ -1,3 +1,4 @@
+import * as syncRuns from '../mirror/repositories/sync-runs.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { instantToIso } from '../platform/time.js';
 import type { MirrorCoverage } from './coverage.js';
@@ -20,14 +21,7 @@ export async function lastSyncedAt(db: SqlExecutor, schoolId: string): Promise<n
 }
 
 export async function mirrorCoverage(db: SqlExecutor, schoolId: string): Promise<MirrorCoverage> {
-  const rows = await db.query<{ first: number | null; last: number | null }>(
-    `SELECT min(CASE WHEN status IN ('succeeded', 'held') OR scopes_done > 0 THEN started_at END) AS first,
-       max(CASE WHEN status IN ('succeeded', 'held') THEN finished_at END) AS last
-     FROM sync_runs WHERE school_id = ?`,
-    [schoolId],
-  );
-  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return { firstSyncAt: num(rows[0]?.first), lastSyncedAt: num(rows[0]?.last) };
+  return syncRuns.coverageOf(db, schoolId);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../mirror/sql.js';
-import { currentRunSql } from './run-kind.js';
+import * as checkRuns from '../mirror/repositories/check-runs.js';
+import * as findings from '../mirror/repositories/findings.js';
 
 /**
  * History queries over stored runs and finding events, for the compliance note ("change since
@@ -49,22 +50,8 @@ export async function listRuns(
   schoolId: string,
   limit = 50,
 ): Promise<CheckRunSummary[]> {
-  const rows = await db.query(
-    `SELECT id, as_of, started_at, finished_at, status, finding_count, new_count, resolved_count, entry_time_precision
-     FROM check_runs WHERE school_id = ? AND status = 'succeeded' AND ${currentRunSql()} ORDER BY as_of DESC, started_at DESC LIMIT ?`,
-    [schoolId, limit],
-  );
-  return rows.map((r) => ({
-    id: String(r.id),
-    asOf: Number(r.as_of),
-    startedAt: Number(r.started_at),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-    status: String(r.status),
-    findingCount: Number(r.finding_count),
-    newCount: Number(r.new_count),
-    resolvedCount: Number(r.resolved_count),
-    entryTimePrecision: r.entry_time_precision === null ? null : String(r.entry_time_precision),
-  }));
+  const runs = await checkRuns.finishedCurrentRuns(db, schoolId, limit);
+  return runs.map(({ schoolId: _school, ...run }) => run);
 }
 
 /** The previous finished run of the school strictly before `asOf` (the last note's run). */
@@ -79,13 +66,7 @@ export async function previousRun(
 
 /** When a finding appeared, was resolved and re-opened, oldest first. */
 export async function findingHistory(db: SqlExecutor, key: string): Promise<FindingEvent[]> {
-  const rows = await db.query<{ run_id: string; kind: FindingEvent['kind']; at: number }>(
-    `SELECT e.run_id, e.kind, e.at FROM finding_events e
-     JOIN check_runs r ON r.id = e.run_id
-     WHERE e.finding_key = ? ORDER BY e.at, r.started_at`,
-    [key],
-  );
-  return rows.map((r) => ({ runId: r.run_id, kind: r.kind, at: Number(r.at) }));
+  return findings.eventsOf(db, key);
 }
 
 /**
@@ -98,30 +79,7 @@ export async function openCountsPerTeacher(
   at: number,
   rules?: readonly string[],
 ): Promise<TeacherCount[]> {
-  const ruleFilter = rules?.length ? ` AND rule IN (${rules.map(() => '?').join(', ')})` : '';
-  const rows = await db.query<{
-    teacher_id: string | null;
-    teacher_name: string | null;
-    n: number;
-  }>(
-    `SELECT o.teacher_id, max(p.full_name) AS teacher_name, count(*) AS n
-     FROM (
-       SELECT e.finding_key, e.teacher_id, e.kind,
-         ROW_NUMBER() OVER (PARTITION BY e.finding_key ORDER BY e.at DESC, r.started_at DESC) AS rn
-       FROM finding_events e JOIN check_runs r ON r.id = e.run_id
-       WHERE e.school_id = ? AND e.at <= ?${ruleFilter}
-     ) o
-     LEFT JOIN persons p ON p.id = o.teacher_id AND p.school_id = ?
-     WHERE o.rn = 1 AND o.kind <> 'resolved'
-     GROUP BY o.teacher_id
-     ORDER BY count(*) DESC, o.teacher_id`,
-    [schoolId, at, ...(rules ?? []), schoolId],
-  );
-  return rows.map((r) => ({
-    teacherId: r.teacher_id,
-    teacherName: r.teacher_name,
-    count: Number(r.n),
-  }));
+  return findings.openPerTeacherAt(db, schoolId, at, rules);
 }
 
 /** Open findings per teacher at each finished run of the school (oldest first): counts over time. */
@@ -159,11 +117,7 @@ export async function changeBetween(
     openCountsPerTeacher(db, schoolId, from),
     openCountsPerTeacher(db, schoolId, to),
   ]);
-  const moves = await db.query<{ teacher_id: string | null; kind: string; n: number }>(
-    `SELECT teacher_id, kind, count(*) AS n FROM finding_events
-     WHERE school_id = ? AND at > ? AND at <= ? GROUP BY teacher_id, kind`,
-    [schoolId, from, to],
-  );
+  const moves = await findings.eventCountsBetween(db, schoolId, from, to);
   const byTeacher = new Map<string, TeacherChange>();
   const entry = (id: string | null, name: string | null) => {
     const k = id ?? '';
@@ -180,9 +134,9 @@ export async function changeBetween(
   for (const c of before) entry(c.teacherId, c.teacherName).before = c.count;
   for (const c of after) entry(c.teacherId, c.teacherName).after = c.count;
   for (const m of moves) {
-    const e = entry(m.teacher_id, null);
-    if (m.kind === 'resolved') e.resolved += Number(m.n);
-    else e.appeared += Number(m.n);
+    const e = entry(m.teacherId, null);
+    if (m.kind === 'resolved') e.resolved += m.count;
+    else e.appeared += m.count;
   }
   return [...byTeacher.values()].sort(
     (a, b) => b.after - a.after || (a.teacherName ?? '').localeCompare(b.teacherName ?? '', 'ru'),
@@ -196,12 +150,9 @@ export async function findingsChangedBetween(
   from: number,
   to: number,
 ): Promise<{ appeared: string[]; resolved: string[] }> {
-  const rows = await db.query<{ finding_key: string; kind: string }>(
-    `SELECT finding_key, kind FROM finding_events WHERE school_id = ? AND at > ? AND at <= ? ORDER BY at`,
-    [schoolId, from, to],
-  );
+  const rows = await findings.eventsBetween(db, schoolId, from, to);
   return {
-    appeared: rows.filter((r) => r.kind !== 'resolved').map((r) => r.finding_key),
-    resolved: rows.filter((r) => r.kind === 'resolved').map((r) => r.finding_key),
+    appeared: rows.filter((r) => r.kind !== 'resolved').map((r) => r.findingKey),
+    resolved: rows.filter((r) => r.kind === 'resolved').map((r) => r.findingKey),
   };
 }

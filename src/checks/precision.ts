@@ -1,3 +1,4 @@
+import * as syncRuns from '../mirror/repositories/sync-runs.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
 /**
@@ -18,15 +19,11 @@ export async function entryTimePrecision(
     [schoolId, asOf, asOf],
   );
   if (withEntry.length > 0) return 'platform';
-  const runs = await db.query<{ started_at: number }>(
-    `SELECT started_at FROM sync_runs WHERE school_id = ? AND status IN ('succeeded', 'held', 'partial') AND started_at <= ?
-     ORDER BY started_at DESC LIMIT 11`,
-    [schoolId, asOf],
-  );
-  if (runs.length < 2) return 'first-seen';
-  const first = Number(runs[runs.length - 1]!.started_at);
-  const last = Number(runs[0]!.started_at);
-  const minutes = Math.max(1, Math.round((last - first) / (runs.length - 1) / 60_000));
+  const starts = await syncRuns.recentReadingStarts(db, schoolId, asOf, 11);
+  if (starts.length < 2) return 'first-seen';
+  const first = starts[starts.length - 1]!;
+  const last = starts[0]!;
+  const minutes = Math.max(1, Math.round((last - first) / (starts.length - 1) / 60_000));
   return `first-seen:${minutes}m`;
 }
 

@@ -8,12 +8,5 @@
  *   2030 would otherwise open everything and the next plain run resolve it all, rewriting the
  *   history the compliance note is made from.
  */
-export type RunKind = 'current' | 'what-if';
-
-/**
- * SQL condition for a current run (`alias.kind`, or `kind`). A row without a kind (written before
- * migration 0012 filled it, or by a tool that does not know the column) was treated as current.
- */
-export function currentRunSql(alias?: string): string {
-  return `coalesce(${alias ? `${alias}.` : ''}kind, 'current') = 'current'`;
-}
+// The kinds and the SQL condition live with the table's statements; the meaning is described here.
+export { currentRunSql, type RunKind } from '../mirror/repositories/check-runs.js';

@@ -1,4 +1,7 @@
-import { chunk, placeholders, valuesClause, type SqlDb, type SqlExecutor } from '../mirror/sql.js';
+import * as checkRuns from '../mirror/repositories/check-runs.js';
+import * as findingsRepo from '../mirror/repositories/findings.js';
+import type { FindingEventKind, FindingWrite } from '../mirror/repositories/findings.js';
+import type { SqlDb, SqlExecutor } from '../mirror/sql.js';
 import type { Finding } from './finding.js';
 import type { RunKind } from './run-kind.js';
 
@@ -34,46 +37,16 @@ export interface StoreCounts {
   resolvedCount: number;
 }
 
-const FINDING_COLUMNS = [
-  'key',
-  'rule',
-  'severity',
-  'school_id',
-  'class_id',
-  'subject_id',
-  'teacher_id',
-  'student_id',
-  'lesson_id',
-  'date',
-  'deadline',
-  'message',
-  'details',
-  'first_run_id',
-  'last_run_id',
-  'first_seen_at',
-  'last_seen_at',
-  'resolved_at',
-  'resolved_run_id',
-];
-const UPDATED_ON_SEEN = FINDING_COLUMNS.filter(
-  (c) => !['key', 'first_run_id', 'first_seen_at'].includes(c),
-);
-const ROWS_PER_INSERT = Math.floor(8000 / FINDING_COLUMNS.length);
-
 export async function startRun(db: SqlExecutor, run: RunRecord): Promise<void> {
-  await db.run(
-    `INSERT INTO check_runs (id, school_id, as_of, started_at, finished_at, status, rules, finding_count, new_count, resolved_count, entry_time_precision, kind)
-     VALUES (?, ?, ?, ?, NULL, 'running', ?, 0, 0, 0, ?, ?)`,
-    [
-      run.id,
-      run.schoolId,
-      run.asOf,
-      run.startedAt,
-      JSON.stringify(run.rules),
-      run.entryTimePrecision,
-      run.kind,
-    ],
-  );
+  await checkRuns.insertRun(db, {
+    id: run.id,
+    schoolId: run.schoolId,
+    asOf: run.asOf,
+    startedAt: run.startedAt,
+    rules: JSON.stringify(run.rules),
+    entryTimePrecision: run.entryTimePrecision,
+    kind: run.kind,
+  });
 }
 
 /** Closes a what-if run with its finding count; findings and their events are not touched. */
@@ -84,17 +57,11 @@ export async function closeWhatIfRun(
   finishedAt: number,
 ): Promise<void> {
   if (run.kind !== 'what-if') throw new Error(`run ${run.id} is ${run.kind}, not what-if`);
-  await db.run(
-    `UPDATE check_runs SET status = 'succeeded', finished_at = ?, finding_count = ? WHERE id = ?`,
-    [finishedAt, findingCount, run.id],
-  );
+  await checkRuns.markSucceeded(db, run.id, finishedAt, { findingCount });
 }
 
 export async function failRun(db: SqlExecutor, runId: string, finishedAt: number): Promise<void> {
-  await db.run(`UPDATE check_runs SET status = 'failed', finished_at = ? WHERE id = ?`, [
-    finishedAt,
-    runId,
-  ]);
+  await checkRuns.markFailed(db, runId, finishedAt);
 }
 
 /** Writes the run's findings and resolutions in one transaction and closes the run. */
@@ -110,76 +77,28 @@ export async function storeFindings(
     throw new Error(`run ${run.id} is ${run.kind}: it stores no findings`);
   }
   return db.transaction(async (tx) => {
-    const previous = await previousState(
+    const writes = findings.map(toWrite);
+    const previous = await findingsRepo.storedState(
       tx,
-      findings.map((f) => f.key),
+      writes.map((f) => f.key),
     );
-    let newCount = 0;
-    const events: unknown[][] = [];
-    for (const f of findings) {
+    const events: { kind: FindingEventKind; finding: FindingWrite }[] = [];
+    for (const f of writes) {
       const prev = previous.get(f.key);
       if (prev === undefined || prev.resolved) {
-        newCount++;
-        events.push(event(f.key, run, prev === undefined ? 'opened' : 'reopened', f));
+        events.push({ kind: prev === undefined ? 'opened' : 'reopened', finding: f });
       }
     }
-    for (const part of chunk(findings, ROWS_PER_INSERT)) {
-      const params: unknown[] = [];
-      for (const f of part) params.push(...findingValues(f, run));
-      await tx.run(
-        `INSERT INTO findings (${FINDING_COLUMNS.join(', ')}) VALUES ${valuesClause(part.length, FINDING_COLUMNS.length)}
-         ON CONFLICT (key) DO UPDATE SET ${UPDATED_ON_SEEN.map((c) => `${c} = excluded.${c}`).join(', ')}`,
-        params,
-      );
-    }
-    await insertEvents(tx, events);
-
-    const stale = staleCondition(run, scope);
-    await tx.run(
-      `INSERT INTO finding_events (finding_key, run_id, kind, school_id, rule, teacher_id, class_id, at)
-       SELECT key, ?, 'resolved', school_id, rule, teacher_id, class_id, ? FROM findings WHERE ${stale.sql}`,
-      [run.id, run.asOf, ...stale.params],
-    );
-    const resolved = await tx.run(
-      `UPDATE findings SET resolved_at = ?, resolved_run_id = ? WHERE ${stale.sql}`,
-      [run.asOf, run.id, ...stale.params],
-    );
-    const counts = { findingCount: findings.length, newCount, resolvedCount: resolved.changes };
-    await tx.run(
-      `UPDATE check_runs SET status = 'succeeded', finished_at = ?, finding_count = ?, new_count = ?, resolved_count = ? WHERE id = ?`,
-      [finishedAt, counts.findingCount, counts.newCount, counts.resolvedCount, run.id],
-    );
+    await findingsRepo.upsertSeen(tx, run, writes);
+    await findingsRepo.insertEvents(tx, run, events);
+    const resolvedCount = await findingsRepo.resolveUnseen(tx, run, scope);
+    const counts = { findingCount: findings.length, newCount: events.length, resolvedCount };
+    await checkRuns.markSucceeded(tx, run.id, finishedAt, counts);
     return counts;
   });
 }
 
-async function previousState(
-  tx: SqlExecutor,
-  keys: string[],
-): Promise<Map<string, { resolved: boolean }>> {
-  const out = new Map<string, { resolved: boolean }>();
-  for (const part of chunk(keys, 500)) {
-    const rows = await tx.query<{ key: string; resolved_at: number | null }>(
-      `SELECT key, resolved_at FROM findings WHERE key IN (${placeholders(part.length)})`,
-      part,
-    );
-    for (const r of rows) out.set(r.key, { resolved: r.resolved_at !== null });
-  }
-  return out;
-}
-
-/** Open findings of the school, of the rules that ran (and classes, if limited), not seen by this run. */
-function staleCondition(run: RunRecord, scope: RunScope): { sql: string; params: unknown[] } {
-  let sql = `school_id = ? AND resolved_at IS NULL AND last_run_id <> ? AND rule IN (${placeholders(scope.ruleIds.length)})`;
-  const params: unknown[] = [run.schoolId, run.id, ...scope.ruleIds];
-  if (scope.classIds !== null) {
-    sql += ` AND class_id IN (${scope.classIds.length ? placeholders(scope.classIds.length) : 'NULL'})`;
-    params.push(...scope.classIds);
-  }
-  return { sql, params };
-}
-
-function findingValues(f: Finding, run: RunRecord): unknown[] {
+function toWrite(f: Finding): FindingWrite {
   const details = JSON.stringify({
     keyParts: f.keyParts,
     workId: f.workId,
@@ -193,39 +112,19 @@ function findingValues(f: Finding, run: RunRecord): unknown[] {
     },
     extra: f.extra,
   });
-  return [
-    f.key,
-    f.rule,
-    f.severity,
-    f.schoolId,
-    f.classId,
-    f.subjectId,
-    f.teacherId,
-    f.studentId,
-    f.lessonId,
-    f.date,
-    f.deadline,
-    f.message,
+  return {
+    key: f.key,
+    rule: f.rule,
+    severity: f.severity,
+    schoolId: f.schoolId,
+    classId: f.classId,
+    subjectId: f.subjectId,
+    teacherId: f.teacherId,
+    studentId: f.studentId,
+    lessonId: f.lessonId,
+    date: f.date,
+    deadline: f.deadline,
+    message: f.message,
     details,
-    run.id,
-    run.id,
-    run.asOf,
-    run.asOf,
-    null,
-    null,
-  ];
-}
-
-function event(key: string, run: RunRecord, kind: string, f: Finding): unknown[] {
-  return [key, run.id, kind, run.schoolId, f.rule, f.teacherId, f.classId, run.asOf];
-}
-
-async function insertEvents(tx: SqlExecutor, events: unknown[][]): Promise<void> {
-  for (const part of chunk(events, 900)) {
-    await tx.run(
-      `INSERT INTO finding_events (finding_key, run_id, kind, school_id, rule, teacher_id, class_id, at)
-       VALUES ${valuesClause(part.length, 8)}`,
-      part.flat(),
-    );
-  }
+  };
 }

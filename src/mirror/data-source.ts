@@ -9,6 +9,7 @@ import { ConfigError, EnvironmentError } from '../platform/errors.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { PgDb, SqliteDb, type SqlDb } from './sql.js';
+import { applySqlitePragmas } from './sqlite-open.js';
 
 // Instants are bigint epoch milliseconds (< 2^53) and counts are bigint: read both as numbers.
 // Platform ids are text columns, so no id is ever affected by this.
@@ -143,21 +144,7 @@ function sqliteSource(path: string): DataSource {
     migrationsTableName: 'ezh_migrations',
     synchronize: false,
     logging: false,
-    prepareDatabase: (db: import('better-sqlite3').Database) => {
-      // First: switching a fresh file to WAL takes an exclusive lock, and a second process
-      // opening it at the same moment must wait for it, not fail with "database is locked".
-      db.pragma('busy_timeout = 10000');
-      db.pragma('journal_mode = WAL');
-      // WAL + NORMAL: a committed transaction survives a killed process; only an OS crash may
-      // lose the last commits, never consistency.
-      db.pragma('synchronous = NORMAL');
-      // Checkpoint the WAL every ~40 MB instead of every ~4 MB: a sync commits once per scope,
-      // and each checkpoint copies the pages those commits share again and syncs two files
-      // (large school, first sync: 22 % less time inside the write transactions).
-      db.pragma('wal_autocheckpoint = 10000');
-      db.pragma('cache_size = -65536');
-      db.pragma('temp_store = MEMORY');
-    },
+    prepareDatabase: (db: import('better-sqlite3').Database) => applySqlitePragmas(db, 'writer'),
   });
 }
 

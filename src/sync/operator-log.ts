@@ -2,6 +2,7 @@ import type { QuarantinedRecord } from '../connectors/connector.js';
 import type { StreamName } from '../connectors/records.js';
 import { canonicalJson } from '../mirror/hash.js';
 import { minimizeQuarantinedPayload } from '../mirror/privacy.js';
+import * as operatorEvents from '../mirror/repositories/operator-events.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 
 /**
@@ -25,15 +26,10 @@ export async function recordEvent(
 ): Promise<void> {
   // Details are canonical JSON, so "the same event" is a text comparison.
   const details = canonicalJson(event.details);
-  const existing = await tx.query(
-    'SELECT 1 AS x FROM operator_events WHERE kind = ? AND school_id = ? AND details = ? LIMIT 1',
-    [event.kind, event.schoolId, details],
-  );
-  if (existing.length > 0) return;
-  await tx.run(
-    'INSERT INTO operator_events (at, kind, severity, school_id, message, details, acknowledged_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
-    [event.at, event.kind, event.severity, event.schoolId, event.message, details],
-  );
+  if (await operatorEvents.exists(tx, { kind: event.kind, schoolId: event.schoolId, details })) {
+    return;
+  }
+  await operatorEvents.insert(tx, { ...event, details });
 }
 
 /**

@@ -6,7 +6,8 @@
  * `confirm`: a full read with the mass-deletion guard lifted, after an operator checked the
  * deletions it held back (`ezh sync --confirm-deletions`).
  */
-export type SyncMode = 'incremental' | 'reconcile' | 'full' | 'backfill' | 'confirm';
+export type { SyncMode } from '../mirror/repositories/sync-runs.js';
+import type { SyncMode } from '../mirror/repositories/sync-runs.js';
 
 export interface SyncRequest {
   mode: SyncMode;

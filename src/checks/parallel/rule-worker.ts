@@ -4,20 +4,16 @@
  * rule-pool.ts; each reply carries the rule's findings or the error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import { SqliteDb } from '../../mirror/sql.js';
+import { openSqlite } from '../../mirror/sqlite-open.js';
 import { evaluateRule } from '../evaluate-rule.js';
 import { RULES } from '../registry.js';
 import type { RuleContextBase } from '../rule.js';
 import type { RuleTask, WorkerInit, WorkerReply } from './messages.js';
 
 const init = workerData as WorkerInit;
-const raw = new Database(init.path, { fileMustExist: true });
-raw.pragma('busy_timeout = 10000');
-raw.pragma('cache_size = -65536');
-raw.pragma('temp_store = MEMORY');
-// Checks only read: refuse any write through this connection.
-raw.pragma('query_only = ON');
+// Checks only read: the reader role refuses any write through this connection.
+const raw = openSqlite(init.path, 'reader', { fileMustExist: true });
 const ctx: RuleContextBase = { ...init.ctx, db: new SqliteDb(raw) };
 
 parentPort!.on('message', (task: RuleTask | null) => {

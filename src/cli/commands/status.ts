@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { listArchives } from '../../archive/registry.js';
-import { currentRunSql } from '../../checks/run-kind.js';
+import { StatusService } from '../../app/status-service.js';
 import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
-import type { SqlExecutor } from '../../mirror/sql.js';
 import { instantToIso } from '../../platform/time.js';
-import { countDoneScopes, streamStatsOf } from '../../sync/run-store.js';
-import { displayedStatus, liveSyncRuns } from '../../sync/run-lease.js';
 import { withApp } from '../run-action.js';
 import type { App } from '../app.js';
 
@@ -19,63 +15,49 @@ export function registerStatusCommand(program: Command): void {
     .option('--runs <n>', 'sync runs to show', '5')
     .action(
       withApp(async (app, flags: { runs: string }) => {
-        const db = (await app.mirror()).db;
+        const status = new StatusService((await app.mirror()).db);
         const w = (s: string) => process.stdout.write(`${s}\n`);
-        await printRuns(db, Math.max(1, Number(flags.runs) || 5), w);
+        await printRuns(status, Math.max(1, Number(flags.runs) || 5), w);
         await printQueues(app, w);
-        await printChecks(db, w);
-        await printArchives(db, w);
-        await printEvents(db, w);
+        await printChecks(status, w);
+        await printArchives(status, w);
+        await printEvents(status, w);
       }),
     );
 }
 
-const iso = (v: unknown) =>
-  v === null || v === undefined ? '-' : (instantToIso(Number(v)) ?? '-');
+const iso = (v: number | null) => (v === null ? '-' : (instantToIso(v) ?? '-'));
 
-async function printRuns(db: SqlExecutor, n: number, w: (s: string) => void): Promise<void> {
-  const runs = await db.query<Record<string, unknown>>(
-    'SELECT id, school_id, mode, status, started_at, finished_at, scopes_done, scopes_total, error FROM sync_runs ORDER BY started_at DESC LIMIT ?',
-    [n],
-  );
+async function printRuns(status: StatusService, n: number, w: (s: string) => void): Promise<void> {
+  const { runs, lastOwner: owner, lastStreams: streams } = await status.syncRuns(n);
   w('Sync runs');
   if (runs.length === 0) return w('  none yet (run `ezh sync`)\n');
-  const live = await liveSyncRuns(db);
-  for (const r of runs) {
-    // A run that works (or was killed) has its progress in its checkpoints until it finishes.
-    if (r.finished_at === null || r.finished_at === undefined) {
-      r.scopes_done = await countDoneScopes(db, String(r.id));
-    }
-    r.status = displayedStatus(String(r.status), String(r.id), live);
-  }
   w(
     formatTable(
       ['run', 'school', 'mode', 'status', 'started', 'finished', 'scopes'],
       runs.map((r) => [
-        String(r.id),
-        String(r.school_id),
-        String(r.mode),
-        String(r.status),
-        iso(r.started_at),
-        iso(r.finished_at),
-        `${Number(r.scopes_done)}/${Number(r.scopes_total)}`,
+        r.id,
+        r.schoolId,
+        r.mode,
+        r.status,
+        iso(r.startedAt),
+        iso(r.finishedAt),
+        `${r.scopesDone}/${r.scopesTotal}`,
       ]),
     ),
   );
   const last = runs[0]!;
-  if (last.error) w(`  last run: ${String(last.error)}`);
-  const owner = live.get(String(last.id));
+  if (last.error) w(`  last run: ${last.error}`);
   if (owner) w(`  last run is running: pid ${owner.pid} on host ${owner.host}`);
   else if (last.status === 'interrupted') {
     w('  last run was interrupted (its process is gone); the next `ezh sync` resumes it');
   } else if (last.status === 'held') {
     w(
-      `  last run held back deletions (see the operator events); after checking the platform: ezh sync --school ${String(last.school_id)} --confirm-deletions`,
+      `  last run held back deletions (see the operator events); after checking the platform: ezh sync --school ${last.schoolId} --confirm-deletions`,
     );
   }
-  const streams = await streamStatsOf(db, String(last.id));
   if (streams.length > 0) {
-    w(`\nLast run per stream (${String(last.id)})`);
+    w(`\nLast run per stream (${last.id})`);
     w(
       formatTable(
         [
@@ -139,23 +121,20 @@ async function printQueues(app: App, w: (s: string) => void): Promise<void> {
   w('');
 }
 
-async function printChecks(db: SqlExecutor, w: (s: string) => void): Promise<void> {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT id, school_id, as_of, status, finding_count, new_count, resolved_count FROM check_runs WHERE ${currentRunSql()} ORDER BY started_at DESC LIMIT 1`,
-  );
-  const r = rows[0];
+async function printChecks(status: StatusService, w: (s: string) => void): Promise<void> {
+  const r = await status.lastCheckRun();
   w('Last check run');
   w(
     r
-      ? `  ${String(r.id)} school ${String(r.school_id)} as of ${iso(r.as_of)}: ${String(r.status)}, ${Number(r.finding_count)} findings (${Number(r.new_count)} new, ${Number(r.resolved_count)} resolved)\n`
+      ? `  ${r.id} school ${r.schoolId} as of ${iso(r.asOf)}: ${r.status}, ${r.findingCount} findings (${r.newCount} new, ${r.resolvedCount} resolved)\n`
       : '  none yet\n',
   );
 }
 
 /** The last archives as the archive registry lists them: file, kind, period, state, copies. */
-async function printArchives(db: SqlExecutor, w: (s: string) => void): Promise<void> {
+async function printArchives(status: StatusService, w: (s: string) => void): Promise<void> {
   w('Archives');
-  const rows = (await listArchives(db)).slice(0, 5);
+  const rows = await status.archives(5);
   if (rows.length === 0) return w('  none yet\n');
   for (const r of rows) {
     const size = r.size === null ? '' : `, ${(r.size / 2 ** 20).toFixed(1)} MiB`;
@@ -166,15 +145,11 @@ async function printArchives(db: SqlExecutor, w: (s: string) => void): Promise<v
   w('');
 }
 
-async function printEvents(db: SqlExecutor, w: (s: string) => void): Promise<void> {
-  const rows = await db.query<Record<string, unknown>>(
-    'SELECT at, kind, severity, school_id, message FROM operator_events WHERE acknowledged_at IS NULL ORDER BY at DESC LIMIT 20',
-  );
+async function printEvents(status: StatusService, w: (s: string) => void): Promise<void> {
+  const rows = await status.openEvents(20);
   w('Open operator events');
   if (rows.length === 0) return w('  none');
   for (const r of rows) {
-    w(
-      `  ${iso(r.at)} ${String(r.severity)} ${String(r.kind)} (school ${String(r.school_id ?? '-')}): ${String(r.message)}`,
-    );
+    w(`  ${iso(r.at)} ${r.severity} ${r.kind} (school ${r.schoolId ?? '-'}): ${r.message}`);
   }
 }
