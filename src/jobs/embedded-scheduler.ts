@@ -6,7 +6,7 @@ import { latestOccurrence } from './cron.js';
 import type { ConnectorCache } from './host.js';
 import { InProcessRunner } from './in-process-runner.js';
 import { jobSpec, type JobSpec } from './job-names.js';
-import type { HandlerRegistry } from './registry.js';
+import type { JobRegistry } from './registry.js';
 import { desiredSchedules, type ScheduleSpec, type ZoneOf } from './schedules.js';
 
 export interface Fired {
@@ -110,7 +110,7 @@ export function embeddedSchedulerFor(options: {
   db: SqlDb;
   clock: Clock;
   logger: Logger;
-  registry: HandlerRegistry;
+  registry: JobRegistry;
   connectors: ConnectorCache;
   /** A school's zone (its SchoolContext's): every schedule fires in it. */
   zoneOf: ZoneOf;
