@@ -61,6 +61,18 @@ export class JobRegistry {
    */
   async run(name: string, payload: unknown, ctx: JobContext): Promise<unknown> {
     const def = this.get(name);
+    const parsed = this.parse(name, payload);
+    if (def.usesApp) return def.handler({ ...ctx, app: this.app! }, parsed);
+    return def.handler(ctx, parsed);
+  }
+
+  /**
+   * A job's payload as its schema reads it, or a JobPayloadError naming every bad field. Any job
+   * defined (runnable here or not): `ezh jobs run` checks what it queues for the workers.
+   */
+  parse(name: string, payload: unknown): unknown {
+    const def = this.defined.get(name);
+    if (!def) throw new JobUnavailableError([name]);
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) {
       throw new JobPayloadError(
@@ -68,8 +80,7 @@ export class JobRegistry {
         parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`),
       );
     }
-    if (def.usesApp) return def.handler({ ...ctx, app: this.app! }, parsed.data);
-    return def.handler(ctx, parsed.data);
+    return parsed.data;
   }
 
   /** Throws one error listing every needed job that is not in this registry. */

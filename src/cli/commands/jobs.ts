@@ -144,7 +144,9 @@ export function registerJobsCommand(program: Command): void {
             await connectors.close();
           }
         }
+        // What the workers will parse, parsed here: a payload they would refuse is exit 2 now.
         const registry = jobRegistry();
+        for (const spec of specs) registry.parse(spec.name, spec.payload);
         await withQueues(app, async (q) => {
           for (const spec of specs) await q.add(spec);
         });
