@@ -4,7 +4,7 @@ import type { SqlDb } from '../../src/mirror/sql.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { SyncSummary } from '../../src/sync/engine.js';
-import { syncSchool } from '../../src/sync/sync-school.js';
+import { syncSchool } from '../../src/jobs/sync-school.js';
 import type { SandboxProcess } from './sandbox-process.js';
 
 /**

@@ -5,7 +5,7 @@ import type { Connector } from '../connectors/connector.js';
 import { createDnevnikConnector } from '../connectors/dnevnik/dnevnik.connector.js';
 import { createLogger } from '../platform/logger.js';
 import { startSandbox, type SandboxServer } from '../sandbox/index.js';
-import { syncSchool } from '../sync/sync-school.js';
+import { syncSchool } from '../jobs/sync-school.js';
 import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js';
 import { runChecks } from './engine.js';
 import { KEY_PART_NAMES } from './rule.js';

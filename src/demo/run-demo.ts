@@ -9,7 +9,7 @@ import { countEntities, formatTable } from '../mirror/stats.js';
 import { ensurePrivateDir, writePrivateFileAtomic } from '../platform/private-files.js';
 import { renderAllDemoReports } from '../reports/index.js';
 import { startSandbox } from '../sandbox/index.js';
-import { syncSchool } from '../sync/sync-school.js';
+import { syncSchool } from '../jobs/sync-school.js';
 import { verifyMirror } from '../sync/verify-mirror.js';
 import {
   comparisonDetails,

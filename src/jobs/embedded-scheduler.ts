@@ -5,8 +5,9 @@ import type { Logger } from '../platform/logger.js';
 import { latestOccurrence } from './cron.js';
 import type { ConnectorCache } from './host.js';
 import { InProcessRunner } from './in-process-runner.js';
+import { jobErrorLog } from './job-log.js';
 import { jobSpec, type JobSpec } from './job-names.js';
-import type { HandlerRegistry } from './registry.js';
+import type { JobRegistry } from './registry.js';
 import { desiredSchedules, type ScheduleSpec, type ZoneOf } from './schedules.js';
 
 export interface Fired {
@@ -75,7 +76,7 @@ export class EmbeddedScheduler {
         fired.push({ id: spec.id, occurrence, ok: true });
       } catch (err) {
         // The occurrence stays claimed: like a BullMQ job that failed its attempts, it waits for the next one.
-        logger.error({ schedule: spec.id, err }, 'scheduled job failed');
+        logger.error({ schedule: spec.id, ...jobErrorLog(err) }, 'scheduled job failed');
         fired.push({ id: spec.id, occurrence, ok: false });
       }
     }
@@ -110,7 +111,7 @@ export function embeddedSchedulerFor(options: {
   db: SqlDb;
   clock: Clock;
   logger: Logger;
-  registry: HandlerRegistry;
+  registry: JobRegistry;
   connectors: ConnectorCache;
   /** A school's zone (its SchoolContext's): every schedule fires in it. */
   zoneOf: ZoneOf;

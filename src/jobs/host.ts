@@ -3,13 +3,12 @@ import type { Connector } from '../connectors/connector.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { schoolConfig } from '../sync/deps.js';
 import type { AppContext } from '../app/context.js';
-import { registerAppHandlers } from './handlers/app-handlers.js';
-import { registerSyncHandlers } from './handlers/sync.js';
-import { handlers, type HandlerRegistry } from './registry.js';
+import { JOBS, SYNC_JOBS } from './definitions/index.js';
+import { JobRegistry } from './registry.js';
 
 /**
  * What a process hosting jobs shares: one connector per school (its token, host and rate
- * limiter), created on first use, and the handler registry with the sync handlers in it.
+ * limiter), created on first use, and the job registry.
  */
 export class ConnectorCache {
   private readonly connectors = new Map<string, Connector>();
@@ -32,11 +31,14 @@ export class ConnectorCache {
 }
 
 /**
- * The process registry with this build's sync handlers and, given the app (its config, logger
- * and mirror), the checks, alerts, documents and archive handlers.
+ * The registry of every job of this build, built at start-up. Given the app (its config, logger
+ * and mirror), the checks, alerts, documents and archive jobs run too; without it, the sync jobs.
  */
-export function jobRegistry(app?: AppContext): HandlerRegistry {
-  if (!handlers.has('sync.school')) registerSyncHandlers(handlers);
-  if (app && !handlers.has('checks.run')) registerAppHandlers(handlers, app);
-  return handlers;
+export function jobRegistry(app?: AppContext): JobRegistry {
+  return new JobRegistry(JOBS, app ?? null);
+}
+
+/** The sync jobs only: what an embedded `ezh sync` runs. */
+export function syncJobRegistry(): JobRegistry {
+  return new JobRegistry(SYNC_JOBS);
 }

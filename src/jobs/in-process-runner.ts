@@ -1,7 +1,9 @@
 import type { SyncDeps } from '../sync/deps.js';
-import type { JobSpec } from './job-names.js';
-import type { Flow, HandlerRegistry } from './registry.js';
+import type { Flow } from './define-job.js';
+import type { AnyJobSpec } from './job-names.js';
+import type { JobRegistry } from './registry.js';
 import { classifyJobError } from './job-errors.js';
+import { jobErrorLog } from './job-log.js';
 
 /**
  * Embedded mode: the same handlers as the workers, run in this process, one job at a time, in the
@@ -20,7 +22,7 @@ export interface InProcessOptions {
 }
 
 export interface JobFailure {
-  job: JobSpec;
+  job: AnyJobSpec;
   error: unknown;
 }
 
@@ -32,7 +34,7 @@ export class InProcessRunner {
   private readonly signal: AbortSignal;
 
   constructor(
-    private readonly registry: HandlerRegistry,
+    private readonly registry: JobRegistry,
     private readonly deps: SyncDeps,
     private readonly options: InProcessOptions,
   ) {
@@ -40,21 +42,25 @@ export class InProcessRunner {
   }
 
   /** Runs a job and everything it spawns; returns the root job's result. */
-  async run(job: JobSpec): Promise<unknown> {
+  async run(job: AnyJobSpec): Promise<unknown> {
     return this.runOne(job, true);
   }
 
-  private async runOne(job: JobSpec, rethrow: boolean): Promise<unknown> {
+  private async runOne(job: AnyJobSpec, rethrow: boolean): Promise<unknown> {
     // Like a queue with deterministic ids: a job id runs once per runner.
     if (this.seen.has(job.id)) return undefined;
     this.seen.add(job.id);
     const flows: Flow[] = [];
-    const handler = this.registry.get(job.name);
+    this.registry.get(job.name); // an unknown job fails here, not after a retry
+    const { attempts, backoffMs } = this.registry.options(job.name, {
+      attempts: this.options.attempts,
+      backoffMs: this.options.backoffMs,
+    });
     let result: unknown;
     for (let attempt = 1; ; attempt++) {
       flows.length = 0;
       try {
-        result = await handler(job.payload as never, {
+        result = await this.registry.run(job.name, job.payload, {
           deps: this.deps,
           jobId: job.id,
           logger: this.deps.logger,
@@ -67,9 +73,9 @@ export class InProcessRunner {
       } catch (err) {
         const kind = classifyJobError(err);
         const retryable = kind.kind === 'retry' || kind.kind === 'rateLimit';
-        const last = attempt >= this.options.attempts || !retryable || this.signal.aborted;
+        const last = attempt >= attempts || !retryable || this.signal.aborted;
         this.deps.logger.warn(
-          { job: job.name, id: job.id, attempt, err },
+          { job: job.name, id: job.id, attempt, ...jobErrorLog(err) },
           last ? 'job failed' : 'job failed, retrying',
         );
         if (last) {
@@ -78,7 +84,7 @@ export class InProcessRunner {
           if (rethrow) throw err;
           return undefined;
         }
-        const backoff = this.options.backoffMs * 2 ** (attempt - 1);
+        const backoff = backoffMs * 2 ** (attempt - 1);
         const wait = 'waitMs' in kind && kind.waitMs !== null ? kind.waitMs : backoff;
         await (this.options.sleep ?? defaultSleep)(wait);
       }

@@ -2,6 +2,8 @@ import type { Config } from '../config/schema.js';
 import { asOfInstant, loadSchoolContexts } from '../mirror/school-context.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { UsageError } from '../platform/errors.js';
+import type { SyncDeps } from '../sync/deps.js';
+import { checkClassName } from '../sync/engine.js';
 import { requestFromOptions, type SyncOptions } from '../sync/request.js';
 import { jobSpec, type JobPayloads, type JobSpec } from './job-names.js';
 
@@ -119,6 +121,22 @@ export function manualJobs(
           id(options.school),
         ),
       ];
+    }
+  }
+}
+
+/**
+ * What the queued jobs ask that the school cannot answer, refused before anything is queued, as
+ * the embedded door refuses it: a sync of an unknown class is exit 2 with the school's classes
+ * listed, and no job (hence no run) is created.
+ */
+export async function checkManualJobs(
+  deps: Pick<SyncDeps, 'db' | 'connectorFor'>,
+  specs: readonly JobSpec[],
+): Promise<void> {
+  for (const spec of specs) {
+    if (spec.name === 'sync.school') {
+      await checkClassName(deps, spec.payload.schoolId, spec.payload.request);
     }
   }
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import { sha1 } from '../mirror/hash.js';
-import { JOB_QUEUE, jobSpec, type JobName, type JobSpec } from './job-names.js';
+import { jobSpec, type JobName, type JobSpec } from './job-names.js';
 import type { ServiceQueues } from './service-queues.js';
 
 /**
@@ -143,8 +143,8 @@ export async function installSchedules(
   const ids = new Set(desired.map((d) => d.id));
   const result: ScheduleResult = { installed: [], removed: [] };
   for (const spec of desired) {
-    const queue = queues.queue(JOB_QUEUE[spec.job.name]);
-    const { jobId: _ignored, ...opts } = queues.jobOptions(spec.id);
+    const queue = queues.queue(queues.queueOf(spec.job.name));
+    const { jobId: _ignored, ...opts } = queues.jobOptions(spec.id, spec.job.name);
     await queue.upsertJobScheduler(
       spec.id,
       { pattern: spec.pattern, tz: spec.tz },

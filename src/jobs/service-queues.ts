@@ -1,8 +1,10 @@
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
-import { JOB_QUEUE, QUEUE_KINDS, type JobSpec, type QueueKind } from './job-names.js';
-import type { Flow } from './registry.js';
+import type { Flow } from './define-job.js';
+import { JOBS } from './definitions/index.js';
+import { QUEUE_KINDS, type AnyJobSpec, type QueueKind } from './job-names.js';
+import { JobRegistry } from './registry.js';
 
 /**
  * Service mode's queues: one BullMQ queue per kind of work (sync, checks, alerts, reports,
@@ -16,6 +18,8 @@ export class ServiceQueues {
   constructor(
     readonly connection: Redis,
     private readonly config: Config,
+    /** Where each job is queued and with which options (default: every job of this build). */
+    private readonly registry: JobRegistry = new JobRegistry(JOBS),
   ) {
     const prefix = config.redis.prefix;
     this.queues = new Map(QUEUE_KINDS.map((k) => [k, new Queue(k, { connection, prefix })]));
@@ -26,20 +30,33 @@ export class ServiceQueues {
     return this.queues.get(kind)!;
   }
 
-  /** Retries with exponential backoff; finished jobs kept for inspection up to the configured counts. */
-  jobOptions(id: string): JobsOptions {
+  queueOf(name: string): QueueKind {
+    return this.registry.queueOf(name);
+  }
+
+  /**
+   * Retries with exponential backoff (the config's, or the job's own); finished jobs kept for
+   * inspection up to the configured counts.
+   */
+  jobOptions(id: string, name?: string): JobsOptions {
     const jobs = this.config.jobs;
+    const defaults = { attempts: jobs.attempts, backoffMs: jobs.backoffMs };
+    const own = name === undefined ? defaults : this.registry.options(name, defaults);
     return {
       jobId: id,
-      attempts: jobs.attempts,
-      backoff: { type: 'exponential', delay: jobs.backoffMs },
+      attempts: own.attempts,
+      backoff: { type: 'exponential', delay: own.backoffMs },
       removeOnComplete: { count: jobs.keepCompleted },
       removeOnFail: { count: jobs.keepFailed },
     };
   }
 
-  async add(job: JobSpec): Promise<void> {
-    await this.queue(JOB_QUEUE[job.name]).add(job.name, job.payload, this.jobOptions(job.id));
+  async add(job: AnyJobSpec): Promise<void> {
+    await this.queue(this.queueOf(job.name)).add(
+      job.name,
+      job.payload,
+      this.jobOptions(job.id, job.name),
+    );
   }
 
   /**
@@ -53,14 +70,14 @@ export class ServiceQueues {
     }
     await this.flows.add({
       name: flow.then.name,
-      queueName: JOB_QUEUE[flow.then.name],
+      queueName: this.queueOf(flow.then.name),
       data: flow.then.payload,
-      opts: this.jobOptions(flow.then.id),
+      opts: this.jobOptions(flow.then.id, flow.then.name),
       children: flow.children.map((c) => ({
         name: c.name,
-        queueName: JOB_QUEUE[c.name],
+        queueName: this.queueOf(c.name),
         data: c.payload,
-        opts: { ...this.jobOptions(c.id), ignoreDependencyOnFailure: true },
+        opts: { ...this.jobOptions(c.id, c.name), ignoreDependencyOnFailure: true },
       })),
     });
   }

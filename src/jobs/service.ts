@@ -11,7 +11,7 @@ import { ConnectorCache, jobRegistry } from './host.js';
 import type { JobName, QueueKind } from './job-names.js';
 import { redisConnection } from './redis.js';
 import { keptItsData, markState, restoreState, stateMissing } from './redis-state.js';
-import { JobUnavailableError, type HandlerRegistry } from './registry.js';
+import { JobUnavailableError, type JobRegistry } from './registry.js';
 import { scheduledJobNames } from './schedules.js';
 import { ServiceQueues } from './service-queues.js';
 import { startWorkers, workerName, type RunningWorkers } from './worker.js';
@@ -21,7 +21,7 @@ import { startWorkers, workerName, type RunningWorkers } from './worker.js';
  * shared connectors. Start-up validation lists every job the config will schedule that this build
  * cannot run, so a missing module is an error at start, not a silently failing job at night.
  */
-export function validateJobs(config: Config, registry: HandlerRegistry): void {
+export function validateJobs(config: Config, registry: JobRegistry): void {
   const needed: JobName[] = [
     'sync.school',
     'sync.windows',
@@ -81,7 +81,7 @@ export async function startService(options: {
   validateJobs(config, registry);
   const connection = redisConnection(config.redis);
   connection.on('error', (err) => logger.warn({ err }, 'Redis connection error; reconnecting'));
-  const queues = new ServiceQueues(connection, config);
+  const queues = new ServiceQueues(connection, config, registry);
   const connectors = new ConnectorCache(config);
   const started: (() => Promise<void>)[] = [
     async () => connection.disconnect(),

@@ -4,9 +4,10 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../platform/logger.js';
 import type { SyncDeps } from '../sync/deps.js';
 import { classifyJobError } from './job-errors.js';
-import { isJobName, JOB_QUEUE, QUEUE_KINDS, type JobName, type QueueKind } from './job-names.js';
+import { failureReason, jobErrorLog } from './job-log.js';
+import { QUEUE_KINDS, type JobName, type QueueKind } from './job-names.js';
 import type { JobObserver, JobOutcome } from '../metrics/job-metrics.js';
-import type { HandlerRegistry } from './registry.js';
+import type { JobRegistry } from './registry.js';
 import type { ServiceQueues } from './service-queues.js';
 
 /**
@@ -24,7 +25,7 @@ export interface RunningWorkers {
 
 export function startWorkers(options: {
   config: Config;
-  registry: HandlerRegistry;
+  registry: JobRegistry;
   deps: SyncDeps;
   queues: ServiceQueues;
   logger: Logger;
@@ -37,17 +38,17 @@ export function startWorkers(options: {
   const observe = options.observe ?? (() => undefined);
   const shutdown = new AbortController();
   const kinds =
-    options.kinds ?? QUEUE_KINDS.filter((k) => registry.names().some((n) => JOB_QUEUE[n] === k));
+    options.kinds ??
+    QUEUE_KINDS.filter((k) => registry.names().some((n) => registry.queueOf(n) === k));
   const workerId = workerName();
   const workers = kinds.map((kind) => {
     const processor = async (job: Job, token?: string): Promise<unknown> => {
-      if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
-      const name: JobName = job.name;
-      const handler = registry.get(name);
+      if (!registry.has(job.name)) throw new UnrecoverableError(`unknown job "${job.name}"`);
+      const name = job.name as JobName;
       const started = Date.now();
       const ended = (outcome: JobOutcome) => observe(name, outcome, Date.now() - started);
       try {
-        const result = await handler(job.data as never, {
+        const result = await registry.run(name, job.data, {
           deps,
           jobId: job.id ?? `${name}-${job.timestamp}`,
           logger: logger.child({ job: name, id: job.id }),
@@ -70,7 +71,8 @@ export function startWorkers(options: {
           }
           case 'permanent':
             ended('failed');
-            throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+            // The reason `ezh jobs list` shows; a usage error is logged without its stack.
+            throw Object.assign(new UnrecoverableError(failureReason(err)), { cause: err });
           case 'interrupted':
             ended('interrupted');
             await job.moveToDelayed(Date.now() + 1000, token);
@@ -91,7 +93,7 @@ export function startWorkers(options: {
       stalledInterval: config.jobs.stalledIntervalMs,
     });
     worker.on('failed', (job, err) =>
-      logger.warn({ queue: kind, job: job?.name, id: job?.id, err }, 'job failed'),
+      logger.warn({ queue: kind, job: job?.name, id: job?.id, ...jobErrorLog(err) }, 'job failed'),
     );
     worker.on('error', (err) => logger.error({ queue: kind, err }, 'worker error'));
     // A job whose worker died (or blocked its event loop past the lock) goes back to the queue.

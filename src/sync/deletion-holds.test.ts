@@ -4,7 +4,7 @@ import { ManualClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
 import type { SyncOptions } from './request.js';
-import { syncSchool } from './sync-school.js';
+import { syncSchool } from '../jobs/sync-school.js';
 import {
   FakeConnector,
   type FakeConnectorOptions,

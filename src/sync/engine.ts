@@ -50,7 +50,7 @@ import { normalizeName, subgroupLabel } from '../platform/class-names.js';
 import { PlatformError } from '../connectors/_shared/http-error.js';
 
 /**
- * The sync engine's stages. Each stage is a job handler's body (see `src/jobs/handlers/sync.ts`):
+ * The sync engine's stages. Each stage is a job's body (see `src/jobs/definitions/sync-*.ts`):
  * begin a run, read the school, plan and read classes, plan windows, read them, finish. Every
  * stage can run twice (a retried or stalled job) with the same effect.
  */

@@ -13,7 +13,7 @@ import { startRun } from './engine.js';
 import { displayedStatus, liveSyncRuns } from './run-lease.js';
 import { beginRun, getRun } from './run-store.js';
 import { FakeConnector } from './testing/fake-connector.js';
-import { syncSchool } from './sync-school.js';
+import { syncSchool } from '../jobs/sync-school.js';
 import { fakeSchool, FAKE_SCHOOL_ID } from './testing/fake-school.js';
 
 /**

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../config/schema.js';
 import { PlatformError } from '../connectors/_shared/http-error.js';
-import { registerSyncHandlers } from '../jobs/handlers/sync.js';
-import { HandlerRegistry } from '../jobs/registry.js';
+import { syncJobRegistry } from '../jobs/host.js';
 import { ManualClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../test/helpers/mirrors.js';
 import type { SyncDeps } from './deps.js';
 import { getRun } from './run-store.js';
-import { syncSchool } from './sync-school.js';
+import { syncSchool } from '../jobs/sync-school.js';
 import { FakeConnector } from './testing/fake-connector.js';
 import { fakeSchool, FAKE_SCHOOL_ID } from './testing/fake-school.js';
 
@@ -87,9 +86,8 @@ describe.each(ENGINES)('sync run status on %s', (engine) => {
       logger,
       config: config(),
     };
-    const registry = registerSyncHandlersInto(new HandlerRegistry());
-    const handler = registry.get('sync.school');
-    const job = handler(
+    const job = syncJobRegistry().run(
+      'sync.school',
       { schoolId: FAKE_SCHOOL_ID, request: { mode: 'incremental' }, runId: 'run-w1' },
       {
         deps,
@@ -131,8 +129,3 @@ describe.each(ENGINES)('sync run status on %s', (engine) => {
     expect(summary.scopesDone).toBe(summary.scopesTotal);
   });
 });
-
-function registerSyncHandlersInto(registry: HandlerRegistry): HandlerRegistry {
-  registerSyncHandlers(registry);
-  return registry;
-}

@@ -4,7 +4,7 @@ import { PlatformError } from '../connectors/_shared/http-error.js';
 import { ManualClock } from '../platform/clock.js';
 import { createLogger } from '../platform/logger.js';
 import { createTestMirror, type TestMirror } from '../../test/helpers/mirrors.js';
-import { syncSchool } from './sync-school.js';
+import { syncSchool } from '../jobs/sync-school.js';
 import { FakeConnector } from './testing/fake-connector.js';
 import { fakeSchool, FAKE_SCHOOL_ID } from './testing/fake-school.js';
 import { liveCounts, mirrorDigest } from './testing/mirror-digest.js';

@@ -4,7 +4,7 @@ import type { Clock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
 import type { SandboxServer } from '../../src/sandbox/index.js';
 import type { SyncOptions } from '../../src/sync/request.js';
-import { syncSchool } from '../../src/sync/sync-school.js';
+import { syncSchool } from '../../src/jobs/sync-school.js';
 import type { SyncSummary } from '../../src/sync/engine.js';
 import type { SqlDb } from '../../src/mirror/sql.js';
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/cli/app.js';
 import { configSchema, type Config } from '../../src/config/schema.js';
 import { EmbeddedScheduler } from '../../src/jobs/embedded-scheduler.js';
-import { registerAppHandlers } from '../../src/jobs/handlers/app-handlers.js';
+import { jobRegistry } from '../../src/jobs/host.js';
 import { InProcessRunner } from '../../src/jobs/in-process-runner.js';
-import { HandlerRegistry } from '../../src/jobs/registry.js';
+import type { JobRegistry } from '../../src/jobs/registry.js';
 import { desiredSchedules, installSchedules } from '../../src/jobs/schedules.js';
 import { ServiceQueues } from '../../src/jobs/service-queues.js';
 import { startWorkers } from '../../src/jobs/worker.js';
@@ -135,7 +135,7 @@ describe('embedded scheduler, advancing the clock (sqlite, real SMTP)', () => {
   let smtp: TestSmtpServer;
   let dir: string;
   let config: Config;
-  let registry: HandlerRegistry;
+  let registry: JobRegistry;
   let clock: ManualClock;
 
   const scheduler = () =>
@@ -166,8 +166,7 @@ describe('embedded scheduler, advancing the clock (sqlite, real SMTP)', () => {
     smtp = await startSmtpServer();
     dir = mkdtempSync(join(tmpdir(), 'ezh-schedules-'));
     config = scheduleConfig({ smtpPort: smtp.port, outDir: dir });
-    registry = new HandlerRegistry();
-    registerAppHandlers(registry, testApp(config, m));
+    registry = jobRegistry(testApp(config, m));
     clock = new ManualClock(at('2026-12-10T15:00'));
   });
   afterAll(async () => {
@@ -249,8 +248,7 @@ describe('embedded scheduler, a school whose zone only the platform gives (sqlit
 
   it('mails the справка for the 10 days before, read in the school zone, not Moscow', async () => {
     const config = scheduleConfig({ smtpPort: smtp.port, outDir: dir, platformZone: true });
-    const registry = new HandlerRegistry();
-    registerAppHandlers(registry, testApp(config, m));
+    const registry = jobRegistry(testApp(config, m));
     // The scheduler starts at 06:59 school time; 07:00 in UTC+5 on the 11th fires the справка.
     const clock = new ManualClock(at('2026-12-11T06:59'));
     const deps = {
@@ -334,8 +332,7 @@ describe('BullMQ job schedulers (real Redis, own prefix)', () => {
     expect(delayed.filter((j) => j.data.document === 'sync-health')).toHaveLength(1);
 
     // Its time comes (the job is promoted), and a worker delivers it.
-    const registry = new HandlerRegistry();
-    registerAppHandlers(registry, testApp(config, m));
+    const registry = jobRegistry(testApp(config, m));
     const workers = startWorkers({
       config,
       registry,

@@ -116,6 +116,14 @@ describe('clear errors of the CLI', () => {
       const again = await spawnCli(['--config', file, 'sync', '--class', '9я']).exited;
       expect(again.code, again.out).toBe(2);
       expect(`\n${again.out}`).toContain(message('9я'));
+      // The jobs door refuses it the same way, before anything is queued (no Redis is configured:
+      // it never gets that far).
+      const queued = await spawnCli(['--config', file, 'jobs', 'run', 'sync', '--class', '9Я'])
+        .exited;
+      expect(queued.code, queued.out).toBe(2);
+      expect(`\n${queued.out}`).toContain(message('9Я'));
+      expect(queued.out).not.toMatch(STACK);
+      expect(queued.out).not.toContain('queued');
       const mirror = await openMirror({
         type: 'sqlite',
         path: join(dir, 'class.sqlite'),

@@ -10,7 +10,7 @@ import { configSchema } from '../../src/config/schema.js';
 import type { QuarantinedRecord } from '../../src/connectors/connector.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { createLogger } from '../../src/platform/logger.js';
-import { syncSchool } from '../../src/sync/sync-school.js';
+import { syncSchool } from '../../src/jobs/sync-school.js';
 import { FakeConnector } from '../../src/sync/testing/fake-connector.js';
 import { fakeSchool, FAKE_SCHOOL_ID } from '../../src/sync/testing/fake-school.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../helpers/mirrors.js';

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecksForApp } from '../../src/checks/for-app.js';
 import type { App } from '../../src/cli/app.js';
 import { configSchema } from '../../src/config/schema.js';
-import { registerAppHandlers } from '../../src/jobs/handlers/app-handlers.js';
+import { jobRegistry } from '../../src/jobs/host.js';
 import { classifyJobError } from '../../src/jobs/job-errors.js';
-import { HandlerRegistry } from '../../src/jobs/registry.js';
+import type { JobRegistry } from '../../src/jobs/registry.js';
 import { manualAsOf, manualJobs } from '../../src/jobs/run-now.js';
 import { UsageError } from '../../src/platform/errors.js';
 import { createLogger } from '../../src/platform/logger.js';
@@ -122,17 +122,17 @@ describe('the school context: zone from the config, else the platform; the same 
   describe('a check run from a job and `ezh check` agree', () => {
     // Moscow first: the job door used to read every local --as-of in the first school's zone.
     let app: App;
-    const registry = new HandlerRegistry();
+    let registry: JobRegistry;
     beforeAll(() => {
       app = appWith([{ id: MOSCOW, timeZone: 'Europe/Moscow' }, { id: EKB }]);
-      registerAppHandlers(registry, app);
+      registry = jobRegistry(app);
     });
     /** `ezh jobs run checks [--as-of]` → the queued payload → the worker's `checks.run` handler. */
     const viaJob = async (asOf?: string) => {
       const payloadAsOf = await manualAsOf(m.db, app.config, asOf, EKB);
       const [spec] = manualJobs(app.config, 'checks', { school: EKB, asOf: payloadAsOf }, NOW);
       expect(spec!.name).toBe('checks.run');
-      const [run] = (await registry.get('checks.run')(spec!.payload as never, {
+      const [run] = (await registry.run('checks.run', spec!.payload, {
         deps: { db: m.db, clock: { now: () => NOW } } as never,
         jobId: spec!.id,
         logger,
@@ -167,6 +167,56 @@ describe('the school context: zone from the config, else the platform; the same 
         kind: 'what-if',
       });
       expect(await viaJob(local)).toEqual(cli);
+    });
+
+    it('the follow-up check a sync queues (no as-of, hours after the sync) is clamped to it like `ezh check`', async () => {
+      // What sync.finish queues: { schoolId, syncRunId }; the worker's clock is hours past the sync.
+      const [run] = (await registry.run(
+        'checks.run',
+        { schoolId: EKB, syncRunId: `s-${EKB}` },
+        {
+          deps: { db: m.db, clock: { now: () => NOW } } as never,
+          jobId: `s-${EKB}.checks-run`,
+          logger,
+          signal: new AbortController().signal,
+          spawn: async () => undefined,
+        },
+      )) as { runId: string; kind: string; findings: number }[];
+      const [row] = await m.db.query<{ as_of: number }>(
+        'SELECT as_of FROM check_runs WHERE id = ?',
+        [run!.runId],
+      );
+      expect({ asOf: Number(row!.as_of), kind: run!.kind, findings: run!.findings }).toEqual(
+        await viaCli(),
+      );
+      expect(Number(row!.as_of)).toBe(LAST_SYNC);
+    });
+
+    it('an as-of given as the instant of the last sync: a current run through both doors', async () => {
+      const iso = new Date(LAST_SYNC).toISOString();
+      const cli = await viaCli(iso);
+      expect(cli).toMatchObject({ asOf: LAST_SYNC, kind: 'current' });
+      expect(await viaJob(iso)).toEqual(cli);
+    });
+
+    it('a payload the job cannot read fails it at once with the field named, not deep inside', async () => {
+      const err = await registry
+        .run(
+          'checks.run',
+          { schoolId: EKB, asOf: '2026-10-13' },
+          {
+            deps: { db: m.db, clock: { now: () => NOW } } as never,
+            jobId: 'bad',
+            logger,
+            signal: new AbortController().signal,
+            spawn: async () => undefined,
+          },
+        )
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UsageError);
+      expect((err as UsageError).message).toBe('job "checks.run": invalid payload');
+      expect((err as UsageError).problems).toEqual([expect.stringMatching(/^asOf: .*number/)]);
+      expect(classifyJobError(err)).toEqual({ kind: 'permanent' });
     });
   });
 });

@@ -1,10 +1,16 @@
 import type { Command } from 'commander';
 import { retryFailed } from '../../jobs/failed-jobs.js';
 import { listJobs, LISTED_STATES, type ListedState } from '../../jobs/job-list.js';
-import { JOB_QUEUE } from '../../jobs/job-names.js';
+import { ConnectorCache, jobRegistry } from '../../jobs/host.js';
 import { redisConnection, redisReachable } from '../../jobs/redis.js';
 import { redisAddress } from '../../jobs/service.js';
-import { manualAsOf, manualJobs, RUNNABLE, type RunNowOptions } from '../../jobs/run-now.js';
+import {
+  checkManualJobs,
+  manualAsOf,
+  manualJobs,
+  RUNNABLE,
+  type RunNowOptions,
+} from '../../jobs/run-now.js';
 import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
 import { EnvironmentError, UsageError } from '../../platform/errors.js';
@@ -127,11 +133,27 @@ export function registerJobsCommand(program: Command): void {
           trigger: flags.trigger,
         };
         const specs = manualJobs(app.config, name, options, Date.now());
+        if (specs.some((s) => s.name === 'sync.school' && s.payload.request.className)) {
+          const connectors = new ConnectorCache(app.config);
+          try {
+            await checkManualJobs(
+              { db: (await app.mirror()).db, connectorFor: (id) => connectors.connectorFor(id) },
+              specs,
+            );
+          } finally {
+            await connectors.close();
+          }
+        }
+        // What the workers will parse, parsed here: a payload they would refuse is exit 2 now.
+        const registry = jobRegistry();
+        for (const spec of specs) registry.parse(spec.name, spec.payload);
         await withQueues(app, async (q) => {
           for (const spec of specs) await q.add(spec);
         });
         for (const spec of specs) {
-          process.stdout.write(`queued ${spec.name} ${spec.id} on queue ${JOB_QUEUE[spec.name]}\n`);
+          process.stdout.write(
+            `queued ${spec.name} ${spec.id} on queue ${registry.queueOf(spec.name)}\n`,
+          );
         }
         process.stdout.write('follow it with `ezh jobs list` and `ezh status`\n');
       }),

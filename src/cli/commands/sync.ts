@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { ConnectorCache, jobRegistry } from '../../jobs/host.js';
+import { ConnectorCache, syncJobRegistry } from '../../jobs/host.js';
 import { formatTable } from '../../mirror/stats.js';
 import { systemClock } from '../../platform/clock.js';
 import { UsageError } from '../../platform/errors.js';
 import { redactString } from '../../platform/redact.js';
 import type { SyncSummary } from '../../sync/engine.js';
 import { progressObserver } from '../../sync/progress.js';
-import { syncSchool } from '../../sync/sync-school.js';
+import { syncSchool } from '../../jobs/sync-school.js';
 import { withApp } from '../run-action.js';
 
 interface SyncFlags {
@@ -95,7 +95,7 @@ export function registerSyncCommand(program: Command): void {
                     config: app.config,
                     observer,
                     signal: abort.signal,
-                    registry: jobRegistry(),
+                    registry: syncJobRegistry(),
                   },
                   {
                     schoolId,

@@ -1,24 +1,25 @@
 import type { Config } from '../config/schema.js';
 import type { Connector } from '../connectors/connector.js';
-import { handlers as defaultHandlers, type HandlerRegistry } from '../jobs/registry.js';
-import { registerSyncHandlers } from '../jobs/handlers/sync.js';
-import { InProcessRunner } from '../jobs/in-process-runner.js';
-import { jobSpec } from '../jobs/job-names.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import { UsageError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { SyncDeps, SyncObserver } from './deps.js';
-import { checkClassName, runFinishStage, startRun, type SyncSummary } from './engine.js';
-import { requestFromOptions, type SyncOptions, type SyncRequest } from './request.js';
+import type { SyncDeps, SyncObserver } from '../sync/deps.js';
+import { checkClassName, runFinishStage, startRun, type SyncSummary } from '../sync/engine.js';
+import { requestFromOptions, type SyncOptions, type SyncRequest } from '../sync/request.js';
 import { HEARTBEAT_MS } from '../mirror/leases.js';
-import { keepSyncLeaseAlive, LeaseHeldError, releaseSyncLease } from './run-lease.js';
-import type { RunRow } from './run-store.js';
-import { summarizeRun } from './summary.js';
+import { keepSyncLeaseAlive, LeaseHeldError, releaseSyncLease } from '../sync/run-lease.js';
+import type { RunRow } from '../sync/run-store.js';
+import { summarizeRun } from '../sync/summary.js';
+import { syncJobRegistry } from './host.js';
+import { InProcessRunner } from './in-process-runner.js';
+import { jobSpec } from './job-names.js';
+import type { JobRegistry } from './registry.js';
 
 /**
  * Embedded sync of one school: the sync jobs run in this process, in queue order, with the same
- * handlers as service mode. This is what `ezh sync`, `ezh demo` and the benchmark call.
+ * job registry as service mode. This is what `ezh sync`, `ezh demo` and the benchmark call. It
+ * lives with the jobs (not in sync/): it is the jobs' orchestration of the sync engine's stages.
  */
 export interface SyncSchoolDeps {
   db: SqlDb;
@@ -29,8 +30,8 @@ export interface SyncSchoolDeps {
   observer?: SyncObserver;
   /** Abort to stop after the current scope; the run stays resumable. */
   signal?: AbortSignal;
-  /** Handlers to use (default: the process registry, with the sync handlers added). */
-  registry?: HandlerRegistry;
+  /** The jobs to run (default: the sync jobs of this build). */
+  registry?: JobRegistry;
 }
 
 export async function syncSchool(
@@ -48,8 +49,7 @@ export async function syncSchool(
       schools.map((s) => s.id),
     );
   }
-  const registry = deps.registry ?? defaultHandlers;
-  if (!registry.has('sync.school')) registerSyncHandlers(registry);
+  const registry = deps.registry ?? syncJobRegistry();
   const syncDeps = {
     db: deps.db,
     connectorFor: () => deps.connector,
@@ -103,7 +103,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 async function runAndSummarize(
   deps: SyncSchoolDeps,
   syncDeps: SyncDeps,
-  registry: HandlerRegistry,
+  registry: JobRegistry,
   schoolId: string,
   request: SyncRequest,
   runId: string,

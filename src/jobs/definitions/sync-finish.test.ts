@@ -3,9 +3,8 @@ import { createTestMirror, type TestMirror } from '../../../test/helpers/mirrors
 import { configSchema } from '../../config/schema.js';
 import { createLogger } from '../../platform/logger.js';
 import { beginRun, setScopesTotal } from '../../sync/run-store.js';
-import type { Flow } from '../registry.js';
-import { HandlerRegistry } from '../registry.js';
-import { registerSyncHandlers } from './sync.js';
+import type { Flow } from '../define-job.js';
+import { syncJobRegistry } from '../host.js';
 
 /**
  * The follow-up checks a scheduled sync queues (`jobs.afterSync`) run only after a sync that read
@@ -14,8 +13,7 @@ import { registerSyncHandlers } from './sync.js';
  */
 describe('sync.finish queues the follow-up checks only after a complete sync', () => {
   let m: TestMirror;
-  const registry = new HandlerRegistry();
-  registerSyncHandlers(registry);
+  const registry = syncJobRegistry();
   const config = configSchema.parse({ schools: [{ id: '1', timeZone: 'UTC+5' }] });
   const logger = createLogger({ level: 'silent' });
 
@@ -34,7 +32,8 @@ describe('sync.finish queues the follow-up checks only after a complete sync', (
     });
     await setScopesTotal(m.db, runId, scopesTotal);
     const spawned: Flow[] = [];
-    const status = await registry.get('sync.finish')(
+    const status = await registry.run(
+      'sync.finish',
       { schoolId: '1', runId, followUps: ['checks.run'] },
       {
         deps: {

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { sendAlerts } from '../../alerts/index.js';
+import { defineJob } from '../define-job.js';
+
+/** The findings' alerts, once per finding and recipient. */
+export const alertsSendJob = defineJob({
+  name: 'alerts.send',
+  queue: 'alerts',
+  usesApp: true,
+  payload: z.object({
+    schoolId: z.string().optional(),
+    asOf: z.number().int().optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  async handler(ctx, payload) {
+    const result = await sendAlerts(
+      { db: ctx.deps.db, config: ctx.app.config, logger: ctx.logger, clock: ctx.deps.clock },
+      {
+        schoolId: payload.schoolId,
+        asOf: payload.asOf ?? ctx.deps.clock.now(),
+        dryRun: payload.dryRun,
+      },
+    );
+    return { sent: result.sent, failed: result.failed, noAddress: result.noAddress };
+  },
+});
