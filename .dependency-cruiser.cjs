@@ -69,7 +69,9 @@ module.exports = {
       severity: 'error',
       comment: 'Modules import each other in a circle: cut the cycle (move the shared part down).',
       from: { path: '^src/' },
-      to: { circular: true },
+      // Cycles that run code; a cycle through type-only imports (a registry whose name type is
+      // derived from its own definitions, as jobs/job-names.ts does) loads nothing in a circle.
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
   ],
   options: {
