@@ -4,7 +4,8 @@ import { archiveSection } from './sections/archive.js';
 import { checksSection } from './sections/checks.js';
 import { databaseSection } from './sections/database.js';
 import { logSection } from './sections/logging.js';
-import { platformSection } from './sections/platform.js';
+import { CONNECTORS, DEFAULT_PLATFORM } from '../connectors/registry.js';
+import { platformSection, type PlatformMember } from './sections/platform.js';
 import { redisSection } from './sections/redis.js';
 import { reportsSection } from './sections/reports.js';
 import { schoolsSection } from './sections/schools.js';
@@ -14,24 +15,32 @@ import { jobsSection } from './sections/jobs.js';
 /**
  * The whole configuration. Each area owns a file under `sections/`; this file only assembles them.
  * Every key has a default, so an empty file (or none) is a valid configuration for the demo.
+ * The `platform` section is one member per registered connector; tests build it with more.
  */
-export const configSchema = z
-  .object({
-    database: databaseSection,
-    platform: platformSection,
-    schools: schoolsSection,
-    redis: redisSection,
-    log: logSection,
-    archive: archiveSection,
-    alerts: alertsSection,
-    reports: reportsSection,
-    sync: syncSection,
-    jobs: jobsSection,
-    checks: checksSection,
-    /** Where documents and findings are written by default. */
-    outDir: z.string().min(1).default('./out'),
-  })
-  .strict();
+export function buildConfigSchema<const M extends readonly PlatformMember[]>(
+  connectors: M,
+  defaultPlatform: string = DEFAULT_PLATFORM,
+) {
+  return z
+    .object({
+      database: databaseSection,
+      platform: platformSection(connectors, defaultPlatform),
+      schools: schoolsSection,
+      redis: redisSection,
+      log: logSection,
+      archive: archiveSection,
+      alerts: alertsSection,
+      reports: reportsSection,
+      sync: syncSection,
+      jobs: jobsSection,
+      checks: checksSection,
+      /** Where documents and findings are written by default. */
+      outDir: z.string().min(1).default('./out'),
+    })
+    .strict();
+}
+
+export const configSchema = buildConfigSchema(CONNECTORS);
 
 export type Config = z.infer<typeof configSchema>;
 export type SchoolConfig = Config['schools'][number];

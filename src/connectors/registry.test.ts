@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../platform/errors.js';
-import { connectorSettingsFromConfig, createConnector, PLATFORM_KINDS } from './registry.js';
+import { dnevnikClientSettings } from './dnevnik/settings.js';
+import { createConnector, PLATFORM_KINDS } from './registry.js';
 
 const settings = {
   baseUrl: 'https://api.dnevnik.ru/v2/',
@@ -47,11 +48,11 @@ describe('connector registry', () => {
       },
     });
     const school = config.schools[0] ?? null;
-    expect(connectorSettingsFromConfig(config.platform, school)).toMatchObject({
+    expect(dnevnikClientSettings(config.platform, school)).toMatchObject({
       baseUrl: 'https://api.school.mosreg.ru/v2/',
       token: 'school-token-456',
     });
-    expect(connectorSettingsFromConfig(config.platform)).toMatchObject({
+    expect(dnevnikClientSettings(config.platform)).toMatchObject({
       baseUrl: 'https://api.dnevnik.ru/v2/',
       token: 'platform-token-123',
       maxRetries: 6,

@@ -1,7 +1,7 @@
 import type { Config, SchoolConfig } from '../../../config/schema.js';
 import { addDays } from '../../../platform/time.js';
-import { connectorSettingsFromConfig } from '../../registry.js';
 import { createDnevnikClient } from '../dnevnik.connector.js';
+import { dnevnikClientSettings } from '../settings.js';
 import { dnevnikTokenProvider } from '../token-from-config.js';
 import { PlatformError } from '../../_shared/http-error.js';
 import type { DnevnikClient } from '../client.js';
@@ -328,7 +328,7 @@ export async function probeConfiguredSchool(
   school: SchoolConfig,
   options: Omit<ProbeOptions, 'schoolId' | 'zone'>,
 ): Promise<ProbeReport> {
-  const settings = connectorSettingsFromConfig(config.platform, school);
+  const settings = dnevnikClientSettings(config.platform, school);
   const client = createDnevnikClient(settings, {
     tokens: dnevnikTokenProvider(config.platform, school, settings),
   });
