@@ -86,8 +86,9 @@ export function defineConnector<K extends string, Schema extends z.ZodObject>(
 ): ConnectorDefinition<K, Schema> {
   const problems: string[] = [];
   if (!KIND.test(spec.kind)) problems.push(`kind "${spec.kind}" must match ${KIND}`);
-  if ('kind' in spec.settings.shape)
-    {problems.push('settings must not declare `kind` (the union does)');}
+  if ('kind' in spec.settings.shape) {
+    problems.push('settings must not declare `kind` (the union does)');
+  }
   const exists = (path: string) => schemaAt(spec.settings, path.split('.')) !== undefined;
   for (const path of spec.secrets) {
     if (!exists(path)) problems.push(`secret "${path}" is not a setting`);

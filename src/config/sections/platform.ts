@@ -32,9 +32,11 @@ export function platformSection<const M extends readonly PlatformMember[]>(
   if (!kinds.includes(defaultKind)) {
     throw new Error(`the default platform "${defaultKind}" is not registered`);
   }
+  // `kind` first, as `ezh config show` has always printed it.
   const options = members.map((m) =>
-    m.settings.extend({
+    z.strictObject({
       kind: m.kind === defaultKind ? z.literal(m.kind).default(m.kind) : z.literal(m.kind),
+      ...m.settings.shape,
     }),
   ) as unknown as [z.ZodObject, ...z.ZodObject[]];
   const section = z
