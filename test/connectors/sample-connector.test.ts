@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { authStep } from '../../src/cli/commands/auth.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CONNECTORS } from '../../src/connectors/registry.js';
 import {
@@ -6,7 +7,7 @@ import {
   type PlatformErrorReason,
 } from '../../src/connectors/_shared/http-error.js';
 import { classifyJobError } from '../../src/jobs/job-errors.js';
-import { ConfigError } from '../../src/platform/errors.js';
+import { ConfigError, UsageError } from '../../src/platform/errors.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { redactValue } from '../../src/platform/redact.js';
 import { sample } from '../fixtures/connectors/sample.connector.js';
@@ -112,5 +113,21 @@ describe('a connector defined in its own files', () => {
       });
     expect(classifyJobError(named('unavailable'))).toEqual({ kind: 'retry', waitMs: null });
     expect(classifyJobError(named('unauthorized'))).toEqual({ kind: 'permanent' });
+  });
+
+  it('has no `ezh auth` steps, and `ezh auth` says so (exit 2) where Dnevnik has them', () => {
+    const attempt = () => authStep('sample', 'url', 'authorizationUrl', connectors);
+    expect(attempt).toThrow(UsageError);
+    try {
+      attempt();
+    } catch (err) {
+      expect((err as UsageError).exitCode).toBe(2);
+      expect((err as UsageError).problems).toEqual([
+        'platform.kind: "sample" has no authorization steps (its secrets are set in the config or the environment)',
+      ]);
+    }
+    const dnevnik = authStep('dnevnik', 'exchange', 'exchangeCode', connectors);
+    expect(typeof dnevnik.exchangeCode).toBe('function');
+    expect(dnevnik.grantVariables).toEqual(['EZH_DNEVNIK_TOKEN', 'EZH_DNEVNIK_REFRESH_TOKEN']);
   });
 });

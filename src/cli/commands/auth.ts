@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 import { UsageError } from '../../platform/errors.js';
-import type { ConnectorAuth } from '../../connectors/define-connector.js';
+import type { ConnectorAuth, ConnectorDefinition } from '../../connectors/define-connector.js';
 import { connectorDefinition } from '../../connectors/registry.js';
 
 /**
@@ -74,18 +74,25 @@ async function checkToken(app: App): Promise<void> {
 type Steps = ConnectorAuth<App['config']['platform']>;
 type StepName = 'authorizationUrl' | 'exchangeCode' | 'whoAmI';
 
-/** The configured connector's step, bound to it; bad usage (exit 2) when the platform has none. */
-function step<N extends StepName>(
-  app: App,
+function step<N extends StepName>(app: App, command: string, name: N) {
+  return authStep(app.config.platform.kind, command, name);
+}
+
+/**
+ * The `ezh auth <command>` step of the platform `kind` names, bound to its connector; bad usage
+ * (exit 2) when that platform has none.
+ */
+export function authStep<N extends StepName>(
+  kind: string,
   command: string,
   name: N,
+  connectors?: readonly ConnectorDefinition[],
 ): Required<Pick<Steps, N>> & Pick<Steps, 'grantVariables'> {
-  const { kind } = app.config.platform;
-  const auth = connectorDefinition(kind).auth as Steps | undefined;
+  const auth = connectorDefinition(kind, connectors).auth as Steps | undefined;
   const fn = auth?.[name];
   if (!auth || !fn) {
     throw new UsageError(`\`ezh auth ${command}\` does not apply to platform "${kind}"`, [
-      `platform.kind: "${kind}" has ${auth ? `no \`auth ${command}\` step` : 'no authorization steps (its token is set in the config)'}`,
+      `platform.kind: "${kind}" has ${auth ? `no \`auth ${command}\` step` : 'no authorization steps (its secrets are set in the config or the environment)'}`,
     ]);
   }
   return { [name]: fn.bind(auth), grantVariables: auth.grantVariables } as Required<
