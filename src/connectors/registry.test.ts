@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { loadConfig } from '../config/load.js';
 import { UsageError } from '../platform/errors.js';
+import { defineConnector } from './define-connector.js';
 import { dnevnikClientSettings } from './dnevnik/settings.js';
 import { createConnector, PLATFORM_KINDS } from './registry.js';
 
@@ -57,5 +59,23 @@ describe('connector registry', () => {
       token: 'platform-token-123',
       maxRetries: 6,
     });
+  });
+
+  it('refuses at start-up a connector whose secret or variable names no setting', () => {
+    const attempt = () =>
+      defineConnector({
+        kind: 'broken',
+        settings: z.strictObject({ apiKey: z.string().optional() }),
+        secrets: ['apikey'],
+        env: { EZH_BROKEN_KEY: 'key', broken_lower: 'apiKey' },
+        create: () => {
+          throw new Error('never created');
+        },
+      });
+    expect(attempt).toThrow(
+      'connector "broken" is defined wrongly: secret "apikey" is not a setting; ' +
+        'environment variable EZH_BROKEN_KEY names no setting ("key"); ' +
+        'environment variable broken_lower must match /^EZH_[A-Z0-9_]+$/',
+    );
   });
 });
