@@ -69,7 +69,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
 
   const connectors = options.connectors ?? CONNECTORS;
-  const schema: z.ZodType = options.connectors ? buildConfigSchema(connectors) : configSchema;
+  const schema: z.ZodType = options.connectors ? buildConfigSchema({ connectors }) : configSchema;
   const fromEnv = applyEnv(schema, raw, env, problems);
   const platform = selectedPlatform(connectors, raw, options.overrides);
   if (platform) applyPlatformEnv(schema, platform, raw, env, problems, fromEnv);

@@ -17,10 +17,13 @@ import { jobsSection } from './sections/jobs.js';
  * Every key has a default, so an empty file (or none) is a valid configuration for the demo.
  * The `platform` section is one member per registered connector; tests build it with more.
  */
-export function buildConfigSchema<const M extends readonly PlatformMember[]>(
-  connectors: M,
-  defaultPlatform: string = DEFAULT_PLATFORM,
-) {
+export function buildConfigSchema<const M extends readonly PlatformMember[]>(registries: {
+  /** The connectors `platform.kind` may name (each its settings, secrets and variables). */
+  connectors: M;
+  /** The platform of a config that names none. */
+  defaultPlatform?: string;
+}) {
+  const { connectors, defaultPlatform = DEFAULT_PLATFORM } = registries;
   return z
     .object({
       database: databaseSection,
@@ -40,7 +43,7 @@ export function buildConfigSchema<const M extends readonly PlatformMember[]>(
     .strict();
 }
 
-export const configSchema = buildConfigSchema(CONNECTORS);
+export const configSchema = buildConfigSchema({ connectors: CONNECTORS });
 
 export type Config = z.infer<typeof configSchema>;
 export type SchoolConfig = Config['schools'][number];
