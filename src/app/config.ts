@@ -1,14 +1,23 @@
 import { RULES } from '../checks/registry.js';
 import { loadConfig, type LoadedConfig, type LoadOptions } from '../config/load.js';
 import { buildConfigSchema } from '../config/schema.js';
+import { CONNECTORS, DEFAULT_PLATFORM } from '../connectors/registry.js';
 
 /**
  * The configuration as the doors load it: validated against the registries built at start-up
  * (the rules: `checks.rules.<id>` with each rule's parameters and defaults, `alerts.audiences`'
- * keys). The config is the base layer and cannot import the checks; the composition root can.
+ * keys; the connectors: `platform`). The config is the base layer and cannot import the checks; the composition root can.
  */
-export const appConfigSchema = buildConfigSchema({ rules: [...RULES.values()] });
+export const appConfigSchema = buildConfigSchema({
+  rules: [...RULES.values()],
+  connectors: CONNECTORS,
+});
 
 export function loadAppConfig(options: Omit<LoadOptions, 'schema'> = {}): LoadedConfig {
-  return loadConfig({ ...options, schema: appConfigSchema });
+  return loadConfig({
+    ...options,
+    schema: appConfigSchema,
+    connectors: CONNECTORS,
+    defaultPlatform: DEFAULT_PLATFORM,
+  });
 }

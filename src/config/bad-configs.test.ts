@@ -9,6 +9,13 @@ import { desiredSchedules } from '../jobs/schedules.js';
 import { ConfigError } from '../platform/errors.js';
 import { startSandbox } from '../sandbox/index.js';
 import { loadAppConfig } from '../app/config.js';
+import type { Config } from './schema.js';
+import { configuredPlatform } from '../connectors/registry.js';
+import type { DnevnikSettings } from '../connectors/dnevnik/settings.js';
+
+/** Dnevnik's settings as its connector reads them (the config types only `platform.kind`). */
+const dnevnikOf = (config: Config) =>
+  configuredPlatform(config.platform).settings as DnevnikSettings;
 
 function tempFile(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ezh-bad-config-'));
@@ -78,7 +85,7 @@ describe('what a good configuration may say', () => {
       },
     });
     expect(config.platform.token).toBe('12345678901');
-    expect(config.platform.oauth.clientSecret).toBe('42');
+    expect(dnevnikOf(config).oauth.clientSecret).toBe('42');
     expect(config.alerts.smtp.password).toBe('000123');
     expect(config.alerts.webhook.secret).toBe('1234567890123456');
   });
@@ -104,7 +111,7 @@ describe('what a good configuration may say', () => {
     expect(config.sync.massDeletion.maxShare).toBe(0.5);
     expect(config.platform.baseUrl).toBe('https://api.school.mosreg.ru/v2/');
     // A string key keeps an all-digit value as text.
-    expect(config.platform.oauth.clientId).toBe('12345');
+    expect(dnevnikOf(config).oauth.clientId).toBe('12345');
     expect(config.redis.prefix).toBe('2026');
     expect(config.checks.rules['mark-late']).toMatchObject({ deadlineDays: 2 });
     expect(config.checks.rules['topic-missing']).toMatchObject({ enabled: false });

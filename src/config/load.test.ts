@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../platform/errors.js';
-import { loadConfig } from './load.js';
+import { loadAppConfig } from '../app/config.js';
 
 function tempFile(content: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ezh-config-'));
@@ -24,7 +24,7 @@ function problemsOf(fn: () => unknown): string[] {
 
 describe('loadConfig', () => {
   it('gives a complete configuration from built-in defaults', () => {
-    const { config, source } = loadConfig({ file: tempFile(''), env: {} });
+    const { config, source } = loadAppConfig({ file: tempFile(''), env: {} });
     expect(source).toMatch(/ezh\.yaml$/);
     expect(config.database).toMatchObject({ type: 'sqlite', path: './data/ezh.sqlite' });
     expect(config.platform.baseUrl).toBe('https://api.dnevnik.ru/v2/');
@@ -33,7 +33,7 @@ describe('loadConfig', () => {
 
   it('lists every problem by its path', () => {
     const problems = problemsOf(() =>
-      loadConfig({ file: 'test/fixtures/config/bad.yaml', env: {} }),
+      loadAppConfig({ file: 'test/fixtures/config/bad.yaml', env: {} }),
     );
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/^platform\.baseUrl: must be a URL \(http or https\)$/m);
@@ -43,14 +43,14 @@ describe('loadConfig', () => {
 
   it('rejects unknown keys, naming them', () => {
     const problems = problemsOf(() =>
-      loadConfig({ file: tempFile('platfrom:\n  token: x\n'), env: {} }),
+      loadAppConfig({ file: tempFile('platfrom:\n  token: x\n'), env: {} }),
     );
     expect(problems).toEqual(['platfrom: unknown key (did you mean `platform`?)']);
   });
 
   it('overlays EZH_* variables on the file, secrets by their short names', () => {
     const file = tempFile('platform:\n  requestsPerSecond: 2\n');
-    const { config } = loadConfig({
+    const { config } = loadAppConfig({
       file,
       env: {
         EZH_DNEVNIK_TOKEN: 'tok-1234567890',
@@ -66,17 +66,17 @@ describe('loadConfig', () => {
 
   it('requires a URL for postgres', () => {
     const problems = problemsOf(() =>
-      loadConfig({ file: tempFile('database:\n  type: postgres\n'), env: {} }),
+      loadAppConfig({ file: tempFile('database:\n  type: postgres\n'), env: {} }),
     );
     expect(problems).toEqual(['database.url: is required when type is postgres']);
   });
 
   it('reports a missing explicit file and invalid YAML clearly', () => {
-    expect(problemsOf(() => loadConfig({ file: '/nonexistent/ezh.yaml', env: {} }))).toEqual([
+    expect(problemsOf(() => loadAppConfig({ file: '/nonexistent/ezh.yaml', env: {} }))).toEqual([
       '/nonexistent/ezh.yaml: not found',
     ]);
     const problems = problemsOf(() =>
-      loadConfig({ file: tempFile('platform: [unclosed\n'), env: {} }),
+      loadAppConfig({ file: tempFile('platform: [unclosed\n'), env: {} }),
     );
     expect(problems[0]).toMatch(/ezh\.yaml: /);
   });

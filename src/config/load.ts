@@ -3,17 +3,20 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../platform/errors.js';
 import { registerSecret } from '../platform/redact.js';
-import { configSchema, type Config, type ConfigSchema } from './schema.js';
+import { buildConfigSchema, configSchema, type Config, type ConfigSchema } from './schema.js';
+import { DEFAULT_PLATFORM_KIND, type PlatformMember } from './sections/platform.js';
 import { childSchema, knownKeys, scalarKinds } from './schema-walk.js';
 import { didYouMean, foldKey } from './suggest.js';
 
 export const DEFAULT_CONFIG_FILE = './ezh.yaml';
 
-/** Environment shortcuts for secrets and the most common settings. */
+type Schema = z.core.$ZodType;
+
+/**
+ * Environment shortcuts for secrets and the most common settings. The platform's own (such as
+ * `EZH_DNEVNIK_TOKEN`) come from its connector and apply when `platform.kind` names it.
+ */
 const ENV_SHORTCUTS: Record<string, string[]> = {
-  EZH_DNEVNIK_TOKEN: ['platform', 'token'],
-  EZH_DNEVNIK_CLIENT_SECRET: ['platform', 'oauth', 'clientSecret'],
-  EZH_DNEVNIK_REFRESH_TOKEN: ['platform', 'oauth', 'refreshToken'],
   EZH_DATABASE_URL: ['database', 'url'],
   EZH_REDIS_URL: ['redis', 'url'],
   EZH_SMTP_PASSWORD: ['alerts', 'smtp', 'password'],
@@ -32,6 +35,13 @@ export interface LoadOptions {
    * (src/app/config.ts, via `loadAppConfig`). Default: no rules known.
    */
   schema?: ConfigSchema;
+  /**
+   * The connectors the `platform` section accepts, whose variables (`EZH_DNEVNIK_TOKEN`) apply
+   * and whose secrets are redacted; doors pass the registry's (src/app/config.ts). Default: none.
+   */
+  connectors?: readonly PlatformMember[];
+  /** The platform of a config that names none. */
+  defaultPlatform?: string;
 }
 
 export interface LoadedConfig {
@@ -42,7 +52,6 @@ export interface LoadedConfig {
 
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
-  const schema = options.schema ?? configSchema;
   const problems: string[] = [];
   let raw: Record<string, unknown> = {};
   let source: string | null = null;
@@ -68,16 +77,26 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
+  const connectors = options.connectors ?? [];
+  const defaultPlatform = options.defaultPlatform ?? DEFAULT_PLATFORM_KIND;
+  const schema: z.ZodType =
+    options.schema ??
+    (options.connectors
+      ? buildConfigSchema({ rules: [], connectors, defaultPlatform })
+      : configSchema);
   const fromEnv = applyEnv(schema, raw, env, problems);
+  const platform = selectedPlatform(connectors, defaultPlatform, raw, options.overrides);
+  if (platform) applyPlatformEnv(schema, platform, raw, env, problems, fromEnv);
   if (options.overrides) deepMerge(raw, options.overrides);
 
   const result = schema.safeParse(raw);
-  if (!result.success) problems.push(...formatIssues(schema, result.error.issues, fromEnv));
+  if (!result.success) problems.push(...formatIssues(result.error.issues, fromEnv, schema));
   if (problems.length > 0 || !result.success) {
     throw new ConfigError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
   }
-  const config = result.data;
-  registerSecrets(config);
+  // The registry's schema, or one with more connectors (tests): a `Config` either way.
+  const config = result.data as Config;
+  registerSecrets(config, connectors.find((c) => c.kind === config.platform.kind) ?? null);
   return { config, source };
 }
 
@@ -88,7 +107,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
  * a string. Returns the variable behind each path set, so that problems can name it.
  */
 function applyEnv(
-  schema: ConfigSchema,
+  root: Schema,
   raw: Record<string, unknown>,
   env: NodeJS.ProcessEnv,
   problems: string[],
@@ -96,21 +115,67 @@ function applyEnv(
   const fromEnv = new Map<string, string>();
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('EZH_') || value === undefined) continue;
-    const path = ENV_SHORTCUTS[name] ?? (name.includes('__') ? envPath(schema, name) : undefined);
+    const path = ENV_SHORTCUTS[name] ?? (name.includes('__') ? envPath(root, name) : undefined);
     if (!path) continue;
-    try {
-      setPath(raw, path, envValue(schema, path, value));
-      fromEnv.set(path.join('.'), name);
-    } catch {
-      problems.push(`${name}: cannot be applied to ${path.join('.')}`);
-    }
+    setEnv(root, raw, name, path, value, problems, fromEnv);
   }
   return fromEnv;
 }
 
-function envPath(root: ConfigSchema, name: string): string[] {
+function setEnv(
+  root: Schema,
+  raw: Record<string, unknown>,
+  name: string,
+  path: string[],
+  value: string,
+  problems: string[],
+  fromEnv: Map<string, string>,
+): void {
+  try {
+    setPath(raw, path, envValue(root, path, value));
+    fromEnv.set(path.join('.'), name);
+  } catch {
+    problems.push(`${name}: cannot be applied to ${path.join('.')}`);
+  }
+}
+
+/**
+ * The connector `platform.kind` names (the file's, or the overrides'); null when it names none
+ * registered, which the schema then reports. Only that connector's variables apply: another
+ * platform's token in the environment is not this platform's setting.
+ */
+function selectedPlatform(
+  connectors: readonly PlatformMember[],
+  defaultPlatform: string,
+  raw: Record<string, unknown>,
+  overrides: Record<string, unknown> | undefined,
+): PlatformMember | null {
+  const kindIn = (o: unknown): unknown =>
+    o && typeof o === 'object'
+      ? (o as { platform?: { kind?: unknown } }).platform?.kind
+      : undefined;
+  const kind = kindIn(overrides) ?? kindIn(raw) ?? defaultPlatform;
+  return connectors.find((c) => c.kind === kind) ?? null;
+}
+
+function applyPlatformEnv(
+  root: Schema,
+  platform: PlatformMember,
+  raw: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+  fromEnv: Map<string, string>,
+): void {
+  for (const [name, setting] of Object.entries(platform.env)) {
+    const value = env[name];
+    if (value === undefined) continue;
+    setEnv(root, raw, name, ['platform', ...setting.split('.')], value, problems, fromEnv);
+  }
+}
+
+function envPath(root: Schema, name: string): string[] {
   const path: string[] = [];
-  let schema: z.core.$ZodType | undefined = root;
+  let schema: Schema | undefined = root;
   for (const segment of name.slice(4).split('__')) {
     const keys: string[] = schema ? knownKeys(schema, []) : [];
     const known = keys.find((k) => foldKey(k) === foldKey(segment));
@@ -123,8 +188,8 @@ function envPath(root: ConfigSchema, name: string): string[] {
   return path;
 }
 
-function envValue(root: ConfigSchema, path: string[], value: string): unknown {
-  let schema: z.core.$ZodType | undefined = root;
+function envValue(root: Schema, path: string[], value: string): unknown {
+  let schema: Schema | undefined = root;
   for (const key of path) schema = schema ? childSchema(schema, key) : undefined;
   // A key the schema does not know is reported as unknown; its value does not matter.
   if (!schema) return value;
@@ -171,9 +236,9 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
  * closest key the schema knows there. `fromEnv` (path → variable) names where a value came from.
  */
 export function formatIssues(
-  schema: ConfigSchema,
   issues: readonly z.core.$ZodIssue[],
   fromEnv: ReadonlyMap<string, string> = new Map(),
+  root: Schema = configSchema,
 ): string[] {
   const line = (path: PropertyKey[], message: string): string => {
     const key = path.map(String).join('.');
@@ -184,7 +249,7 @@ export function formatIssues(
   };
   return issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      const known = knownKeys(schema, issue.path);
+      const known = knownKeys(root, issue.path);
       return issue.keys.map((k) => line([...issue.path, k], `unknown key${didYouMean(k, known)}`));
     }
     let message = issue.message;
@@ -195,10 +260,17 @@ export function formatIssues(
   });
 }
 
-function registerSecrets(config: Config): void {
-  registerSecret(config.platform.token);
-  registerSecret(config.platform.oauth.clientSecret);
-  registerSecret(config.platform.oauth.refreshToken);
+function registerSecrets(config: Config, platform: PlatformMember | null): void {
+  // The connector names its secrets; each is scrubbed from logs and `ezh config show` verbatim.
+  for (const path of platform?.secrets ?? []) {
+    const value = path
+      .split('.')
+      .reduce<unknown>(
+        (node, key) => (node as Record<string, unknown> | undefined)?.[key],
+        config.platform,
+      );
+    if (typeof value === 'string') registerSecret(value);
+  }
   for (const school of config.schools) registerSecret(school.token);
   for (const url of [config.database.url, config.redis.url]) {
     const password = url ? safeUrlPassword(url) : null;

@@ -39,12 +39,21 @@ export function unwrap(schema: Schema): Schema {
   }
 }
 
-/** The schema of `segment` inside `schema` (object key, array index, record key), if any. */
+/**
+ * The schema of `segment` inside `schema` (object key, array index, record key), if any. In a
+ * union (the `platform` section, one member per connector) the first member that has the key.
+ */
 export function childSchema(schema: Schema, segment: string | number): Schema | undefined {
   const def = defOf(unwrap(schema));
   if (def.type === 'object') return def.shape?.[String(segment)];
   if (def.type === 'array') return def.element;
   if (def.type === 'record') return def.valueType;
+  if (def.type === 'union') {
+    for (const option of def.options ?? []) {
+      const child = childSchema(option, segment);
+      if (child) return child;
+    }
+  }
   return undefined;
 }
 
@@ -57,12 +66,17 @@ export function schemaAt(root: Schema, path: readonly PropertyKey[]): Schema | u
   return s;
 }
 
-/** The keys an object schema at `path` accepts; empty when it is not an object. */
+/** The keys an object schema at `path` accepts (any member's, in a union); empty when none. */
 export function knownKeys(root: Schema, path: readonly PropertyKey[]): string[] {
   const s = schemaAt(root, path);
-  if (!s) return [];
-  const def = defOf(unwrap(s));
-  return def.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+  return s ? [...new Set(keysOf(s))] : [];
+}
+
+function keysOf(schema: Schema): string[] {
+  const def = defOf(unwrap(schema));
+  if (def.type === 'object') return Object.keys(def.shape ?? {});
+  if (def.type === 'union') return (def.options ?? []).flatMap(keysOf);
+  return [];
 }
 
 /** Whether every object inside `schema` refuses unknown keys; returns the paths that do not. */

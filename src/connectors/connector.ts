@@ -5,7 +5,8 @@ export type * from './records.js';
 /**
  * The contract between the sync engine and a platform. A connector knows HTTP, shapes and quirks of
  * one platform; the sync engine knows scopes, checkpoints and the mirror. A second platform fits
- * by implementing this interface and registering in `registry.ts`; the sync engine does not change.
+ * by implementing this interface in a `defineConnector` unit (`define-connector.ts`) and one line
+ * in `registry.ts`; the sync engine does not change.
  */
 
 /** What a fetch is about. Streams differ in which parts they need (see `STREAM_SCOPES`). */
@@ -95,20 +96,3 @@ export interface Connector {
   /** Releases sockets and timers. */
   close(): Promise<void>;
 }
-
-/** Settings a connector factory receives for one school. */
-export interface ConnectorSettings {
-  baseUrl: string;
-  token: string | null;
-  requestsPerSecond: number;
-  concurrency: number;
-  timeoutMs: number;
-  maxRetries: number;
-  /**
-   * The zone in which the platform stamps entry moments (marks set, attendance entered): `UTC` on
-   * Dnevnik, whatever the school's zone (reference §7). Default `UTC`.
-   */
-  entryTimeZone?: string;
-}
-
-export type ConnectorFactory = (settings: ConnectorSettings) => Connector;

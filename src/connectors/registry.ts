@@ -1,74 +1,63 @@
 import type { Config, SchoolConfig } from '../config/schema.js';
+import type { PlatformSettings } from '../config/sections/platform.js';
 import { UsageError } from '../platform/errors.js';
-import type { Connector, ConnectorSettings } from './connector.js';
-import type { RateLimiterRegistry } from './_shared/rate-limiter.js';
-import type { Timing } from './_shared/timing.js';
-import type { TokenProvider } from './_shared/token-provider.js';
-import { createDnevnikConnector } from './dnevnik/dnevnik.connector.js';
-import { dnevnikTokenProvider } from './dnevnik/token-from-config.js';
+import type { Connector } from './connector.js';
+import type { ConnectorDefinition, ConnectorDeps } from './define-connector.js';
+import { dnevnik } from './dnevnik/definition.js';
 
 /**
- * Connectors by platform key. A second platform registers here; the sync engine asks only for a
- * key (`platform.kind` in the config) and the settings.
+ * Every connector, one line each (`define-connector.ts`). The config's `platform` section is built
+ * from this list (a union on `platform.kind`); the sync engine asks only for the configured kind.
  */
-export interface ConnectorOptions {
-  /** Overrides the settings' static token (e.g. an OAuth provider that refreshes). */
-  tokens?: TokenProvider | null;
-  timing?: Timing;
-  limiters?: RateLimiterRegistry;
-}
+export const CONNECTORS = [
+  dnevnik, // Dnevnik.ru and its white-label hosts
+] as const;
 
-interface RegisteredConnector {
-  create(settings: ConnectorSettings, options?: ConnectorOptions): Connector;
-  /** The token source the config describes for a school (static or refreshing). */
-  tokensFromConfig(
-    platform: Config['platform'],
-    school: SchoolConfig | null,
-    settings: ConnectorSettings,
-  ): TokenProvider | null;
-}
+/** The platform of a config that names none (every config written before a second connector). */
+export const DEFAULT_PLATFORM = 'dnevnik';
 
-const CONNECTORS: Record<string, RegisteredConnector> = {
-  dnevnik: {
-    create: (settings, options) => createDnevnikConnector(settings, options),
-    tokensFromConfig: dnevnikTokenProvider,
-  },
-};
+export const PLATFORM_KINDS: readonly string[] = CONNECTORS.map((c) => c.kind);
 
-export const PLATFORM_KINDS = Object.keys(CONNECTORS);
+/** What the sync engine and tests may inject besides the config (the school comes separately). */
+export type ConnectorOptions = Omit<ConnectorDeps, 'school'>;
 
-function registered(kind: string): RegisteredConnector {
-  const entry = Object.hasOwn(CONNECTORS, kind) ? CONNECTORS[kind] : undefined;
+/** The connector unit of `kind`; an unknown kind is bad configuration (exit 2). */
+export function connectorDefinition(
+  kind: string,
+  connectors: readonly ConnectorDefinition[] = CONNECTORS as unknown as ConnectorDefinition[],
+): ConnectorDefinition {
+  const entry = connectors.find((c) => c.kind === kind);
   if (!entry) {
+    const known = connectors.map((c) => c.kind).join(', ');
     throw new UsageError(`unknown platform "${kind}"`, [
-      `platform.kind: "${kind}" is not a known platform (known: ${PLATFORM_KINDS.join(', ')})`,
+      `platform.kind: "${kind}" is not a known platform (known: ${known})`,
     ]);
   }
   return entry;
 }
 
+/** A connector of `kind` from settings written by hand (checked and completed by its schema). */
 export function createConnector(
   kind: string,
-  settings: ConnectorSettings,
-  options?: ConnectorOptions,
+  settings: unknown,
+  deps: ConnectorDeps = {},
 ): Connector {
-  return registered(kind).create(settings, options);
+  const definition = connectorDefinition(kind);
+  return definition.create(definition.parseSettings(settings), deps);
 }
 
-/** Connection settings of one school: its own host and token when it has them, else the platform's. */
-export function connectorSettingsFromConfig(
-  platform: Config['platform'],
-  school: SchoolConfig | null = null,
-): ConnectorSettings {
-  return {
-    baseUrl: school?.baseUrl ?? platform.baseUrl,
-    token: school?.token ?? platform.token ?? null,
-    requestsPerSecond: platform.requestsPerSecond,
-    concurrency: platform.concurrency,
-    timeoutMs: platform.timeoutMs,
-    maxRetries: platform.maxRetries,
-    entryTimeZone: platform.entryTimeZone,
-  };
+/**
+ * The configured platform's connector unit and its settings, checked by the connector's own schema
+ * (the config knows only `kind`: src/config/sections/platform.ts). Idempotent on settings the
+ * doors' schema already parsed; completes the defaults of a section written by hand (tests).
+ */
+export function configuredPlatform(platform: PlatformSettings): {
+  definition: ConnectorDefinition;
+  settings: Record<string, unknown>;
+} {
+  const { kind, ...rest } = platform;
+  const definition = connectorDefinition(kind);
+  return { definition, settings: definition.parseSettings(rest) };
 }
 
 /** The connector of one configured school, with the token source its config describes. */
@@ -77,11 +66,6 @@ export function connectorForSchool(
   school: SchoolConfig | null,
   options: ConnectorOptions = {},
 ): Connector {
-  const entry = registered(config.platform.kind);
-  const settings = connectorSettingsFromConfig(config.platform, school);
-  const tokens =
-    options.tokens !== undefined
-      ? options.tokens
-      : entry.tokensFromConfig(config.platform, school, settings);
-  return entry.create(settings, { ...options, tokens });
+  const { definition, settings } = configuredPlatform(config.platform);
+  return definition.create(settings, { ...options, school });
 }

@@ -18,8 +18,6 @@ export type JobErrorKind =
   | { kind: 'interrupted' }
   | { kind: 'retry'; waitMs: number | null };
 
-const RATE_LIMIT_TYPES = new Set(['apiRequestLimit', 'requestLimit', 'http429', 'http433']);
-
 export function classifyJobError(err: unknown): JobErrorKind {
   if (err instanceof SyncInterrupted) return { kind: 'interrupted' };
   // Another live run holds the school: a retry would only queue behind it; the schedule's next
@@ -32,12 +30,17 @@ export function classifyJobError(err: unknown): JobErrorKind {
   ) {
     return { kind: 'permanent' };
   }
+  // The connector has put its platform's error names into neutral words (`PlatformErrorReason`).
   if (err instanceof PlatformError) {
-    if (err.kind === 'auth' || err.kind === 'permanent') return { kind: 'permanent' };
-    if (RATE_LIMIT_TYPES.has(err.type) || err.status === 429 || err.status === 433) {
-      return { kind: 'rateLimit', waitMs: err.retryAfterMs };
+    switch (err.reason) {
+      case 'unauthorized':
+      case 'invalidRequest':
+        return { kind: 'permanent' };
+      case 'rateLimited':
+        return { kind: 'rateLimit', waitMs: err.retryAfterMs };
+      case 'unavailable':
+        return { kind: 'retry', waitMs: null };
     }
-    return { kind: 'retry', waitMs: null };
   }
   return { kind: 'retry', waitMs: null };
 }

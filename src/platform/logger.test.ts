@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/load.js';
+import { loadAppConfig } from '../app/config.js';
 import { createLogger } from './logger.js';
 
 /** An in-memory sink collecting every JSON line the logger writes. */
@@ -18,7 +18,7 @@ function sink(): { stream: Writable; lines: string[] } {
 describe('logger redaction', () => {
   it('never lets a token from config reach a log line, wherever it appears', () => {
     const token = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6';
-    const { config } = loadConfig({
+    const { config } = loadAppConfig({
       file: 'test/fixtures/config/empty.yaml',
       env: { EZH_DNEVNIK_TOKEN: token },
     });

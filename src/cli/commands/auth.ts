@@ -3,15 +3,14 @@ import { randomBytes } from 'node:crypto';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 import { UsageError } from '../../platform/errors.js';
-import { connectorSettingsFromConfig } from '../../connectors/registry.js';
-import { createDnevnikClient } from '../../connectors/dnevnik/dnevnik.connector.js';
-import { authorizationUrl, exchangeCode } from '../../connectors/dnevnik/oauth.js';
-import { fetchMe } from '../../connectors/dnevnik/resources/me.js';
+import type { ConnectorAuth, ConnectorDefinition } from '../../connectors/define-connector.js';
+import { configuredPlatform, connectorDefinition } from '../../connectors/registry.js';
 
 /**
- * `ezh auth`: get and check the access token of the platform's registered OAuth application.
- * `url` prints where to authorize, `exchange` trades the code for tokens (printed once, to
- * stdout only), `check` tells whose token is configured. No token ever reaches a log.
+ * `ezh auth`: get and check the access token, in the steps the configured platform's connector
+ * defines (`auth` of its `defineConnector`). `url` prints where to authorize, `exchange` trades the
+ * code for tokens (printed once, to stdout only), `check` tells whose token is configured. A
+ * platform without a step says so (exit 2). No token ever reaches a log.
  */
 export function registerAuthCommand(program: Command): void {
   const auth = program
@@ -24,17 +23,11 @@ export function registerAuthCommand(program: Command): void {
     .option('--state <state>', 'opaque value echoed back to the redirect URI (default: random)')
     .action(
       withApp(async (app, opts: { state?: string }) => {
-        const { oauth } = app.config.platform;
-        if (!oauth.clientId) {
-          throw missing(['platform.oauth.clientId: is required for `ezh auth url`']);
-        }
-        const url = authorizationUrl({
-          authorizeUrl: oauth.authorizeUrl,
-          clientId: oauth.clientId,
-          scope: oauth.scope,
-          redirectUri: oauth.redirectUri ?? null,
-          state: opts.state ?? randomBytes(8).toString('hex'),
-        });
+        const { authorizationUrl } = step(app, 'url', 'authorizationUrl');
+        const url = authorizationUrl(
+          platformSettings(app),
+          opts.state ?? randomBytes(8).toString('hex'),
+        );
         process.stdout.write(`${url}\n`);
         process.stderr.write(
           'Open it as a school staff or administrator user, then run: ezh auth exchange --code <code>\n',
@@ -48,22 +41,11 @@ export function registerAuthCommand(program: Command): void {
     .requiredOption('--code <code>', 'the code the authorization redirect brought back')
     .action(
       withApp(async (app, opts: { code: string }) => {
-        const { clientId, clientSecret } = app.config.platform.oauth;
-        const problems = [
-          ...(clientId ? [] : ['platform.oauth.clientId: is required for `ezh auth exchange`']),
-          ...(clientSecret
-            ? []
-            : ['platform.oauth.clientSecret: is required (EZH_DNEVNIK_CLIENT_SECRET)']),
-        ];
-        if (problems.length > 0 || !clientId || !clientSecret) throw missing(problems);
-        const client = createDnevnikClient(
-          { ...connectorSettingsFromConfig(app.config.platform), token: null },
-          { tokens: null },
-        );
-        const grant = await exchangeCode(client, { clientId, clientSecret }, opts.code);
+        const { exchangeCode, grantVariables } = step(app, 'exchange', 'exchangeCode');
+        const grant = await exchangeCode(platformSettings(app), opts.code);
+        const where = grantVariables?.length ? `\n(${grantVariables.join(', ')})` : '';
         process.stderr.write(
-          'WARNING: the lines below are secrets, shown only this once. Store them in your secret store\n' +
-            '(EZH_DNEVNIK_TOKEN, EZH_DNEVNIK_REFRESH_TOKEN), never in ezh.yaml or a shell history.\n',
+          `WARNING: the lines below are secrets, shown only this once. Store them in your secret store${where}, never in ezh.yaml or a shell history.\n`,
         );
         process.stdout.write(`access token:  ${grant.accessToken}\n`);
         if (grant.refreshToken) process.stdout.write(`refresh token: ${grant.refreshToken}\n`);
@@ -79,13 +61,8 @@ export function registerAuthCommand(program: Command): void {
 }
 
 async function checkToken(app: App): Promise<void> {
-  if (!app.config.platform.token) {
-    throw new UsageError('no access token is configured', [
-      'platform.token: is required (EZH_DNEVNIK_TOKEN)',
-    ]);
-  }
-  const client = createDnevnikClient(connectorSettingsFromConfig(app.config.platform));
-  const me = await fetchMe(client);
+  const { whoAmI } = step(app, 'check', 'whoAmI');
+  const me = await whoAmI(platformSettings(app));
   process.stdout.write(`token belongs to: ${me.name}\n`);
   process.stdout.write(`user id:          ${me.userId ?? 'unknown'}\n`);
   process.stdout.write(`person id:        ${me.personId ?? 'unknown'}\n`);
@@ -94,6 +71,37 @@ async function checkToken(app: App): Promise<void> {
   );
 }
 
-function missing(problems: string[]): UsageError {
-  return new UsageError('the OAuth settings are incomplete', problems);
+type Steps = ConnectorAuth<Record<string, unknown>>;
+
+/** The configured platform's settings as its connector reads them (defaults applied). */
+function platformSettings(app: App): Record<string, unknown> {
+  return configuredPlatform(app.config.platform).settings;
+}
+type StepName = 'authorizationUrl' | 'exchangeCode' | 'whoAmI';
+
+function step<N extends StepName>(app: App, command: string, name: N) {
+  return authStep(app.config.platform.kind, command, name);
+}
+
+/**
+ * The `ezh auth <command>` step of the platform `kind` names, bound to its connector; bad usage
+ * (exit 2) when that platform has none.
+ */
+export function authStep<N extends StepName>(
+  kind: string,
+  command: string,
+  name: N,
+  connectors?: readonly ConnectorDefinition[],
+): Required<Pick<Steps, N>> & Pick<Steps, 'grantVariables'> {
+  const auth = connectorDefinition(kind, connectors).auth as Steps | undefined;
+  const fn = auth?.[name];
+  if (!auth || !fn) {
+    throw new UsageError(`\`ezh auth ${command}\` does not apply to platform "${kind}"`, [
+      `platform.kind: "${kind}" has ${auth ? `no \`auth ${command}\` step` : 'no authorization steps (its secrets are set in the config or the environment)'}`,
+    ]);
+  }
+  return { [name]: fn.bind(auth), grantVariables: auth.grantVariables } as Required<
+    Pick<Steps, N>
+  > &
+    Pick<Steps, 'grantVariables'>;
 }

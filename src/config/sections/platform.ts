@@ -1,42 +1,71 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { httpUrl as url } from '../fields.js';
 
-export const platformSection = z
-  .strictObject({
-    /** Connector key (see `src/connectors/registry.ts`). */
-    kind: z.enum(['dnevnik']).default('dnevnik'),
-    /** API root; white-label hosts such as https://api.school.mosreg.ru/v2/ work the same. */
-    baseUrl: url.default('https://api.dnevnik.ru/v2/'),
-    /** Access token of a staff/administrator user with EducationalInfo scope; secret, from EZH_DNEVNIK_TOKEN. */
-    token: z.string().min(8, 'must be at least 8 characters').optional(),
-    /** OAuth application, for `ezh auth` and token refresh. */
-    oauth: z
-      .strictObject({
-        authorizeUrl: url.default('https://login.dnevnik.ru/oauth2'),
-        clientId: z.string().optional(),
-        clientSecret: z.string().optional(),
-        redirectUri: url.optional(),
-        refreshToken: z.string().optional(),
-        scope: z.string().default('CommonInfo,EducationalInfo'),
-      })
-      .prefault({}),
-    /** Per token. Conservative: the platform publishes no limits. */
-    requestsPerSecond: z.number().positive('must be positive').max(100).default(4),
-    concurrency: z.int().min(1).max(32).default(4),
-    timeoutMs: z.int().min(1000).default(30_000),
-    maxRetries: z.int().min(0).max(20).default(6),
-    /**
-     * The zone of the moments the platform stamps when a mark is set or attendance entered
-     * (`Mark.date`, `LessonLogEntry.createdDate`): UTC on Dnevnik, as public clients read them
-     * (docs/platform.md). `ezh probe` tells whether a school's platform agrees.
-     */
-    entryTimeZone: z
-      .string()
-      .refine(
-        (zone) => DateTime.now().setZone(zone).isValid,
-        'must be a time zone (UTC, Europe/Moscow, UTC+3)',
-      )
-      .default('UTC'),
-  })
-  .prefault({});
+/**
+ * `platform:` — one member per registered connector (`src/connectors/registry.ts`), chosen by
+ * `kind`. Each connector owns its settings schema, secrets and environment variables; this file
+ * only joins them, so a second platform needs no edit here.
+ */
+export interface PlatformMember {
+  kind: string;
+  /** The connector's own settings (a strict object without `kind`). */
+  settings: z.ZodObject;
+  /** Dotted paths inside the settings that hold secrets. */
+  secrets: readonly string[];
+  /** Environment variable → dotted path inside the settings. */
+  env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The `platform` section as the rest of ezh sees it: its `kind` and the connector's own settings,
+ * which only the connector reads (it parses them with its schema: connectors/registry.ts). The
+ * config is the base layer and knows no connector's settings type.
+ */
+export type PlatformSettings = { kind: string } & Record<string, unknown>;
+
+/** The platform of a config that names none, when no registry says otherwise. */
+export const DEFAULT_PLATFORM_KIND = 'dnevnik';
+
+/**
+ * `platform` without the connectors' registry (tests and tools that read no platform setting):
+ * any `kind`, its other keys kept as given for the connector to check.
+ */
+export function anyPlatformSection(defaultKind: string): z.ZodType<PlatformSettings, unknown> {
+  return z
+    .looseObject({ kind: z.string().default(defaultKind) })
+    .prefault({}) as unknown as z.ZodType<PlatformSettings, unknown>;
+}
+
+/** The parsed `platform` section: the settings of whichever member `kind` names. */
+export type PlatformOf<M extends readonly PlatformMember[]> = {
+  [I in keyof M]: { kind: M[I]['kind'] } & z.output<M[I]['settings']>;
+}[number];
+
+/**
+ * A discriminated union on `kind`; `kind` may be left out for `defaultKind` (every config written
+ * before there was a second platform names none).
+ */
+export function platformSection<const M extends readonly PlatformMember[]>(
+  members: M,
+  defaultKind: string,
+): z.ZodType<PlatformOf<M>, unknown> {
+  const kinds = members.map((m) => m.kind);
+  if (!kinds.includes(defaultKind)) {
+    throw new Error(`the default platform "${defaultKind}" is not registered`);
+  }
+  // `kind` first, as `ezh config show` has always printed it.
+  const options = members.map((m) =>
+    z.strictObject({
+      kind: m.kind === defaultKind ? z.literal(m.kind).default(m.kind) : z.literal(m.kind),
+      ...m.settings.shape,
+    }),
+  ) as unknown as [z.ZodObject, ...z.ZodObject[]];
+  const section = z
+    .discriminatedUnion('kind', options, {
+      error: (issue) =>
+        issue.code === 'invalid_union' && issue.note === 'No matching discriminator'
+          ? `Invalid input: expected ${kinds.map((k) => `"${k}"`).join(' | ')}`
+          : undefined,
+    })
+    .prefault({});
+  return section as unknown as z.ZodType<PlatformOf<M>, unknown>;
+}

@@ -8,8 +8,28 @@ import { EzhError } from '../../platform/errors.js';
  */
 export type PlatformErrorKind = 'retryable' | 'permanent' | 'auth';
 
+/**
+ * What went wrong, in words every platform shares; the jobs decide retries from this alone, so a
+ * connector maps its own error names (Dnevnik's `apiRequestLimit`, HTTP 433, ...) here and nowhere
+ * else:
+ * - `rateLimited`: the platform said "too many requests": wait (`retryAfterMs`) and try again;
+ * - `unavailable`: a transient fault (server error, timeout, broken reply): try again later;
+ * - `unauthorized`: the token is missing, invalid or lacks rights: the operator must act;
+ * - `invalidRequest`: the request itself is wrong (or the scope is gone): no retry can help.
+ */
+export type PlatformErrorReason = 'rateLimited' | 'unavailable' | 'unauthorized' | 'invalidRequest';
+
+/** The reason a connector states when it gives only the handling `kind`. */
+export function reasonOfKind(kind: PlatformErrorKind): PlatformErrorReason {
+  if (kind === 'auth') return 'unauthorized';
+  if (kind === 'permanent') return 'invalidRequest';
+  return 'unavailable';
+}
+
 export interface PlatformErrorDetails {
   kind: PlatformErrorKind;
+  /** Platform-neutral reason; from `kind` when omitted (a retryable fault is then `unavailable`). */
+  reason?: PlatformErrorReason;
   /** The platform's error `type` (`apiRequestLimit`, `outOfScope`, ...) or a transport kind (`http502`, `timeout`, `html`). */
   type: string;
   /** HTTP status, null when no reply arrived (timeout, reset connection). */
@@ -26,6 +46,7 @@ export interface PlatformErrorDetails {
 /** The one error type of every connector call that failed (after retries, for retryable faults). */
 export class PlatformError extends EzhError {
   readonly kind: PlatformErrorKind;
+  readonly reason: PlatformErrorReason;
   readonly type: string;
   readonly status: number | null;
   readonly endpoint: string;
@@ -35,6 +56,7 @@ export class PlatformError extends EzhError {
   constructor(message: string, details: PlatformErrorDetails) {
     super(message, 1, details.cause === undefined ? undefined : { cause: details.cause });
     this.kind = details.kind;
+    this.reason = details.reason ?? reasonOfKind(details.kind);
     this.type = details.type;
     this.status = details.status;
     this.endpoint = details.endpoint;

@@ -1,6 +1,7 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorSettings, FetchStats } from '../connector.js';
+import type { FetchStats } from '../connector.js';
+import type { DnevnikClientSettings as ConnectorSettings } from './settings.js';
 import { PlatformError } from '../_shared/http-error.js';
 import { RateLimiterRegistry } from '../_shared/rate-limiter.js';
 import { FakeTiming } from '../_shared/timing.js';

@@ -109,6 +109,7 @@ export class DnevnikClient {
             `${err.message} (gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'})`,
             {
               kind: err.kind,
+              reason: err.reason,
               type: err.type,
               status: err.status,
               endpoint: err.endpoint,

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectorSettings } from '../connector.js';
+import type { DnevnikClientSettings as ConnectorSettings } from './settings.js';
 import { RateLimiterRegistry } from '../_shared/rate-limiter.js';
 import { FakeTiming } from '../_shared/timing.js';
 import {

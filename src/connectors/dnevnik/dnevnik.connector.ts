@@ -2,7 +2,6 @@ import {
   STREAM_SCOPES,
   type Connector,
   type ConnectorCapabilities,
-  type ConnectorSettings,
   type FetchResult,
   type Scope,
   type ScopeLevel,
@@ -19,6 +18,7 @@ import { FetchSink } from './fetch-sink.js';
 import { fetchClassScope } from './resources/class-scope.js';
 import { fetchSchoolScope } from './resources/school-scope.js';
 import { fetchWindowScope } from './resources/window-scope.js';
+import type { DnevnikClientSettings } from './settings.js';
 
 export const DNEVNIK_PLATFORM = 'dnevnik';
 
@@ -44,7 +44,7 @@ export interface DnevnikOptions {
 }
 
 export function createDnevnikClient(
-  settings: ConnectorSettings,
+  settings: DnevnikClientSettings,
   options: DnevnikOptions = {},
 ): DnevnikClient {
   const tokens =
@@ -71,7 +71,7 @@ export function createDnevnikClient(
 }
 
 export function createDnevnikConnector(
-  settings: ConnectorSettings,
+  settings: DnevnikClientSettings,
   options: DnevnikOptions = {},
 ): Connector {
   const client = createDnevnikClient(settings, options);

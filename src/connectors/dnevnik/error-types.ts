@@ -1,4 +1,4 @@
-import type { PlatformErrorKind } from '../_shared/http-error.js';
+import type { PlatformErrorKind, PlatformErrorReason } from '../_shared/http-error.js';
 
 /**
  * The platform's error `type` values (reference §3) and how each is handled. Every type comes in
@@ -75,6 +75,25 @@ export function kindOfErrorType(type: string, status: number): PlatformErrorKind
   if (authProblem(type) !== null) return 'auth';
   if (PERMANENT.has(type)) return 'permanent';
   return isRetryableStatus(status) ? 'retryable' : 'permanent';
+}
+
+/** The platform's "too many requests" bodies (often with HTTP 200). */
+const RATE_LIMITED = new Set(['apiRequestLimit', 'requestLimit']);
+
+/**
+ * Dnevnik's error names in the platform-neutral words the jobs decide retries by: a rate limit
+ * (the `apiRequestLimit` body, HTTP 429 or the platform's own 433) waits, other transient faults
+ * are retried, `authorization*` and `parameterInvalid` never are.
+ */
+export function reasonOf(
+  kind: PlatformErrorKind,
+  type: string,
+  status: number | null,
+): PlatformErrorReason {
+  if (kind === 'auth') return 'unauthorized';
+  if (kind === 'permanent') return 'invalidRequest';
+  if (RATE_LIMITED.has(type) || status === 429 || status === 433) return 'rateLimited';
+  return 'unavailable';
 }
 
 /** 429 and the platform's own 433 are rate limits; 408 and 5xx are transient. */

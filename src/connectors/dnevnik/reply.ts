@@ -1,10 +1,11 @@
-import { PlatformError } from '../_shared/http-error.js';
+import { PlatformError, type PlatformErrorDetails } from '../_shared/http-error.js';
 import { parseRetryAfter } from '../_shared/retry-policy.js';
 import {
   authProblem,
   isKnownErrorType,
   isRetryableStatus,
   kindOfErrorType,
+  reasonOf,
   scopeForPath,
 } from './error-types.js';
 import { parseLosslessJson } from './lossless-json.js';
@@ -47,7 +48,7 @@ export function readReply(reply: RawReply, ctx: ReplyContext): unknown {
       kind === 'auth'
         ? `the platform refused ${ctx.tokenLabel}`
         : 'the platform answered with an HTML page';
-    throw new PlatformError(
+    throw dnevnikError(
       `${what} (HTTP ${reply.status}) on ${endpoint}${description ? `: ${description}` : ''}`,
       { kind, type: 'html', status: reply.status, endpoint, description, retryAfterMs },
     );
@@ -58,7 +59,7 @@ export function readReply(reply: RawReply, ctx: ReplyContext): unknown {
     try {
       data = parseLosslessJson(text);
     } catch {
-      throw new PlatformError(
+      throw dnevnikError(
         `the platform sent a reply that is not JSON (HTTP ${reply.status}) on ${endpoint}`,
         {
           kind: 'retryable',
@@ -74,24 +75,21 @@ export function readReply(reply: RawReply, ctx: ReplyContext): unknown {
   const bodyError = errorOfBody(data);
   if (bodyError) {
     const kind = kindOfErrorType(bodyError.type, reply.status);
-    throw new PlatformError(
-      errorMessage(bodyError.type, bodyError.description, reply.status, ctx),
-      {
-        kind,
-        type: bodyError.type,
-        status: reply.status,
-        endpoint,
-        description: bodyError.description,
-        retryAfterMs,
-      },
-    );
+    throw dnevnikError(errorMessage(bodyError.type, bodyError.description, reply.status, ctx), {
+      kind,
+      type: bodyError.type,
+      status: reply.status,
+      endpoint,
+      description: bodyError.description,
+      retryAfterMs,
+    });
   }
 
   if (reply.status >= 200 && reply.status < 300) {
     // Every endpoint ezh reads answers with a list or an object. An empty body or a bare `null`
     // is a broken reply, not an empty list: read as one, it would delete the whole scope.
     if (data === null) {
-      throw new PlatformError(
+      throw dnevnikError(
         `the platform sent ${text.trim() === '' ? 'an empty reply' : 'a null reply'} (HTTP ${reply.status}) on ${endpoint}`,
         { kind: 'retryable', type: 'emptyReply', status: reply.status, endpoint, retryAfterMs },
       );
@@ -110,7 +108,15 @@ export function readReply(reply: RawReply, ctx: ReplyContext): unknown {
     kind === 'auth'
       ? `the platform refused ${ctx.tokenLabel} (HTTP ${reply.status}) on ${endpoint}: check that the token is valid and belongs to a school staff user`
       : `the platform answered HTTP ${reply.status} on ${endpoint}`;
-  throw new PlatformError(message, { kind, type, status: reply.status, endpoint, retryAfterMs });
+  throw dnevnikError(message, { kind, type, status: reply.status, endpoint, retryAfterMs });
+}
+
+/** A `PlatformError` with its platform-neutral reason read from Dnevnik's type and status. */
+function dnevnikError(message: string, details: PlatformErrorDetails): PlatformError {
+  return new PlatformError(message, {
+    ...details,
+    reason: reasonOf(details.kind, details.type, details.status),
+  });
 }
 
 /** `{type, description}` (platform) or `{error, error_description}` (OAuth); a record with an id is never an error. */

@@ -1,5 +1,4 @@
-import type { Config, SchoolConfig } from '../../config/schema.js';
-import type { ConnectorSettings } from '../connector.js';
+import type { SchoolConnection } from '../define-connector.js';
 import {
   RefreshingTokenProvider,
   staticTokenProvider,
@@ -8,6 +7,7 @@ import {
 import { DEFAULT_RETRY_POLICY } from '../_shared/retry-policy.js';
 import { DnevnikClient } from './client.js';
 import { refreshAccessToken } from './oauth.js';
+import type { DnevnikClientSettings, DnevnikSettings } from './settings.js';
 
 /**
  * The token source a school's config describes. A per-school token is used as is. With an OAuth
@@ -15,9 +15,9 @@ import { refreshAccessToken } from './oauth.js';
  * expires or is rejected, then refreshed; without them, the platform token is static.
  */
 export function dnevnikTokenProvider(
-  platform: Config['platform'],
-  school: SchoolConfig | null,
-  settings: ConnectorSettings,
+  platform: DnevnikSettings,
+  school: SchoolConnection | null,
+  settings: DnevnikClientSettings,
 ): TokenProvider | null {
   if (school?.token) return staticTokenProvider(school.token);
   const { clientId, clientSecret, refreshToken } = platform.oauth;

@@ -1,7 +1,7 @@
 import type { Config, SchoolConfig } from '../../../config/schema.js';
 import { addDays } from '../../../platform/time.js';
-import { connectorSettingsFromConfig } from '../../registry.js';
 import { createDnevnikClient } from '../dnevnik.connector.js';
+import { dnevnikClientSettings, dnevnikSettings } from '../settings.js';
 import { dnevnikTokenProvider } from '../token-from-config.js';
 import { PlatformError } from '../../_shared/http-error.js';
 import type { DnevnikClient } from '../client.js';
@@ -328,9 +328,12 @@ export async function probeConfiguredSchool(
   school: SchoolConfig,
   options: Omit<ProbeOptions, 'schoolId' | 'zone'>,
 ): Promise<ProbeReport> {
-  const settings = connectorSettingsFromConfig(config.platform, school);
+  // The config knows only `kind`; Dnevnik reads its own settings with its schema.
+  const { kind: _kind, ...given } = config.platform;
+  const platform = dnevnikSettings.parse(given);
+  const settings = dnevnikClientSettings(platform, school);
   const client = createDnevnikClient(settings, {
-    tokens: dnevnikTokenProvider(config.platform, school, settings),
+    tokens: dnevnikTokenProvider(platform, school, settings),
   });
   return probeDnevnik(client, { ...options, schoolId: school.id, zone: school.timeZone });
 }

@@ -2,15 +2,10 @@ import type { DnevnikClient } from '../client.js';
 import { describeIssues } from '../fetch-sink.js';
 import { twin } from '../schemas/common.js';
 import { userSchema } from '../schemas/user.js';
+import type { TokenOwner } from '../../define-connector.js';
 import { paths } from './paths.js';
 
-/** Whom a token belongs to, for `ezh auth check`. */
-export interface TokenOwner {
-  userId: string | null;
-  personId: string | null;
-  name: string;
-  roles: string[];
-}
+export type { TokenOwner };
 
 export async function fetchMe(client: DnevnikClient): Promise<TokenOwner> {
   const reply = await client.get(paths.me());
