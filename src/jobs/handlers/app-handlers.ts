@@ -13,11 +13,10 @@ import { runChecksForApp } from '../../checks/for-app.js';
 import type { AppContext } from '../../app/context.js';
 import { instantToIso } from '../../platform/time.js';
 import {
-  renderActivity,
-  renderAudit,
-  renderJournal,
-  renderPerformance,
-} from '../../reports/index.js';
+  renderDocumentById,
+  renderDocumentForJob,
+  subscribedDocuments,
+} from '../../app/documents-service.js';
 import type { HandlerRegistry } from '../registry.js';
 
 /**
@@ -70,16 +69,7 @@ export function registerAppHandlers(registry: HandlerRegistry, app: AppContext):
         config: app.config,
         logger: ctx.logger,
         clock: ctx.deps.clock,
-        renderers: {
-          audit: (o) =>
-            renderAudit(app, {
-              asOf: o.asOf,
-              schoolId: o.schoolId,
-              ...(o.from !== null ? { from: o.from } : {}),
-            }),
-          activity: (o) => renderActivity(app, { month: o.month, schoolId: o.schoolId }),
-          performance: (o) => renderPerformance(app, { period: o.period, schoolId: o.schoolId }),
-        },
+        documents: subscribedDocuments(app),
       },
       {
         schoolId: payload.schoolId,
@@ -117,14 +107,17 @@ export function registerAppHandlers(registry: HandlerRegistry, app: AppContext):
       app.config.alerts.enabled && (payload.report === 'audit' || payload.report === 'performance');
     if (subscribed) {
       // Scheduled documents go to their subscribers as PDF attachments, once per edition.
-      const render: DocumentRenderer = (kind, o) =>
-        kind === 'audit'
-          ? renderAudit(app, {
-              asOf: o.asOf,
-              schoolId: o.schoolId,
-              ...(o.from !== undefined ? { from: o.from } : {}),
-            })
-          : renderPerformance(app, { period: o.period ?? '', schoolId: o.schoolId });
+      const render: DocumentRenderer = async (kind, o) =>
+        (
+          await renderDocumentById(
+            app,
+            kind,
+            kind === 'audit'
+              ? { asOf: o.asOf, ...(o.from !== undefined ? { from: o.from } : {}) }
+              : { period: o.period ?? '' },
+            { schoolId: o.schoolId },
+          )
+        ).path;
       // The scheduled справка covers the 10 days since the schedule's previous occurrence (004 §5.2).
       const range =
         payload.report === 'audit' && schoolId && params.range === 'schedule'
@@ -145,20 +138,7 @@ export function registerAppHandlers(registry: HandlerRegistry, app: AppContext):
         },
       );
     }
-    switch (payload.report) {
-      case 'audit':
-        return renderAudit(app, { asOf, schoolId });
-      case 'performance':
-        return renderPerformance(app, { period: required(params, 'period'), schoolId });
-      case 'activity':
-        return renderActivity(app, { month: required(params, 'month'), schoolId });
-      case 'journal':
-        return renderJournal(app, {
-          className: required(params, 'class'),
-          period: params.period ?? null,
-          schoolId,
-        });
-    }
+    return (await renderDocumentForJob(app, { report: payload.report, schoolId, asOf, params })).path;
   });
 
   registry.register('archive.create', async (payload, ctx) => {
@@ -176,10 +156,4 @@ export function registerAppHandlers(registry: HandlerRegistry, app: AppContext):
       await renderer.close?.();
     }
   });
-}
-
-function required(params: Record<string, string>, key: string): string {
-  const v = params[key];
-  if (!v) throw new Error(`reports.render needs params.${key}`);
-  return v;
 }
