@@ -56,23 +56,23 @@ export async function sendScheduledDocument(
   const minute = (t: number) => DateTime.fromMillis(t, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
   const range = from !== null ? `${minute(from)}..${minute(asOf)}` : minute(asOf);
   const base = { schoolId: opts.schoolId, document: opts.document, asOf };
-  switch (opts.document) {
-    case 'archive':
-      return deliverDocument(deps, {
-        ...base,
-        edition: range,
-        title: `Состояние архива электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
-        files: async () => [],
-        lines: () => archiveLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
-      });
-    case 'sync-health':
-      return deliverDocument(deps, {
-        ...base,
-        edition: range,
-        title: `Состояние синхронизации электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
-        files: async () => [],
-        lines: () => healthLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
-      });
+  if (opts.document === 'archive') {
+    return deliverDocument(deps, {
+      ...base,
+      edition: range,
+      title: `Состояние архива электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
+      files: async () => [],
+      lines: () => archiveLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
+    });
+  }
+  if (opts.document === 'sync-health') {
+    return deliverDocument(deps, {
+      ...base,
+      edition: range,
+      title: `Состояние синхронизации электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
+      files: async () => [],
+      lines: () => healthLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
+    });
   }
   // Every other subscription is a printed document of the registry.
   const document = deps.documents(opts.document);

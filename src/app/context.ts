@@ -5,6 +5,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { createLogger, setLogger, type Logger, type LogLevel } from '../platform/logger.js';
 import { openMirror, type Mirror } from '../mirror/data-source.js';
 import { sweepOnce } from '../platform/temp-dirs.js';
+import { checkSubscribedDocuments } from './documents-service.js';
 
 /**
  * The composition root's product: what every service of ezh gets, whichever door (the CLI, a job,
@@ -36,6 +37,8 @@ export interface ContextOptions {
 
 export function createAppContext(options: ContextOptions = {}): AppContext {
   const { config, source } = loadConfig({ file: options.configFile, overrides: options.overrides });
+  // What the config cannot check itself: names of the document registry.
+  checkSubscribedDocuments(config);
   const level = options.logLevel ?? config.log.level;
   const pretty =
     config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';

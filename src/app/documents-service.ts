@@ -6,6 +6,10 @@ import type { RenderOptions } from '../reports/documents/context.js';
 import { DOCUMENTS } from '../reports/registry.js';
 import { renderDocument, type DocumentResult } from '../reports/render-document.js';
 import type { AppContext } from './context.js';
+import { SUBSCRIPTION_LETTERS } from '../config/sections/alerts.js';
+import type { Config } from '../config/schema.js';
+import { didYouMean } from '../config/suggest.js';
+import { ConfigError } from '../platform/errors.js';
 
 /**
  * The documents service: the one call the CLI (`ezh report <id>`), the `reports.render` job, the
@@ -28,7 +32,12 @@ export function renderDocumentById(
  */
 export function renderDocumentForJob(
   app: AppContext,
-  job: { report: string; schoolId?: string; asOf: number; params: Readonly<Record<string, string>> },
+  job: {
+    report: string;
+    schoolId?: string;
+    asOf: number;
+    params: Readonly<Record<string, string>>;
+  },
   registry: DocumentRegistry = DOCUMENTS,
 ): Promise<DocumentResult> {
   const definition = registry.require(job.report);
@@ -60,6 +69,25 @@ export function subscribedDocuments(
 /** Ids of the documents people can subscribe to (besides the letters without a PDF). */
 export function subscribableDocumentIds(registry: DocumentRegistry = DOCUMENTS): string[] {
   return registry.all.filter((d) => d.subscription).map((d) => d.id);
+}
+
+/**
+ * Every `alerts.subscriptions[].document` names a letter or a printed document that offers a
+ * subscription (the config cannot know the registry): exit 2 listing each unknown one.
+ */
+export function checkSubscribedDocuments(
+  config: Pick<Config, 'alerts'>,
+  registry: DocumentRegistry = DOCUMENTS,
+): void {
+  const known = [...SUBSCRIPTION_LETTERS, ...subscribableDocumentIds(registry)];
+  const problems = config.alerts.subscriptions.flatMap((s, i) =>
+    known.includes(s.document)
+      ? []
+      : [
+          `alerts.subscriptions.${i}.document: unknown document "${s.document}"${didYouMean(s.document, known)}; expected one of ${known.join(', ')}`,
+        ],
+  );
+  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
 }
 
 /**

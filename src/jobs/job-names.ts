@@ -28,16 +28,21 @@ export interface JobPayloads {
    */
   'alerts.document': {
     schoolId: string;
-    document: 'audit' | 'performance' | 'archive' | 'sync-health' | 'activity';
+    /** A letter (`archive`, `sync-health`) or a printed document of the registry. */
+    document: string;
     schedule?: string;
     tz?: string;
     asOf?: number;
   };
   /** Operator alerts: each sync or archive problem once to the sync-health subscribers, and recovery. */
   'alerts.operator': { schoolId?: string; asOf?: number };
+  /**
+   * A printed document: `report` is its id in the document registry (reports/registry.ts),
+   * `params` its job params (definition's `job.params`), e.g. `{ period: '1 четверть' }`.
+   */
   'reports.render': {
     schoolId?: string;
-    report: 'audit' | 'performance' | 'activity' | 'journal';
+    report: string;
     asOf?: number;
     params?: Record<string, string>;
   };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AppContext } from '../app/context.js';
+import { SUBSCRIPTION_LETTERS } from '../config/sections/alerts.js';
 import type { Config } from '../config/schema.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { UsageError } from '../platform/errors.js';
@@ -167,8 +168,13 @@ export function createDocumentRegistry(
 ): DocumentRegistry {
   const byId = new Map<string, DocumentDefinition>();
   for (const d of definitions) {
-    if (!ID.test(d.id)) throw new Error(`document id ${JSON.stringify(d.id)} is not a lowercase word`);
+    if (!ID.test(d.id)) {
+      throw new Error(`document id ${JSON.stringify(d.id)} is not a lowercase word`);
+    }
     if (byId.has(d.id)) throw new Error(`document ${d.id} is registered twice`);
+    if ((SUBSCRIPTION_LETTERS as readonly string[]).includes(d.id)) {
+      throw new Error(`document ${d.id} has the name of a subscription letter`);
+    }
     const flags = new Set<string>();
     for (const o of d.cli.options) {
       const long = /--[a-z][a-z0-9-]*/.exec(o.flags)?.[0];

@@ -138,7 +138,8 @@ export function registerAppHandlers(registry: HandlerRegistry, app: AppContext):
         },
       );
     }
-    return (await renderDocumentForJob(app, { report: payload.report, schoolId, asOf, params })).path;
+    return (await renderDocumentForJob(app, { report: payload.report, schoolId, asOf, params }))
+      .path;
   });
 
   registry.register('archive.create', async (payload, ctx) => {

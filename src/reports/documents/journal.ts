@@ -22,7 +22,10 @@ export const journalDocument = defineDocument({
   params,
   load: async ({ db }, school, p) => {
     const schoolClass = await findClass(db, school.id, p.className);
-    return { schoolClass, journal: await loadJournal(db, { school, schoolClass, period: p.period }) };
+    return {
+      schoolClass,
+      journal: await loadJournal(db, { school, schoolClass, period: p.period }),
+    };
   },
   view: (d, settings) => renderJournalHtml(d.journal, settings.journal),
   fileName: (d, p) => [d.schoolClass.name, p.period ?? 'год'],

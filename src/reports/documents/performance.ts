@@ -38,7 +38,11 @@ export const performanceDocument = defineDocument({
       const period = await o.lastEndedPeriod();
       return period === null
         ? null
-        : { edition: period, title: `Итоги успеваемости за период «${period}»`, params: { period } };
+        : {
+            edition: period,
+            title: `Итоги успеваемости за период «${period}»`,
+            params: { period },
+          };
     },
   },
   demo: (s) => (s.className !== null && s.period !== null ? { period: s.period } : null),
