@@ -37,13 +37,13 @@ export interface ContextOptions {
 
 export function createAppContext(options: ContextOptions = {}): AppContext {
   const { config, source } = loadConfig({ file: options.configFile, overrides: options.overrides });
-  // What the config cannot check itself: names of the document registry.
-  checkSubscribedDocuments(config);
   const level = options.logLevel ?? config.log.level;
   const pretty =
     config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';
   const logger = createLogger({ level, pretty });
   setLogger(logger);
+  // What the config (the base layer) cannot check itself: names of the document registry.
+  checkSubscribedDocuments(config, source);
   // Scratch folders of ezh runs that were killed (mirror copies, browser profiles) go now.
   const swept = [tmpdir(), config.archive.workDir ?? tmpdir()].reduce(
     (n, d) => n + sweepOnce(d),

@@ -77,6 +77,7 @@ export function subscribableDocumentIds(registry: DocumentRegistry = DOCUMENTS):
  */
 export function checkSubscribedDocuments(
   config: Pick<Config, 'alerts'>,
+  source: string | null = null,
   registry: DocumentRegistry = DOCUMENTS,
 ): void {
   const known = [...SUBSCRIPTION_LETTERS, ...subscribableDocumentIds(registry)];
@@ -87,7 +88,9 @@ export function checkSubscribedDocuments(
           `alerts.subscriptions.${i}.document: unknown document "${s.document}"${didYouMean(s.document, known)}; expected one of ${known.join(', ')}`,
         ],
   );
-  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration${source ? ` in ${source}` : ''}`, problems);
+  }
 }
 
 /**
