@@ -2,7 +2,6 @@ import type { Config } from '../config/schema.js';
 import { sha1 } from '../mirror/hash.js';
 import { JOB_QUEUE, jobSpec, type JobName, type JobSpec } from './job-names.js';
 import type { ServiceQueues } from './service-queues.js';
-import { DOCUMENTS } from '../reports/registry.js';
 
 /**
  * The job schedulers service mode installs from config: per school, in the school's time zone,
@@ -68,19 +67,21 @@ export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[]
   return out;
 }
 
+/** The monthly activity report goes on the 1st at 07:00 (school time) unless its subscription says. */
+export const ACTIVITY_DEFAULT_SCHEDULE = '0 7 1 * *';
+
 /**
  * What `alerts.subscriptions` asks for, when alerts are enabled: each subscription's own schedule
- * (one scheduler per document and pattern, however many subscriptions share it), a printed
- * document's default schedule (the monthly activity report), and the operator alerts' check when
- * someone subscribed to `sync-health`.
+ * (one scheduler per document and pattern, however many subscriptions share it), the monthly
+ * activity report, and the operator alerts' check when someone subscribed to `sync-health`.
  */
 function subscriptionSchedules(config: Config, schoolId: string, tz: string): ScheduleSpec[] {
   if (!config.alerts.enabled) return [];
   const out = new Map<string, ScheduleSpec>();
   const subs = config.alerts.subscriptions.filter((s) => !s.schoolId || s.schoolId === schoolId);
   for (const sub of subs) {
-    // A printed document may say when it goes unless its subscription does (activity: the 1st).
-    const pattern = sub.schedule ?? DOCUMENTS.get(sub.document)?.subscription?.defaultSchedule;
+    const pattern =
+      sub.schedule ?? (sub.document === 'activity' ? ACTIVITY_DEFAULT_SCHEDULE : undefined);
     if (!pattern) continue;
     const id = `ezh-doc-${sub.document}-${sha1(pattern).slice(0, 8)}-${schoolId}`;
     out.set(id, {

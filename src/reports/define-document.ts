@@ -94,8 +94,6 @@ export interface DocumentSpec<P, D> {
   /** Present when people can subscribe to the document: one edition per occurrence. */
   subscription?: {
     edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<NoInfer<P>> | null>;
-    /** Cron pattern (school time) when a subscription gives none; absent: such a subscription is on demand. */
-    defaultSchedule?: string;
   };
   /** The demo's params from its sample; null (or absent): the demo skips the document. */
   demo?(sample: DemoSample): NoInfer<P> | null;
@@ -116,7 +114,6 @@ export interface DocumentDefinition {
   job: DocumentSpec<unknown, unknown>['job'];
   subscription?: {
     edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<unknown> | null>;
-    defaultSchedule?: string;
   };
   demo?(sample: DemoSample): unknown;
   /** Validates `params` (exit 2 with every problem) and loads and lays out the document. */

@@ -27,9 +27,8 @@ export const activityDocument = defineDocument({
     params: (o) => ({ month: o.month }),
   },
   job: { params: (p) => ({ month: p.month }), required: ['month'] },
-  // Sent on the 1st at 07:00 (school time) for the month before, unless the subscription says.
+  // Sent on the 1st for the month before.
   subscription: {
-    defaultSchedule: '0 7 1 * *',
     edition: async (o) => {
       const month = DateTime.fromMillis(o.asOf, { zone: o.zone }).minus({ months: 1 });
       const key = month.toFormat('yyyy-MM');
