@@ -5,7 +5,6 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { createLogger, setLogger, type Logger, type LogLevel } from '../platform/logger.js';
 import { openMirror, type Mirror } from '../mirror/data-source.js';
 import { sweepOnce } from '../platform/temp-dirs.js';
-import { checkSubscribedDocuments } from './documents-service.js';
 
 /**
  * The composition root's product: what every service of ezh gets, whichever door (the CLI, a job,
@@ -42,8 +41,6 @@ export function createAppContext(options: ContextOptions = {}): AppContext {
     config.log.format === 'auto' ? Boolean(process.stderr.isTTY) : config.log.format === 'pretty';
   const logger = createLogger({ level, pretty });
   setLogger(logger);
-  // What the config (the base layer) cannot check itself: names of the document registry.
-  checkSubscribedDocuments(config, source);
   // Scratch folders of ezh runs that were killed (mirror copies, browser profiles) go now.
   const swept = [tmpdir(), config.archive.workDir ?? tmpdir()].reduce(
     (n, d) => n + sweepOnce(d),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppContext } from '../app/context.js';
+import type { DocumentApp } from './documents/context.js';
 import { SUBSCRIPTION_LETTERS } from '../config/sections/alerts.js';
 import type { Config } from '../config/schema.js';
 import type { SqlExecutor } from '../mirror/sql.js';
@@ -18,7 +18,7 @@ import type { PdfResult } from './pdf/renderer.js';
 
 /** What `load` reads with: the app's services and the mirror. */
 export interface DocumentLoadContext {
-  app: AppContext;
+  app: DocumentApp;
   db: SqlExecutor;
 }
 
@@ -76,7 +76,7 @@ export interface DocumentSpec<P, D> {
   /** Parts of the default file name after `<id>-<school id>`, e.g. the class and the period. */
   fileName(data: D, params: P, school: SchoolInfo): readonly string[];
   /** After printing: a check of the printed file (the journal's page count). */
-  printed?(result: PdfResult, doc: HtmlDocument, app: AppContext): void;
+  printed?(result: PdfResult, doc: HtmlDocument, app: DocumentApp): void;
   cli: {
     description: string;
     options: readonly DocumentCliOption[];

@@ -1,6 +1,11 @@
-import type { AppContext } from '../app/context.js';
 import type { DocumentDefinition } from './define-document.js';
-import { documentContext, outPath, withRenderer, type RenderOptions } from './documents/context.js';
+import {
+  documentContext,
+  outPath,
+  withRenderer,
+  type DocumentApp,
+  type RenderOptions,
+} from './documents/context.js';
 import { documentFileName } from './documents/file-name.js';
 import type { PdfResult } from './pdf/renderer.js';
 
@@ -14,7 +19,7 @@ export interface DocumentResult extends PdfResult {
  * prints to `opts.out` (default `<outDir>/<id>-<school>-<parts…>.pdf`).
  */
 export async function renderDocument(
-  app: AppContext,
+  app: DocumentApp,
   definition: DocumentDefinition,
   params: unknown,
   opts: RenderOptions = {},
@@ -35,7 +40,7 @@ export async function renderDocument(
  * Results are in the order of `paramsList`.
  */
 export async function renderDocuments(
-  app: AppContext,
+  app: DocumentApp,
   definition: DocumentDefinition,
   paramsList: readonly unknown[],
   opts: Omit<RenderOptions, 'out'> & { onDone?: (r: DocumentResult, index: number) => void } = {},

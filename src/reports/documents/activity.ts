@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { DocumentApp } from './context.js';
 import { loadActivity } from '../data/activity.js';
 import { defineDocument } from '../define-document.js';
 import { renderActivityHtml } from '../html/activity-html.js';
@@ -45,7 +45,7 @@ export const activityDocument = defineDocument({
 export type ActivityOptions = RenderOptions & z.infer<typeof params>;
 
 /** Monthly teacher activity; returns the PDF path. */
-export async function renderActivity(app: AppContext, opts: ActivityOptions): Promise<string> {
+export async function renderActivity(app: DocumentApp, opts: ActivityOptions): Promise<string> {
   const { month, ...render } = opts;
   return (await renderDocument(app, activityDocument, { month }, render)).path;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { DocumentApp } from './context.js';
 import { runChecks } from '../../checks/engine.js';
 import { checkSchool } from '../../checks/for-app.js';
 import { loadSchoolContext } from '../../mirror/school-context.js';
@@ -82,7 +82,7 @@ export const auditDocument = defineDocument({
 export type AuditOptions = RenderOptions & z.infer<typeof params>;
 
 /** The compliance note for the deputy director; returns the PDF path. */
-export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Promise<string> {
+export async function renderAudit(app: DocumentApp, opts: AuditOptions = {}): Promise<string> {
   const { asOf, from, ...render } = opts;
   return (await renderDocument(app, auditDocument, { asOf, from }, render)).path;
 }
@@ -93,7 +93,7 @@ export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Pro
  * platform's own timestamps (docs/rules.md), stored nowhere, with what each rule decided by.
  */
 export async function auditData(
-  app: AppContext,
+  app: DocumentApp,
   school: SchoolInfo,
   asOf: number,
   now: number = Date.now(),

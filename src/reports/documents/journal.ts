@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { DocumentApp } from './context.js';
 import { UsageError } from '../../platform/errors.js';
 import { findClass } from '../data/classes.js';
 import { loadJournal } from '../data/journal.js';
@@ -67,14 +67,14 @@ export interface JournalResult extends DocumentResult {
 }
 
 /** The printed journal of one class; returns the PDF path. */
-export async function renderJournal(app: AppContext, opts: JournalOptions): Promise<string> {
+export async function renderJournal(app: DocumentApp, opts: JournalOptions): Promise<string> {
   const { className, period, ...render } = opts;
   return (await renderDocument(app, journalDocument, { className, period }, render)).path;
 }
 
 /** Journals of several classes with one browser (a period archive). */
 export async function renderJournals(
-  app: AppContext,
+  app: DocumentApp,
   classes: readonly string[],
   opts: Omit<JournalOptions, 'className' | 'out'> & { onDone?: (r: JournalResult) => void },
 ): Promise<JournalResult[]> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AppContext } from '../../app/context.js';
+import type { DocumentApp } from './context.js';
 import { loadPerformance } from '../data/performance.js';
 import { defineDocument } from '../define-document.js';
 import { renderPerformanceHtml } from '../html/performance-html.js';
@@ -52,7 +52,7 @@ export type PerformanceOptions = RenderOptions & z.infer<typeof params>;
 
 /** Period results; returns the PDF path. */
 export async function renderPerformance(
-  app: AppContext,
+  app: DocumentApp,
   opts: PerformanceOptions,
 ): Promise<string> {
   const { period, ...render } = opts;
