@@ -20,6 +20,19 @@ import type { PdfResult } from './pdf/renderer.js';
 export interface DocumentLoadContext {
   app: DocumentApp;
   db: SqlExecutor;
+  /**
+   * The path the document will be written to, given the parts of its default name (`fileName`):
+   * for a document that prints its own file name (the journal's certification page).
+   */
+  outFile(parts: readonly string[]): string;
+}
+
+/** What the `printed` hook sees: the file written and everything it was made from. */
+export interface PrintedContext<P, D> extends DocumentLoadContext {
+  school: SchoolInfo;
+  params: P;
+  data: D;
+  doc: HtmlDocument;
 }
 
 /** One option of the document's `ezh report` subcommand (`--out` and `--school` are added for all). */
@@ -75,8 +88,11 @@ export interface DocumentSpec<P, D> {
   view(data: D, settings: Config['reports']): HtmlDocument;
   /** Parts of the default file name after `<id>-<school id>`, e.g. the class and the period. */
   fileName(data: D, params: P, school: SchoolInfo): readonly string[];
-  /** After printing: a check of the printed file (the journal's page count). */
-  printed?(result: PdfResult, doc: HtmlDocument, app: DocumentApp): void;
+  /**
+   * After printing: a check of the printed file (the journal's page count), or bookkeeping of it
+   * (an issued справка recorded); a failure fails the render.
+   */
+  printed?(result: PdfResult, ctx: PrintedContext<P, D>): void | Promise<void>;
   cli: {
     description: string;
     options: readonly DocumentCliOption[];
@@ -103,7 +119,7 @@ export interface DocumentSpec<P, D> {
 export interface PreparedDocument {
   doc: HtmlDocument;
   fileParts: readonly string[];
-  printed?: (result: PdfResult) => void;
+  printed?: (result: PdfResult) => void | Promise<void>;
 }
 
 /** The unit the registry holds: a spec with its types erased behind `prepare` (params validated there). */
@@ -143,7 +159,12 @@ export function defineDocument<P, D>(spec: DocumentSpec<P, D>): DocumentDefiniti
       return {
         doc,
         fileParts: spec.fileName(data, params, school),
-        ...(printed ? { printed: (result: PdfResult) => printed(result, doc, ctx.app) } : {}),
+        ...(printed
+          ? {
+              printed: (result: PdfResult) =>
+                printed(result, { ...ctx, school, params, data, doc }),
+            }
+          : {}),
       };
     },
   };

@@ -25,11 +25,13 @@ export async function renderDocument(
   opts: RenderOptions = {},
 ): Promise<DocumentResult> {
   const { db, school } = await documentContext(app, opts);
-  const prepared = await definition.prepare({ app, db }, school, params);
-  const out = outPath(app, opts, documentFileName(definition.id, school.id, ...prepared.fileParts));
+  const outFile = (parts: readonly string[]): string =>
+    outPath(app, opts, documentFileName(definition.id, school.id, ...parts));
+  const prepared = await definition.prepare({ app, db, outFile }, school, params);
+  const out = outFile(prepared.fileParts);
   return withRenderer(app, opts.renderer, async (r) => {
     const result = await r.render(prepared.doc, out);
-    prepared.printed?.(result);
+    await prepared.printed?.(result);
     return { ...result, expectedPages: prepared.doc.expectedPages };
   });
 }

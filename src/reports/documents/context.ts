@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../../config/schema.js';
 import type { Mirror } from '../../mirror/data-source.js';
+import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { resolveSchool, type SchoolInfo } from '../data/school.js';
 import { resolveChromiumPath } from '../pdf/chromium.js';
@@ -16,6 +17,8 @@ import type { SqlExecutor } from '../../mirror/sql.js';
 export interface DocumentApp {
   config: Config;
   logger: Logger;
+  /** The process's "now" (printed-at stamps); the sandbox's in the demo and tests. */
+  clock: Clock;
   mirror(): Promise<Mirror>;
 }
 

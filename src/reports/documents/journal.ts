@@ -29,7 +29,7 @@ export const journalDocument = defineDocument({
   },
   view: (d, settings) => renderJournalHtml(d.journal, settings.journal),
   fileName: (d, p) => [d.schoolClass.name, p.period ?? 'год'],
-  printed: (result, doc, app) => {
+  printed: (result, { app, doc }) => {
     if (doc.expectedPages !== null && result.pages !== doc.expectedPages) {
       app.logger.warn(
         { out: result.path, expected: doc.expectedPages, actual: result.pages },
