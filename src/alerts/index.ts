@@ -18,7 +18,8 @@ export { sendOperatorAlerts, type OperatorAlertResult } from './operator-alerts.
 export {
   sendScheduledDocument,
   type ScheduledDocumentOptions,
-  type ScheduledRenderers,
+  type SubscribedDocument,
+  type SubscribedDocuments,
 } from './scheduled-documents.js';
 export type { AlertDeps } from './deps.js';
 export type { AlertChannel, OutgoingMessage, SendResult } from './channels/channel.js';

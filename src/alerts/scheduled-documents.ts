@@ -3,15 +3,29 @@ import type { SubscriptionDocument } from '../config/sections/alerts.js';
 import { systemClock } from '../platform/clock.js';
 import { formatLocal, instantToLocalDate } from '../platform/time.js';
 import { schoolZone, type AlertDeps } from './deps.js';
-import { auditRangeTitle, deliverDocument, type DocumentRunResult } from './send-documents.js';
+import { deliverDocument, type DocumentRunResult } from './send-documents.js';
 import { currentProblems } from './sync-health.js';
 
-/** The PDFs a scheduled subscription may attach; the reports module makes them (injected). */
-export interface ScheduledRenderers {
-  audit(o: { schoolId: string; asOf: number; from: number | null }): Promise<string>;
-  activity(o: { schoolId: string; month: string }): Promise<string>;
-  performance(o: { schoolId: string; period: string }): Promise<string>;
+/**
+ * A printed document people subscribe to, as the reports module's registry offers it (injected:
+ * alerts know no document): one edition per occurrence, with its title, and the PDF.
+ */
+export interface SubscribedDocument {
+  /** This occurrence's edition; null: nothing to send yet (no period has ended). */
+  edition(o: {
+    schoolId: string;
+    asOf: number;
+    from: number | null;
+    zone: string;
+    range: string;
+    lastEndedPeriod(): Promise<string | null>;
+  }): Promise<{ edition: string; title: string; params: unknown } | null>;
+  /** Prints the edition's PDF; returns its path. */
+  render(schoolId: string, params: unknown): Promise<string>;
 }
+
+/** The registry's documents by subscription name; undefined: not a printed document. */
+export type SubscribedDocuments = (document: string) => SubscribedDocument | undefined;
 
 export interface ScheduledDocumentOptions {
   schoolId: string;
@@ -31,7 +45,7 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
  * archive's state and the sync's health over the range.
  */
 export async function sendScheduledDocument(
-  deps: AlertDeps & { renderers: ScheduledRenderers },
+  deps: AlertDeps & { documents: SubscribedDocuments },
   opts: ScheduledDocumentOptions,
 ): Promise<DocumentRunResult | null> {
   const asOf = opts.asOf ?? (deps.clock ?? systemClock).now();
@@ -42,54 +56,42 @@ export async function sendScheduledDocument(
   const minute = (t: number) => DateTime.fromMillis(t, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
   const range = from !== null ? `${minute(from)}..${minute(asOf)}` : minute(asOf);
   const base = { schoolId: opts.schoolId, document: opts.document, asOf };
-  switch (opts.document) {
-    case 'audit':
-      return deliverDocument(deps, {
-        ...base,
-        edition: range,
-        title:
-          from !== null
-            ? auditRangeTitle(from, asOf, zone)
-            : `Справка по итогам проверки электронного журнала на ${formatLocal(asOf, zone, false)}`,
-        files: async () => [await deps.renderers.audit({ schoolId: opts.schoolId, asOf, from })],
-      });
-    case 'activity': {
-      const month = DateTime.fromMillis(asOf, { zone }).minus({ months: 1 });
-      const key = month.toFormat('yyyy-MM');
-      return deliverDocument(deps, {
-        ...base,
-        edition: key,
-        title: `Отчёт об активности в электронном журнале за ${month.setLocale('ru').toFormat('LLLL yyyy')}`,
-        files: async () => [await deps.renderers.activity({ schoolId: opts.schoolId, month: key })],
-      });
-    }
-    case 'performance': {
-      const period = await lastEndedPeriod(deps, opts.schoolId, day(asOf));
-      if (period === null) return null;
-      return deliverDocument(deps, {
-        ...base,
-        edition: period,
-        title: `Итоги успеваемости за период «${period}»`,
-        files: async () => [await deps.renderers.performance({ schoolId: opts.schoolId, period })],
-      });
-    }
-    case 'archive':
-      return deliverDocument(deps, {
-        ...base,
-        edition: range,
-        title: `Состояние архива электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
-        files: async () => [],
-        lines: () => archiveLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
-      });
-    case 'sync-health':
-      return deliverDocument(deps, {
-        ...base,
-        edition: range,
-        title: `Состояние синхронизации электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
-        files: async () => [],
-        lines: () => healthLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
-      });
+  if (opts.document === 'archive') {
+    return deliverDocument(deps, {
+      ...base,
+      edition: range,
+      title: `Состояние архива электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
+      files: async () => [],
+      lines: () => archiveLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
+    });
   }
+  if (opts.document === 'sync-health') {
+    return deliverDocument(deps, {
+      ...base,
+      edition: range,
+      title: `Состояние синхронизации электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
+      files: async () => [],
+      lines: () => healthLines(deps, opts.schoolId, from ?? asOf - WEEK_MS, asOf, zone),
+    });
+  }
+  // Every other subscription is a printed document of the registry.
+  const document = deps.documents(opts.document);
+  if (!document) throw new Error(`no printed document ${opts.document} to subscribe to`);
+  const edition = await document.edition({
+    schoolId: opts.schoolId,
+    asOf,
+    from,
+    zone,
+    range,
+    lastEndedPeriod: () => lastEndedPeriod(deps, opts.schoolId, day(asOf)),
+  });
+  if (edition === null) return null;
+  return deliverDocument(deps, {
+    ...base,
+    edition: edition.edition,
+    title: edition.title,
+    files: async () => [await document.render(opts.schoolId, edition.params)],
+  });
 }
 
 async function lastEndedPeriod(

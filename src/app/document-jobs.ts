@@ -3,8 +3,12 @@ import type { SubscriptionDocument } from '../config/sections/alerts.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
-import { renderActivity, renderAudit, renderJournal, renderPerformance } from '../reports/index.js';
 import type { AppContext } from './context.js';
+import {
+  renderDocumentById,
+  renderDocumentForJob,
+  subscribedDocuments,
+} from './documents-service.js';
 
 /**
  * The documents the jobs make (`reports.render`, `alerts.document`): rendered, or made and mailed
@@ -20,7 +24,8 @@ export interface DocumentJobDeps {
 
 export interface RenderReportRequest {
   schoolId?: string;
-  report: 'audit' | 'performance' | 'activity' | 'journal';
+  /** A document of the registry (reports/registry.ts). */
+  report: string;
   asOf?: number;
   params?: Record<string, string>;
 }
@@ -46,14 +51,17 @@ export async function renderReportJob(
     app.config.alerts.enabled && (payload.report === 'audit' || payload.report === 'performance');
   if (subscribed) {
     // Scheduled documents go to their subscribers as PDF attachments, once per edition.
-    const render: DocumentRenderer = (kind, o) =>
-      kind === 'audit'
-        ? renderAudit(app, {
-            asOf: o.asOf,
-            schoolId: o.schoolId,
-            ...(o.from !== undefined ? { from: o.from } : {}),
-          })
-        : renderPerformance(app, { period: o.period ?? '', schoolId: o.schoolId });
+    const render: DocumentRenderer = async (kind, o) =>
+      (
+        await renderDocumentById(
+          app,
+          kind,
+          kind === 'audit'
+            ? { asOf: o.asOf, ...(o.from !== undefined ? { from: o.from } : {}) }
+            : { period: o.period ?? '' },
+          { schoolId: o.schoolId },
+        )
+      ).path;
     return sendReports(
       { db: deps.db, config: app.config, logger: deps.logger, clock: deps.clock, render },
       {
@@ -65,20 +73,7 @@ export async function renderReportJob(
       },
     );
   }
-  switch (payload.report) {
-    case 'audit':
-      return renderAudit(app, { asOf, schoolId });
-    case 'performance':
-      return renderPerformance(app, { period: required(params, 'period'), schoolId });
-    case 'activity':
-      return renderActivity(app, { month: required(params, 'month'), schoolId });
-    case 'journal':
-      return renderJournal(app, {
-        className: required(params, 'class'),
-        period: params.period ?? null,
-        schoolId,
-      });
-  }
+  return (await renderDocumentForJob(app, { report: payload.report, schoolId, asOf, params })).path;
 }
 
 export interface ScheduledDocumentRequest {
@@ -102,16 +97,7 @@ export async function sendScheduledDocumentJob(
       config: app.config,
       logger: deps.logger,
       clock: deps.clock,
-      renderers: {
-        audit: (o) =>
-          renderAudit(app, {
-            asOf: o.asOf,
-            schoolId: o.schoolId,
-            ...(o.from !== null ? { from: o.from } : {}),
-          }),
-        activity: (o) => renderActivity(app, { month: o.month, schoolId: o.schoolId }),
-        performance: (o) => renderPerformance(app, { period: o.period, schoolId: o.schoolId }),
-      },
+      documents: subscribedDocuments(app),
     },
     request,
   );
@@ -122,10 +108,4 @@ export async function sendScheduledDocumentJob(
         failed: result.deliveries.filter((d) => d.status === 'failed').length,
       }
     : null;
-}
-
-function required(params: Record<string, string>, key: string): string {
-  const v = params[key];
-  if (!v) throw new Error(`reports.render needs params.${key}`);
-  return v;
 }

@@ -1,8 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import {
   createPdfRenderer,
-  renderAudit,
-  renderJournals,
+  renderDocument,
+  renderDocuments,
+  DOCUMENTS,
   type PdfRenderer,
 } from '../reports/index.js';
 import type { DocumentRenderer } from './documents.js';
@@ -10,8 +11,10 @@ import type { DocumentRenderer } from './documents.js';
 export type ClosableRenderer = DocumentRenderer & { close?: () => Promise<void> };
 
 /**
- * The printed documents of `src/reports`, one browser for the whole archive. Without Chromium
- * the renderer fails each call with the reason, which the archive records in its manifest.
+ * The printed documents of the registry an archive carries (`archive/documents.ts` decides which:
+ * the journal of every class for period and year archives, the compliance note in each), printed
+ * through the registry, one browser for the whole archive. Without Chromium the renderer
+ * fails each call with the reason, which the archive records in its manifest.
  */
 export async function reportsDocumentRenderer(
   app: AppContext,
@@ -27,23 +30,34 @@ export async function reportsDocumentRenderer(
     return { renderJournals: fail, renderAudit: fail };
   }
   return {
-    renderJournals: async (classes, period, outDir, archive) =>
+    renderJournals: async (classes, period, outDir, archive) => {
+      const journal = period.kind === 'period' ? period.name : null;
+      const params = classes.map((c) => ({
+        className: c.name,
+        period: journal,
+        ...(archive ? { archive } : {}),
+      }));
+      return (
+        await renderDocuments(app, DOCUMENTS.require('journal'), params, {
+          outDir,
+          schoolId,
+          renderer: pdf,
+        })
+      ).map((r) => r.path);
+    },
+    renderAudit: async (asOf, outDir) =>
       (
-        await renderJournals(
+        await renderDocument(
           app,
-          classes.map((c) => c.name),
+          DOCUMENTS.require('audit'),
+          { asOf },
           {
-            period: period.kind === 'period' ? period.name : null,
             outDir,
             schoolId,
             renderer: pdf,
-            ...(archive ? { archive } : {}),
           },
         )
-      ).map((r) => r.path),
-    // The archive's copy is not an issued справка: the next one's window does not start there.
-    renderAudit: (asOf, outDir) =>
-      renderAudit(app, { asOf, outDir, schoolId, renderer: pdf, record: false }),
+      ).path,
     close: () => pdf.close(),
   };
 }

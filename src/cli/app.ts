@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { createAppContext, type AppContext } from '../app/context.js';
+import { checkSubscribedDocuments } from '../app/documents-service.js';
 import type { LogLevel } from '../platform/logger.js';
 
 /**
@@ -14,7 +15,10 @@ export interface GlobalOptions {
 }
 
 export function createApp(global: GlobalOptions, overrides?: Record<string, unknown>): App {
-  return createAppContext({ configFile: global.config, logLevel: global.logLevel, overrides });
+  const app = createAppContext({ configFile: global.config, logLevel: global.logLevel, overrides });
+  // What the config (the base layer) cannot check itself: names of the document registry.
+  checkSubscribedDocuments(app.config, app.configSource);
+  return app;
 }
 
 /** Global options of the root program, read from inside a sub-command's action. */

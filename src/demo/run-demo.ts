@@ -7,7 +7,7 @@ import { runChecksForApp } from '../checks/for-app.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { countEntities, formatTable } from '../mirror/stats.js';
 import { ensurePrivateDir, writePrivateFileAtomic } from '../platform/private-files.js';
-import { renderAllDemoReports } from '../reports/index.js';
+import { renderAllDemoDocuments } from '../app/documents-service.js';
 import { startSandbox } from '../sandbox/index.js';
 import { syncSchool } from '../jobs/sync-school.js';
 import { verifyMirror } from '../sync/verify-mirror.js';
@@ -118,7 +118,7 @@ export async function runDemo(
       ),
     );
 
-    files.push(...(await renderAllDemoReports(app, { outDir })));
+    files.push(...(await renderAllDemoDocuments(app, { outDir })));
     const alerts = await writeDemoAlerts(app, { outDir, asOf: sandbox.now() });
     files.push(...alerts.files);
     files.push(

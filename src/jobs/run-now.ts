@@ -6,6 +6,7 @@ import type { SyncDeps } from '../sync/deps.js';
 import { checkClassName } from '../sync/engine.js';
 import { requestFromOptions, type SyncOptions } from '../sync/request.js';
 import { jobSpec, type JobPayloads, type JobSpec } from './job-names.js';
+import { DOCUMENTS } from '../reports/registry.js';
 
 /**
  * Jobs queued by hand (`ezh jobs run`), so an operator of service mode runs a sync, checks,
@@ -49,8 +50,6 @@ export async function manualAsOf(
   if (value === undefined) return undefined;
   return asOfInstant(value, async () => (await loadSchoolContexts(db, config)).zoneFor(school));
 }
-
-const REPORTS = ['audit', 'performance', 'activity', 'journal'] as const;
 
 export function runnableOf(name: string): Runnable {
   const what = (RUNNABLE as readonly string[]).includes(name) ? (name as Runnable) : ALIASES[name];
@@ -143,26 +142,20 @@ export async function checkManualJobs(
 
 function reportPayload(options: RunNowOptions): JobPayloads['reports.render'] {
   const report = options.report ?? 'audit';
-  if (!(REPORTS as readonly string[]).includes(report)) {
-    throw new UsageError('invalid --report', [`expected one of ${REPORTS.join(', ')}`]);
+  // The documents of the registry; each says which params its job needs.
+  const definition = DOCUMENTS.get(report);
+  if (!definition) {
+    throw new UsageError('invalid --report', [
+      `expected one of ${DOCUMENTS.all.map((d) => d.id).join(', ')}`,
+    ]);
   }
   const params: Record<string, string> = {};
   if (options.period) params.period = options.period;
   if (options.month) params.month = options.month;
   if (options.className) params.class = options.className;
-  const needs: Record<string, string | undefined> = {
-    performance: 'period',
-    activity: 'month',
-    journal: 'class',
-  };
-  const needed = needs[report];
-  if (needed && !params[needed]) {
+  const needed = (definition.job.required ?? []).find((key) => !params[key]);
+  if (needed) {
     throw new UsageError(`report ${report} needs --${needed}`);
   }
-  return {
-    schoolId: options.school,
-    report: report as JobPayloads['reports.render']['report'],
-    asOf: options.asOf,
-    params,
-  };
+  return { schoolId: options.school, report, asOf: options.asOf, params };
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendScheduledDocument } from '../../src/alerts/scheduled-documents.js';
 import type { AlertDeps } from '../../src/alerts/index.js';
 import { desiredSchedules } from '../../src/jobs/schedules.js';
+import { activityDocument } from '../../src/reports/documents/activity.js';
 import { createTestMirror, type TestMirror } from '../helpers/mirrors.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { SCHOOL, seedSchool, silentLogger, testConfig } from './alerts-fixture.js';
@@ -65,20 +66,20 @@ describe('the monthly activity report reaches the deputy director (sqlite, real 
       db: m.db,
       logger: silentLogger,
       config: c,
-      renderers: {
-        activity: async ({ month }) => {
-          months.push(month);
-          const file = join(dir, `activity-${month}.pdf`);
-          writeFileSync(file, '%PDF-1.4\n% test\n');
-          return file;
-        },
-        audit: async () => {
-          throw new Error('not this document');
-        },
-        performance: async () => {
-          throw new Error('not this document');
-        },
-      },
+      // The activity document of the registry, printing a stand-in PDF.
+      documents: (id) =>
+        id !== 'activity'
+          ? undefined
+          : {
+              edition: (o) => activityDocument.subscription!.edition(o),
+              render: async (_school, params) => {
+                const { month } = params as { month: string };
+                months.push(month);
+                const file = join(dir, `activity-${month}.pdf`);
+                writeFileSync(file, '%PDF-1.4\n% test\n');
+                return file;
+              },
+            },
     };
     const res = await sendScheduledDocument(deps, {
       schoolId: SCHOOL,

@@ -10,8 +10,7 @@ import {
   type ReportKind,
 } from '../../alerts/index.js';
 import { UsageError } from '../../platform/errors.js';
-import { renderAudit } from '../../reports/documents/audit.js';
-import { renderPerformance } from '../../reports/documents/performance.js';
+import { renderDocumentById } from '../../app/documents-service.js';
 import { asOfInstant, loadSchoolContexts } from '../../mirror/school-context.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
@@ -102,9 +101,8 @@ function rendererFor(app: App, opts: ReportsOptions): DocumentRenderer {
       if (!existsSync(path)) throw new UsageError(`--file not found: ${opts.file}`);
       return path;
     }
-    return kind === 'audit'
-      ? renderAudit(app, { asOf, schoolId })
-      : renderPerformance(app, { period: period ?? '', schoolId });
+    const params = kind === 'audit' ? { asOf } : { period: period ?? '' };
+    return (await renderDocumentById(app, kind, params, { schoolId })).path;
   };
 }
 

@@ -7,17 +7,13 @@ export const ALERT_CHANNELS = ['smtp', 'webhook', 'file'] as const;
 export type AlertChannelName = (typeof ALERT_CHANNELS)[number];
 
 /**
- * Documents a person can subscribe to: the compliance note, period results, the archive's state,
- * the sync's health (and the operator alerts), the monthly activity report.
+ * Documents a person can subscribe to: the letters without a PDF below (the archive's state, the
+ * sync's health and the operator alerts), and every printed document of the registry that offers
+ * a subscription (the compliance note, period results, the monthly activity report). The config
+ * sits below the registry, so the name is checked against it at start-up (app/documents-service.ts).
  */
-export const SUBSCRIPTION_DOCUMENTS = [
-  'audit',
-  'performance',
-  'archive',
-  'sync-health',
-  'activity',
-] as const;
-export type SubscriptionDocument = (typeof SUBSCRIPTION_DOCUMENTS)[number];
+export const SUBSCRIPTION_LETTERS = ['archive', 'sync-health'] as const;
+export type SubscriptionDocument = string;
 
 export const AUDIENCES = ['class_teacher', 'subject_teacher'] as const;
 export type Audience = (typeof AUDIENCES)[number];
@@ -62,7 +58,7 @@ const webhookSchema = z
   .prefault({});
 
 const subscriptionSchema = z.strictObject({
-  document: z.enum(SUBSCRIPTION_DOCUMENTS),
+  document: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be a document name, e.g. audit'),
   /** E-mail addresses, or person ids / full names resolved through `alerts.recipients`. */
   to: z.array(z.string().min(1)).min(1),
   /**

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { schoolZone } from '../../alerts/deps.js';
 import { sendScheduledDocumentJob } from '../../app/document-jobs.js';
-import { SUBSCRIPTION_DOCUMENTS } from '../../config/sections/alerts.js';
 import { firedRange } from '../cron.js';
 import { defineJob } from '../define-job.js';
 
@@ -16,7 +15,8 @@ export const alertsDocumentJob = defineJob({
   usesApp: true,
   payload: z.object({
     schoolId: z.string().min(1),
-    document: z.enum(SUBSCRIPTION_DOCUMENTS),
+    /** A letter (archive, sync-health) or a printed document of the registry. */
+    document: z.string().min(1),
     schedule: z.string().optional(),
     tz: z.string().optional(),
     asOf: z.number().int().optional(),

@@ -15,7 +15,8 @@ export const reportsRenderJob = defineJob({
   usesApp: true,
   payload: z.object({
     schoolId: z.string().optional(),
-    report: z.enum(['audit', 'performance', 'activity', 'journal']),
+    /** A document of the registry (reports/registry.ts); its definition checks `params`. */
+    report: z.string().min(1),
     asOf: z.number().int().optional(),
     params: z.record(z.string(), z.string()).optional(),
   }),

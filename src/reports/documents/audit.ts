@@ -1,73 +1,113 @@
 import { basename } from 'node:path';
-import type { AppContext } from '../../app/context.js';
+import { z } from 'zod';
 import { recordAuditNote } from '../data/audit-notes.js';
-import { parseAsOf, instantToLocalDate } from '../../platform/time.js';
-import { UsageError } from '../../platform/errors.js';
+import type { DocumentApp } from './context.js';
 import { runChecks } from '../../checks/engine.js';
 import { checkSchool } from '../../checks/for-app.js';
 import { loadSchoolContext } from '../../mirror/school-context.js';
+import { UsageError } from '../../platform/errors.js';
+import { formatLocal, instantToLocalDate, parseAsOf } from '../../platform/time.js';
 import { auditFromRun, loadAudit, type AuditData } from '../data/audit.js';
 import type { SchoolInfo } from '../data/school.js';
+import { defineDocument } from '../define-document.js';
 import { renderAuditHtml } from '../html/audit-html.js';
-import { documentFileName } from './file-name.js';
-import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
+import { renderDocument } from '../render-document.js';
+import type { RenderOptions } from './context.js';
 
-export interface AuditOptions extends RenderOptions {
+const instant = z.union([z.string().min(1), z.number()]);
+const params = z.strictObject({
   /** ISO date-time (or epoch ms); default now. */
-  asOf?: string | number;
+  asOf: instant.optional(),
   /**
    * Start of the window the note covers (ISO date or date-time, or epoch ms): the previous
    * справка's date (the previous occurrence of its schedule, as the scheduled delivery passes it);
    * default 10 days before `asOf` (004 §5.2).
    */
-  from?: string | number;
+  from: instant.optional(),
   /**
    * Record the справка as issued (`audit_notes`), so the next one starts at its date; default
    * true. An archive's copy (a record of the mirror, handed to no one) is not an issued справка.
    */
-  record?: boolean;
-}
+  record: z.boolean().optional(),
+});
+
+const at = (v: string | number | undefined, zone: string): number => {
+  try {
+    return typeof v === 'number' ? v : parseAsOf(v, zone);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+};
+
+/** «Справка … за период с 01.12.2026 по 11.12.2026»: the 10-day note (004 §5.2). */
+const rangeTitle = (from: number, to: number, zone: string): string =>
+  `Справка по итогам проверки электронного журнала за период с ${formatLocal(from, zone, false)} по ${formatLocal(to, zone, false)}`;
+
+/** The compliance note («справка по итогам проверки ЭЖ») for the deputy director. */
+export const auditDocument = defineDocument({
+  id: 'audit',
+  title: 'Справка по итогам проверки электронного журнала',
+  params,
+  load: async ({ app }, school, p) => {
+    const asOf = at(p.asOf, school.zone);
+    const from = p.from === undefined ? undefined : at(p.from, school.zone);
+    if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
+    return {
+      ...(await auditData(app, school, asOf, Date.now(), from)),
+      printedAt: app.clock.now(),
+    };
+  },
+  view: (data) => renderAuditHtml(data),
+  printed: async (result, { db, school, data, params }) => {
+    if (params.record ?? true) {
+      await recordAuditNote(db, {
+        schoolId: school.id,
+        asOf: data.run?.asOf ?? data.asOf,
+        from: data.from,
+        runId: data.run?.id ?? null,
+        fileName: basename(result.path),
+        issuedAt: data.printedAt,
+      });
+    }
+  },
+  fileName: (data, _p, school) => [instantToLocalDate(data.run?.asOf ?? data.asOf, school.zone)],
+  cli: {
+    description: 'compliance note («справка по итогам проверки ЭЖ») from the latest check run',
+    options: [
+      {
+        flags: '--as-of <iso>',
+        description: 'use the latest check run at or before this time (default now)',
+      },
+      {
+        flags: '--from <iso>',
+        description:
+          "start of the checked window, e.g. the previous note's date (default 10 days before --as-of)",
+      },
+    ],
+    outName: 'audit-<school>-<date>.pdf',
+    params: (o) => ({ asOf: o.asOf, from: o.from }),
+  },
+  job: { params: (_p, asOf) => ({ asOf }) },
+  subscription: {
+    edition: async (o) => ({
+      edition: o.range,
+      title:
+        o.from !== null
+          ? rangeTitle(o.from, o.asOf, o.zone)
+          : `Справка по итогам проверки электронного журнала на ${formatLocal(o.asOf, o.zone, false)}`,
+      params: { asOf: o.asOf, ...(o.from !== null ? { from: o.from } : {}) },
+    }),
+  },
+  demo: () => ({}),
+});
+
+export type AuditOptions = RenderOptions & z.infer<typeof params>;
 
 /** The compliance note for the deputy director; returns the PDF path. */
-export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Promise<string> {
-  const { db, school } = await documentContext(app, opts);
-  let asOf: number;
-  try {
-    asOf = typeof opts.asOf === 'number' ? opts.asOf : parseAsOf(opts.asOf, school.zone);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  let from: number | undefined;
-  try {
-    from =
-      opts.from === undefined
-        ? undefined
-        : typeof opts.from === 'number'
-          ? opts.from
-          : parseAsOf(opts.from, school.zone);
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-  if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
-  const data = await auditData(app, school, asOf, Date.now(), from);
-  const doc = renderAuditHtml({ ...data, printedAt: app.clock.now() });
-  const out = outPath(
-    app,
-    opts,
-    documentFileName('audit', school.id, instantToLocalDate(data.run?.asOf ?? asOf, school.zone)),
-  );
-  const path = await withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
-  if (opts.record ?? true) {
-    await recordAuditNote(db, {
-      schoolId: school.id,
-      asOf: data.run?.asOf ?? asOf,
-      from: data.from,
-      runId: data.run?.id ?? null,
-      fileName: basename(path),
-      issuedAt: app.clock.now(),
-    });
-  }
-  return path;
+export async function renderAudit(app: DocumentApp, opts: AuditOptions = {}): Promise<string> {
+  const { asOf, from, record, ...render } = opts;
+  const params = { asOf, from, ...(record !== undefined ? { record } : {}) };
+  return (await renderDocument(app, auditDocument, params, render)).path;
 }
 
 /**
@@ -76,7 +116,7 @@ export async function renderAudit(app: AppContext, opts: AuditOptions = {}): Pro
  * platform's own timestamps (docs/rules.md), stored nowhere, with what each rule decided by.
  */
 export async function auditData(
-  app: AppContext,
+  app: DocumentApp,
   school: SchoolInfo,
   asOf: number,
   now: number = Date.now(),

@@ -1,11 +1,26 @@
 import { join } from 'node:path';
-import type { AppContext } from '../../app/context.js';
+import type { Config } from '../../config/schema.js';
+import type { Mirror } from '../../mirror/data-source.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Logger } from '../../platform/logger.js';
 import { resolveSchool, type SchoolInfo } from '../data/school.js';
 import { resolveChromiumPath } from '../pdf/chromium.js';
 import { PdfRenderer } from '../pdf/renderer.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 
 /** What every document renderer shares: the mirror, the school, the PDF renderer, output paths. */
+
+/**
+ * What documents need of the application: the DocumentApp of src/app satisfies it. Reports sit
+ * below the composition root and name no type of it.
+ */
+export interface DocumentApp {
+  config: Config;
+  logger: Logger;
+  /** The process's "now" (printed-at stamps); the sandbox's in the demo and tests. */
+  clock: Clock;
+  mirror(): Promise<Mirror>;
+}
 
 export interface RenderOptions {
   /** Output file; default `<outDir>/<doc>-<…>.pdf`. */
@@ -18,7 +33,7 @@ export interface RenderOptions {
   renderer?: PdfRenderer;
 }
 
-export function createPdfRenderer(app: AppContext): PdfRenderer {
+export function createPdfRenderer(app: DocumentApp): PdfRenderer {
   const r = app.config.reports;
   return new PdfRenderer({
     executablePath: resolveChromiumPath(r.chromiumPath),
@@ -31,7 +46,7 @@ export function createPdfRenderer(app: AppContext): PdfRenderer {
 }
 
 export async function withRenderer<T>(
-  app: AppContext,
+  app: DocumentApp,
   given: PdfRenderer | undefined,
   fn: (r: PdfRenderer) => Promise<T>,
 ): Promise<T> {
@@ -45,13 +60,13 @@ export async function withRenderer<T>(
 }
 
 export async function documentContext(
-  app: AppContext,
+  app: DocumentApp,
   opts: RenderOptions,
 ): Promise<{ db: SqlExecutor; school: SchoolInfo }> {
   const { db } = await app.mirror();
   return { db, school: await resolveSchool(db, app.config, opts.schoolId) };
 }
 
-export function outPath(app: AppContext, opts: RenderOptions, name: string): string {
+export function outPath(app: DocumentApp, opts: RenderOptions, name: string): string {
   return opts.out ?? join(opts.outDir ?? app.config.outDir, name);
 }

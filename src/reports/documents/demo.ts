@@ -1,23 +1,16 @@
 import { DateTime } from 'luxon';
-import type { AppContext } from '../../app/context.js';
+import type { SqlExecutor } from '../../mirror/sql.js';
 import { listClasses } from '../data/classes.js';
 import { classPeriods } from '../data/periods.js';
-import { renderActivity } from './activity.js';
-import { renderAudit } from './audit.js';
-import { documentContext, withRenderer } from './context.js';
-import { renderJournal } from './journal.js';
-import { renderPerformance } from './performance.js';
+import type { SchoolInfo } from '../data/school.js';
+import type { DemoSample } from '../define-document.js';
 
 /**
- * One of each document for the demo, with one browser: the journal of the first class that has
- * lessons (for its latest finished period, else the latest begun), the compliance note as of now, period results
- * for that period and activity for the month of the latest change the mirror saw.
+ * What the demo prints its documents for: the first class that has lessons (for its latest
+ * finished period, else the latest begun) and the month of the latest change the mirror saw.
+ * Each document's definition picks its params from it (`demo`).
  */
-export async function renderAllDemoReports(
-  app: AppContext,
-  opts: { outDir: string; schoolId?: string },
-): Promise<string[]> {
-  const { db, school } = await documentContext(app, opts);
+export async function demoSample(db: SqlExecutor, school: SchoolInfo): Promise<DemoSample> {
   const latest = await db.query<{ d: string | null }>(
     'SELECT max(date) AS d FROM lessons WHERE school_id = ? AND deleted_at IS NULL',
     [school.id],
@@ -47,21 +40,5 @@ export async function renderAllDemoReports(
   const lastSeen =
     observed[0]?.t === null || observed[0]?.t === undefined ? Date.now() : Number(observed[0].t);
   const month = DateTime.fromMillis(lastSeen, { zone: school.zone }).toFormat('yyyy-MM');
-
-  return withRenderer(app, undefined, async (renderer) => {
-    const common = { outDir: opts.outDir, schoolId: school.id, renderer };
-    const jobs: Promise<string>[] = [
-      renderAudit(app, common),
-      renderActivity(app, { ...common, month }),
-    ];
-    if (className !== null && period !== null) {
-      jobs.unshift(renderJournal(app, { ...common, className, period }));
-      jobs.push(renderPerformance(app, { ...common, period }));
-    } else {
-      app.logger.warn(
-        'no class with lessons and periods in the mirror: journal and period results skipped',
-      );
-    }
-    return Promise.all(jobs);
-  });
+  return { className, period, month };
 }

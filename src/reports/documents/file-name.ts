@@ -1,7 +1,7 @@
 import { fileSlug } from '../format.js';
 
-/** The documents ezh prints, by the first word of their file names. */
-export type DocumentKind = 'journal' | 'audit' | 'performance' | 'activity';
+/** A document's registry id (`reports/registry.ts`): the first word of its file names. */
+export type DocumentKind = string;
 
 /**
  * The default file name of every printed document: `<kind>-<school id>-<parts…>.pdf`, e.g.

@@ -1,101 +1,115 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { z } from 'zod';
 import { writePrivateFileAtomic } from '../../platform/private-files.js';
-import type { AppContext } from '../../app/context.js';
+import type { DocumentApp } from './context.js';
+import { UsageError } from '../../platform/errors.js';
 import { findClass } from '../data/classes.js';
 import { loadJournal } from '../data/journal.js';
+import { defineDocument } from '../define-document.js';
 import { renderJournalHtml } from '../html/journal-html.js';
-import type { PdfResult } from '../pdf/renderer.js';
-import { documentFileName } from './file-name.js';
-import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
+import { renderDocument, renderDocuments, type DocumentResult } from '../render-document.js';
+import type { RenderOptions } from './context.js';
 
-export interface JournalOptions extends RenderOptions {
+const params = z.strictObject({
   /** Class name as users type it: «5А». */
-  className: string;
+  className: z.string().min(1),
   /** Period name («1 четверть»); null: the whole year. */
-  period: string | null;
+  period: z.string().min(1).nullable(),
   /**
    * The archive the journal is printed into (its certification page names it); absent: a journal
    * printed alone, whose page names the PDF and whose SHA-256 goes into `<pdf>.sha256` beside it.
    */
-  archive?: { fileName: string; dataSha256: string | null };
-}
+  archive: z
+    .strictObject({ fileName: z.string().min(1), dataSha256: z.string().nullable() })
+    .optional(),
+});
 
-export interface JournalResult extends PdfResult {
-  className: string;
-  /** Pages the layout promised (a warning is logged when `pages` differs). */
-  expectedPages: number | null;
-}
-
-/** The printed journal of one class; returns the PDF path. */
-export async function renderJournal(app: AppContext, opts: JournalOptions): Promise<string> {
-  return (await renderJournalDocument(app, opts)).path;
-}
-
-async function renderJournalDocument(
-  app: AppContext,
-  opts: JournalOptions,
-): Promise<JournalResult> {
-  const { db, school } = await documentContext(app, opts);
-  const schoolClass = await findClass(db, school.id, opts.className);
-  const out = outPath(
-    app,
-    opts,
-    documentFileName('journal', school.id, schoolClass.name, opts.period ?? 'год'),
-  );
-  const data = await loadJournal(db, {
-    school,
-    schoolClass,
-    period: opts.period,
-    printedAt: app.clock.now(),
-    copy: opts.archive
-      ? { kind: 'archive', ...opts.archive }
-      : { kind: 'file', fileName: basename(out) },
-  });
-  const doc = renderJournalHtml(data, app.config.reports.journal);
-  return withRenderer(app, opts.renderer, async (r) => {
-    const result = await r.render(doc, out);
+/** The printed class journal for a period or the whole year. */
+export const journalDocument = defineDocument({
+  id: 'journal',
+  title: 'Классный журнал',
+  params,
+  load: async ({ app, db, outFile }, school, p) => {
+    const schoolClass = await findClass(db, school.id, p.className);
+    const out = outFile([schoolClass.name, p.period ?? 'год']);
+    const journal = await loadJournal(db, {
+      school,
+      schoolClass,
+      period: p.period,
+      printedAt: app.clock.now(),
+      copy: p.archive
+        ? { kind: 'archive', ...p.archive }
+        : { kind: 'file', fileName: basename(out) },
+    });
+    return { schoolClass, journal };
+  },
+  view: (d, settings) => renderJournalHtml(d.journal, settings.journal),
+  fileName: (d, p) => [d.schoolClass.name, p.period ?? 'год'],
+  printed: (result, { app, doc, params }) => {
     // The PDF cannot hold its own hash: the certification page points to this file (0600).
-    if (!opts.archive) writeSha256Beside(out);
+    if (!params.archive) writeSha256Beside(result.path);
     if (doc.expectedPages !== null && result.pages !== doc.expectedPages) {
       app.logger.warn(
-        { out, expected: doc.expectedPages, actual: result.pages },
+        { out: result.path, expected: doc.expectedPages, actual: result.pages },
         'journal page count differs from its layout',
       );
     }
-    return { ...result, className: schoolClass.name, expectedPages: doc.expectedPages };
-  });
+  },
+  cli: {
+    description: 'printed class journal for a period or the whole year',
+    options: [
+      { flags: '--class <name>', description: 'class name, e.g. 5А', required: true },
+      { flags: '--period <name>', description: 'reporting period name, e.g. "1 четверть"' },
+      { flags: '--year', description: 'the whole school year' },
+    ],
+    outName: 'journal-<school>-<class>-<period>.pdf',
+    params: (o) => {
+      if (Boolean(o.period) === Boolean(o.year)) {
+        throw new UsageError('give exactly one of --period NAME or --year');
+      }
+      return { className: o.class, period: o.period ?? null };
+    },
+  },
+  job: {
+    params: (p) => ({ className: p.class, period: p.period ?? null }),
+    required: ['class'],
+  },
+  demo: (s) =>
+    s.className !== null && s.period !== null ? { className: s.className, period: s.period } : null,
+});
+
+export type JournalOptions = RenderOptions & z.infer<typeof params>;
+
+export interface JournalResult extends DocumentResult {
+  className: string;
 }
 
-/**
- * Journals of several classes with one browser: data of the next classes is read while earlier
- * ones print, at most `concurrency + 1` documents prepared at a time.
- */
+/** The printed journal of one class; returns the PDF path. */
+export async function renderJournal(app: DocumentApp, opts: JournalOptions): Promise<string> {
+  const { className, period, archive, ...render } = opts;
+  const params = { className, period, ...(archive ? { archive } : {}) };
+  return (await renderDocument(app, journalDocument, params, render)).path;
+}
+
+/** Journals of several classes with one browser (a period archive). */
 export async function renderJournals(
-  app: AppContext,
+  app: DocumentApp,
   classes: readonly string[],
   opts: Omit<JournalOptions, 'className' | 'out'> & { onDone?: (r: JournalResult) => void },
 ): Promise<JournalResult[]> {
-  return withRenderer(app, opts.renderer, async (renderer) => {
-    const results: JournalResult[] = new Array(classes.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < classes.length) {
-        const i = next++;
-        const result = await renderJournalDocument(app, {
-          ...opts,
-          className: classes[i]!,
-          renderer,
-        });
-        results[i] = result;
-        opts.onDone?.(result);
-      }
-    };
-    const workers = Math.min(classes.length, app.config.reports.concurrency + 1);
-    await Promise.all(Array.from({ length: workers }, worker));
-    return results;
-  });
+  const { period, archive, onDone, ...render } = opts;
+  const results = await renderDocuments(
+    app,
+    journalDocument,
+    classes.map((className) => ({ className, period, ...(archive ? { archive } : {}) })),
+    {
+      ...render,
+      ...(onDone ? { onDone: (r, i) => onDone({ ...r, className: classes[i]! }) } : {}),
+    },
+  );
+  return results.map((r, i) => ({ ...r, className: classes[i]! }));
 }
 
 /** `<pdf>.sha256` in `sha256sum -c` format: the electronic copy's hash its certification page names. */

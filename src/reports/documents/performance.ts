@@ -1,22 +1,60 @@
-import type { AppContext } from '../../app/context.js';
+import { z } from 'zod';
+import type { DocumentApp } from './context.js';
 import { loadPerformance } from '../data/performance.js';
+import { defineDocument } from '../define-document.js';
 import { renderPerformanceHtml } from '../html/performance-html.js';
-import { documentFileName } from './file-name.js';
-import { documentContext, outPath, withRenderer, type RenderOptions } from './context.js';
+import { renderDocument } from '../render-document.js';
+import type { RenderOptions } from './context.js';
 
-export interface PerformanceOptions extends RenderOptions {
+const params = z.strictObject({
   /** Period name, e.g. «1 четверть». */
-  period: string;
-}
+  period: z.string().min(1),
+});
 
-/** Period results (успеваемость, качество, СОУ, средний балл); returns the PDF path. */
+/** Period results (успеваемость, качество, СОУ, средний балл). */
+export const performanceDocument = defineDocument({
+  id: 'performance',
+  title: 'Итоги успеваемости',
+  params,
+  load: ({ db }, school, p) => loadPerformance(db, school, p.period),
+  view: (data) => renderPerformanceHtml(data),
+  fileName: (data) => [data.period],
+  cli: {
+    description: 'period results: успеваемость, качество, СОУ, средний балл',
+    options: [
+      {
+        flags: '--period <name>',
+        description: 'reporting period name, e.g. "1 четверть"',
+        required: true,
+      },
+    ],
+    outName: 'performance-<school>-<period>.pdf',
+    params: (o) => ({ period: o.period }),
+  },
+  job: { params: (p) => ({ period: p.period }), required: ['period'] },
+  // The results of the latest period that ended; none yet: no letter.
+  subscription: {
+    edition: async (o) => {
+      const period = await o.lastEndedPeriod();
+      return period === null
+        ? null
+        : {
+            edition: period,
+            title: `Итоги успеваемости за период «${period}»`,
+            params: { period },
+          };
+    },
+  },
+  demo: (s) => (s.className !== null && s.period !== null ? { period: s.period } : null),
+});
+
+export type PerformanceOptions = RenderOptions & z.infer<typeof params>;
+
+/** Period results; returns the PDF path. */
 export async function renderPerformance(
-  app: AppContext,
+  app: DocumentApp,
   opts: PerformanceOptions,
 ): Promise<string> {
-  const { db, school } = await documentContext(app, opts);
-  const data = await loadPerformance(db, school, opts.period);
-  const doc = renderPerformanceHtml(data);
-  const out = outPath(app, opts, documentFileName('performance', school.id, data.period));
-  return withRenderer(app, opts.renderer, async (r) => (await r.render(doc, out)).path);
+  const { period, ...render } = opts;
+  return (await renderDocument(app, performanceDocument, { period }, render)).path;
 }
