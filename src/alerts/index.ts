@@ -13,7 +13,6 @@ export {
   type ReportKind,
   type SendReportsOptions,
 } from './send-documents.js';
-export { writeDemoAlerts } from './demo.js';
 export { sendOperatorAlerts, type OperatorAlertResult } from './operator-alerts.js';
 export {
   sendScheduledDocument,

@@ -8,7 +8,7 @@ import { createLogger } from '../platform/logger.js';
 import { auditData } from '../reports/documents/audit.js';
 import { renderAuditHtml } from '../reports/html/audit-html.js';
 import { formatFindingsTable } from './format-table.js';
-import { runChecksForApp } from './for-app.js';
+import { runChecksForApp } from '../app/checks-service.js';
 
 /**
  * Issue 17 item 6: a mirror first synced in November, asked about October. Its own history does

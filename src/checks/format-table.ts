@@ -1,6 +1,6 @@
 import { formatLocal } from '../platform/time.js';
 import type { CheckRunResult } from './engine.js';
-import type { RunEvidence } from './for-app.js';
+import type { RunEvidence } from './run-evidence.js';
 import { describePrecision } from './precision.js';
 
 const SEVERITY_RU = { info: 'инфо', warning: 'предупр.', critical: 'критично' } as const;

@@ -5,12 +5,7 @@ export {
   type CheckSchool,
   type RunChecksOptions,
 } from './engine.js';
-export {
-  runChecksForApp,
-  type AppCheckResult,
-  type CheckOptions,
-  type FindingsReport,
-} from './for-app.js';
+export { checkSchool, type FindingsReport, type RunEvidence } from './run-evidence.js';
 export { runAllRules, type BenchResult } from './bench.js';
 export { toFindingJson, findingKey, type Finding, type FindingJson } from './finding.js';
 export { RULES, RULE_IDS, getRule } from './registry.js';

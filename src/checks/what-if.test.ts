@@ -9,7 +9,7 @@ import { createLogger } from '../platform/logger.js';
 import { loadAudit } from '../reports/data/audit.js';
 import { renderAuditHtml } from '../reports/html/audit-html.js';
 import { formatFindingsTable } from './format-table.js';
-import { runChecksForApp } from './for-app.js';
+import { runChecksForApp } from '../app/checks-service.js';
 import { listRuns } from './history.js';
 
 /**

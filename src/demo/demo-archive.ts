@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runArchive } from '../archive/index.js';
 import type { AppContext } from '../app/context.js';
-import { reportsDocumentRenderer } from '../archive/reports-renderer.js';
+import { reportsDocumentRenderer } from '../app/archive-documents.js';
 import type { Clock } from '../platform/clock.js';
 
 /**

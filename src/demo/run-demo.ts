@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DateTime } from 'luxon';
-import { writeDemoAlerts } from '../alerts/index.js';
+import { writeDemoAlerts } from './demo-alerts.js';
 import { createAppContext, type AppContext, type ContextOptions } from '../app/context.js';
-import { runChecksForApp } from '../checks/for-app.js';
+import { runChecksForApp } from '../app/checks-service.js';
 import { connectorForSchool } from '../connectors/registry.js';
 import { countEntities, formatTable } from '../mirror/stats.js';
 import { ensurePrivateDir, writePrivateFileAtomic } from '../platform/private-files.js';

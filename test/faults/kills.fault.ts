@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyArchive } from '../../src/archive/verify.js';
-import { runChecksForApp } from '../../src/checks/for-app.js';
+import { runChecksForApp } from '../../src/app/checks-service.js';
 import { createApp } from '../../src/cli/app.js';
 import { openMirror } from '../../src/mirror/data-source.js';
 import { startSandbox, type SandboxServer } from '../../src/sandbox/index.js';

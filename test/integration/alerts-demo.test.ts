@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeDemoAlerts } from '../../src/alerts/index.js';
+import { writeDemoAlerts } from '../../src/demo/demo-alerts.js';
 import type { App } from '../../src/cli/app.js';
 import { createTestMirror, type TestMirror } from '../helpers/mirrors.js';
 import { decodeWords, parseMail } from '../helpers/smtp.js';

@@ -1,7 +1,7 @@
 import { systemClock } from '../../src/platform/clock.js';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecksForApp } from '../../src/checks/for-app.js';
+import { runChecksForApp } from '../../src/app/checks-service.js';
 import { KEY_PART_NAMES } from '../../src/checks/rule.js';
 import type { App } from '../../src/cli/app.js';
 import { createLogger } from '../../src/platform/logger.js';

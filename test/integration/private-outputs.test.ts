@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFileChannel } from '../../src/alerts/channels/file.js';
-import { runChecksForApp } from '../../src/checks/for-app.js';
+import { runChecksForApp } from '../../src/app/checks-service.js';
 import {
   createPdfRenderer,
   renderActivity,

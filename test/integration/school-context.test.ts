@@ -1,6 +1,6 @@
 import { systemClock } from '../../src/platform/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecksForApp } from '../../src/checks/for-app.js';
+import { runChecksForApp } from '../../src/app/checks-service.js';
 import type { App } from '../../src/cli/app.js';
 import { configSchema } from '../../src/config/schema.js';
 import { jobRegistry } from '../../src/jobs/host.js';

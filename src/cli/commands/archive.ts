@@ -12,7 +12,7 @@ import { openMirror, type DatabaseConfig } from '../../mirror/data-source.js';
 import { formatTable } from '../../mirror/stats.js';
 import { UsageError } from '../../platform/errors.js';
 import { asOfInstant } from '../../mirror/school-context.js';
-import { reportsDocumentRenderer, type ClosableRenderer } from '../../archive/reports-renderer.js';
+import { reportsDocumentRenderer, type ClosableRenderer } from '../../app/archive-documents.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 import { tmpdir } from 'node:os';

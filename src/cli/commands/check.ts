@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { formatFindingsTable } from '../../checks/format-table.js';
-import { runChecksForApp } from '../../checks/for-app.js';
+import { runChecksForApp } from '../../app/checks-service.js';
 import { severityRank, SEVERITIES, type Severity } from '../../checks/rule.js';
 import { UsageError } from '../../platform/errors.js';
 import { parseAsOf } from '../../platform/time.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createArchiveJob } from '../../archive/job.js';
-import { reportsDocumentRenderer } from '../../archive/reports-renderer.js';
+import { reportsDocumentRenderer } from '../../app/archive-documents.js';
 import { defineJob } from '../define-job.js';
 
 /** `weekly` (default): a regular archive; `period-end`: the archives of periods that just ended. */

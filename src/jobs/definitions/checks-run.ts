@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runChecksForApp } from '../../checks/for-app.js';
+import { runChecksForApp } from '../../app/checks-service.js';
 import { defineJob } from '../define-job.js';
 
 /**

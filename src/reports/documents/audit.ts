@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { recordAuditNote } from '../data/audit-notes.js';
 import type { DocumentApp } from './context.js';
 import { runChecks } from '../../checks/engine.js';
-import { checkSchool } from '../../checks/for-app.js';
+import { checkSchool } from '../../checks/run-evidence.js';
 import { loadSchoolContext } from '../../mirror/school-context.js';
 import { UsageError } from '../../platform/errors.js';
 import { formatLocal, instantToLocalDate, parseAsOf } from '../../platform/time.js';

@@ -2,9 +2,9 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from '../app/context.js';
 import { ensurePrivateDir } from '../platform/private-files.js';
-import { createFileChannel } from './channels/file.js';
-import { DEFAULT_FROM } from './channels/email-message.js';
-import { sendAlerts } from './send-alerts.js';
+import { createFileChannel } from '../alerts/channels/file.js';
+import { DEFAULT_FROM } from '../alerts/channels/email-message.js';
+import { sendAlerts } from '../alerts/send-alerts.js';
 
 /**
  * `ezh demo`'s alert step: every digest that would go out at `asOf`, written as .eml files into

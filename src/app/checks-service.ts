@@ -1,22 +1,25 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from './context.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { writePrivateFileAtomic } from '../platform/private-files.js';
 import { UsageError } from '../platform/errors.js';
 import { instantToIso, parseAsOf } from '../platform/time.js';
+import { mirrorCoverage, presentOf } from '../checks/data-time.js';
+import { runChecks, type CheckRunResult } from '../checks/engine.js';
+import type { RunKind } from '../checks/run-kind.js';
+import { toFindingJson } from '../checks/finding.js';
+import { loadSchoolContexts } from '../mirror/school-context.js';
 import {
-  assessAsOf,
-  historyBasis,
-  mirrorCoverage,
-  type HistoryBasis,
-  presentOf,
-  type AsOfWarning,
-  type MirrorCoverage,
-} from './data-time.js';
-import { runChecks, type CheckRunResult, type CheckSchool } from './engine.js';
-import { getRule } from './registry.js';
-import type { RunKind } from './run-kind.js';
-import { toFindingJson, type FindingJson } from './finding.js';
-import { loadSchoolContexts, type SchoolContext } from '../mirror/school-context.js';
+  checkSchool,
+  runEvidence,
+  type FindingsReport,
+  type RunEvidence,
+} from '../checks/run-evidence.js';
+
+/**
+ * The checks service: `ezh check`, the checks job and the demo all run checks through this one
+ * call, so they agree on the as-of instant (clamped to the last successful sync), the school's
+ * zone and what is stored.
+ */
 
 export interface CheckOptions {
   /**
@@ -33,31 +36,6 @@ export interface CheckOptions {
   clock?: Clock;
   /** Write the JSON report here as well (the demo's `out/findings.json`). */
   outFile?: string;
-}
-
-/** What the mirror could know for one school's run (`evidence` in `ezh check --format json`). */
-export interface RunEvidence {
-  school: string;
-  asOf: string;
-  /** `current`: kept the findings' history; `what-if`: stored apart, the history unchanged. */
-  run: RunKind;
-  /** When the mirror's first sync of the school started, and its last successful one finished. */
-  firstSync: string | null;
-  lastSync: string | null;
-  /** What the mirror cannot know as of `asOf` (empty: nothing missing). */
-  warnings: AsOfWarning[];
-  /** What dated the journal's rows as of `asOf` (data-time.ts `HistoryBasis`). */
-  history: HistoryBasis;
-  /** With `history: platform`: what each rule run decided by (docs/rules.md); else empty. */
-  rules: { rule: string; evidence: string }[];
-}
-
-/** `ezh check --format json`: one object. */
-export interface FindingsReport {
-  asOf: string;
-  findings: FindingJson[];
-  /** One per school checked. */
-  evidence: RunEvidence[];
 }
 
 export interface AppCheckRun extends CheckRunResult {
@@ -133,39 +111,4 @@ export async function runChecksForApp(
     writePrivateFileAtomic(options.outFile, `${JSON.stringify(report, null, 2)}\n`);
   }
   return { report, runs };
-}
-
-/** What the checks engine needs of a school; reading `zone` refuses a school without one (exit 2). */
-export function checkSchool(school: SchoolContext): CheckSchool {
-  return {
-    id: school.id,
-    timeZone: school.zone,
-    finalMarkDeadlines: school.finalMarkDeadlines,
-    exemptions: school.exemptions,
-  };
-}
-
-function runEvidence(
-  school: string,
-  run: CheckRunResult,
-  coverage: MirrorCoverage,
-  now: number,
-): RunEvidence {
-  const history = historyBasis(run.asOf, coverage);
-  return {
-    school,
-    asOf: instantToIso(run.asOf) ?? '',
-    run: run.kind,
-    firstSync: instantToIso(coverage.firstSyncAt),
-    lastSync: instantToIso(coverage.lastSyncedAt),
-    warnings: assessAsOf(run.asOf, coverage, now),
-    history,
-    rules:
-      history === 'platform'
-        ? run.rules.map((r) => ({
-            rule: r.rule,
-            evidence: getRule(r.rule)?.beforeFirstSync.en ?? '',
-          }))
-        : [],
-  };
 }

@@ -1,4 +1,4 @@
-import type { AppContext } from '../app/context.js';
+import type { AppContext } from './context.js';
 import {
   createPdfRenderer,
   renderDocument,
@@ -6,7 +6,7 @@ import {
   DOCUMENTS,
   type PdfRenderer,
 } from '../reports/index.js';
-import type { DocumentRenderer } from './documents.js';
+import type { DocumentRenderer } from '../archive/documents.js';
 
 export type ClosableRenderer = DocumentRenderer & { close?: () => Promise<void> };
 
