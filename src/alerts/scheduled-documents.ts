@@ -1,3 +1,4 @@
+import { UsageError } from '../platform/errors.js';
 import { DateTime } from 'luxon';
 import type { SubscriptionDocument } from '../config/sections/alerts.js';
 import { systemClock } from '../platform/clock.js';
@@ -76,7 +77,7 @@ export async function sendScheduledDocument(
   }
   // Every other subscription is a printed document of the registry.
   const document = deps.documents(opts.document);
-  if (!document) throw new Error(`no printed document ${opts.document} to subscribe to`);
+  if (!document) throw new UsageError(`no printed document ${opts.document} to subscribe to`);
   const edition = await document.edition({
     schoolId: opts.schoolId,
     asOf,

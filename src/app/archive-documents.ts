@@ -50,7 +50,9 @@ export async function reportsDocumentRenderer(
         await renderDocument(
           app,
           DOCUMENTS.require('audit'),
-          { asOf },
+          // The archive's copy records the mirror; it is handed to no one, so it is no issued
+          // справка and must not move the next one's window.
+          { asOf, record: false },
           {
             outDir,
             schoolId,

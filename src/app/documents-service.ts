@@ -9,7 +9,7 @@ import type { AppContext } from './context.js';
 import { SUBSCRIPTION_LETTERS } from '../config/sections/alerts.js';
 import type { Config } from '../config/schema.js';
 import { didYouMean } from '../config/suggest.js';
-import { ConfigError } from '../platform/errors.js';
+import { ConfigError, UsageError } from '../platform/errors.js';
 
 /**
  * The documents service: the one call the CLI (`ezh report <id>`), the `reports.render` job, the
@@ -30,7 +30,7 @@ export function renderDocumentById(
  * The `reports.render` job's document: its string params (as stored in Redis schedules and given
  * to `ezh jobs run report`) turned into the document's params by its definition.
  */
-export function renderDocumentForJob(
+export async function renderDocumentForJob(
   app: AppContext,
   job: {
     report: string;
@@ -42,7 +42,7 @@ export function renderDocumentForJob(
 ): Promise<DocumentResult> {
   const definition = registry.require(job.report);
   for (const key of definition.job.required ?? []) {
-    if (!job.params[key]) throw new Error(`reports.render needs params.${key}`);
+    if (!job.params[key]) throw new UsageError(`reports.render needs params.${key}`);
   }
   return renderDocument(app, definition, definition.job.params(job.params, job.asOf), {
     schoolId: job.schoolId,

@@ -131,7 +131,16 @@ export async function loadAudit(
   // The note is dated by its run; the window ends there and starts at the given `from`, else at
   // the previous справка's date, else 10 days before.
   const end = run?.asOf ?? asOf;
-  const previousNote = fromArg === undefined ? await previousAuditNoteAt(db, school.id, end) : null;
+  // Справки issued earlier the same day are this one printed again (after a later check run, a
+  // corrected page): the window still starts at the справка of an earlier day.
+  const previousNote =
+    fromArg === undefined
+      ? await previousAuditNoteAt(
+          db,
+          school.id,
+          dayStart(instantToLocalDate(end, school.zone), school.zone),
+        )
+      : null;
   const fromBasis: AuditFromBasis =
     fromArg !== undefined ? 'given' : previousNote !== null ? 'previous-note' : 'default';
   const from = fromArg ?? previousNote ?? defaultFrom(end, school.zone);

@@ -31,9 +31,9 @@ const params = z.strictObject({
   record: z.boolean().optional(),
 });
 
-const at = (v: string | number | undefined, zone: string): number => {
+const at = (v: string | number | undefined, zone: string, now: number): number => {
   try {
-    return typeof v === 'number' ? v : parseAsOf(v, zone);
+    return typeof v === 'number' ? v : parseAsOf(v, zone, () => now);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -49,11 +49,12 @@ export const auditDocument = defineDocument({
   title: 'Справка по итогам проверки электронного журнала',
   params,
   load: async ({ app }, school, p) => {
-    const asOf = at(p.asOf, school.zone);
-    const from = p.from === undefined ? undefined : at(p.from, school.zone);
+    const now = app.clock.now();
+    const asOf = at(p.asOf, school.zone, now);
+    const from = p.from === undefined ? undefined : at(p.from, school.zone, now);
     if (from !== undefined && from > asOf) throw new UsageError("--from is after the note's date");
     return {
-      ...(await auditData(app, school, asOf, Date.now(), from)),
+      ...(await auditData(app, school, asOf, now, from)),
       printedAt: app.clock.now(),
     };
   },
@@ -81,11 +82,22 @@ export const auditDocument = defineDocument({
       {
         flags: '--from <iso>',
         description:
-          "start of the checked window, e.g. the previous note's date (default 10 days before --as-of)",
+          "start of the checked window (default: the previous справка's date, else 10 days before)",
+      },
+      {
+        flags: '--draft',
+        description:
+          'a draft: not recorded as issued, so the next справка still starts at the previous one',
       },
     ],
     outName: 'audit-<school>-<date>.pdf',
-    params: (o) => ({ asOf: o.asOf, from: o.from }),
+    // Issued (recorded, so the next справка starts at its date): a справка as of now. One as of
+    // another instant (a what-if, an old one printed again) or a draft is not.
+    params: (o) => ({
+      asOf: o.asOf,
+      from: o.from,
+      record: o.asOf === undefined && o.draft !== true,
+    }),
   },
   job: { params: (_p, asOf) => ({ asOf }) },
   subscription: {

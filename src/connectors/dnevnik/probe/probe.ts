@@ -1,3 +1,4 @@
+import { UsageError } from '../../../platform/errors.js';
 import type { Config, SchoolConfig } from '../../../config/schema.js';
 import { addDays } from '../../../platform/time.js';
 import { createDnevnikClient } from '../dnevnik.connector.js';
@@ -329,7 +330,12 @@ export async function probeConfiguredSchool(
   options: Omit<ProbeOptions, 'schoolId' | 'zone'>,
 ): Promise<ProbeReport> {
   // The config knows only `kind`; Dnevnik reads its own settings with its schema.
-  const { kind: _kind, ...given } = config.platform;
+  const { kind, ...given } = config.platform;
+  if (kind !== 'dnevnik') {
+    throw new UsageError(`\`ezh probe\` knows Dnevnik.ru only, not platform "${kind}"`, [
+      'the probe asks Dnevnik-specific questions of the API (reference §7)',
+    ]);
+  }
   const platform = dnevnikSettings.parse(given);
   const settings = dnevnikClientSettings(platform, school);
   const client = createDnevnikClient(settings, {
