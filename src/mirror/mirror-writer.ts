@@ -71,6 +71,19 @@ export interface UpsertOptions {
   canonical?: ReadonlyMap<object, string>;
 }
 
+/**
+ * Serializes the platform's mirror writes across processes until the transaction ends. A write
+ * reads the current rows, then writes each record's next version: two workers writing the same
+ * record at once (a student in a class's roster and a subgroup's, a teacher of two schools) would
+ * both read the same row and write the same version, and one would fail on the versions' key.
+ * PostgreSQL only: SQLite has one writer at a time anyway. Writes are short next to the fetches
+ * that precede them, so workers still overlap where it matters. Re-entrant within a transaction.
+ */
+export async function lockMirrorWrites(tx: SqlExecutor, source: string): Promise<void> {
+  if (tx.dialect !== 'postgres') return;
+  await tx.query('SELECT pg_advisory_xact_lock(hashtext(?)) AS locked', [`ezh-mirror:${source}`]);
+}
+
 export async function upsertRecords<S extends StreamName>(
   tx: SqlExecutor,
   stream: S,
@@ -81,6 +94,7 @@ export async function upsertRecords<S extends StreamName>(
   const counts: UpsertCounts = { inserted: 0, changed: 0, unchanged: 0, restored: 0 };
   if (records.length === 0) return counts;
   const spec = tableOf(stream);
+  await lockMirrorWrites(tx, ctx.source);
 
   // The last record wins when a batch repeats an id (the platform sometimes lists a row twice).
   const byId = new Map<string, StreamRecords[S]>();

@@ -2,7 +2,12 @@ import type { Connector, FetchResult, QuarantinedRecord } from '../connectors/co
 import type { AnyRecord, StreamName } from '../connectors/records.js';
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../mirror/hash.js';
-import { touchRows, upsertRecords, type WriteContext } from '../mirror/mirror-writer.js';
+import {
+  lockMirrorWrites,
+  touchRows,
+  upsertRecords,
+  type WriteContext,
+} from '../mirror/mirror-writer.js';
 import {
   deleteRows,
   findMissing,
@@ -97,6 +102,8 @@ export async function syncScope(
     !(await overlappedSince(db, scope, before.completed_at));
 
   await db.transaction(async (tx) => {
+    // Before anything is read: deletions found below write versions too (mirror-writer.ts).
+    await lockMirrorWrites(tx, ctx.source);
     let records = 0;
     if (sameAsBefore) {
       outcome.unchanged = true;
