@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { ProgressService } from '../../analytics/service.js';
 import { lastSyncedAt } from '../../checks/data-time.js';
-import { UsageError } from '../../platform/errors.js';
 import { defineDocument } from '../define-document.js';
 import { renderStudentHtml } from '../html/student-html.js';
 import { progressInstant } from './progress-instant.js';
@@ -68,17 +67,14 @@ export const studentDocument = defineDocument({
     }),
   },
   job: {
-    params: (p, asOf) => {
-      if (p.period !== undefined && p.period !== 'true' && p.period !== 'false') {
-        throw new UsageError('period: expected true or false');
-      }
-      return {
-        student: p.student,
-        ...(p.week ? { week: p.week } : {}),
-        ...(p.period === 'true' ? { period: true } : {}),
-        asOf,
-      };
-    },
+    // `period` present (a name or "true"; not "false"): the period so far of `asOf`.
+    params: (p, asOf) => ({
+      student: p.student,
+      ...(p.week ? { week: p.week } : {}),
+      ...(p.period && p.period !== 'false' ? { period: true } : {}),
+      asOf,
+    }),
     required: ['student'],
   },
+  demo: (s) => (s.student !== null ? { student: s.student } : null),
 });

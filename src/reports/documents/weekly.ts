@@ -58,5 +58,5 @@ export const weeklyDocument = defineDocument({
     params: (p, asOf) => ({ className: p.class, ...(p.week ? { week: p.week } : {}), asOf }),
     required: ['class'],
   },
-  demo: (s) => (s.className !== null ? { className: s.className } : null),
+  demo: (s) => (s.markedClass !== null ? { className: s.markedClass } : null),
 });

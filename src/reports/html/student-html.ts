@@ -74,7 +74,10 @@ export function renderStudentHtml(d: StudentData): HtmlDocument {
       asOf: ruDateTime(e.asOf, zone),
       dataAsOf: dataAsOf ?? 'синхронизация не проводилась',
       overall: ruNumber(e.overall, 2),
-      place: e.place === null ? '—' : `${e.place}${change ? ` (${change} за неделю)` : ''}`,
+      place:
+        e.place === null
+          ? '—'
+          : `${e.place}${change === '' ? '' : change === '=' ? ' (за неделю не изменилось)' : ` (${change} за неделю)`}`,
       absences: e.absences,
       subjects,
       homework: e.homework.map((h) => ({
