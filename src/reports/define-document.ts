@@ -75,6 +75,10 @@ export interface DemoSample {
   period: string | null;
   /** `YYYY-MM` of the latest change the mirror saw. */
   month: string;
+  /** The first class with a mark (grade 1 has none), for the progress documents. */
+  markedClass: string | null;
+  /** The person id of that class's student with the most marks (an id: a name never leaves the mirror here). */
+  student: string | null;
 }
 
 export interface DocumentSpec<P, D> {

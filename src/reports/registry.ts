@@ -3,6 +3,8 @@ import { activityDocument } from './documents/activity.js';
 import { auditDocument } from './documents/audit.js';
 import { journalDocument } from './documents/journal.js';
 import { performanceDocument } from './documents/performance.js';
+import { studentDocument } from './documents/student.js';
+import { weeklyDocument } from './documents/weekly.js';
 
 /**
  * Every printed document, one line each, in the order `ezh report --help` lists them. The CLI's
@@ -13,6 +15,8 @@ export const DOCUMENT_DEFINITIONS: readonly DocumentDefinition[] = [
   auditDocument,
   performanceDocument,
   activityDocument,
+  weeklyDocument,
+  studentDocument,
 ];
 
 /** Built and validated when the module loads: a duplicate id fails every command at once. */

@@ -85,6 +85,8 @@ describe('a sample document added with one registry line', () => {
       'audit',
       'performance',
       'activity',
+      'weekly',
+      'student',
       'sample',
     ]);
     expect(report.helpInformation()).toContain('list of the school classes (a sample document)');
@@ -166,6 +168,8 @@ describe('a sample document added with one registry line', () => {
       'audit',
       'performance',
       'activity',
+      'weekly',
+      'student',
       'sample',
     ]);
     for (const f of files) expect(existsSync(f)).toBe(true);

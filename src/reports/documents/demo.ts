@@ -7,7 +7,8 @@ import type { DemoSample } from '../define-document.js';
 
 /**
  * What the demo prints its documents for: the first class that has lessons (for its latest
- * finished period, else the latest begun) and the month of the latest change the mirror saw.
+ * finished period, else the latest begun), the month of the latest change the mirror saw, and the
+ * first class with marks with its most marked student (the weekly sheet, the student's extract).
  * Each document's definition picks its params from it (`demo`).
  */
 export async function demoSample(db: SqlExecutor, school: SchoolInfo): Promise<DemoSample> {
@@ -33,6 +34,24 @@ export async function demoSample(db: SqlExecutor, school: SchoolInfo): Promise<D
       break;
     }
   }
+  // The progress documents need marks: the first class from grade 2 that has some, and its most
+  // marked student.
+  let markedClass: string | null = null;
+  let student: string | null = null;
+  for (const c of await listClasses(db, school.id)) {
+    // Grade 1 is taught without marks (a mark there is an error the checks report).
+    if ((c.grade !== null && c.grade < 2) || (await classPeriods(db, c.id)).length === 0) continue;
+    const top = await db.query<{ student_id: string }>(
+      `SELECT student_id FROM marks WHERE class_id = ? AND deleted_at IS NULL
+       GROUP BY student_id ORDER BY count(*) DESC, student_id LIMIT 1`,
+      [c.id],
+    );
+    if (top[0]) {
+      markedClass = c.name;
+      student = top[0].student_id;
+      break;
+    }
+  }
   const observed = await db.query<{ t: number | null }>(
     'SELECT max(observed_at) AS t FROM record_versions WHERE school_id = ?',
     [school.id],
@@ -40,5 +59,5 @@ export async function demoSample(db: SqlExecutor, school: SchoolInfo): Promise<D
   const lastSeen =
     observed[0]?.t === null || observed[0]?.t === undefined ? Date.now() : Number(observed[0].t);
   const month = DateTime.fromMillis(lastSeen, { zone: school.zone }).toFormat('yyyy-MM');
-  return { className, period, month };
+  return { className, period, month, markedClass, student };
 }

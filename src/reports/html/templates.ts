@@ -10,7 +10,8 @@ import Handlebars from 'handlebars';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
-export type DocumentTemplate = 'journal' | 'audit' | 'performance' | 'activity';
+export type DocumentTemplate =
+  'journal' | 'audit' | 'performance' | 'activity' | 'weekly' | 'student';
 
 let instance: typeof Handlebars | undefined;
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
