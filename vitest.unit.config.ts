@@ -14,8 +14,9 @@ import { defineConfig } from 'vitest/config';
 const SERVICE_MARKERS = [
   /helpers\/(redis|worker-cluster|sync-child|open-mirror-child)\.js/, // Redis, spawned processes
   /\bTEST_(PG|REDIS)_URL\b/, // PostgreSQL or Redis by address
+  /createTestMirror\('postgres'\)/, // a PostgreSQL-only mirror test
   /from '(ioredis|bullmq|pg)'/,
-  /\bpdftotext\b|PdfRenderer|createPdfRenderer/, // Chromium
+  /\bpdftotext\b|PdfRenderer|createPdfRenderer|reportsDocumentRenderer/, // Chromium
 ];
 
 function needsServices(file: string): boolean {
