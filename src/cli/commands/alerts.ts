@@ -1,18 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  sendAlerts,
-  sendReports,
-  type AlertRunResult,
-  type DocumentRenderer,
-  type DocumentRunResult,
-  type ReportKind,
-} from '../../alerts/index.js';
-import { UsageError } from '../../platform/errors.js';
-import { renderDocumentById } from '../../app/documents-service.js';
-import { asOfInstant, loadSchoolContexts } from '../../mirror/school-context.js';
-import type { App } from '../app.js';
+import type { AlertRunResult, DocumentRunResult, ReportKind } from '../../alerts/index.js';
+import { alertsAsOf, sendFindingAlerts, sendSubscribedReports } from '../../app/alerts-service.js';
 import { withApp } from '../run-action.js';
 
 interface SendOptions {
@@ -45,11 +33,11 @@ export function registerAlertsCommand(program: Command): void {
     .option('--school <id>', 'one school only')
     .action(
       withApp(async (app, opts: SendOptions) => {
-        const mirror = await app.mirror();
-        const result = await sendAlerts(
-          { db: mirror.db, config: app.config, logger: app.logger },
-          { asOf: await asOf(app, opts), dryRun: opts.dryRun ?? false, schoolId: opts.school },
-        );
+        const result = await sendFindingAlerts(app, {
+          asOf: await alertsAsOf(app, opts.asOf, opts.school),
+          dryRun: opts.dryRun ?? false,
+          schoolId: opts.school,
+        });
         printAlerts(result);
         return result.failed > 0 ? 1 : 0;
       }),
@@ -69,41 +57,18 @@ export function registerAlertsCommand(program: Command): void {
     .option('--school <id>', 'one school only')
     .action(
       withApp(async (app, opts: ReportsOptions) => {
-        const mirror = await app.mirror();
-        const results = await sendReports(
-          { db: mirror.db, config: app.config, logger: app.logger, render: rendererFor(app, opts) },
-          {
-            kind: opts.kind,
-            period: opts.period,
-            asOf: await asOf(app, opts),
-            dryRun: opts.dryRun ?? false,
-            schoolId: opts.school,
-          },
-        );
+        const results = await sendSubscribedReports(app, {
+          kind: opts.kind,
+          period: opts.period,
+          asOf: await alertsAsOf(app, opts.asOf, opts.school),
+          dryRun: opts.dryRun ?? false,
+          schoolId: opts.school,
+          file: opts.file,
+        });
         printDocuments(results);
         return results.some((r) => r.deliveries.some((d) => d.status === 'failed')) ? 1 : 0;
       }),
     );
-}
-
-/** `--as-of` in the zone of the school(s) concerned (SchoolContext); default now. */
-async function asOf(app: App, opts: SendOptions): Promise<number> {
-  if (opts.asOf === undefined) return Date.now();
-  const schools = await loadSchoolContexts((await app.mirror()).db, app.config);
-  return asOfInstant(opts.asOf, () => schools.zoneFor(opts.school));
-}
-
-/** The PDF to mail: `--file` as given, or rendered by the reports module (one browser per call). */
-function rendererFor(app: App, opts: ReportsOptions): DocumentRenderer {
-  return async (kind, { schoolId, asOf, period }) => {
-    if (opts.file) {
-      const path = resolve(opts.file);
-      if (!existsSync(path)) throw new UsageError(`--file not found: ${opts.file}`);
-      return path;
-    }
-    const params = kind === 'audit' ? { asOf } : { period: period ?? '' };
-    return (await renderDocumentById(app, kind, params, { schoolId })).path;
-  };
 }
 
 function printAlerts(result: AlertRunResult): void {

@@ -1,21 +1,20 @@
 import { Option, type Command } from 'commander';
-import { existsSync } from 'node:fs';
-import { archiveSchoolId, archiveZone, createArchive } from '../../archive/create.js';
-import { diffMirrorHashes, hashMirror } from '../../archive/hash-mirror.js';
-import { listArchives } from '../../archive/registry.js';
-import { restoreArchive } from '../../archive/restore.js';
-import { applyRetention } from '../../archive/retention.js';
-import { runArchive } from '../../archive/run.js';
 import { parseDatabaseTarget } from '../../archive/target.js';
-import { verifyArchive } from '../../archive/verify.js';
-import { openMirror, type DatabaseConfig } from '../../mirror/data-source.js';
+import type { DatabaseConfig } from '../../mirror/data-source.js';
 import { formatTable } from '../../mirror/stats.js';
 import { UsageError } from '../../platform/errors.js';
-import { asOfInstant } from '../../mirror/school-context.js';
-import { reportsDocumentRenderer, type ClosableRenderer } from '../../app/archive-documents.js';
-import type { App } from '../app.js';
+import { reportsDocumentRenderer } from '../../app/archive-documents.js';
+import {
+  archiveAsOf,
+  compareMirrors,
+  createArchives,
+  listArchivesForApp,
+  pruneArchives,
+  restoreArchiveFile,
+  verifyArchiveFile,
+  type RendererFactory,
+} from '../../app/archive-service.js';
 import { withApp } from '../run-action.js';
-import { tmpdir } from 'node:os';
 
 /**
  * `ezh archive create|verify|restore|compare|list|prune`: dated, verifiable archives for the
@@ -25,7 +24,7 @@ import { tmpdir } from 'node:os';
 
 export interface ArchiveCommandDeps {
   /** Builds the document renderer for a command run; resolves to null when none is available. */
-  renderer?: (app: App, schoolId: string | undefined) => Promise<ClosableRenderer | null>;
+  renderer?: RendererFactory;
 }
 
 interface CreateOpts {
@@ -72,17 +71,11 @@ export function registerArchiveCommand(
         if (opts.onlyDest && !opts.dest?.length) {
           throw new UsageError('bad usage', ['--only-dest needs --dest']);
         }
-        const mirror = await app.mirror();
         // A local time is read in the archive's school's zone (SchoolContext).
-        const asOf = opts.asOf
-          ? await asOfInstant(opts.asOf, () =>
-              archiveZone(mirror.db, app.config, archiveSchoolId(app.config, opts.school)),
-            )
-          : undefined;
-        const renderer = deps.renderer ? await deps.renderer(app, opts.school) : null;
-        try {
-          const archiveDeps = { mirror, config: app.config, logger: app.logger, renderer };
-          const options = {
+        const asOf = await archiveAsOf(app, opts.asOf, opts.school);
+        const results = await createArchives(
+          app,
+          {
             kind: opts.year
               ? ('year' as const)
               : opts.period
@@ -93,26 +86,21 @@ export function registerArchiveCommand(
             destinations: opts.dest ?? [],
             onlyGivenDestinations: Boolean(opts.onlyDest),
             asOf,
-          };
-          const results = opts.prune
-            ? await runArchive(archiveDeps, options)
-            : { archives: [await createArchive(archiveDeps, options)], retention: null };
-          for (const a of results.archives) {
-            process.stdout.write(
-              `${a.fileName}  ${a.sha256}  ${a.size} bytes  ${a.durationMs} ms\n`,
+            prune: opts.prune,
+          },
+          deps.renderer ?? null,
+        );
+        for (const a of results.archives) {
+          process.stdout.write(`${a.fileName}  ${a.sha256}  ${a.size} bytes  ${a.durationMs} ms\n`);
+          for (const p of a.paths) process.stdout.write(`  ${p}\n`);
+          if (a.documents.status === 'absent') {
+            process.stderr.write(
+              `ezh: warning: printed documents not included: ${a.documents.reason}\n`,
             );
-            for (const p of a.paths) process.stdout.write(`  ${p}\n`);
-            if (a.documents.status === 'absent') {
-              process.stderr.write(
-                `ezh: warning: printed documents not included: ${a.documents.reason}\n`,
-              );
-            }
           }
-          for (const d of results.retention?.pruned ?? []) {
-            process.stdout.write(`pruned ${d.archive.fileName}: ${d.reason}\n`);
-          }
-        } finally {
-          await renderer?.close?.();
+        }
+        for (const d of results.retention?.pruned ?? []) {
+          process.stdout.write(`pruned ${d.archive.fileName}: ${d.reason}\n`);
         }
       }),
     );
@@ -125,7 +113,7 @@ export function registerArchiveCommand(
     )
     .action(
       withApp(async (app, file: string) => {
-        const report = await verifyArchive(file, { workDir: app.config.archive.workDir });
+        const report = await verifyArchiveFile(app, file);
         if (!report.ok) {
           for (const p of report.problems) process.stderr.write(`ezh: ${p.file}: ${p.message}\n`);
           const names = [...new Set(report.problems.map((p) => p.file))];
@@ -148,12 +136,8 @@ export function registerArchiveCommand(
     .description('rebuild a mirror from an archive (verified first) into a new, empty database')
     .action(
       withApp(async (app, file: string, opts: { into: string; schema: string }) => {
-        if (!existsSync(file)) throw new UsageError(`archive not found: ${file}`);
         const target = parseDatabaseTarget(opts.into, opts.schema);
-        const result = await restoreArchive(file, target, {
-          logger: app.logger,
-          workDir: app.config.archive.workDir,
-        });
+        const result = await restoreArchiveFile(app, file, target);
         const rows = result.tables.reduce((s, t) => s + t.rows, 0);
         process.stdout.write(
           `restored ${result.tables.length} tables, ${rows} rows (from the ${result.method}) into ${describe(target)}\n`,
@@ -178,10 +162,9 @@ export function registerArchiveCommand(
           opts: { a?: string; b?: string; aSchema: string; bSchema: string; school?: string },
         ) => {
           if (!opts.b) throw new UsageError('bad usage', ['--b is required']);
-          const a = opts.a ? parseDatabaseTarget(opts.a, opts.aSchema) : app.config.database;
+          const a = opts.a ? parseDatabaseTarget(opts.a, opts.aSchema) : undefined;
           const b = parseDatabaseTarget(opts.b, opts.bSchema);
-          const [ha, hb] = [await hashOf(a, opts.school), await hashOf(b, opts.school)];
-          const diff = diffMirrorHashes(ha, hb);
+          const { a: ha, b: hb, differences: diff } = await compareMirrors(app, a, b, opts.school);
           const names = [...new Set([...Object.keys(ha), ...Object.keys(hb)])].sort();
           process.stdout.write(
             `${formatTable(
@@ -214,7 +197,7 @@ export function registerArchiveCommand(
     )
     .action(
       withApp(async (app, opts: { school?: string; format: 'table' | 'json' }) => {
-        const rows = await listArchives((await app.mirror()).db, { schoolId: opts.school ?? null });
+        const rows = await listArchivesForApp(app, opts.school);
         if (opts.format === 'json') {
           process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
           return;
@@ -244,12 +227,7 @@ export function registerArchiveCommand(
     .option('--dry-run', 'only print what would be deleted')
     .action(
       withApp(async (app, opts: { dryRun?: boolean }) => {
-        const mirror = await app.mirror();
-        const result = await applyRetention(
-          mirror.db,
-          { ...app.config.archive, workDir: app.config.archive.workDir ?? tmpdir() },
-          { now: Date.now(), dryRun: Boolean(opts.dryRun) },
-        );
+        const result = await pruneArchives(app, { dryRun: Boolean(opts.dryRun) });
         const verb = opts.dryRun ? 'would prune' : 'pruned';
         for (const d of result.pruned) {
           process.stdout.write(`${verb} ${d.archive.fileName}: ${d.reason}\n`);
@@ -262,19 +240,6 @@ export function registerArchiveCommand(
         }
       }),
     );
-}
-
-async function hashOf(database: DatabaseConfig, schoolId: string | undefined) {
-  if (database.type === 'sqlite' && !existsSync(database.path)) {
-    throw new UsageError(`database not found: ${database.path}`);
-  }
-  // No migrations: comparing must not change either side.
-  const mirror = await openMirror(database, { migrate: false });
-  try {
-    return await hashMirror(mirror.db, { schoolId: schoolId ?? null });
-  } finally {
-    await mirror.close();
-  }
 }
 
 function describe(db: DatabaseConfig): string {

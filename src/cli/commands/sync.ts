@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import { ConnectorCache, syncJobRegistry } from '../../jobs/host.js';
+import { syncSchools } from '../../app/sync-service.js';
+import { syncJobRegistry } from '../../jobs/host.js';
 import { formatTable } from '../../mirror/stats.js';
-import { systemClock } from '../../platform/clock.js';
-import { UsageError } from '../../platform/errors.js';
 import { redactString } from '../../platform/redact.js';
 import type { SyncSummary } from '../../sync/engine.js';
-import { progressObserver } from '../../sync/progress.js';
 import { syncSchool } from '../../jobs/sync-school.js';
 import { withApp } from '../run-action.js';
 
@@ -18,36 +16,6 @@ interface SyncFlags {
   reconcile?: boolean;
   confirmDeletions?: boolean;
   wait?: boolean;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function validate(flags: SyncFlags, schools: string[]): string[] {
-  const problems: string[] = [];
-  for (const key of ['from', 'to'] as const) {
-    const v = flags[key];
-    if (v !== undefined && (!DATE.test(v) || Number.isNaN(Date.parse(v)))) {
-      problems.push(`--${key}: must be a date YYYY-MM-DD`);
-    }
-  }
-  if (flags.from && flags.to && flags.from > flags.to) {
-    problems.push('--from: must not be after --to');
-  }
-  if (flags.full && (flags.from || flags.to)) {
-    problems.push('--full: cannot be combined with --from/--to');
-  }
-  if (flags.confirmDeletions && (flags.from || flags.to || flags.reconcile)) {
-    problems.push(
-      '--confirm-deletions: reads every window itself; cannot be combined with --from/--to/--reconcile',
-    );
-  }
-  if (flags.school && !schools.includes(flags.school)) {
-    problems.push(`--school: ${flags.school} is not in the config's schools`);
-  }
-  if (schools.length === 0) {
-    problems.push('schools: no school configured (add schools[].id to the config)');
-  }
-  return problems;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -67,11 +35,6 @@ export function registerSyncCommand(program: Command): void {
     .option('--wait', 'if another process syncs the school, wait for it instead of exiting 2')
     .action(
       withApp(async (app, flags: SyncFlags) => {
-        const ids = app.config.schools.map((s) => s.id);
-        const problems = validate(flags, ids);
-        if (problems.length > 0) throw new UsageError('bad sync options', problems);
-        const mirror = await app.mirror();
-        const connectors = new ConnectorCache(app.config);
         const abort = new AbortController();
         const stop = () => {
           app.logger.warn('stopping after the current scope; the next `ezh sync` resumes the run');
@@ -79,75 +42,43 @@ export function registerSyncCommand(program: Command): void {
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
-        let failed = false;
-        let held = false;
+        let outcome;
         try {
-          for (const schoolId of flags.school ? [flags.school] : ids) {
-            const observer = progressObserver(app.config.sync.progress, app.logger);
-            try {
-              const summary = await syncOrSummary(() =>
-                syncSchool(
-                  {
-                    db: mirror.db,
-                    connector: connectors.connectorFor(schoolId),
-                    clock: systemClock,
-                    logger: app.logger,
-                    config: app.config,
-                    observer,
-                    signal: abort.signal,
-                    registry: syncJobRegistry(),
-                  },
-                  {
-                    schoolId,
-                    full: flags.full,
-                    from: flags.from,
-                    to: flags.to,
-                    className: flags.class,
-                    reconcile: flags.reconcile,
-                    wait: flags.wait,
-                    confirmDeletions: flags.confirmDeletions,
-                  },
-                ),
-              );
-              observer.stop();
-              printSummary(summary);
-              if (summary.status === 'held') held = true;
-              else if (summary.status !== 'succeeded') failed = true;
-              if (abort.signal.aborted && summary.finishedAt === null) {
-                process.stdout.write(
-                  `  interrupted: ${summary.scopesDone} of ${summary.scopesTotal} scopes done; run \`ezh sync\` again to resume the run\n`,
-                );
-              }
-            } finally {
-              observer.stop();
-            }
-            if (abort.signal.aborted) break;
-          }
+          outcome = await syncSchools(
+            app,
+            {
+              schoolId: flags.school,
+              full: flags.full,
+              from: flags.from,
+              to: flags.to,
+              className: flags.class,
+              reconcile: flags.reconcile,
+              wait: flags.wait,
+              confirmDeletions: flags.confirmDeletions,
+            },
+            {
+              run: (deps, options) => syncSchool({ ...deps, registry: syncJobRegistry() }, options),
+              signal: abort.signal,
+              onRunError: (err) => process.stderr.write(`ezh: ${redactString(err.message)}\n`),
+              onSummary: (summary) => {
+                printSummary(summary);
+                if (abort.signal.aborted && summary.finishedAt === null) {
+                  process.stdout.write(
+                    `  interrupted: ${summary.scopesDone} of ${summary.scopesTotal} scopes done; run \`ezh sync\` again to resume the run\n`,
+                  );
+                }
+              },
+            },
+          );
         } finally {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          await connectors.close();
         }
+        const { failed, held } = outcome;
         // 3: finished, but deletions wait for an operator (monitoring must notice).
         return failed || abort.signal.aborted ? 1 : held ? 3 : 0;
       }),
     );
-}
-
-/**
- * A run that failed still has a summary (what was done, the error): it is printed like any other
- * run's, then the command goes on with the next school and exits 1. Errors without a run (bad
- * usage, another process holds the school) go to the usual error path (exit 2).
- */
-async function syncOrSummary(sync: () => Promise<SyncSummary>): Promise<SyncSummary> {
-  try {
-    return await sync();
-  } catch (err) {
-    const summary = (err as { summary?: SyncSummary }).summary;
-    if (!summary || err instanceof UsageError) throw err;
-    process.stderr.write(`ezh: ${redactString((err as Error).message)}\n`);
-    return summary;
-  }
 }
 
 export function printSummary(s: SyncSummary): void {

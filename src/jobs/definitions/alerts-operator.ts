@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sendOperatorAlerts } from '../../alerts/index.js';
+import { sendOperatorAlertsForApp } from '../../app/alerts-service.js';
 import { defineJob } from '../define-job.js';
 
 /** Operator alerts: each sync or archive problem once to the sync-health subscribers, and recovery. */
@@ -12,9 +12,10 @@ export const alertsOperatorJob = defineJob({
     asOf: z.number().int().optional(),
   }),
   async handler(ctx, payload) {
-    const results = await sendOperatorAlerts(
-      { db: ctx.deps.db, config: ctx.app.config, logger: ctx.logger, clock: ctx.deps.clock },
+    const results = await sendOperatorAlertsForApp(
+      ctx.app,
       { schoolId: payload.schoolId, asOf: payload.asOf ?? ctx.deps.clock.now() },
+      { db: ctx.deps.db, logger: ctx.logger, clock: ctx.deps.clock },
     );
     return results.map((r) => ({
       schoolId: r.schoolId,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sendAlerts } from '../../alerts/index.js';
+import { sendFindingAlerts } from '../../app/alerts-service.js';
 import { defineJob } from '../define-job.js';
 
 /** The findings' alerts, once per finding and recipient. */
@@ -13,13 +13,14 @@ export const alertsSendJob = defineJob({
     dryRun: z.boolean().optional(),
   }),
   async handler(ctx, payload) {
-    const result = await sendAlerts(
-      { db: ctx.deps.db, config: ctx.app.config, logger: ctx.logger, clock: ctx.deps.clock },
+    const result = await sendFindingAlerts(
+      ctx.app,
       {
         schoolId: payload.schoolId,
         asOf: payload.asOf ?? ctx.deps.clock.now(),
         dryRun: payload.dryRun,
       },
+      { db: ctx.deps.db, logger: ctx.logger, clock: ctx.deps.clock },
     );
     return { sent: result.sent, failed: result.failed, noAddress: result.noAddress };
   },
