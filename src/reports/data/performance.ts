@@ -3,8 +3,7 @@ import { UsageError } from '../../platform/errors.js';
 import { addCounts, countMark, emptyCounts, type MarkCounts } from '../metrics.js';
 import { listClasses, type ClassInfo } from './classes.js';
 import { lastSyncedAt as dataAsOf } from '../../checks/data-time.js';
-import { namesPeriod, periodTitle } from './period-title.js';
-import type { PeriodRow } from './periods.js';
+import { namesPeriod, periodTitle, type PeriodRow } from './periods.js';
 import type { SchoolInfo } from './school.js';
 import { countStandings, standing, type CategoryCounts, type StudentStanding } from './student-categories.js';
 

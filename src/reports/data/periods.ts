@@ -11,30 +11,54 @@ export type PeriodRow = {
   finish_date: string;
 };
 
-/** Column labels as schools write them: «I ч.», «1 полуг.». Quarters and trimesters in Roman numerals. */
-const SHORT: Record<string, { suffix: string; roman: boolean }> = {
-  quarter: { suffix: 'ч.', roman: true },
-  trimester: { suffix: 'тр.', roman: true },
-  half_year: { suffix: 'полуг.', roman: false },
-  semester: { suffix: 'сем.', roman: false },
-  module: { suffix: 'мод.', roman: false },
+/**
+ * Period names as schools write them: «I четверть» in titles, «I ч.» in column labels; quarters
+ * and trimesters in Roman numerals. Unknown types keep the platform's name.
+ */
+const KINDS: Record<string, { noun: string; suffix: string; roman: boolean }> = {
+  quarter: { noun: 'четверть', suffix: 'ч.', roman: true },
+  trimester: { noun: 'триместр', suffix: 'тр.', roman: true },
+  half_year: { noun: 'полугодие', suffix: 'полуг.', roman: false },
+  semester: { noun: 'семестр', suffix: 'сем.', roman: false },
+  module: { noun: 'модуль', suffix: 'мод.', roman: false },
 };
 const ROMAN = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII'];
 
 /**
- * The ordinal is the period's place among the class's periods of its type by start date, never
- * the platform's `number` (zero-based on some servers: «0 ч.»).
+ * The period's number as the school writes it, or null for an unknown type. The ordinal is the
+ * period's place among the class's periods of its type by start date, never the platform's
+ * `number` (zero-based on some servers: «0 ч.»).
  */
-export function periodShort(p: PeriodRow, all: readonly PeriodRow[]): string {
-  const kind = SHORT[p.type];
-  if (!kind) return p.name;
+function periodNumeral(p: PeriodRow, all: readonly PeriodRow[]): string | null {
+  const kind = KINDS[p.type];
+  if (!kind) return null;
   const ordinal =
     all
       .filter((o) => o.type === p.type)
       .sort((a, b) => a.start_date.localeCompare(b.start_date))
       .findIndex((o) => o.period_id === p.period_id) + 1;
-  const n = kind.roman ? (ROMAN[ordinal - 1] ?? String(ordinal)) : String(ordinal);
-  return `${n} ${kind.suffix}`;
+  if (ordinal < 1) return null;
+  return kind.roman ? (ROMAN[ordinal - 1] ?? String(ordinal)) : String(ordinal);
+}
+
+/** Column label: «I ч.», «1 полуг.». */
+export function periodShort(p: PeriodRow, all: readonly PeriodRow[]): string {
+  const n = periodNumeral(p, all);
+  return n === null ? p.name : `${n} ${KINDS[p.type]!.suffix}`;
+}
+
+/** Title in documents: «I четверть», «1 полугодие», «II триместр». */
+export function periodTitle(p: PeriodRow, all: readonly PeriodRow[]): string {
+  const n = periodNumeral(p, all);
+  return n === null ? p.name : `${n} ${KINDS[p.type]!.noun}`;
+}
+
+const norm = (s: string): string => s.trim().toLowerCase().replace(/ё/g, 'е').replace(/\s+/g, ' ');
+
+/** Whether what a user typed names the period: its platform name («1 четверть») or its title («I четверть»). */
+export function namesPeriod(typed: string, p: PeriodRow, all: readonly PeriodRow[]): boolean {
+  const t = norm(typed);
+  return t === norm(p.name) || t === norm(periodTitle(p, all));
 }
 
 export function toJournalPeriod(p: PeriodRow, all: readonly PeriodRow[]): JournalPeriod {
