@@ -157,7 +157,7 @@ function lessonsCte(scope: AnalyticsScope, classId: string, weeks: readonly Week
   const last = weeks[weeks.length - 1]!.end;
   return sql`${weeksTable(weeks)},
     ls AS MATERIALIZED (
-      SELECT l.source, l.id, l.subject_id, l.date, wk.wn
+      SELECT l.source, l.id, l.subject_id, l.group_id, l.date, wk.wn
       FROM lessons l JOIN wk ON l.date >= wk.ws AND l.date <= wk.we
       WHERE l.class_id = ${classId} AND l.date >= ${first} AND l.date <= ${last}
         AND l.school_id = ${scope.schoolId} AND ${lessonAt('l', scope)})`;
@@ -284,18 +284,28 @@ export interface HomeworkEntry {
   text: string;
 }
 
-/** Homework set at the class's lessons in `[from, to]` (works of type Homework with a text). */
+/**
+ * Homework set at the class's lessons in `[from, to]` (works of type Homework with a text). With a
+ * student: the lessons of the whole class and of the subgroups they belong to (a student of
+ * English «гр. 1» has no homework from «гр. 2»).
+ */
 export async function homeworkBetween(
   scope: AnalyticsScope,
   classId: string,
   from: string,
   to: string,
+  studentId?: string,
 ): Promise<HomeworkEntry[]> {
   const week: Week = { n: 1, start: from, end: to };
+  const ownGroups = studentId
+    ? sql` AND (ls.group_id IS NULL OR EXISTS (SELECT 1 FROM enrollments e
+        WHERE e.source = ls.source AND e.class_id = ls.group_id AND e.person_id = ${studentId}
+          AND ${enrolledAt('e', scope)}))`
+    : raw('');
   const q = sql`WITH ${lessonsCte(scope, classId, [week])}
     SELECT ls.subject_id, ls.date, w.text FROM ls
     JOIN works w ON w.source = ls.source AND w.lesson_id = ls.id
-    WHERE w.type = 'Homework' AND w.text IS NOT NULL AND ${workAt('w', scope, 'present')}
+    WHERE w.type = 'Homework' AND w.text IS NOT NULL AND ${workAt('w', scope, 'present')}${ownGroups}
     ORDER BY ls.date, ls.subject_id, w.id`;
   const rows = await scope.db.query<{ subject_id: string; date: string; text: string }>(
     q.text,

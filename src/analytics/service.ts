@@ -273,7 +273,7 @@ export class ProgressService {
       kind === 'week' ? (p.week?.end ?? p.finish) : p.today < p.finish ? p.today : p.finish;
     const [marks, homework] = await Promise.all([
       marksBetween(scope, klass.id, from, to, studentId),
-      homeworkBetween(scope, klass.id, from, to),
+      homeworkBetween(scope, klass.id, from, to, studentId),
     ]);
     const byCell = groupMarks(marks);
     const names = new Map(p.subjects.map((x) => [x.id, x.name]));

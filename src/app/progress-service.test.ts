@@ -90,6 +90,34 @@ describe('ProgressService', () => {
     expect(period.subjects[0]!.marks.map((x) => x.value)).toEqual(['5', '5']);
   });
 
+  it("a student's extract lists the homework of their own subgroup, not the other group's", async () => {
+    const b = new JournalBuilder('920001');
+    b.school('Europe/Moscow');
+    const cls = b.klass('6Б', 6);
+    b.period(cls);
+    const eng = b.subject('Английский язык');
+    const g1 = b.subgroup(cls, 'Английский язык, гр. 1');
+    const g2 = b.subgroup(cls, 'Английский язык, гр. 2');
+    const l1 = b.lesson(cls, eng, '2026-09-16', { groupId: g1 });
+    const l2 = b.lesson(cls, eng, '2026-09-16', { groupId: g2 });
+    b.work(l1, cls, { text: 'Ex. 5 (гр. 1)' });
+    b.work(l2, cls, { text: 'Ex. 9 (гр. 2)' });
+    const s1 = b.student(cls, 'Дмитриева Дарья');
+    b.enrol(g1, s1);
+    const s2 = b.student(cls, 'Егоров Егор');
+    b.enrol(g2, s2);
+    await b.write(m.db);
+    const other = createAppContext({
+      overrides: { database: m.database, schools: [{ id: '920001' }] },
+    });
+    const service = new ProgressService(other);
+    const texts = async (student: string) =>
+      (await service.studentExtract({ student, asOf })).homework.map((h) => h.text);
+    expect(await texts('Дмитриева Дарья')).toEqual(['Ex. 5 (гр. 1)']);
+    expect(await texts('Егоров Егор')).toEqual(['Ex. 9 (гр. 2)']);
+    await other.close();
+  });
+
   it('an unknown student or class is a usage error that does not repeat the name', async () => {
     await expect(
       new ProgressService(app).studentExtract({ student: 'Нет Такого', asOf }),
