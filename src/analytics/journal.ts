@@ -62,6 +62,8 @@ export interface WeekAbsences {
 export interface WeekLessons {
   week: number;
   subjectId: string;
+  /** The subgroup the lessons were for; null: the whole class. */
+  groupId: string | null;
   /** Lessons on days up to `asOf`'s local date. */
   held: number;
   /** Lessons after it that the mirror already holds (the schedule), as of `asOf`. */
@@ -235,14 +237,15 @@ export async function weekLessons(
   if (weeks.length === 0) return [];
   const today = instantToLocalDate(scope.asOf, scope.zone);
   const q = sql`WITH ${lessonsCte(scope, classId, weeks)}
-    SELECT ls.wn, ls.subject_id,
+    SELECT ls.wn, ls.subject_id, ls.group_id,
       sum(CASE WHEN ls.date <= ${today} THEN 1 ELSE 0 END) AS held,
       sum(CASE WHEN ls.date > ${today} THEN 1 ELSE 0 END) AS ahead
-    FROM ls GROUP BY ls.wn, ls.subject_id`;
+    FROM ls GROUP BY ls.wn, ls.subject_id, ls.group_id`;
   const rows = await scope.db.query<Record<string, unknown>>(q.text, q.params);
   return rows.map((r) => ({
     week: num(r.wn),
     subjectId: String(r.subject_id),
+    groupId: r.group_id === null || r.group_id === undefined ? null : String(r.group_id),
     held: num(r.held),
     ahead: num(r.ahead),
   }));
@@ -312,6 +315,27 @@ export async function homeworkBetween(
     q.params,
   );
   return rows.map((r) => ({ subjectId: r.subject_id, date: r.date, text: r.text }));
+}
+
+/** Members of the given subgroups at `asOf`: group id → person ids. */
+export async function groupMembers(
+  scope: AnalyticsScope,
+  groupIds: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const members = new Map<string, Set<string>>();
+  if (groupIds.length === 0) return members;
+  const q = sql`SELECT e.class_id, e.person_id FROM enrollments e
+    WHERE e.school_id = ${scope.schoolId} AND e.class_id IN (${joinSql(
+      groupIds.map((g) => sql`${g}`),
+      ', ',
+    )}) AND ${enrolledAt('e', scope)}`;
+  const rows = await scope.db.query<{ class_id: string; person_id: string }>(q.text, q.params);
+  for (const r of rows) {
+    const set = members.get(String(r.class_id)) ?? new Set<string>();
+    set.add(String(r.person_id));
+    members.set(String(r.class_id), set);
+  }
+  return members;
 }
 
 /** The classes a student is enrolled in at `asOf` (normally one). */

@@ -284,6 +284,33 @@ const cases: Case[] = [
       expect(student(p, 'Петров Пётр').subjects[0]!.forecast!.reason).toBe('na');
     },
   },
+  {
+    name: "a split subject: each student's lessons are the class's and their own group's",
+    build: (b) => {
+      const cls = b.klass('5А', 5);
+      b.period(cls);
+      const eng = b.subject('Английский язык');
+      const g1 = b.subgroup(cls, 'Английский язык, гр. 1');
+      const g2 = b.subgroup(cls, 'Английский язык, гр. 2');
+      // Group 1 has two lessons by the as-of day, group 2 three; one lesson of the whole class.
+      const l1 = b.lesson(cls, eng, '2026-09-02', { groupId: g1 });
+      b.lesson(cls, eng, '2026-09-09', { groupId: g1 });
+      for (const d of ['2026-09-03', '2026-09-10', '2026-09-17']) {
+        b.lesson(cls, eng, d, { groupId: g2 });
+      }
+      b.lesson(cls, eng, '2026-09-16');
+      const s1 = b.student(cls, 'Иванов Иван');
+      b.enrol(g1, s1);
+      const s2 = b.student(cls, 'Петров Пётр');
+      b.enrol(g2, s2);
+      b.mark(l1, cls, s1, '5');
+      return { cls };
+    },
+    check: (p) => {
+      expect(student(p, 'Иванов Иван').subjects[0]!.forecast!.lessonsHeld).toBe(3);
+      expect(student(p, 'Петров Пётр').subjects[0]!.forecast!.lessonsHeld).toBe(4);
+    },
+  },
 ];
 
 describe.each(ENGINES)('analytics on %s', (engine) => {

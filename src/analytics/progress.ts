@@ -8,6 +8,7 @@ import {
   subjectNames,
   weekAbsences,
   weekLessons,
+  groupMembers,
   weekMarkSums,
   type ClassInfo,
   type ClassPeriod,
@@ -133,15 +134,34 @@ export async function classProgress(
   const key = (student: string, subject: string, week: number) => `${student}|${subject}|${week}`;
   const sums = new Map(cells.map((c) => [key(c.studentId, c.subjectId, c.week), c as MarkSums]));
   const absent = new Map(absences.map((a) => [key(a.studentId, a.subjectId, a.week), a.absences]));
+  // Lessons per subject and group ('' for the whole class): a student of a split subject has
+  // the class's lessons and their own group's, never the other group's.
+  const groupKey = (subject: string, group: string | null) => `${subject}|${group ?? ''}`;
   const lessonsOf = new Map<string, { held: number; ahead: number }>();
   const lessonsHeld = new Map<string, number[]>();
   for (const l of lessons) {
     const perWeek = lessonsHeld.get(l.subjectId) ?? weeks.map(() => 0);
-    perWeek[l.week - 1] = l.held;
+    perWeek[l.week - 1] = (perWeek[l.week - 1] ?? 0) + l.held;
     lessonsHeld.set(l.subjectId, perWeek);
-    const t = lessonsOf.get(l.subjectId) ?? { held: 0, ahead: 0 };
-    lessonsOf.set(l.subjectId, { held: t.held + l.held, ahead: t.ahead + l.ahead });
+    const k = groupKey(l.subjectId, l.groupId);
+    const t = lessonsOf.get(k) ?? { held: 0, ahead: 0 };
+    lessonsOf.set(k, { held: t.held + l.held, ahead: t.ahead + l.ahead });
   }
+  const members = await groupMembers(scope, [
+    ...new Set(lessons.flatMap((l) => (l.groupId ? [l.groupId] : []))),
+  ]);
+  const lessonsFor = (studentId: string, subjectId: string) => {
+    const total = { ...(lessonsOf.get(groupKey(subjectId, null)) ?? { held: 0, ahead: 0 }) };
+    for (const [group, people] of members) {
+      if (!people.has(studentId)) continue;
+      const g = lessonsOf.get(groupKey(subjectId, group));
+      if (g) {
+        total.held += g.held;
+        total.ahead += g.ahead;
+      }
+    }
+    return total;
+  };
   const days = daysBetween(start, finish) + 1;
   const daysElapsed = Math.max(0, Math.min(days, daysBetween(start, today) + 1));
   const nowWeek = current?.n ?? 0;
@@ -158,7 +178,7 @@ export async function classProgress(
         return { week: w.n, own, running, average: schoolAverage(running, policy), absences: a };
       });
       const now = nowWeek > 0 ? series[nowWeek - 1]!.running : NO_MARKS;
-      const l = lessonsOf.get(subject.id) ?? { held: 0, ahead: 0 };
+      const l = lessonsFor(s.id, subject.id);
       return {
         subjectId: subject.id,
         weeks: series,
