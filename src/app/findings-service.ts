@@ -32,20 +32,10 @@ export interface FindingFilter {
   states?: readonly FindingState[];
 }
 
-export interface FindingItem {
+/** An unresolved finding as the mirror lists it, with its id and what people did about it. */
+export interface FindingItem extends Omit<UnresolvedFinding, 'key'> {
+  /** The finding's key (the `id` of `ezh check --format json`). */
   id: string;
-  rule: string;
-  severity: string;
-  schoolId: string;
-  classId: string | null;
-  className: string | null;
-  teacherId: string | null;
-  teacherName: string | null;
-  subjectName: string | null;
-  studentName: string | null;
-  date: string | null;
-  message: string;
-  firstSeenAt: number;
   state: FindingState;
   /** The latest action, if anyone acted. */
   lastAction: FindingActionRecord | null;

@@ -132,7 +132,7 @@ export function registerJobsCommand(program: Command): void {
           month: flags.month,
           trigger: flags.trigger,
         };
-        const specs = manualJobs(app.config, name, options, Date.now());
+        const specs = manualJobs(app.config, name, options, app.clock.now());
         if (specs.some((s) => s.name === 'sync.school' && s.payload.request.className)) {
           const connectors = new ConnectorCache(app.config);
           try {
