@@ -35,6 +35,8 @@ export interface ScheduledDocumentOptions {
   asOf?: number;
   /** Where the document's range starts: the schedule's previous occurrence. */
   from?: number | null;
+  /** Print who would receive it; render, send and record nothing (`ezh alerts reports --dry-run`). */
+  dryRun?: boolean;
 }
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
@@ -56,7 +58,12 @@ export async function sendScheduledDocument(
   // An edition per occurrence: a schedule may fire more than once a day.
   const minute = (t: number) => DateTime.fromMillis(t, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
   const range = from !== null ? `${minute(from)}..${minute(asOf)}` : minute(asOf);
-  const base = { schoolId: opts.schoolId, document: opts.document, asOf };
+  const base = {
+    schoolId: opts.schoolId,
+    document: opts.document,
+    asOf,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+  };
   if (opts.document === 'archive') {
     return deliverDocument(deps, {
       ...base,

@@ -1,17 +1,23 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { AppContext } from './context.js';
-import { renderDocumentById } from './documents-service.js';
+import {
+  renderDocumentById,
+  subscribableDocumentIds,
+  subscribedDocuments,
+} from './documents-service.js';
 import {
   sendAlerts,
   sendOperatorAlerts,
   sendReports,
+  sendScheduledDocument,
   type AlertDeps,
   type AlertRunResult,
   type DocumentRenderer,
   type DocumentRunResult,
   type OperatorAlertResult,
   type ReportKind,
+  type SubscribedDocuments,
 } from '../alerts/index.js';
 import type { SqlDb } from '../mirror/sql.js';
 import { asOfInstant, loadSchoolContexts } from '../mirror/school-context.js';
@@ -39,7 +45,12 @@ export interface SendAlertsRequest {
 }
 
 export interface SendReportsRequest {
-  kind: ReportKind;
+  /**
+   * A document of the registry people subscribe to (`subscribableDocumentIds`). The audit note
+   * and the period results keep the editions `ezh alerts reports` has always sent (a day's note,
+   * the given period); every other document sends its subscription's edition as of `asOf`.
+   */
+  kind: string;
   /** Reporting period (performance). */
   period?: string;
   asOf: number;
@@ -92,16 +103,62 @@ export async function sendSubscribedReports(
   request: SendReportsRequest,
   run?: AlertRunDeps,
 ): Promise<DocumentRunResult[]> {
+  const deps = await alertDeps(app, run);
+  if (!HAND_EDITIONS.includes(request.kind)) {
+    return sendSubscriptionEditions(app, deps, request);
+  }
   return sendReports(
-    { ...(await alertDeps(app, run)), render: rendererFor(app, request.file) },
+    { ...deps, render: rendererFor(app, request.file) },
     {
-      kind: request.kind,
+      kind: request.kind as ReportKind,
       period: request.period,
       asOf: request.asOf,
       dryRun: request.dryRun ?? false,
       schoolId: request.schoolId,
     },
   );
+}
+
+/** The documents whose hand-sent editions are their own (see `SendReportsRequest.kind`). */
+const HAND_EDITIONS: readonly string[] = ['audit', 'performance'] satisfies ReportKind[];
+
+/** Any other subscribed document: its subscription's edition as of `asOf`, school by school. */
+async function sendSubscriptionEditions(
+  app: AppContext,
+  deps: AlertDeps,
+  request: SendReportsRequest,
+): Promise<DocumentRunResult[]> {
+  const known = subscribableDocumentIds();
+  if (!known.includes(request.kind)) {
+    throw new UsageError(`no subscribed document ${JSON.stringify(request.kind)}`, [
+      `expected one of ${known.join(', ')}`,
+    ]);
+  }
+  const schools = await loadSchoolContexts(deps.db, app.config);
+  const ids = schools.select(request.schoolId).map((s) => s.id);
+  const registry = subscribedDocuments(app);
+  const file = request.file;
+  const documents: SubscribedDocuments = file
+    ? (id) => {
+        const document = registry(id);
+        return document && { ...document, render: async () => givenFile(file) };
+      }
+    : registry;
+  const results: DocumentRunResult[] = [];
+  for (const schoolId of ids) {
+    const result = await sendScheduledDocument(
+      { ...deps, documents },
+      {
+        schoolId,
+        document: request.kind,
+        asOf: request.asOf,
+        from: null,
+        dryRun: request.dryRun ?? false,
+      },
+    );
+    if (result) results.push(result);
+  }
+  return results;
 }
 
 /** Each sync or archive problem once to the sync-health subscribers, and recovery. */
@@ -116,12 +173,15 @@ export async function sendOperatorAlertsForApp(
 /** The PDF to mail: `file` as given, or rendered from the document registry (one browser per call). */
 function rendererFor(app: AppContext, file: string | undefined): DocumentRenderer {
   return async (kind, { schoolId, asOf, period }) => {
-    if (file) {
-      const path = resolve(file);
-      if (!existsSync(path)) throw new UsageError(`--file not found: ${file}`);
-      return path;
-    }
+    if (file) return givenFile(file);
     const params = kind === 'audit' ? { asOf } : { period: period ?? '' };
     return (await renderDocumentById(app, kind, params, { schoolId })).path;
   };
+}
+
+/** `--file`: an already rendered PDF, sent as it is. */
+function givenFile(file: string): string {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UsageError(`--file not found: ${file}`);
+  return path;
 }

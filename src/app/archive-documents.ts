@@ -1,65 +1,73 @@
 import type { AppContext } from './context.js';
 import {
   createPdfRenderer,
-  renderDocument,
   renderDocuments,
   DOCUMENTS,
+  type DocumentDefinition,
+  type DocumentRegistry,
   type PdfRenderer,
 } from '../reports/index.js';
-import type { DocumentRenderer } from '../archive/documents.js';
+import type { ArchiveOccasion, DocumentRenderer, RenderedDocument } from '../archive/documents.js';
 
 export type ClosableRenderer = DocumentRenderer & { close?: () => Promise<void> };
 
+/** The copies of one document an archive carries, and the folder of `documents/` they go to. */
+export interface ArchiveCopies {
+  definition: DocumentDefinition;
+  params: readonly unknown[];
+  folder: string | null;
+}
+
 /**
- * The printed documents of the registry an archive carries (`archive/documents.ts` decides which:
- * the journal of every class for period and year archives, the compliance note in each), printed
- * through the registry, one browser for the whole archive. Without Chromium the renderer
- * fails each call with the reason, which the archive records in its manifest.
+ * What an archive carries, from the registry: every document with `archive`, in the registry's
+ * order, with the copies it asks for on this occasion (a document asking for none is left out).
+ */
+export function archiveCopies(
+  occasion: ArchiveOccasion,
+  registry: DocumentRegistry = DOCUMENTS,
+): ArchiveCopies[] {
+  return registry.all.flatMap((definition) => {
+    if (!definition.archive) return [];
+    const params = definition.archive.copies(occasion);
+    return params.length === 0
+      ? []
+      : [{ definition, params, folder: definition.archive.folder ?? null }];
+  });
+}
+
+/**
+ * The printed documents of the registry an archive carries (`archiveCopies`), printed through
+ * the registry with one browser for the whole archive. Without Chromium the renderer fails with
+ * the reason, which the archive records in its manifest.
  */
 export async function reportsDocumentRenderer(
   app: AppContext,
   schoolId: string | undefined,
+  registry: DocumentRegistry = DOCUMENTS,
 ): Promise<ClosableRenderer> {
   let pdf: PdfRenderer;
   try {
     pdf = createPdfRenderer(app);
   } catch (err) {
-    const fail = async (): Promise<never> => {
-      throw err;
+    return {
+      render: async () => {
+        throw err;
+      },
     };
-    return { renderJournals: fail, renderAudit: fail };
   }
   return {
-    renderJournals: async (classes, period, outDir, archive) => {
-      const journal = period.kind === 'period' ? period.name : null;
-      const params = classes.map((c) => ({
-        className: c.name,
-        period: journal,
-        ...(archive ? { archive } : {}),
-      }));
-      return (
-        await renderDocuments(app, DOCUMENTS.require('journal'), params, {
+    render: async (occasion, outDir) => {
+      const out: RenderedDocument[] = [];
+      for (const copies of archiveCopies(occasion, registry)) {
+        const results = await renderDocuments(app, copies.definition, copies.params, {
           outDir,
           schoolId,
           renderer: pdf,
-        })
-      ).map((r) => r.path);
+        });
+        out.push(...results.map((r) => ({ path: r.path, folder: copies.folder })));
+      }
+      return out;
     },
-    renderAudit: async (asOf, outDir) =>
-      (
-        await renderDocument(
-          app,
-          DOCUMENTS.require('audit'),
-          // The archive's copy records the mirror; it is handed to no one, so it is no issued
-          // справка and must not move the next one's window.
-          { asOf, record: false },
-          {
-            outDir,
-            schoolId,
-            renderer: pdf,
-          },
-        )
-      ).path,
     close: () => pdf.close(),
   };
 }

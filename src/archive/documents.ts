@@ -8,8 +8,9 @@ import type { DocumentsEntry } from './manifest.js';
 /**
  * Printed documents of an archive. Rendering (Handlebars → Chromium → PDF) belongs to
  * `src/reports`; the archive takes it as injected functions so that it works, and says so,
- * where no browser is installed. Regular (weekly) archives carry the compliance note only;
- * period and year archives also carry the printed journal of every class.
+ * where no browser is installed. Which documents an archive carries derives from the document
+ * registry (today: the compliance note in every archive, and the printed journal of every class
+ * in period and year archives).
  */
 
 export interface ArchiveClass {
@@ -25,17 +26,31 @@ export interface ArchiveIdentity {
 
 export type JournalPeriod = { kind: 'period'; name: string } | { kind: 'year'; label: string };
 
+/** What the archive is made of: the documents it carries are decided from this by their renderer. */
+export interface ArchiveOccasion {
+  /** The instant the archive records. */
+  asOf: number;
+  /** Classes of a period or year archive, in grade order (`archiveClasses`); none for a regular one. */
+  classes: ArchiveClass[];
+  /** The period or the year whose journals the archive keeps; null: a regular (weekly) archive. */
+  journals: JournalPeriod | null;
+  /** The archive they are printed into: copies that name their archive (the journals) name it. */
+  archive?: ArchiveIdentity;
+}
+
+/** A printed file and where in the archive's `documents/` it goes (null: `documents/` itself). */
+export interface RenderedDocument {
+  path: string;
+  folder: string | null;
+}
+
+/**
+ * Prints the documents an archive carries. Which ones is the document registry's business
+ * (`archive` of each document, wired by `src/app/archive-documents.ts`); the archive only files
+ * what it is given, in the order given.
+ */
 export interface DocumentRenderer {
-  /** Printed journals of these classes for the period or the year; returns the PDF paths written. */
-  renderJournals(
-    classes: ArchiveClass[],
-    period: JournalPeriod,
-    outDir: string,
-    /** The archive they are printed into: their certification pages name it. */
-    archive?: ArchiveIdentity,
-  ): Promise<string[]>;
-  /** The compliance note («справка по итогам проверки ЭЖ») as of this instant; returns the PDF path. */
-  renderAudit(asOf: number, outDir: string): Promise<string>;
+  render(occasion: ArchiveOccasion, outDir: string): Promise<RenderedDocument[]>;
 }
 
 /**
@@ -94,18 +109,19 @@ export async function addDocuments(input: RenderDocumentsInput): Promise<Documen
   const files: string[] = [];
   try {
     ensurePrivateDir(input.scratchDir);
-    const rendered: { from: string; to: string }[] = [];
-    if (input.journals && input.classes.length > 0) {
-      const paths = await input.renderer.renderJournals(
-        input.classes,
-        input.journals,
-        input.scratchDir,
-        input.archive,
-      );
-      for (const p of paths) rendered.push({ from: p, to: `documents/journals/${basename(p)}` });
-    }
-    const audit = await input.renderer.renderAudit(input.asOf, input.scratchDir);
-    rendered.push({ from: audit, to: `documents/${basename(audit)}` });
+    const printed = await input.renderer.render(
+      {
+        asOf: input.asOf,
+        classes: input.classes,
+        journals: input.journals,
+        ...(input.archive ? { archive: input.archive } : {}),
+      },
+      input.scratchDir,
+    );
+    const rendered = printed.map((p) => ({
+      from: p.path,
+      to: `documents/${p.folder ? `${p.folder}/` : ''}${basename(p.path)}`,
+    }));
     for (const r of rendered) {
       const target = join(input.rootDir, r.to);
       ensurePrivateDir(join(target, '..'));

@@ -23,8 +23,10 @@ export { listArchives, type ArchiveRow, type ArchiveStatus } from './registry.js
 export {
   archiveClasses,
   type ArchiveClass,
+  type ArchiveOccasion,
   type DocumentRenderer,
   type JournalPeriod,
+  type RenderedDocument,
 } from './documents.js';
 export {
   createArchiveJob,

@@ -6,6 +6,7 @@ import type { SyncDeps } from '../sync/deps.js';
 import { checkClassName } from '../sync/engine.js';
 import { requestFromOptions, type SyncOptions } from '../sync/request.js';
 import { jobSpec, type JobPayloads, type JobSpec } from './job-names.js';
+import type { DocumentRegistry } from '../reports/define-document.js';
 import { DOCUMENTS } from '../reports/registry.js';
 
 /**
@@ -28,10 +29,13 @@ export interface RunNowOptions extends Omit<SyncOptions, 'schoolId'> {
   school?: string;
   asOf?: number;
   dryRun?: boolean;
-  /** Which document (`report`): audit (default), performance, activity, journal. */
+  /** Which document of the registry (`report`): audit by default. */
   report?: string;
-  period?: string;
-  month?: string;
+  /**
+   * The document's own job params (`report`), by key (`DocumentSpec.job.keys`); `class` comes from
+   * `className`, which a sync shares.
+   */
+  params?: Readonly<Record<string, string | undefined>>;
   /** `archive`: weekly (default) or period-end. */
   trigger?: string;
 }
@@ -142,20 +146,60 @@ export async function checkManualJobs(
 
 function reportPayload(options: RunNowOptions): JobPayloads['reports.render'] {
   const report = options.report ?? 'audit';
-  // The documents of the registry; each says which params its job needs.
+  // The documents of the registry; each says which params its job reads and needs.
   const definition = DOCUMENTS.get(report);
   if (!definition) {
     throw new UsageError('invalid --report', [
       `expected one of ${DOCUMENTS.all.map((d) => d.id).join(', ')}`,
     ]);
   }
-  const params: Record<string, string> = {};
-  if (options.period) params.period = options.period;
-  if (options.month) params.month = options.month;
-  if (options.className) params.class = options.className;
-  const needed = (definition.job.required ?? []).find((key) => !params[key]);
+  const given: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.params ?? {})) {
+    if (value !== undefined) given[key] = value;
+  }
+  if (options.className !== undefined) given.class = options.className;
+  const keys = definition.job.keys;
+  const foreign = Object.keys(given).filter((key) => !keys.includes(key));
+  if (foreign.length > 0) {
+    // Dropped silently, a --class or --week would print another document than the one asked for.
+    throw new UsageError(`report ${report} takes no ${foreign.map((k) => `--${k}`).join(', ')}`, [
+      keys.length > 0 ? `it takes ${keys.map((k) => `--${k}`).join(', ')}` : 'it takes none',
+    ]);
+  }
+  const needed = (definition.job.required ?? []).find((key) => !given[key]);
   if (needed) {
     throw new UsageError(`report ${report} needs --${needed}`);
   }
-  return { schoolId: options.school, report, asOf: options.asOf, params };
+  return { schoolId: options.school, report, asOf: options.asOf, params: given };
+}
+
+/** An option of `ezh jobs run` for a document's job param: every document reading it named. */
+export interface ReportParamOption {
+  key: string;
+  /** Commander flags: `--<key> <value>`. */
+  flags: string;
+  description: string;
+}
+
+/**
+ * The options `ezh jobs run report` offers for the documents' own params, from the registry: one
+ * per key some document's job reads, in the registry's order, described by the CLI option of the
+ * same name (`ezh report <id> --help`).
+ */
+export function reportParamOptions(registry: DocumentRegistry = DOCUMENTS): ReportParamOption[] {
+  const byKey = new Map<string, { ids: string[]; description: string | null }>();
+  for (const d of registry.all) {
+    for (const key of d.job.keys) {
+      const cli = d.cli.options.find((o) => new RegExp(`^--${key}(\\s|$)`).test(o.flags));
+      const entry = byKey.get(key) ?? { ids: [], description: null };
+      entry.ids.push(d.id);
+      entry.description ??= cli?.description ?? null;
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey].map(([key, { ids, description }]) => ({
+    key,
+    flags: `--${key} <value>`,
+    description: `report ${ids.join(', ')}: ${description ?? `the document's ${key}`}`,
+  }));
 }

@@ -68,6 +68,21 @@ export interface SubscriptionEdition<P> {
   params: P;
 }
 
+/**
+ * What an archive is being made of, for the documents it carries (`archive` of a spec): the
+ * archive module's own view of it, restated here so that documents need not import the archive.
+ */
+export interface ArchiveOccasion {
+  /** The instant the archive records. */
+  asOf: number;
+  /** Classes (not groups) of a period or year archive, in grade order; none for a regular one. */
+  classes: readonly { id: string; name: string }[];
+  /** The period or the year whose journals the archive keeps; null: a regular (weekly) archive. */
+  journals: { kind: 'period'; name: string } | { kind: 'year'; label: string } | null;
+  /** The archive's file name and data snapshot's SHA-256, for copies that name their archive. */
+  archive?: { fileName: string; dataSha256: string | null };
+}
+
 /** What the demo found in the mirror to print one of each document from. */
 export interface DemoSample {
   /** First class with lessons and periods, with its latest finished (else latest begun) period. */
@@ -108,6 +123,11 @@ export interface DocumentSpec<P, D> {
   /** The `reports.render` job: its string params (and as-of) to `params`' input. */
   job: {
     params(params: Readonly<Record<string, string>>, asOf: number): unknown;
+    /**
+     * The string params `params` reads: each is an option `--<key> <value>` of `ezh jobs run
+     * report` (its help taken from the CLI option of the same name, if any).
+     */
+    keys: readonly string[];
     /** Params `ezh jobs run report` must be given (checked when the job is queued). */
     required?: readonly string[];
   };
@@ -117,6 +137,12 @@ export interface DocumentSpec<P, D> {
   };
   /** The demo's params from its sample; null (or absent): the demo skips the document. */
   demo?(sample: DemoSample): NoInfer<P> | null;
+  /** Present when archives carry the document: the copies one archive carries (none: skipped). */
+  archive?: {
+    /** The subfolder of the archive's `documents/` the copies go to; absent: `documents/` itself. */
+    folder?: string;
+    copies(occasion: ArchiveOccasion): readonly NoInfer<P>[];
+  };
 }
 
 /** A document ready to print: its HTML and its default file name's parts. */
@@ -136,6 +162,7 @@ export interface DocumentDefinition {
     edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<unknown> | null>;
   };
   demo?(sample: DemoSample): unknown;
+  archive?: { folder?: string; copies(occasion: ArchiveOccasion): readonly unknown[] };
   /** Validates `params` (exit 2 with every problem) and loads and lays out the document. */
   prepare(ctx: DocumentLoadContext, school: SchoolInfo, params: unknown): Promise<PreparedDocument>;
 }
@@ -148,6 +175,7 @@ export function defineDocument<P, D>(spec: DocumentSpec<P, D>): DocumentDefiniti
     job: spec.job,
     ...(spec.subscription ? { subscription: spec.subscription } : {}),
     ...(spec.demo ? { demo: spec.demo } : {}),
+    ...(spec.archive ? { archive: spec.archive } : {}),
     prepare: async (ctx, school, input) => {
       const parsed = spec.params.safeParse(input);
       if (!parsed.success) {
@@ -186,7 +214,8 @@ const ID = /^[a-z][a-z0-9-]*$/;
 
 /**
  * Builds and validates a registry: ids are unique lowercase words (they are CLI subcommands and
- * file names' first word), and no two documents declare the same CLI option twice.
+ * file names' first word), no document declares the same CLI option twice, the job's params are
+ * lowercase words (they become options of `ezh jobs run report`) and include the required ones.
  */
 export function createDocumentRegistry(
   definitions: readonly DocumentDefinition[],
@@ -199,6 +228,22 @@ export function createDocumentRegistry(
     if (byId.has(d.id)) throw new Error(`document ${d.id} is registered twice`);
     if ((SUBSCRIPTION_LETTERS as readonly string[]).includes(d.id)) {
       throw new Error(`document ${d.id} has the name of a subscription letter`);
+    }
+    for (const key of d.job.keys) {
+      if (!ID.test(key)) {
+        throw new Error(
+          `document ${d.id}: job param ${JSON.stringify(key)} is not a lowercase word`,
+        );
+      }
+    }
+    const unread = (d.job.required ?? []).filter((key) => !d.job.keys.includes(key));
+    if (unread.length > 0) {
+      throw new Error(`document ${d.id}: required job params ${unread.join(', ')} are not in keys`);
+    }
+    if (d.archive?.folder !== undefined && !ID.test(d.archive.folder)) {
+      throw new Error(
+        `document ${d.id}: archive folder ${JSON.stringify(d.archive.folder)} is not a lowercase word`,
+      );
     }
     const flags = new Set<string>();
     for (const o of d.cli.options) {

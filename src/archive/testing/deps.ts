@@ -30,17 +30,23 @@ export function fakeRenderer(calls: string[] = []): DocumentRenderer {
     writeFileSync(path, `%PDF-1.7\n% ${name}\n%%EOF\n`);
     return path;
   };
+  // What the registry's documents do today (app/archive-documents.ts): the journal of each class
+  // in period and year archives, then the compliance note in every archive.
   return {
-    renderJournals: async (classes, period, outDir, archive) => {
-      calls.push(
-        `journals:${classes.map((c) => c.name).join(',')}:${period.kind === 'period' ? period.name : period.label}`,
-      );
-      if (archive) calls.push(`copy:${archive.fileName}:${archive.dataSha256 ?? 'none'}`);
-      return classes.map((c) => pdf(outDir, `journal-${c.id}.pdf`));
-    },
-    renderAudit: async (asOf, outDir) => {
+    render: async ({ asOf, classes, journals, archive }, outDir) => {
+      const out: { path: string; folder: string | null }[] = [];
+      if (journals && classes.length > 0) {
+        calls.push(
+          `journals:${classes.map((c) => c.name).join(',')}:${journals.kind === 'period' ? journals.name : journals.label}`,
+        );
+        if (archive) calls.push(`copy:${archive.fileName}:${archive.dataSha256 ?? 'none'}`);
+        for (const c of classes) {
+          out.push({ path: pdf(outDir, `journal-${c.id}.pdf`), folder: 'journals' });
+        }
+      }
       calls.push(`audit:${new Date(asOf).toISOString()}`);
-      return pdf(outDir, 'audit.pdf');
+      out.push({ path: pdf(outDir, 'audit.pdf'), folder: null });
+      return out;
     },
   };
 }

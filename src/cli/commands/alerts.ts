@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
-import type { AlertRunResult, DocumentRunResult, ReportKind } from '../../alerts/index.js';
+import type { AlertRunResult, DocumentRunResult } from '../../alerts/index.js';
 import { alertsAsOf, sendFindingAlerts, sendSubscribedReports } from '../../app/alerts-service.js';
+import { subscribableDocumentIds } from '../../app/documents-service.js';
 import { withApp } from '../run-action.js';
 
 interface SendOptions {
@@ -10,7 +11,7 @@ interface SendOptions {
 }
 
 interface ReportsOptions extends SendOptions {
-  kind: ReportKind;
+  kind: string;
   period?: string;
   file?: string;
 }
@@ -45,10 +46,12 @@ export function registerAlertsCommand(program: Command): void {
   alerts
     .command('reports')
     .description(
-      'mail the audit note or the period results as PDF to their subscribers, once per edition',
+      'mail a subscribed document (the audit note by default) as PDF to its subscribers, once per edition',
     )
     .addOption(
-      new Option('--kind <kind>', 'document').choices(['audit', 'performance']).default('audit'),
+      new Option('--kind <kind>', 'the document (the printed documents people subscribe to)')
+        .choices(subscribableDocumentIds())
+        .default('audit'),
     )
     .option('--period <name>', 'reporting period, e.g. "1 четверть" (performance)')
     .option('--file <pdf>', 'send this already rendered PDF instead of rendering it')

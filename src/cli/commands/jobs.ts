@@ -8,6 +8,7 @@ import {
   checkManualJobs,
   manualAsOf,
   manualJobs,
+  reportParamOptions,
   RUNNABLE,
   type RunNowOptions,
 } from '../../jobs/run-now.js';
@@ -15,6 +16,7 @@ import { ServiceQueues } from '../../jobs/service-queues.js';
 import { formatTable } from '../../mirror/stats.js';
 import { EnvironmentError, UsageError } from '../../platform/errors.js';
 import { instantToIso } from '../../platform/time.js';
+import { DOCUMENTS } from '../../reports/registry.js';
 import { withApp } from '../run-action.js';
 import type { App } from '../app.js';
 
@@ -58,10 +60,25 @@ interface RunFlags {
   asOf?: string;
   dryRun?: boolean;
   report?: string;
-  period?: string;
-  month?: string;
   trigger?: string;
+  /** The documents' own params (`reportParamOptions`), by commander's camelCase key. */
+  [param: string]: unknown;
 }
+
+/** Options of `ezh jobs run` itself; a document's job param of one of these names is refused at start-up. */
+const RUN_OPTIONS = [
+  'school',
+  'full',
+  'reconcile',
+  'from',
+  'to',
+  'as-of',
+  'dry-run',
+  'report',
+  'trigger',
+];
+
+const camel = (key: string) => key.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 /** `ezh jobs list|run|retry`: the queues of service mode, inspected, fed by hand, re-queued. */
 export function registerJobsCommand(program: Command): void {
@@ -94,7 +111,7 @@ export function registerJobsCommand(program: Command): void {
         );
       }),
     );
-  jobs
+  const run = jobs
     .command('run')
     .description(
       `queue a job now for the workers (${RUNNABLE.join(', ')}); in service mode use this, not \`ezh sync\``,
@@ -105,59 +122,76 @@ export function registerJobsCommand(program: Command): void {
     .option('--reconcile', 'sync: re-read older windows sooner')
     .option('--from <date>', 'sync: backfill from this date (YYYY-MM-DD)')
     .option('--to <date>', 'sync: backfill to this date (YYYY-MM-DD)')
-    .option('--class <name>', 'sync: only this class; report journal: the class')
     .option('--as-of <iso>', 'checks, alerts, report, archive: as of this instant')
     .option('--dry-run', 'alerts: compose, do not send')
-    .option('--report <kind>', 'report: audit (default), performance, activity, journal')
-    .option('--period <name>', 'report performance/journal: the period')
-    .option('--month <YYYY-MM>', 'report activity: the month')
-    .option('--trigger <kind>', 'archive: weekly (default) or period-end')
-    .action(
-      withApp(async (app, name: string, flags: RunFlags) => {
-        const asOf =
-          flags.asOf === undefined
-            ? undefined
-            : await manualAsOf((await app.mirror()).db, app.config, flags.asOf, flags.school);
-        const options: RunNowOptions = {
-          school: flags.school,
-          full: flags.full,
-          reconcile: flags.reconcile,
-          from: flags.from,
-          to: flags.to,
-          className: flags.class,
-          asOf,
-          dryRun: flags.dryRun,
-          report: flags.report,
-          period: flags.period,
-          month: flags.month,
-          trigger: flags.trigger,
-        };
-        const specs = manualJobs(app.config, name, options, app.clock.now());
-        if (specs.some((s) => s.name === 'sync.school' && s.payload.request.className)) {
-          const connectors = new ConnectorCache(app.config);
-          try {
-            await checkManualJobs(
-              { db: (await app.mirror()).db, connectorFor: (id) => connectors.connectorFor(id) },
-              specs,
-            );
-          } finally {
-            await connectors.close();
-          }
-        }
-        // What the workers will parse, parsed here: a payload they would refuse is exit 2 now.
-        const registry = jobRegistry();
-        for (const spec of specs) registry.parse(spec.name, spec.payload);
-        await withQueues(app, async (q) => {
-          for (const spec of specs) await q.add(spec);
-        });
-        for (const spec of specs) {
-          process.stdout.write(
-            `queued ${spec.name} ${spec.id} on queue ${registry.queueOf(spec.name)}\n`,
+    .option(
+      '--report <id>',
+      `report: the document (${DOCUMENTS.all.map((d) => d.id).join(', ')}; default audit)`,
+    )
+    .option('--trigger <kind>', 'archive: weekly (default) or period-end');
+  // The documents' own params, from the registry; --class is also the sync's.
+  const params = reportParamOptions();
+  const classParam = params.find((p) => p.key === 'class');
+  run.option(
+    '--class <name>',
+    `sync: only this class${classParam ? `; ${classParam.description}` : ''}`,
+  );
+  for (const p of params) {
+    if (p.key === 'class') continue;
+    if (RUN_OPTIONS.includes(p.key)) {
+      throw new Error(`document job param --${p.key} clashes with an option of ezh jobs run`);
+    }
+    run.option(p.flags, p.description);
+  }
+  run.action(
+    withApp(async (app, name: string, flags: RunFlags) => {
+      const asOf =
+        flags.asOf === undefined
+          ? undefined
+          : await manualAsOf((await app.mirror()).db, app.config, flags.asOf, flags.school);
+      const options: RunNowOptions = {
+        school: flags.school,
+        full: flags.full,
+        reconcile: flags.reconcile,
+        from: flags.from,
+        to: flags.to,
+        className: flags.class,
+        asOf,
+        dryRun: flags.dryRun,
+        report: flags.report,
+        params: Object.fromEntries(
+          params
+            .filter((p) => p.key !== 'class')
+            .map((p) => [p.key, flags[camel(p.key)] as string | undefined]),
+        ),
+        trigger: flags.trigger,
+      };
+      const specs = manualJobs(app.config, name, options, app.clock.now());
+      if (specs.some((s) => s.name === 'sync.school' && s.payload.request.className)) {
+        const connectors = new ConnectorCache(app.config);
+        try {
+          await checkManualJobs(
+            { db: (await app.mirror()).db, connectorFor: (id) => connectors.connectorFor(id) },
+            specs,
           );
+        } finally {
+          await connectors.close();
         }
-        process.stdout.write('follow it with `ezh jobs list` and `ezh status`\n');
-      }),
-    );
+      }
+      // What the workers will parse, parsed here: a payload they would refuse is exit 2 now.
+      const registry = jobRegistry();
+      for (const spec of specs) registry.parse(spec.name, spec.payload);
+      await withQueues(app, async (q) => {
+        for (const spec of specs) await q.add(spec);
+      });
+      for (const spec of specs) {
+        process.stdout.write(
+          `queued ${spec.name} ${spec.id} on queue ${registry.queueOf(spec.name)}\n`,
+        );
+      }
+      process.stdout.write('follow it with `ezh jobs list` and `ezh status`\n');
+    }),
+  );
   jobs
     .command('retry')
     .description('re-queue failed jobs by id, or all of them with --all')

@@ -26,7 +26,7 @@ export const activityDocument = defineDocument({
     outName: 'activity-<school>-<month>.pdf',
     params: (o) => ({ month: o.month }),
   },
-  job: { params: (p) => ({ month: p.month }), required: ['month'] },
+  job: { params: (p) => ({ month: p.month }), keys: ['month'], required: ['month'] },
   // Sent on the 1st for the month before.
   subscription: {
     edition: async (o) => {

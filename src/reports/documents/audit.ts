@@ -99,7 +99,10 @@ export const auditDocument = defineDocument({
       record: o.asOf === undefined && o.draft !== true,
     }),
   },
-  job: { params: (_p, asOf) => ({ asOf }) },
+  job: { params: (_p, asOf) => ({ asOf }), keys: [] },
+  // Every archive carries the note as of its instant. The archive's copy records the mirror; it
+  // is handed to no one, so it is no issued справка and must not move the next one's window.
+  archive: { copies: (o) => [{ asOf: o.asOf, record: false }] },
   subscription: {
     edition: async (o) => ({
       edition: o.range,

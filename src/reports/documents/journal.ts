@@ -74,7 +74,21 @@ export const journalDocument = defineDocument({
   },
   job: {
     params: (p) => ({ className: p.class, period: p.period ?? null }),
+    keys: ['class', 'period'],
     required: ['class'],
+  },
+  // Period and year archives carry the journal of every class, their certification pages naming
+  // the archive; regular archives carry none.
+  archive: {
+    folder: 'journals',
+    copies: ({ journals, classes, archive }) =>
+      journals === null
+        ? []
+        : classes.map((c) => ({
+            className: c.name,
+            period: journals.kind === 'period' ? journals.name : null,
+            ...(archive ? { archive } : {}),
+          })),
   },
   demo: (s) =>
     s.className !== null && s.period !== null ? { className: s.className, period: s.period } : null,

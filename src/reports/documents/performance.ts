@@ -31,7 +31,7 @@ export const performanceDocument = defineDocument({
     outName: 'performance-<school>-<period>.pdf',
     params: (o) => ({ period: o.period }),
   },
-  job: { params: (p) => ({ period: p.period }), required: ['period'] },
+  job: { params: (p) => ({ period: p.period }), keys: ['period'], required: ['period'] },
   // The results of the latest period that ended; none yet: no letter.
   subscription: {
     edition: async (o) => {

@@ -74,6 +74,7 @@ export const studentDocument = defineDocument({
       ...(p.period && p.period !== 'false' ? { period: true } : {}),
       asOf,
     }),
+    keys: ['student', 'week', 'period'],
     required: ['student'],
   },
   // The period so far: the demo's instant is a Monday morning, when this week has no marks yet.

@@ -56,6 +56,7 @@ export const weeklyDocument = defineDocument({
   },
   job: {
     params: (p, asOf) => ({ className: p.class, ...(p.week ? { week: p.week } : {}), asOf }),
+    keys: ['class', 'week'],
     required: ['class'],
   },
   demo: (s) => (s.markedClass !== null ? { className: s.markedClass } : null),

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helpers/mirrors.js';
 import {
@@ -82,7 +82,14 @@ describe('the справка of an archive', () => {
     const app = testApp(mirror, dir);
     const renderer = await reportsDocumentRenderer(app, SCHOOL_ID);
     try {
-      await renderer.renderAudit(at('2026-10-20T13:00:00'), dir);
+      // A regular archive: the note only.
+      const printed = await renderer.render(
+        { asOf: at('2026-10-20T13:00:00'), classes: [], journals: null },
+        dir,
+      );
+      expect(printed.map((p) => [basename(p.path).split('-')[0], p.folder])).toEqual([
+        ['audit', null],
+      ]);
     } finally {
       await renderer.close?.();
     }
