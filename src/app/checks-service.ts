@@ -7,7 +7,7 @@ import { mirrorCoverage, presentOf } from '../checks/data-time.js';
 import { runChecks, type CheckRunResult } from '../checks/engine.js';
 import type { RunKind } from '../checks/run-kind.js';
 import { toFindingJson } from '../checks/finding.js';
-import { loadSchoolContexts } from '../mirror/school-context.js';
+import { asOfInstant, loadSchoolContexts } from '../mirror/school-context.js';
 import {
   checkSchool,
   runEvidence,
@@ -23,12 +23,12 @@ import {
 
 export interface CheckOptions {
   /**
-   * `--as-of`: ISO instant or local date-time (read in each school's zone), or an instant (epoch
-   * ms, what a job carries). Default: the mirror's present, i.e. the clock's now, or the end of
-   * the school's last successful sync when that is earlier (see data-time.ts). Any other instant
-   * makes a what-if run (run-kind.ts).
+   * The instant to check as of (epoch ms): the doors parse their text (`checksAsOf`), a job carries
+   * the number. Default: the mirror's present, i.e. the clock's now, or the end of the school's
+   * last successful sync when that is earlier (see data-time.ts); every door gets that clamp
+   * here, the same way. Any other instant makes a what-if run (run-kind.ts).
    */
-  asOf?: string | number;
+  asOf?: number;
   rules?: readonly string[];
   classes?: readonly string[];
   school?: string;
@@ -47,6 +47,32 @@ export interface AppCheckRun extends CheckRunResult {
 export interface AppCheckResult {
   report: FindingsReport;
   runs: AppCheckRun[];
+}
+
+/**
+ * A door's `--as-of` text as the instant `runChecksForApp` takes: an ISO instant with an offset as
+ * it is; a local date-time in the zone of the school checked (`--school`), or the zone all the
+ * schools share (schools in different zones: exit 2, name one or give an offset). A value that is
+ * no time at all is exit 2 saying so, whatever the schools. Undefined: undefined (the present).
+ */
+export async function checksAsOf(
+  app: AppContext,
+  text: string | undefined,
+  school: string | undefined,
+  clock: Clock = app.clock,
+): Promise<number | undefined> {
+  if (text === undefined) return undefined;
+  try {
+    parseAsOf(text, 'UTC', () => clock.now());
+  } catch (err) {
+    throw new UsageError('bad --as-of', [(err as Error).message]);
+  }
+  const contexts = await loadSchoolContexts((await app.mirror()).db, app.config);
+  return asOfInstant(
+    text,
+    () => contexts.zoneFor(school),
+    () => clock.now(),
+  );
 }
 
 /** Runs the checks for every school of the app (or one), storing each run; used by `ezh check` and `ezh demo`. */
@@ -68,12 +94,7 @@ export async function runChecksForApp(
   for (const school of schools) {
     const coverage = await mirrorCoverage(mirror.db, school.id);
     const present = presentOf(coverage, now);
-    const asOf =
-      options.asOf === undefined
-        ? present
-        : typeof options.asOf === 'number'
-          ? options.asOf
-          : parseAsOf(options.asOf, school.timeZone, () => now);
+    const asOf = options.asOf ?? present;
     if (options.asOf === undefined && present < now) {
       app.logger.warn(
         {

@@ -8,7 +8,7 @@ import { createLogger } from '../platform/logger.js';
 import { auditData } from '../reports/documents/audit.js';
 import { renderAuditHtml } from '../reports/html/audit-html.js';
 import { formatFindingsTable } from './format-table.js';
-import { runChecksForApp } from '../app/checks-service.js';
+import { checksAsOf, runChecksForApp } from '../app/checks-service.js';
 
 /**
  * Issue 17 item 6: a mirror first synced in November, asked about October. Its own history does
@@ -42,8 +42,14 @@ describe.each(ENGINES)('a check as of before the first sync on %s', (engine) => 
   b.mark(kept, cls, b.student(cls, 'Орлов Пётр'), '3', seen);
   const RULES = ['topic-missing', 'mark-late'];
   const NOW = at('2026-11-03T10:00:00');
-  const check = (asOf: string) =>
-    runChecksForApp(app, { asOf, school, rules: RULES, clock: { now: () => NOW } });
+  const clock = { now: () => NOW };
+  const check = async (asOf: string) =>
+    runChecksForApp(app, {
+      asOf: await checksAsOf(app, asOf, school, clock),
+      school,
+      rules: RULES,
+      clock,
+    });
   const info = { id: school, name: 'Школа', zone: ZONE, director: null, deputyDirector: null };
 
   beforeAll(async () => {

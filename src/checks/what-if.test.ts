@@ -9,7 +9,7 @@ import { createLogger } from '../platform/logger.js';
 import { loadAudit } from '../reports/data/audit.js';
 import { renderAuditHtml } from '../reports/html/audit-html.js';
 import { formatFindingsTable } from './format-table.js';
-import { runChecksForApp } from '../app/checks-service.js';
+import { checksAsOf, runChecksForApp } from '../app/checks-service.js';
 import { listRuns } from './history.js';
 
 /**
@@ -35,12 +35,13 @@ describe.each(ENGINES)('what-if check runs on %s', (engine) => {
   const LAST_SYNC = at('2026-10-20T09:00:00');
   const NOW = at('2026-10-21T10:00:00');
   let app: AppContext;
-  const check = (asOf?: string, only = school) =>
+  const clock = { now: () => NOW };
+  const check = async (asOf?: string, only = school) =>
     runChecksForApp(app, {
-      asOf,
+      asOf: await checksAsOf(app, asOf, only, clock),
       school: only,
       rules: ['topic-missing'],
-      clock: { now: () => NOW },
+      clock,
     });
   // A school the mirror lists but never synced (a first sync that wrote nothing yet).
   const unsynced = '882002';

@@ -110,7 +110,7 @@ describe('kill -9 of sync, check and archive create', () => {
       );
       let expected: string[];
       try {
-        const { report } = await runChecksForApp(app, { asOf });
+        const { report } = await runChecksForApp(app, { asOf: Date.parse(asOf) });
         expected = findingsOf(JSON.stringify(report));
       } finally {
         await app.close();

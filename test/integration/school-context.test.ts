@@ -1,6 +1,6 @@
 import { systemClock } from '../../src/platform/clock.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runChecksForApp } from '../../src/app/checks-service.js';
+import { checksAsOf, runChecksForApp } from '../../src/app/checks-service.js';
 import type { App } from '../../src/cli/app.js';
 import { configSchema } from '../../src/config/schema.js';
 import { jobRegistry } from '../../src/jobs/host.js';
@@ -49,8 +49,15 @@ describe('the school context: zone from the config, else the platform; the same 
       mirror: async () => m,
       close: async () => undefined,
     }) as App;
-  const check = (app: App, opts: { school?: string; asOf?: string | number } = {}) =>
-    runChecksForApp(app, { rules: ['topic-missing'], clock: { now: () => NOW }, ...opts });
+  const clock = { now: () => NOW };
+  /** As `ezh check` does: the door reads `--as-of` (checksAsOf), the service takes the instant. */
+  const check = async (app: App, opts: { school?: string; asOf?: string } = {}) =>
+    runChecksForApp(app, {
+      rules: ['topic-missing'],
+      clock,
+      school: opts.school,
+      asOf: await checksAsOf(app, opts.asOf, opts.school, clock),
+    });
 
   beforeAll(async () => {
     m = await createTestMirror('sqlite');
@@ -147,7 +154,12 @@ describe('the school context: zone from the config, else the platform; the same 
     };
     const viaCli = async (asOf?: string) => {
       // Every enabled rule, as the job runs them.
-      const { runs } = await runChecksForApp(app, { school: EKB, asOf, clock: { now: () => NOW } });
+      const clock = { now: () => NOW };
+      const { runs } = await runChecksForApp(app, {
+        school: EKB,
+        asOf: await checksAsOf(app, asOf, EKB, clock),
+        clock,
+      });
       return { asOf: runs[0]!.asOf, kind: runs[0]!.kind, findings: runs[0]!.findings.length };
     };
 

@@ -1,9 +1,7 @@
 import { Option, type Command } from 'commander';
 import { formatFindingsTable } from '../../checks/format-table.js';
-import { runChecksForApp } from '../../app/checks-service.js';
+import { checksAsOf, runChecksForApp } from '../../app/checks-service.js';
 import { severityRank, SEVERITIES, type Severity } from '../../checks/rule.js';
-import { UsageError } from '../../platform/errors.js';
-import { parseAsOf } from '../../platform/time.js';
 import { withApp } from '../run-action.js';
 
 interface CheckCliOptions {
@@ -45,16 +43,8 @@ export function registerCheckCommand(program: Command): void {
     )
     .action(
       withApp(async (app, opts: CheckCliOptions) => {
-        if (opts.asOf !== undefined) {
-          // Its syntax only: each school reads a local time in its own zone (runChecksForApp).
-          try {
-            parseAsOf(opts.asOf, 'UTC');
-          } catch (err) {
-            throw new UsageError('bad --as-of', [(err as Error).message]);
-          }
-        }
         const { report, runs } = await runChecksForApp(app, {
-          asOf: opts.asOf,
+          asOf: await checksAsOf(app, opts.asOf, opts.school),
           rules: opts.rule,
           classes: opts.class,
           school: opts.school,
