@@ -13,7 +13,13 @@ export const appConfigSchema = buildConfigSchema({
   connectors: CONNECTORS,
 });
 
-export function loadAppConfig(options: Omit<LoadOptions, 'schema'> = {}): LoadedConfig {
+/**
+ * The one way a door loads its configuration: the rules' and connectors' schema, the platform's
+ * environment variables (`EZH_DNEVNIK_TOKEN` …) applied, its secrets redacted.
+ */
+export function loadAppConfig(
+  options: Omit<LoadOptions, 'schema' | 'connectors' | 'defaultPlatform'> = {},
+): LoadedConfig {
   return loadConfig({
     ...options,
     schema: appConfigSchema,

@@ -37,9 +37,11 @@ export interface LoadOptions {
   schema?: ConfigSchema;
   /**
    * The connectors the `platform` section accepts, whose variables (`EZH_DNEVNIK_TOKEN`) apply
-   * and whose secrets are redacted; doors pass the registry's (src/app/config.ts). Default: none.
+   * and whose secrets are redacted; doors pass the registry's (src/app/config.ts, `loadAppConfig`).
+   * Required and never empty: a config loaded without them would silently ignore the platform's
+   * variables (a token set only in the environment) and leave its secrets unredacted.
    */
-  connectors?: readonly PlatformMember[];
+  connectors: readonly PlatformMember[];
   /** The platform of a config that names none. */
   defaultPlatform?: string;
 }
@@ -50,7 +52,12 @@ export interface LoadedConfig {
   source: string | null;
 }
 
-export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+export function loadConfig(options: LoadOptions): LoadedConfig {
+  if (!Array.isArray(options.connectors) || options.connectors.length === 0) {
+    throw new Error(
+      'loadConfig needs the connector registry (use loadAppConfig): without it the EZH_<PLATFORM>_* variables would be ignored',
+    );
+  }
   const env = options.env ?? process.env;
   const problems: string[] = [];
   let raw: Record<string, unknown> = {};
@@ -77,13 +84,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
 
-  const connectors = options.connectors ?? [];
+  const connectors = options.connectors;
   const defaultPlatform = options.defaultPlatform ?? DEFAULT_PLATFORM_KIND;
   const schema: z.ZodType =
-    options.schema ??
-    (options.connectors
-      ? buildConfigSchema({ rules: [], connectors, defaultPlatform })
-      : configSchema);
+    options.schema ?? buildConfigSchema({ rules: [], connectors, defaultPlatform });
   const fromEnv = applyEnv(schema, raw, env, problems);
   const platform = selectedPlatform(connectors, defaultPlatform, raw, options.overrides);
   if (platform) applyPlatformEnv(schema, platform, raw, env, problems, fromEnv);
