@@ -6,10 +6,20 @@ import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import { UsageError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import type { SyncObserver } from '../sync/deps.js';
-import type { SyncSummary } from '../sync/engine.js';
+import type { SyncDeps, SyncObserver } from '../sync/deps.js';
+import {
+  checkClassName,
+  runFinishStage,
+  runPlanWindowsStage,
+  runSchoolStage,
+  runScopeGroup,
+  startRun,
+  type SyncSummary,
+} from '../sync/engine.js';
 import { progressObserver } from '../sync/progress.js';
-import type { SyncOptions } from '../sync/request.js';
+import type { SyncOptions, SyncRequest } from '../sync/request.js';
+import type { RunStatus } from '../sync/run-store.js';
+import type { PlannedScope } from '../sync/scope.js';
 import { verifyMirror, type MirrorComparison } from '../sync/verify-mirror.js';
 
 /**
@@ -44,6 +54,8 @@ export interface SyncSchoolsDoor {
   onSummary(summary: SyncSummary): void;
   /** A run failed with an error but has a summary: the door reports the error before it. */
   onRunError(err: Error): void;
+  /** False: no per-scope progress (the demo prints one line per run); default `sync.progress`. */
+  progress?: boolean;
 }
 
 export interface SyncSchoolsResult {
@@ -65,7 +77,8 @@ export function syncRequestProblems(config: Config, request: SyncSchoolsRequest)
       problems.push(`--${key}: must be a date YYYY-MM-DD`);
     }
   }
-  if (request.from && request.to && request.from > request.to) {
+  // Two dates only: a malformed one is already named, and its text compares as nothing.
+  if (problems.length === 0 && request.from && request.to && request.from > request.to) {
     problems.push('--from: must not be after --to');
   }
   if (request.full && (request.from || request.to)) {
@@ -104,7 +117,10 @@ export async function syncSchools(
   let held = false;
   try {
     for (const schoolId of request.schoolId ? [request.schoolId] : ids) {
-      const observer = progressObserver(app.config.sync.progress, app.logger);
+      const observer = progressObserver(
+        door.progress === false ? 'off' : app.config.sync.progress,
+        app.logger,
+      );
       try {
         const summary = await syncOrSummary(
           () =>
@@ -193,4 +209,66 @@ export async function verifyMirrors(
     await connectors.close();
   }
   return equal;
+}
+
+/**
+ * One school's sync, stage by stage, as the sync jobs run it (on workers, and in-process under
+ * `ezh sync`, the demo and the benchmark, `src/jobs/sync-school.ts`): each job parses its payload,
+ * calls its stage here and queues the next jobs. The dependencies are the sync's own (mirror,
+ * connectors, clock, logger, config), which a sync-only host has without an AppContext.
+ */
+
+/** `sync.school`: starts (or resumes) a run, reads the school scope, plans the class scopes. */
+export async function beginSchoolRun(
+  deps: SyncDeps,
+  schoolId: string,
+  request: SyncRequest,
+  run: { id: string; checked: boolean },
+): Promise<{ runId: string; groups: PlannedScope[][] }> {
+  // A run that starts here (a schedule, `ezh jobs run sync --class …`) refuses an unknown class
+  // before any run is recorded, as `ezh sync` does; a run a door began was checked there.
+  if (!run.checked) await checkClassName(deps, schoolId, request);
+  const { run: started } = await startRun(deps, schoolId, request, run.id);
+  return { runId: started.id, groups: await runSchoolStage(deps, started.id) };
+}
+
+/** `sync.windows`: after the class scopes, the window scopes to read. */
+export function planWindowScopes(deps: SyncDeps, runId: string): Promise<PlannedScope[][]> {
+  return runPlanWindowsStage(deps, runId);
+}
+
+/** `sync.scopes`: a group of scopes of one run, read in order; how many were read and skipped. */
+export async function readScopes(
+  deps: SyncDeps,
+  runId: string,
+  scopes: readonly PlannedScope[],
+  signal: AbortSignal,
+): Promise<{ done: number; skipped: number }> {
+  const outcomes = await runScopeGroup(deps, runId, scopes, { signal });
+  return {
+    done: outcomes.filter((o) => !o.skipped).length,
+    skipped: outcomes.filter((o) => o.skipped).length,
+  };
+}
+
+/**
+ * `sync.finish`: the run's status, and the follow-up jobs now due: only after a run that read
+ * every scope (after a failed or partial one the mirror's present, its last successful sync, has
+ * not moved, and a check would repeat the last one).
+ */
+export async function finishSchoolRun<F extends string>(
+  deps: SyncDeps,
+  schoolId: string,
+  runId: string,
+  followUps: readonly F[],
+): Promise<{ status: RunStatus; followUps: F[] }> {
+  const status = await runFinishStage(deps, runId);
+  const complete = status === 'succeeded' || status === 'held';
+  if (!complete && followUps.length > 0) {
+    deps.logger.warn(
+      { run: runId, school: schoolId, status },
+      'sync did not complete: its follow-up jobs are not queued',
+    );
+  }
+  return { status, followUps: complete ? [...followUps] : [] };
 }

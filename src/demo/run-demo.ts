@@ -4,13 +4,12 @@ import { DateTime } from 'luxon';
 import { writeDemoAlerts } from './demo-alerts.js';
 import { createAppContext, type AppContext, type ContextOptions } from '../app/context.js';
 import { runChecksForApp } from '../app/checks-service.js';
-import { connectorForSchool } from '../connectors/registry.js';
+import { syncSchools, verifyMirrors } from '../app/sync-service.js';
 import { countEntities, formatTable } from '../mirror/stats.js';
 import { ensurePrivateDir, writePrivateFileAtomic } from '../platform/private-files.js';
 import { renderAllDemoDocuments } from '../app/documents-service.js';
 import { startSandbox } from '../sandbox/index.js';
 import { syncSchool } from '../jobs/sync-school.js';
-import { verifyMirror } from '../sync/verify-mirror.js';
 import {
   comparisonDetails,
   comparisonTable,
@@ -67,31 +66,23 @@ export async function runDemo(
     );
     print(`Mirror: ${mirror.describe}`);
 
-    const connector = connectorForSchool(app.config, school);
-    const deps = {
-      db: mirror.db,
-      connector,
-      clock: sandbox.clock,
-      logger: app.logger,
-      config: app.config,
-    };
-    try {
-      const first = await syncSchool(deps, { schoolId: school.id, full: true });
-      print(`\nFirst sync (full): ${describeRun(first)}`);
-      for (let day = 1; day <= options.days; day++) {
-        sandbox.advanceTo(nextMorning(sandbox.now(), zone));
-        const run = await syncSchool(deps, { schoolId: school.id });
-        print(`${at(sandbox.now())} incremental sync: ${describeRun(run)}`);
-      }
-      // The same comparison as `ezh verify-mirror`: the year read again through the connector.
-      const comparison = await verifyMirror(deps, school.id);
+    // The demo syncs and compares through the services `ezh sync` and `ezh verify-mirror` call.
+    const sync = async (request: { full?: boolean }): Promise<SyncSummary> =>
+      demoSync(app!, { schoolId: school.id, ...request });
+    const first = await sync({ full: true });
+    print(`\nFirst sync (full): ${describeRun(first)}`);
+    for (let day = 1; day <= options.days; day++) {
+      sandbox.advanceTo(nextMorning(sandbox.now(), zone));
+      const run = await sync({});
+      print(`${at(sandbox.now())} incremental sync: ${describeRun(run)}`);
+    }
+    // The year read again through the connector, as `ezh verify-mirror` does.
+    await verifyMirrors(app, { schoolId: school.id }, (_id, comparison) => {
       print('\nMirror compared with the platform (live records, as `ezh verify-mirror` does):');
       print(comparisonTable(comparison));
       for (const line of comparisonDetails(comparison)) print(line);
       print(comparisonVerdict(comparison));
-    } finally {
-      await connector.close();
-    }
+    });
 
     const counts = await countEntities(mirror.db, school.id);
     print('\nHistory kept in the mirror:');
@@ -157,4 +148,26 @@ function nextMorning(now: number, zone: string): number {
     .plus({ days: 1 })
     .set({ hour: 7, minute: 0, second: 0, millisecond: 0 })
     .toMillis();
+}
+
+/**
+ * One school's sync through the sync service, as `ezh sync --school` runs it; the demo needs the
+ * run's summary, and stops at a run that failed (its error, as the CLI prints it, is thrown).
+ */
+async function demoSync(
+  app: AppContext,
+  request: { schoolId: string; full?: boolean },
+): Promise<SyncSummary> {
+  let summary: SyncSummary | undefined;
+  let error: Error | undefined;
+  await syncSchools(app, request, {
+    run: syncSchool,
+    signal: new AbortController().signal,
+    onSummary: (s) => (summary = s),
+    onRunError: (err) => (error = err),
+    progress: false,
+  });
+  if (error) throw error;
+  if (!summary) throw new Error(`no sync run for school ${request.schoolId}`);
+  return summary;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkClassName, runSchoolStage, startRun } from '../../sync/engine.js';
+import { beginSchoolRun } from '../../app/sync-service.js';
 import { defineJob } from '../define-job.js';
 import { jobSpec } from '../job-names.js';
 import { groupJobs, runIdFromJobId } from './sync-fan-out.js';
@@ -16,27 +16,25 @@ export const syncSchoolJob = defineJob({
     followUps,
   }),
   async handler(ctx, payload) {
-    // A job that starts a run of its own (a schedule, `ezh jobs run sync --class …`) refuses an
-    // unknown class before any run is recorded, as `ezh sync` does; a job of a run a door began
-    // (`runId`) was checked there.
-    if (payload.runId === undefined) {
-      await checkClassName(ctx.deps, payload.schoolId, payload.request);
-    }
-    const { run } = await startRun(
+    // A run a door began (`runId`: `ezh sync`) had its class checked there; any other is checked
+    // by the service before a run is recorded.
+    const { runId: run, groups } = await beginSchoolRun(
       ctx.deps,
       payload.schoolId,
       payload.request,
-      payload.runId ?? runIdFromJobId(ctx.jobId),
+      {
+        id: payload.runId ?? runIdFromJobId(ctx.jobId),
+        checked: payload.runId !== undefined,
+      },
     );
-    const groups = await runSchoolStage(ctx.deps, run.id);
     await ctx.spawn({
-      children: groupJobs(payload.schoolId, run.id, groups),
+      children: groupJobs(payload.schoolId, run, groups),
       then: jobSpec(
         'sync.windows',
-        { schoolId: payload.schoolId, runId: run.id, followUps: payload.followUps },
-        `${run.id}.windows`,
+        { schoolId: payload.schoolId, runId: run, followUps: payload.followUps },
+        `${run}.windows`,
       ),
     });
-    return { runId: run.id };
+    return { runId: run };
   },
 });

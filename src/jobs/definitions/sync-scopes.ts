@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runScopeGroup } from '../../sync/engine.js';
+import { readScopes } from '../../app/sync-service.js';
 import { defineJob } from '../define-job.js';
 import { plannedScope, runId, schoolId } from './sync-payloads.js';
 
@@ -8,13 +8,5 @@ export const syncScopesJob = defineJob({
   name: 'sync.scopes',
   queue: 'sync',
   payload: z.object({ schoolId, runId, scopes: z.array(plannedScope) }),
-  async handler(ctx, payload) {
-    const outcomes = await runScopeGroup(ctx.deps, payload.runId, payload.scopes, {
-      signal: ctx.signal,
-    });
-    return {
-      done: outcomes.filter((o) => !o.skipped).length,
-      skipped: outcomes.filter((o) => o.skipped).length,
-    };
-  },
+  handler: (ctx, payload) => readScopes(ctx.deps, payload.runId, payload.scopes, ctx.signal),
 });

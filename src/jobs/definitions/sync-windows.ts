@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runPlanWindowsStage } from '../../sync/engine.js';
+import { planWindowScopes } from '../../app/sync-service.js';
 import { defineJob } from '../define-job.js';
 import { jobSpec } from '../job-names.js';
 import { groupJobs } from './sync-fan-out.js';
@@ -11,7 +11,7 @@ export const syncWindowsJob = defineJob({
   queue: 'sync',
   payload: z.object({ schoolId, runId, followUps }),
   async handler(ctx, payload) {
-    const groups = await runPlanWindowsStage(ctx.deps, payload.runId);
+    const groups = await planWindowScopes(ctx.deps, payload.runId);
     await ctx.spawn({
       children: groupJobs(payload.schoolId, payload.runId, groups),
       then: jobSpec('sync.finish', payload, `${payload.runId}.finish`),
