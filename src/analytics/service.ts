@@ -227,13 +227,12 @@ export class ProgressService {
         cells,
       };
     });
-    // Lessons held this week and no mark at all for the student: the sheet's "missing marks".
-    const taught = (subjectId: string) =>
-      week !== null && (p.lessonsHeld.get(subjectId)?.[week.n - 1] ?? 0) > 0;
+    // The student's lessons held this week (the class's and their own subgroup's, never the other
+    // group's) and no mark at all for them: the sheet's "missing marks".
     const missingMarks = week
       ? p.students.flatMap((s) =>
           s.subjects
-            .filter((x) => taught(x.subjectId))
+            .filter((x) => (x.weeks[week.n - 1]?.held ?? 0) > 0)
             .filter((x) => (x.weeks[week.n - 1]?.own.marks ?? 0) === 0)
             .map((x) => ({
               studentId: s.id,
