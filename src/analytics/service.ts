@@ -1,5 +1,6 @@
 import {
   classesOfStudent,
+  classPeriods,
   classProgress,
   DEFAULT_POLICY,
   findClasses,
@@ -11,6 +12,7 @@ import {
   shown,
   type AnalyticsScope,
   type ClassInfo,
+  type ClassPeriod,
   type ClassProgress,
   type ForecastMark,
   type GradingPolicy,
@@ -23,6 +25,7 @@ import { normalizeName } from '../alerts/recipients.js';
 import { mirrorCoverage } from '../checks/data-time.js';
 import type { Config } from '../config/schema.js';
 import { loadSchoolContexts, type SchoolContext } from '../mirror/school-context.js';
+import { namesPeriod, periodTitle, type PeriodRow } from '../reports/data/periods.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { UsageError } from '../platform/errors.js';
 
@@ -159,6 +162,11 @@ export interface SheetInput {
   /** The class's name («5А») or id. */
   class: string;
   asOf: number;
+  /**
+   * A period by name («2 четверть» or «II четверть»); default the period of `asOf`. A period
+   * already over is shown at its last week.
+   */
+  period?: string;
 }
 
 export interface ExtractInput {
@@ -168,6 +176,8 @@ export interface ExtractInput {
   asOf: number;
   /** The week of `asOf` (default) or its period so far. */
   range?: 'week' | 'period';
+  /** A period by name («2 четверть» or «II четверть»): that period (so far), whatever `range`. */
+  period?: string;
 }
 
 export interface ForecastInput {
@@ -175,6 +185,11 @@ export interface ForecastInput {
   /** Class names or ids; default every class from grade 2 (grade 1 has no marks). */
   classes?: readonly string[];
   asOf: number;
+  /**
+   * Class id → the class's own period to forecast (the period results document's: a half-year
+   * class's «1 полугодие» for «II четверть»); a class not in it: its period of `asOf`.
+   */
+  periodOf?: ReadonlyMap<string, string>;
 }
 
 export class ProgressService {
@@ -200,7 +215,7 @@ export class ProgressService {
   async classSheet(input: SheetInput): Promise<ClassSheet> {
     const { scope, school } = await this.scope(input.school, input.asOf);
     const klass = await findClass(scope, input.class);
-    const p = await this.progress(scope, klass, school.exemptions);
+    const p = await this.progress(scope, klass, school.exemptions, input.period);
     const week = p.week;
     const marks = week ? await marksBetween(scope, klass.id, week.start, week.end) : [];
     const byCell = groupMarks(marks);
@@ -263,10 +278,10 @@ export class ProgressService {
     if (!classId) throw new UsageError('the student is in no class at that instant');
     const klass = (await findClasses(scope)).find((c) => c.id === classId);
     if (!klass) throw new UsageError('the student is in no class at that instant');
-    const p = await this.progress(scope, klass, school.exemptions);
+    const p = await this.progress(scope, klass, school.exemptions, input.period);
     const s = p.students.find((x) => x.id === studentId);
     if (!s) throw new UsageError('the student is in no class at that instant');
-    const kind = input.range ?? 'week';
+    const kind = input.period !== undefined ? 'period' : (input.range ?? 'week');
     const from = kind === 'week' ? (p.week?.start ?? p.start) : p.start;
     const to =
       kind === 'week' ? (p.week?.end ?? p.finish) : p.today < p.finish ? p.today : p.finish;
@@ -317,7 +332,11 @@ export class ProgressService {
     const policy = this.policy();
     const tally = { current: new Tally(), forecast: new Tally(), atRisk: 0 };
     for (const klass of classes) {
-      const p = await classProgress(scope, klass, policy, { exemptions: school.exemptions });
+      const periodId = input.periodOf?.get(klass.id);
+      const p = await classProgress(scope, klass, policy, {
+        exemptions: school.exemptions,
+        ...(periodId !== undefined ? { periodId } : {}),
+      });
       if (!p) continue;
       const current = new Tally();
       const forecast = new Tally();
@@ -356,9 +375,15 @@ export class ProgressService {
     scope: AnalyticsScope,
     klass: ClassInfo,
     exemptions: SchoolContext['exemptions'],
+    periodName?: string,
   ): Promise<ClassProgress> {
-    const p = await classProgress(scope, klass, this.policy(), { exemptions });
+    const periodId =
+      periodName === undefined ? undefined : (await namedPeriod(scope, klass, periodName)).periodId;
+    const p = await classProgress(scope, klass, this.policy(), { exemptions, periodId });
     if (!p) throw new UsageError(`class ${klass.name} has no reporting periods in the mirror`);
+    if (periodName !== undefined && p.week === null) {
+      throw new UsageError(`the period "${periodName}" has not begun at that instant`);
+    }
     return p;
   }
 
@@ -433,6 +458,34 @@ async function findClass(
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new UsageError(`no class "${wanted}"`);
   throw new UsageError(`several classes "${wanted}": give the class id`);
+}
+
+/**
+ * The class's period a user named: its platform name («2 четверть») or its title as documents
+ * print it («II четверть»), as `ezh report performance --period` reads it; unknown: a usage error
+ * listing the class's periods.
+ */
+async function namedPeriod(
+  scope: AnalyticsScope,
+  klass: ClassInfo,
+  typed: string,
+): Promise<ClassPeriod> {
+  const periods = await classPeriods(scope, klass.id);
+  const rows: PeriodRow[] = periods.map((p) => ({
+    period_id: p.periodId,
+    type: p.type,
+    number: 0,
+    name: p.name,
+    start_date: p.start,
+    finish_date: p.finish,
+  }));
+  const i = rows.findIndex((r) => namesPeriod(typed, r, rows));
+  if (i >= 0) return periods[i]!;
+  throw new UsageError(`no period "${typed}" for class ${klass.name}`, [
+    periods.length > 0
+      ? `the class's periods: ${rows.map((r) => `«${r.name}»${periodTitle(r, rows) !== r.name ? ` («${periodTitle(r, rows)}»)` : ''}`).join(', ')}`
+      : 'the class has no reporting periods in the mirror',
+  ]);
 }
 
 /** A student by person id, or by a full name («Фамилия Имя [Отчество]») that names one person. */
