@@ -321,12 +321,35 @@ export class ProgressService {
     };
   }
 
+  /**
+   * Classes with a weekly sheet to send for the week of `day`: from grade 2 (grade 1 has no
+   * marks), with a reporting period holding that day (none in the holidays), by name.
+   */
+  async classesInSession(input: {
+    school?: string;
+    day: string;
+    asOf: number;
+  }): Promise<ClassInfo[]> {
+    const { scope } = await this.scope(input.school, input.asOf);
+    const out: ClassInfo[] = [];
+    for (const c of await findClasses(scope)) {
+      if (c.grade !== null && c.grade < 2) continue;
+      const periods = await classPeriods(scope, c.id);
+      if (periods.some((p) => p.start <= input.day && input.day <= p.finish)) out.push(c);
+    }
+    return out;
+  }
+
   /** Expected успеваемость and качество per class and for the school, beside the current figures. */
   async forecastSummary(input: ForecastInput): Promise<ForecastSummary> {
     const { scope, school } = await this.scope(input.school, input.asOf);
     const all = await findClasses(scope);
+    // With `periodOf` the classes are a document's own ids: one the mirror does not hold as a
+    // class at `asOf` has no forecast (its row shows none) rather than failing the document.
     const classes = input.classes?.length
-      ? await Promise.all(input.classes.map((c) => findClass(scope, c, all)))
+      ? input.periodOf
+        ? all.filter((c) => input.classes!.includes(c.id))
+        : await Promise.all(input.classes.map((c) => findClass(scope, c, all)))
       : all.filter((c) => c.grade === null || c.grade >= 2);
     const out: ClassForecast[] = [];
     const policy = this.policy();
