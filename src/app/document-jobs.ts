@@ -101,11 +101,13 @@ export async function sendScheduledDocumentJob(
     },
     request,
   );
-  return result
-    ? {
-        edition: result.edition,
-        sent: result.deliveries.filter((d) => d.status === 'sent').length,
-        failed: result.deliveries.filter((d) => d.status === 'failed').length,
-      }
-    : null;
+  if (result.length === 0) return null;
+  const count = (status: string) =>
+    result.reduce((n, r) => n + r.deliveries.filter((d) => d.status === status).length, 0);
+  return {
+    // One edition, or one per class (the weekly sheets): their names, each class once.
+    edition: result.map((r) => r.edition).join(', '),
+    sent: count('sent'),
+    failed: count('failed'),
+  };
 }

@@ -59,7 +59,7 @@ export function subscribedDocuments(
     const subscription = definition?.subscription;
     if (!definition || !subscription) return undefined;
     return {
-      edition: (o) => subscription.edition(o),
+      edition: (o) => subscription.edition(o, app),
       render: async (schoolId, params) =>
         (await renderDocument(app, definition, params, { schoolId })).path,
     };

@@ -66,7 +66,22 @@ export interface SubscriptionEdition<P> {
   /** Russian: the letter's subject and text. */
   title: string;
   params: P;
+  /**
+   * A document of one class (the weekly sheet): this edition goes to that class's class teachers
+   * besides the subscription's own recipients (the administration), and to no other teacher.
+   */
+  classId?: string;
 }
+
+/**
+ * A subscription's editions for one occurrence: one, none (null) or one per class. `app` is given
+ * by the composition root (app/documents-service.ts), for documents that must read the mirror to
+ * know their editions (the classes in session for the weekly sheets).
+ */
+export type SubscriptionEditions<P> = (
+  o: SubscriptionOccurrence,
+  app?: DocumentApp,
+) => Promise<SubscriptionEdition<P> | readonly SubscriptionEdition<P>[] | null>;
 
 /** What the demo found in the mirror to print one of each document from. */
 export interface DemoSample {
@@ -113,7 +128,7 @@ export interface DocumentSpec<P, D> {
   };
   /** Present when people can subscribe to the document: one edition per occurrence. */
   subscription?: {
-    edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<NoInfer<P>> | null>;
+    edition: SubscriptionEditions<NoInfer<P>>;
   };
   /** The demo's params from its sample; null (or absent): the demo skips the document. */
   demo?(sample: DemoSample): NoInfer<P> | null;
@@ -133,7 +148,7 @@ export interface DocumentDefinition {
   cli: DocumentSpec<unknown, unknown>['cli'];
   job: DocumentSpec<unknown, unknown>['job'];
   subscription?: {
-    edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<unknown> | null>;
+    edition: SubscriptionEditions<unknown>;
   };
   demo?(sample: DemoSample): unknown;
   /** Validates `params` (exit 2 with every problem) and loads and lays out the document. */
