@@ -17,6 +17,7 @@ export { sendOperatorAlerts, type OperatorAlertResult } from './operator-alerts.
 export {
   sendScheduledDocument,
   type ScheduledDocumentOptions,
+  type ScheduledEdition,
   type SubscribedDocument,
   type SubscribedDocuments,
 } from './scheduled-documents.js';

@@ -12,7 +12,10 @@ import { currentProblems } from './sync-health.js';
  * alerts know no document): one edition per occurrence, with its title, and the PDF.
  */
 export interface SubscribedDocument {
-  /** This occurrence's edition; null: nothing to send yet (no period has ended). */
+  /**
+   * This occurrence's edition, or one per class (`classId`: that class's document, also for its
+   * class teachers); null: nothing to send yet (no period has ended).
+   */
   edition(o: {
     schoolId: string;
     asOf: number;
@@ -20,9 +23,17 @@ export interface SubscribedDocument {
     zone: string;
     range: string;
     lastEndedPeriod(): Promise<string | null>;
-  }): Promise<{ edition: string; title: string; params: unknown } | null>;
+  }): Promise<ScheduledEdition | readonly ScheduledEdition[] | null>;
   /** Prints the edition's PDF; returns its path. */
   render(schoolId: string, params: unknown): Promise<string>;
+}
+
+export interface ScheduledEdition {
+  edition: string;
+  title: string;
+  params: unknown;
+  /** One class's document: mailed to that class's class teachers too, never to another's. */
+  classId?: string;
 }
 
 /** The registry's documents by subscription name; undefined: not a printed document. */
@@ -44,13 +55,14 @@ const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 /**
  * One scheduled edition of a subscription's document, made and mailed once per subscriber:
  * the справка for the range since the previous occurrence (every 10 days: 004 §5.2), last month's
- * activity, the results of the latest period that ended, and two letters without a PDF: the
- * archive's state and the sync's health over the range.
+ * activity, the results of the latest period that ended, the weekly sheets (one per class, each
+ * also to its class teachers), and two letters without a PDF: the archive's state and the sync's
+ * health over the range. One result per edition mailed (none: nothing to send yet).
  */
 export async function sendScheduledDocument(
   deps: AlertDeps & { documents: SubscribedDocuments },
   opts: ScheduledDocumentOptions,
-): Promise<DocumentRunResult | null> {
+): Promise<DocumentRunResult[]> {
   const asOf = opts.asOf ?? (deps.clock ?? systemClock).now();
   const zone = await schoolZone(deps, opts.schoolId);
   const from = opts.from ?? null;
@@ -65,7 +77,7 @@ export async function sendScheduledDocument(
     ...(opts.dryRun ? { dryRun: true } : {}),
   };
   if (opts.document === 'archive') {
-    return deliverDocument(deps, {
+    return deliverOne(deps, {
       ...base,
       edition: range,
       title: `Состояние архива электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
@@ -74,7 +86,7 @@ export async function sendScheduledDocument(
     });
   }
   if (opts.document === 'sync-health') {
-    return deliverDocument(deps, {
+    return deliverOne(deps, {
       ...base,
       edition: range,
       title: `Состояние синхронизации электронного журнала${from !== null ? ` с ${formatLocal(from, zone, false)}` : ''} по ${formatLocal(asOf, zone, false)}`,
@@ -93,13 +105,31 @@ export async function sendScheduledDocument(
     range,
     lastEndedPeriod: () => lastEndedPeriod(deps, opts.schoolId, day(asOf)),
   });
-  if (edition === null) return null;
-  return deliverDocument(deps, {
-    ...base,
-    edition: edition.edition,
-    title: edition.title,
-    files: async () => [await document.render(opts.schoolId, edition.params)],
-  });
+  if (edition === null) return [];
+  const editions: readonly ScheduledEdition[] = Array.isArray(edition)
+    ? edition
+    : [edition as ScheduledEdition];
+  const out: DocumentRunResult[] = [];
+  // One at a time: each renders its PDF only when someone is still to receive it.
+  for (const e of editions) {
+    out.push(
+      await deliverDocument(deps, {
+        ...base,
+        edition: e.edition,
+        title: e.title,
+        ...(e.classId !== undefined ? { classTeachersOf: e.classId } : {}),
+        files: async () => [await document.render(opts.schoolId, e.params)],
+      }),
+    );
+  }
+  return out;
+}
+
+async function deliverOne(
+  deps: AlertDeps,
+  opts: Parameters<typeof deliverDocument>[1],
+): Promise<DocumentRunResult[]> {
+  return [await deliverDocument(deps, opts)];
 }
 
 async function lastEndedPeriod(

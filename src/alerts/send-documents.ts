@@ -43,6 +43,11 @@ export interface DeliverDocumentOptions {
   lines?: () => Promise<string[]>;
   asOf: number;
   dryRun?: boolean;
+  /**
+   * A class id: the edition is that class's document (the weekly sheet), mailed to its class
+   * teachers as well as to the subscribers; no other class's teacher is added.
+   */
+  classTeachersOf?: string;
 }
 
 export interface DocumentDelivery {
@@ -101,6 +106,13 @@ export async function deliverDocument(
   const subscribers = new Map<string, Recipient>();
   for (const entry of entries) {
     const r = book.forSubscriber(entry);
+    subscribers.set(r.key, r);
+  }
+  // A class's document (personal data of its students) also goes to that class's own teachers.
+  for (const teacherId of opts.classTeachersOf !== undefined
+    ? (dir.classTeachers.get(opts.classTeachersOf) ?? [])
+    : []) {
+    const r = book.forPerson(teacherId);
     subscribers.set(r.key, r);
   }
   if (deputy) {

@@ -33,6 +33,11 @@ export interface SubjectWeek {
   /** The school's average of `running` (weighted or plain by policy). */
   average: number | null;
   absences: number;
+  /**
+   * Lessons held that week (by `asOf`'s day) that were the student's: the whole class's and, in a
+   * split subject, their own subgroup's (the other group's lessons are no mark missed).
+   */
+  held: number;
 }
 
 export interface StudentSubject {
@@ -139,17 +144,29 @@ export async function classProgress(
   const groupKey = (subject: string, group: string | null) => `${subject}|${group ?? ''}`;
   const lessonsOf = new Map<string, { held: number; ahead: number }>();
   const lessonsHeld = new Map<string, number[]>();
+  const heldPerWeek = new Map<string, number[]>();
+  const addWeek = (map: Map<string, number[]>, k: string, week: number, n: number) => {
+    const perWeek = map.get(k) ?? weeks.map(() => 0);
+    perWeek[week - 1] = (perWeek[week - 1] ?? 0) + n;
+    map.set(k, perWeek);
+  };
   for (const l of lessons) {
-    const perWeek = lessonsHeld.get(l.subjectId) ?? weeks.map(() => 0);
-    perWeek[l.week - 1] = (perWeek[l.week - 1] ?? 0) + l.held;
-    lessonsHeld.set(l.subjectId, perWeek);
+    addWeek(lessonsHeld, l.subjectId, l.week, l.held);
     const k = groupKey(l.subjectId, l.groupId);
+    addWeek(heldPerWeek, k, l.week, l.held);
     const t = lessonsOf.get(k) ?? { held: 0, ahead: 0 };
     lessonsOf.set(k, { held: t.held + l.held, ahead: t.ahead + l.ahead });
   }
   const members = await groupMembers(scope, [
     ...new Set(lessons.flatMap((l) => (l.groupId ? [l.groupId] : []))),
   ]);
+  /** The group keys of a student's lessons in a subject: the class's and their own groups'. */
+  const ownKeys = (studentId: string, subjectId: string) => [
+    groupKey(subjectId, null),
+    ...[...members].flatMap(([group, people]) =>
+      people.has(studentId) ? [groupKey(subjectId, group)] : [],
+    ),
+  ];
   const lessonsFor = (studentId: string, subjectId: string) => {
     const total = { ...(lessonsOf.get(groupKey(subjectId, null)) ?? { held: 0, ahead: 0 }) };
     for (const [group, people] of members) {
@@ -170,12 +187,23 @@ export async function classProgress(
     const subjectRows = subjects.map((subject): StudentSubject => {
       let running = NO_MARKS;
       let absTotal = 0;
+      const own = ownKeys(s.id, subject.id).flatMap((k) => {
+        const perWeek = heldPerWeek.get(k);
+        return perWeek ? [perWeek] : [];
+      });
       const series = weeks.map((w): SubjectWeek => {
-        const own = sums.get(key(s.id, subject.id, w.n)) ?? NO_MARKS;
-        running = addSums(running, own);
+        const marks = sums.get(key(s.id, subject.id, w.n)) ?? NO_MARKS;
+        running = addSums(running, marks);
         const a = absent.get(key(s.id, subject.id, w.n)) ?? 0;
         if (w.n <= nowWeek) absTotal += a;
-        return { week: w.n, own, running, average: schoolAverage(running, policy), absences: a };
+        return {
+          week: w.n,
+          own: marks,
+          running,
+          average: schoolAverage(running, policy),
+          absences: a,
+          held: own.reduce((n, perWeek) => n + (perWeek[w.n - 1] ?? 0), 0),
+        };
       });
       const now = nowWeek > 0 ? series[nowWeek - 1]!.running : NO_MARKS;
       const l = lessonsFor(s.id, subject.id);

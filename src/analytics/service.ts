@@ -1,5 +1,6 @@
 import {
   classesOfStudent,
+  classPeriods,
   classProgress,
   DEFAULT_POLICY,
   findClasses,
@@ -11,6 +12,7 @@ import {
   shown,
   type AnalyticsScope,
   type ClassInfo,
+  type ClassPeriod,
   type ClassProgress,
   type ForecastMark,
   type GradingPolicy,
@@ -23,6 +25,7 @@ import { normalizeName } from '../alerts/recipients.js';
 import { mirrorCoverage } from '../checks/data-time.js';
 import type { Config } from '../config/schema.js';
 import { loadSchoolContexts, type SchoolContext } from '../mirror/school-context.js';
+import { namesPeriod, periodTitle, type PeriodRow } from '../reports/data/periods.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { UsageError } from '../platform/errors.js';
 
@@ -159,6 +162,11 @@ export interface SheetInput {
   /** The class's name («5А») or id. */
   class: string;
   asOf: number;
+  /**
+   * A period by name («2 четверть» or «II четверть»); default the period of `asOf`. A period
+   * already over is shown at its last week.
+   */
+  period?: string;
 }
 
 export interface ExtractInput {
@@ -168,6 +176,8 @@ export interface ExtractInput {
   asOf: number;
   /** The week of `asOf` (default) or its period so far. */
   range?: 'week' | 'period';
+  /** A period by name («2 четверть» or «II четверть»): that period (so far), whatever `range`. */
+  period?: string;
 }
 
 export interface ForecastInput {
@@ -175,6 +185,11 @@ export interface ForecastInput {
   /** Class names or ids; default every class from grade 2 (grade 1 has no marks). */
   classes?: readonly string[];
   asOf: number;
+  /**
+   * Class id → the class's own period to forecast (the period results document's: a half-year
+   * class's «1 полугодие» for «II четверть»); a class not in it: its period of `asOf`.
+   */
+  periodOf?: ReadonlyMap<string, string>;
 }
 
 export class ProgressService {
@@ -200,7 +215,7 @@ export class ProgressService {
   async classSheet(input: SheetInput): Promise<ClassSheet> {
     const { scope, school } = await this.scope(input.school, input.asOf);
     const klass = await findClass(scope, input.class);
-    const p = await this.progress(scope, klass, school.exemptions);
+    const p = await this.progress(scope, klass, school.exemptions, input.period);
     const week = p.week;
     const marks = week ? await marksBetween(scope, klass.id, week.start, week.end) : [];
     const byCell = groupMarks(marks);
@@ -227,13 +242,12 @@ export class ProgressService {
         cells,
       };
     });
-    // Lessons held this week and no mark at all for the student: the sheet's "missing marks".
-    const taught = (subjectId: string) =>
-      week !== null && (p.lessonsHeld.get(subjectId)?.[week.n - 1] ?? 0) > 0;
+    // The student's lessons held this week (the class's and their own subgroup's, never the other
+    // group's) and no mark at all for them: the sheet's "missing marks".
     const missingMarks = week
       ? p.students.flatMap((s) =>
           s.subjects
-            .filter((x) => taught(x.subjectId))
+            .filter((x) => (x.weeks[week.n - 1]?.held ?? 0) > 0)
             .filter((x) => (x.weeks[week.n - 1]?.own.marks ?? 0) === 0)
             .map((x) => ({
               studentId: s.id,
@@ -264,10 +278,10 @@ export class ProgressService {
     if (!classId) throw new UsageError('the student is in no class at that instant');
     const klass = (await findClasses(scope)).find((c) => c.id === classId);
     if (!klass) throw new UsageError('the student is in no class at that instant');
-    const p = await this.progress(scope, klass, school.exemptions);
+    const p = await this.progress(scope, klass, school.exemptions, input.period);
     const s = p.students.find((x) => x.id === studentId);
     if (!s) throw new UsageError('the student is in no class at that instant');
-    const kind = input.range ?? 'week';
+    const kind = input.period !== undefined ? 'period' : (input.range ?? 'week');
     const from = kind === 'week' ? (p.week?.start ?? p.start) : p.start;
     const to =
       kind === 'week' ? (p.week?.end ?? p.finish) : p.today < p.finish ? p.today : p.finish;
@@ -307,18 +321,45 @@ export class ProgressService {
     };
   }
 
+  /**
+   * Classes with a weekly sheet to send for the week of `day`: from grade 2 (grade 1 has no
+   * marks), with a reporting period holding that day (none in the holidays), by name.
+   */
+  async classesInSession(input: {
+    school?: string;
+    day: string;
+    asOf: number;
+  }): Promise<ClassInfo[]> {
+    const { scope } = await this.scope(input.school, input.asOf);
+    const out: ClassInfo[] = [];
+    for (const c of await findClasses(scope)) {
+      if (c.grade !== null && c.grade < 2) continue;
+      const periods = await classPeriods(scope, c.id);
+      if (periods.some((p) => p.start <= input.day && input.day <= p.finish)) out.push(c);
+    }
+    return out;
+  }
+
   /** Expected успеваемость and качество per class and for the school, beside the current figures. */
   async forecastSummary(input: ForecastInput): Promise<ForecastSummary> {
     const { scope, school } = await this.scope(input.school, input.asOf);
     const all = await findClasses(scope);
+    // With `periodOf` the classes are a document's own ids: one the mirror does not hold as a
+    // class at `asOf` has no forecast (its row shows none) rather than failing the document.
     const classes = input.classes?.length
-      ? await Promise.all(input.classes.map((c) => findClass(scope, c, all)))
+      ? input.periodOf
+        ? all.filter((c) => input.classes!.includes(c.id))
+        : await Promise.all(input.classes.map((c) => findClass(scope, c, all)))
       : all.filter((c) => c.grade === null || c.grade >= 2);
     const out: ClassForecast[] = [];
     const policy = this.policy();
     const tally = { current: new Tally(), forecast: new Tally(), atRisk: 0 };
     for (const klass of classes) {
-      const p = await classProgress(scope, klass, policy, { exemptions: school.exemptions });
+      const periodId = input.periodOf?.get(klass.id);
+      const p = await classProgress(scope, klass, policy, {
+        exemptions: school.exemptions,
+        ...(periodId !== undefined ? { periodId } : {}),
+      });
       if (!p) continue;
       const current = new Tally();
       const forecast = new Tally();
@@ -357,9 +398,15 @@ export class ProgressService {
     scope: AnalyticsScope,
     klass: ClassInfo,
     exemptions: SchoolContext['exemptions'],
+    periodName?: string,
   ): Promise<ClassProgress> {
-    const p = await classProgress(scope, klass, this.policy(), { exemptions });
+    const periodId =
+      periodName === undefined ? undefined : (await namedPeriod(scope, klass, periodName)).periodId;
+    const p = await classProgress(scope, klass, this.policy(), { exemptions, periodId });
     if (!p) throw new UsageError(`class ${klass.name} has no reporting periods in the mirror`);
+    if (periodName !== undefined && p.week === null) {
+      throw new UsageError(`the period "${periodName}" has not begun at that instant`);
+    }
     return p;
   }
 
@@ -434,6 +481,34 @@ async function findClass(
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new UsageError(`no class "${wanted}"`);
   throw new UsageError(`several classes "${wanted}": give the class id`);
+}
+
+/**
+ * The class's period a user named: its platform name («2 четверть») or its title as documents
+ * print it («II четверть»), as `ezh report performance --period` reads it; unknown: a usage error
+ * listing the class's periods.
+ */
+async function namedPeriod(
+  scope: AnalyticsScope,
+  klass: ClassInfo,
+  typed: string,
+): Promise<ClassPeriod> {
+  const periods = await classPeriods(scope, klass.id);
+  const rows: PeriodRow[] = periods.map((p) => ({
+    period_id: p.periodId,
+    type: p.type,
+    number: 0,
+    name: p.name,
+    start_date: p.start,
+    finish_date: p.finish,
+  }));
+  const i = rows.findIndex((r) => namesPeriod(typed, r, rows));
+  if (i >= 0) return periods[i]!;
+  throw new UsageError(`no period "${typed}" for class ${klass.name}`, [
+    periods.length > 0
+      ? `the class's periods: ${rows.map((r) => `«${r.name}»${periodTitle(r, rows) !== r.name ? ` («${periodTitle(r, rows)}»)` : ''}`).join(', ')}`
+      : 'the class has no reporting periods in the mirror',
+  ]);
 }
 
 /** A student by person id, or by a full name («Фамилия Имя [Отчество]») that names one person. */

@@ -17,6 +17,7 @@ import {
   type DocumentRunResult,
   type OperatorAlertResult,
   type ReportKind,
+  type ScheduledEdition,
   type SubscribedDocuments,
 } from '../alerts/index.js';
 import type { SqlDb } from '../mirror/sql.js';
@@ -141,12 +142,29 @@ async function sendSubscriptionEditions(
   const documents: SubscribedDocuments = file
     ? (id) => {
         const document = registry(id);
-        return document && { ...document, render: async () => givenFile(file) };
+        return (
+          document && {
+            ...document,
+            // One given file cannot stand for one class's sheet per class teacher: that would mail
+            // every class's teacher the same class's personal data.
+            edition: async (o) => {
+              const editions = await document.edition(o);
+              const list = editions === null ? [] : Array.isArray(editions) ? editions : [editions];
+              if (list.some((e: ScheduledEdition) => e.classId !== undefined)) {
+                throw new UsageError(
+                  `--file cannot be sent as ${request.kind}: it has one edition per class`,
+                );
+              }
+              return editions;
+            },
+            render: async () => givenFile(file),
+          }
+        );
       }
     : registry;
   const results: DocumentRunResult[] = [];
   for (const schoolId of ids) {
-    const result = await sendScheduledDocument(
+    const sent = await sendScheduledDocument(
       { ...deps, documents },
       {
         schoolId,
@@ -156,7 +174,7 @@ async function sendSubscriptionEditions(
         dryRun: request.dryRun ?? false,
       },
     );
-    if (result) results.push(result);
+    results.push(...sent);
   }
   return results;
 }

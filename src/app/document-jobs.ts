@@ -1,5 +1,8 @@
 import { sendReports, sendScheduledDocument, type DocumentRenderer } from '../alerts/index.js';
-import type { SubscriptionDocument } from '../config/sections/alerts.js';
+import { SUBSCRIPTION_LETTERS, type SubscriptionDocument } from '../config/sections/alerts.js';
+import { withRenderer } from '../reports/documents/context.js';
+import type { PdfRenderer } from '../reports/pdf/renderer.js';
+import { DOCUMENTS } from '../reports/registry.js';
 import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
@@ -91,21 +94,28 @@ export async function sendScheduledDocumentJob(
   deps: DocumentJobDeps,
   request: ScheduledDocumentRequest,
 ): Promise<unknown> {
-  const result = await sendScheduledDocument(
-    {
-      db: deps.db,
-      config: app.config,
-      logger: deps.logger,
-      clock: deps.clock,
-      documents: subscribedDocuments(app),
-    },
-    request,
-  );
-  return result
-    ? {
-        edition: result.edition,
-        sent: result.deliveries.filter((d) => d.status === 'sent').length,
-        failed: result.deliveries.filter((d) => d.status === 'failed').length,
-      }
-    : null;
+  const run = (renderer?: PdfRenderer) =>
+    sendScheduledDocument(
+      {
+        db: deps.db,
+        config: app.config,
+        logger: deps.logger,
+        clock: deps.clock,
+        documents: subscribedDocuments(app, DOCUMENTS, renderer),
+      },
+      request,
+    );
+  // A printed document: one browser for the run (the weekly sheets are one PDF per class),
+  // launched at the first PDF due; a letter without a PDF needs none (nor Chromium installed).
+  const letter = (SUBSCRIPTION_LETTERS as readonly string[]).includes(request.document);
+  const result = letter ? await run() : await withRenderer(app, undefined, run);
+  if (result.length === 0) return null;
+  const count = (status: string) =>
+    result.reduce((n, r) => n + r.deliveries.filter((d) => d.status === status).length, 0);
+  return {
+    // One edition, or one per class (the weekly sheets): their names, each class once.
+    edition: result.map((r) => r.edition).join(', '),
+    sent: count('sent'),
+    failed: count('failed'),
+  };
 }

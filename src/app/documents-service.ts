@@ -3,6 +3,7 @@ import type { DocumentRegistry } from '../reports/define-document.js';
 import { demoSample } from '../reports/documents/demo.js';
 import { documentContext, withRenderer } from '../reports/documents/context.js';
 import type { RenderOptions } from '../reports/documents/context.js';
+import type { PdfRenderer } from '../reports/pdf/renderer.js';
 import { DOCUMENTS } from '../reports/registry.js';
 import { renderDocument, type DocumentResult } from '../reports/render-document.js';
 import type { AppContext } from './context.js';
@@ -49,19 +50,28 @@ export async function renderDocumentForJob(
   });
 }
 
-/** The registry's documents as the alerts' subscriptions see them (documents with a `subscription`). */
+/**
+ * The registry's documents as the alerts' subscriptions see them (documents with a `subscription`).
+ * `renderer`: one browser for every edition of a run (the weekly sheets: one PDF per class).
+ */
 export function subscribedDocuments(
   app: AppContext,
   registry: DocumentRegistry = DOCUMENTS,
+  renderer?: PdfRenderer,
 ): SubscribedDocuments {
   return (id) => {
     const definition = registry.get(id);
     const subscription = definition?.subscription;
     if (!definition || !subscription) return undefined;
     return {
-      edition: (o) => subscription.edition(o),
+      edition: (o) => subscription.edition(o, app),
       render: async (schoolId, params) =>
-        (await renderDocument(app, definition, params, { schoolId })).path,
+        (
+          await renderDocument(app, definition, params, {
+            schoolId,
+            ...(renderer ? { renderer } : {}),
+          })
+        ).path,
     };
   };
 }

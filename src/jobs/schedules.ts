@@ -69,6 +69,12 @@ export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[]
 
 /** The monthly activity report goes on the 1st at 07:00 (school time) unless its subscription says. */
 export const ACTIVITY_DEFAULT_SCHEDULE = '0 7 1 * *';
+/** The class teachers' weekly sheets go on Mondays at 07:00 for the week just ended, unless said. */
+export const WEEKLY_DEFAULT_SCHEDULE = '0 7 * * 1';
+const DEFAULT_SCHEDULES: Readonly<Record<string, string>> = {
+  activity: ACTIVITY_DEFAULT_SCHEDULE,
+  weekly: WEEKLY_DEFAULT_SCHEDULE,
+};
 
 /**
  * What `alerts.subscriptions` asks for, when alerts are enabled: each subscription's own schedule
@@ -85,8 +91,7 @@ function subscriptionSchedules(config: Config, schoolId: string, tz: string): Sc
   const deputy = config.schools.find((s) => s.id === schoolId)?.deputyDirector;
   const implicit = deputy ? [{ document: 'activity' as const, schedule: undefined }] : [];
   for (const sub of [...subs, ...implicit]) {
-    const pattern =
-      sub.schedule ?? (sub.document === 'activity' ? ACTIVITY_DEFAULT_SCHEDULE : undefined);
+    const pattern = sub.schedule ?? DEFAULT_SCHEDULES[sub.document];
     if (!pattern) continue;
     const id = `ezh-doc-${sub.document}-${sha1(pattern).slice(0, 8)}-${schoolId}`;
     out.set(id, {

@@ -66,6 +66,11 @@ export interface SubscriptionEdition<P> {
   /** Russian: the letter's subject and text. */
   title: string;
   params: P;
+  /**
+   * A document of one class (the weekly sheet): this edition goes to that class's class teachers
+   * besides the subscription's own recipients (the administration), and to no other teacher.
+   */
+  classId?: string;
 }
 
 /**
@@ -82,6 +87,16 @@ export interface ArchiveOccasion {
   /** The archive's file name and data snapshot's SHA-256, for copies that name their archive. */
   archive?: { fileName: string; dataSha256: string | null };
 }
+
+/**
+ * A subscription's editions for one occurrence: one, none (null) or one per class. `app` is given
+ * by the composition root (app/documents-service.ts), for documents that must read the mirror to
+ * know their editions (the classes in session for the weekly sheets).
+ */
+export type SubscriptionEditions<P> = (
+  o: SubscriptionOccurrence,
+  app?: DocumentApp,
+) => Promise<SubscriptionEdition<P> | readonly SubscriptionEdition<P>[] | null>;
 
 /** What the demo found in the mirror to print one of each document from. */
 export interface DemoSample {
@@ -133,7 +148,7 @@ export interface DocumentSpec<P, D> {
   };
   /** Present when people can subscribe to the document: one edition per occurrence. */
   subscription?: {
-    edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<NoInfer<P>> | null>;
+    edition: SubscriptionEditions<NoInfer<P>>;
   };
   /** The demo's params from its sample; null (or absent): the demo skips the document. */
   demo?(sample: DemoSample): NoInfer<P> | null;
@@ -159,7 +174,7 @@ export interface DocumentDefinition {
   cli: DocumentSpec<unknown, unknown>['cli'];
   job: DocumentSpec<unknown, unknown>['job'];
   subscription?: {
-    edition(o: SubscriptionOccurrence): Promise<SubscriptionEdition<unknown> | null>;
+    edition: SubscriptionEditions<unknown>;
   };
   demo?(sample: DemoSample): unknown;
   archive?: { folder?: string; copies(occasion: ArchiveOccasion): readonly unknown[] };

@@ -64,3 +64,12 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * The `database` section that opens the test mirror from an app's config (createAppContext's
+ * overrides): the PostgreSQL one has no path, which the config's schema refuses as empty.
+ */
+export function appDatabase(m: TestMirror): Record<string, unknown> {
+  const { type, path, url, schema } = m.database;
+  return type === 'postgres' ? { type, url, schema } : { type, path, schema };
+}

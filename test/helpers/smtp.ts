@@ -133,7 +133,7 @@ export function parseMail(raw: string): ParsedMail {
     if (/^attachment/i.test(disposition)) {
       const name = /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? '';
       out.attachments.push({
-        filename: decodeWords(name),
+        filename: extendedFilename(disposition) ?? decodeWords(name),
         content,
         contentType: type.split(';')[0] ?? '',
       });
@@ -147,6 +147,19 @@ export function parseMail(raw: string): ParsedMail {
 interface Part {
   headers: Map<string, string>;
   body: string;
+}
+
+/**
+ * RFC 2231's `filename*=` / `filename*0*=utf-8''…` (continuations joined), as nodemailer writes a
+ * non-ASCII name («weekly-…-5А-….pdf»); null when the header has none.
+ */
+function extendedFilename(disposition: string): string | null {
+  const parts = [...disposition.matchAll(/filename\*(\d+)?\*?=([^;\s]+)/gi)]
+    .sort((a, b) => Number(a[1] ?? 0) - Number(b[1] ?? 0))
+    .map((m) => m[2]!.replace(/^"|"$/g, ''));
+  if (parts.length === 0) return null;
+  const joined = parts.join('').replace(/^[a-z0-9-]*'[a-z-]*'/i, '');
+  return decodeURIComponent(joined);
 }
 
 function parsePart(raw: string): Part {

@@ -87,7 +87,7 @@ describe('the monthly activity report reaches the deputy director (sqlite, real 
       asOf: Date.parse('2026-12-01T04:00:00Z'),
     });
     expect(months).toEqual(['2026-11']);
-    expect(res?.deliveries.map((d) => [d.recipient.email, d.status])).toEqual([[EMAIL, 'sent']]);
+    expect(res[0]?.deliveries.map((d) => [d.recipient.email, d.status])).toEqual([[EMAIL, 'sent']]);
     expect(smtp.received.map((r) => r.to[0])).toEqual([EMAIL]);
     expect(smtp.received[0]?.mail.subject).toBe(
       'Отчёт об активности в электронном журнале за ноябрь 2026',

@@ -14,12 +14,13 @@ interface ProgressOptions {
   class?: string;
   student?: string;
   asOf?: string;
-  period?: boolean;
+  /** Bare: the period of the instant so far; a name: that period. */
+  period?: boolean | string;
   format: 'table' | 'json';
 }
 
 /**
- * `ezh progress --class 5А [--student ID|"Фамилия Имя"] [--as-of …]`: the class teacher's weekly
+ * `ezh progress --class 5А [--student ID|"Фамилия Имя"] [--period [name]] [--as-of …]`: the class teacher's weekly
  * sheet, or one student's extract, as a table (a thin door over src/app/progress-service.ts).
  * Personal data: printed to the terminal of whoever runs it, never logged.
  */
@@ -31,7 +32,10 @@ export function registerProgressCommand(program: Command): void {
     .option('--class <name>', 'class name («5А») or id: the weekly sheet')
     .option('--student <id|name>', "one student's extract (person id or «Фамилия Имя»)")
     .option('--as-of <iso>', 'the instant (default: now)')
-    .option('--period', "with --student: the period so far instead of the week's marks")
+    .option(
+      '--period [name]',
+      'a period by name ("2 четверть", "1 полугодие"): the sheet of its last week so far, the extract of the whole period; bare, with --student: the current period so far',
+    )
     .addOption(new Option('--format <format>').choices(['table', 'json']).default('table'))
     .action(
       withApp(async (app, opts: ProgressOptions) => {
@@ -43,6 +47,7 @@ export function registerProgressCommand(program: Command): void {
             student: opts.student,
             asOf,
             range: opts.period ? 'period' : 'week',
+            ...(typeof opts.period === 'string' ? { period: opts.period } : {}),
           });
           write(opts, extract, () => printExtract(extract));
           return;
@@ -51,7 +56,12 @@ export function registerProgressCommand(program: Command): void {
           process.stderr.write('ezh: name a class (--class 5А) or a student (--student)\n');
           return 2;
         }
-        const sheet = await service.classSheet({ school: opts.school, class: opts.class, asOf });
+        const sheet = await service.classSheet({
+          school: opts.school,
+          class: opts.class,
+          asOf,
+          ...(typeof opts.period === 'string' ? { period: opts.period } : {}),
+        });
         write(opts, sheet, () => printSheet(sheet));
       }),
     );

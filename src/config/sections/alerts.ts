@@ -63,7 +63,8 @@ const subscriptionSchema = z.strictObject({
   to: z.array(z.string().min(1)).min(1),
   /**
    * When the jobs engine makes and sends it (school time). Omitted: `activity` goes on the 1st of
-   * the month for the month before, `audit` with `jobs.schedules.auditReport` (every 10 days),
+   * the month for the month before, `weekly` (each class teacher their class's sheet) on Mondays at
+   * 07:00 for the week before, `audit` with `jobs.schedules.auditReport` (every 10 days),
    * `sync-health` gets the operator alerts as problems arise, the others on demand.
    */
   schedule: cronPattern.optional(),

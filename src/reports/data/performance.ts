@@ -43,7 +43,7 @@ export interface ClassResult {
   className: string;
   grade: number | null;
   /** The class's own period («1 полугодие»), null when none stands for the one asked. */
-  period: { title: string; from: string; to: string } | null;
+  period: { id: string; title: string; from: string; to: string } | null;
   /** Why a class has no results for this period (half-year classes after a first quarter). */
   note: string | null;
   students: StudentResult[];
@@ -299,7 +299,9 @@ export async function loadPerformance(db: SqlExecutor, school: SchoolInfo, perio
       classId: c.id,
       className: c.name,
       grade: c.grade,
-      period: cur ? { title: periodTitle(cur, own), from: cur.start_date, to: cur.finish_date } : null,
+      period: cur
+        ? { id: cur.period_id, title: periodTitle(cur, own), from: cur.start_date, to: cur.finish_date }
+        : null,
       note: cur ? null : noResultsNote(own),
       students,
       categories: countStandings(students.map((s) => s.standing)),

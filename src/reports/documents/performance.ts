@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DocumentApp } from './context.js';
 import { loadPerformance } from '../data/performance.js';
+import { loadPerformanceForecast } from '../data/performance-forecast.js';
 import { defineDocument } from '../define-document.js';
 import { renderPerformanceHtml } from '../html/performance-html.js';
 import { renderDocument } from '../render-document.js';
@@ -11,14 +12,22 @@ const params = z.strictObject({
   period: z.string().min(1),
 });
 
-/** Period results (успеваемость, качество, СОУ, средний балл). */
+/**
+ * Period results (успеваемость, качество, СОУ, средний балл), and beside them the expected
+ * успеваемость and качество per class and for the school if the forecasts of the period marks hold
+ * (as of the moment of printing).
+ */
 export const performanceDocument = defineDocument({
   id: 'performance',
   title: 'Итоги успеваемости',
   params,
-  load: ({ db }, school, p) => loadPerformance(db, school, p.period),
-  view: (data) => renderPerformanceHtml(data),
-  fileName: (data) => [data.period],
+  load: async ({ app, db }, school, p) => {
+    const data = await loadPerformance(db, school, p.period);
+    const asOf = app.clock.now();
+    return { data, forecast: await loadPerformanceForecast(app, data, asOf), asOf };
+  },
+  view: (d) => renderPerformanceHtml(d.data, { summary: d.forecast, asOf: d.asOf }),
+  fileName: (d) => [d.data.period],
   cli: {
     description: 'period results: успеваемость, качество, СОУ, средний балл',
     options: [

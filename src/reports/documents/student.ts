@@ -10,8 +10,11 @@ const params = z.strictObject({
   student: z.string().min(1),
   /** Any day of the week (`YYYY-MM-DD`); default the week of `asOf`. */
   week: z.string().min(1).optional(),
-  /** The period so far (of `asOf`, or of `week`'s end) instead of one week. */
-  period: z.boolean().optional(),
+  /**
+   * `true`: the period so far (of `asOf`, or of `week`'s end) instead of one week; a name
+   * («2 четверть», «II четверть»): that period (so far).
+   */
+  period: z.union([z.boolean(), z.string().min(1)]).optional(),
   /** ISO date-time (or epoch ms); default now. */
   asOf: z.union([z.string().min(1), z.number()]).optional(),
 });
@@ -33,6 +36,7 @@ export const studentDocument = defineDocument({
       student: p.student,
       asOf,
       range: p.period ? 'period' : 'week',
+      ...(typeof p.period === 'string' ? { period: p.period } : {}),
     });
     return {
       school,
@@ -55,23 +59,29 @@ export const studentDocument = defineDocument({
         flags: '--week <date>',
         description: 'any day of the week, YYYY-MM-DD (default: this week)',
       },
-      { flags: '--period', description: 'the period so far instead of one week' },
+      {
+        flags: '--period [name]',
+        description:
+          'the period so far instead of one week; a name ("2 четверть", "1 полугодие"): that period',
+      },
       { flags: '--as-of <iso>', description: 'the instant the data are taken at (default: now)' },
     ],
     outName: 'student-<school>-<person id>-<week|period>-<start>.pdf',
     params: (o) => ({
       student: o.student,
       week: o.week,
-      period: o.period === true ? true : undefined,
+      period: o.period === true || typeof o.period === 'string' ? o.period : undefined,
       asOf: o.asOf,
     }),
   },
   job: {
-    // `period` present (a name or "true"; not "false"): the period so far of `asOf`.
+    // `period`: "true" the period so far of `asOf`, a name that period ("false" or absent: the week).
     params: (p, asOf) => ({
       student: p.student,
       ...(p.week ? { week: p.week } : {}),
-      ...(p.period && p.period !== 'false' ? { period: true } : {}),
+      ...(p.period && p.period !== 'false'
+        ? { period: p.period === 'true' ? true : p.period }
+        : {}),
       asOf,
     }),
     keys: ['student', 'week', 'period'],

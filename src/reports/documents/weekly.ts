@@ -1,7 +1,9 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ProgressService } from '../../analytics/service.js';
 import { lastSyncedAt } from '../../checks/data-time.js';
 import { defineDocument } from '../define-document.js';
+import { ruDate } from '../format.js';
 import { renderWeeklyHtml } from '../html/weekly-html.js';
 import { progressInstant } from './progress-instant.js';
 
@@ -58,6 +60,30 @@ export const weeklyDocument = defineDocument({
     params: (p, asOf) => ({ className: p.class, ...(p.week ? { week: p.week } : {}), asOf }),
     keys: ['class', 'week'],
     required: ['class'],
+  },
+  /**
+   * Weekly, to each class teacher their own class's sheet (and to the subscription's recipients,
+   * the administration, every class's): one edition per class in session. The week is the one
+   * holding the day before the occurrence: a Monday-morning schedule (the default) sends the week
+   * just ended as it stood at its end; a Saturday one, this week so far.
+   */
+  subscription: {
+    edition: async (o, app) => {
+      if (!app) throw new Error('the weekly sheets need the app to list the classes');
+      const day = DateTime.fromMillis(o.asOf, { zone: o.zone }).minus({ days: 1 });
+      const [start, end] = [day.startOf('week').toISODate()!, day.endOf('week').toISODate()!];
+      const classes = await new ProgressService(app).classesInSession({
+        school: o.schoolId,
+        day: day.toISODate()!,
+        asOf: o.asOf,
+      });
+      return classes.map((c) => ({
+        edition: `${start}:${c.id}`,
+        title: `Сводная ведомость класса ${c.name} за неделю ${ruDate(start)} — ${ruDate(end)}`,
+        params: { className: c.id, week: day.toISODate()!, asOf: o.asOf },
+        classId: c.id,
+      }));
+    },
   },
   demo: (s) => (s.markedClass !== null ? { className: s.markedClass } : null),
 });

@@ -11,6 +11,7 @@ import {
   studentQualityRate,
   type CategoryCounts,
 } from '../data/student-categories.js';
+import type { ForecastSummary, ShareFigures } from '../../analytics/service.js';
 import { ruDate, ruDateTime, ruNumber, shortName } from '../format.js';
 import {
   averageMark,
@@ -139,7 +140,56 @@ function studentLists(c: ClassResult): { title: string; names: string }[] {
   });
 }
 
-export function renderPerformanceHtml(data: PerformanceData): HtmlDocument {
+/** The expected results beside the period marks' (issue 21), as of `asOf`. */
+export interface PerformanceForecastView {
+  summary: ForecastSummary | null;
+  asOf: number;
+}
+
+const shares = (f: ShareFigures) => ({
+  n: f.students,
+  pass: ruNumber(f.success),
+  quality: ruNumber(f.quality),
+});
+
+/**
+ * One row per class with results: успеваемость and качество by the period marks (the table
+ * above), by the current averages rounded, and if the forecasts hold; the students at risk.
+ */
+function forecastModel(data: PerformanceData, view: PerformanceForecastView | undefined) {
+  const summary = view?.summary;
+  if (!summary) return null;
+  const byClass = new Map(summary.classes.map((c) => [c.classId, c]));
+  const rows = data.classes.flatMap((c) => {
+    const f = byClass.get(c.classId);
+    if (!c.period || !f) return [];
+    return [
+      {
+        name: c.className,
+        periodTitle: c.period.title,
+        finalPass: c.categories.n > 0 ? ruNumber(studentPassRate(c.categories)) : '—',
+        finalQuality: c.categories.n > 0 ? ruNumber(studentQualityRate(c.categories)) : '—',
+        current: shares(f.current),
+        forecast: shares(f.forecast),
+        atRisk: f.atRisk,
+      },
+    ];
+  });
+  return {
+    asOf: ruDateTime(view.asOf, data.school.zone),
+    rows,
+    school: {
+      current: shares(summary.school.current),
+      forecast: shares(summary.school.forecast),
+      atRisk: summary.school.atRisk,
+    },
+  };
+}
+
+export function renderPerformanceHtml(
+  data: PerformanceData,
+  forecast?: PerformanceForecastView,
+): HtmlDocument {
   const rowsByClass = groupBy(data.rows, (r) => r.classId);
   const byTeacher = groupBy(data.rows, (r) => r.teacher);
   const total = sumRows(data.rows);
@@ -244,6 +294,7 @@ export function renderPerformanceHtml(data: PerformanceData): HtmlDocument {
       summary,
       schoolCells,
       schoolMarks,
+      forecast: forecastModel(data, forecast),
       attendance,
       attendanceTotal: {
         ...att,

@@ -14,7 +14,12 @@ import {
   seedFullClass,
   seedProgressClass,
 } from '../../../test/fixtures/reports/progress-fixture.js';
-import { createTestMirror, type TestMirror } from '../../../test/helpers/mirrors.js';
+import {
+  appDatabase,
+  createTestMirror,
+  ENGINES,
+  type TestMirror,
+} from '../../../test/helpers/mirrors.js';
 import type { DocumentApp } from '../documents/context.js';
 import { createPdfRenderer } from '../documents/context.js';
 import { studentDocument } from '../documents/student.js';
@@ -32,9 +37,10 @@ const rowOf = (t: string, name: string): string =>
 /**
  * The class teacher's weekly sheet and the parents' extract (issue 21) printed from a hand-made
  * 5А (test/fixtures/reports/progress-fixture.ts), read back with pdftotext: what a class teacher
- * or a parent would check on paper.
+ * or a parent would check on paper. On both engines: the documents read the mirror through the
+ * analytics SQL, which must print the same on SQLite and PostgreSQL.
  */
-describe('progress documents as PDF', () => {
+describe.each(ENGINES)('progress documents as PDF (%s)', (engine) => {
   let mirror: TestMirror;
   let dir: string;
   let renderer: PdfRenderer;
@@ -44,7 +50,7 @@ describe('progress documents as PDF', () => {
   let weeklyText: string;
 
   beforeAll(async () => {
-    mirror = await createTestMirror('sqlite');
+    mirror = await createTestMirror(engine);
     await seedProgressClass(mirror.db);
     await seedFullClass(mirror.db);
     dir = mkdtempSync(join(tmpdir(), 'ezh-progress-docs-'));
@@ -56,7 +62,7 @@ describe('progress documents as PDF', () => {
     });
     app = {
       config: configSchema.parse({
-        database: mirror.database,
+        database: appDatabase(mirror),
         schools: [
           { id: PROGRESS_SCHOOL, timeZone: 'Europe/Moscow' },
           { id: FULL_CLASS_SCHOOL, timeZone: 'Europe/Moscow' },
@@ -78,7 +84,7 @@ describe('progress documents as PDF', () => {
       )
     ).path;
     weeklyText = text(weekly);
-  });
+  }, 120_000);
   afterAll(async () => {
     await renderer?.close();
     await mirror?.dispose();
