@@ -28,7 +28,7 @@ import type { Redis } from 'ioredis';
  */
 
 /** A full, reconciling or backfilling run's groups cost this many hourly groups' turns. */
-export const HEAVY_WEIGHT = 4;
+export const HEAVY_WEIGHT = 2;
 const PRIORITY_LIMIT = 2 ** 21 - 1;
 
 const TAGS = `
