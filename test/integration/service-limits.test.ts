@@ -88,7 +88,7 @@ describe('service mode: per-token limits and fair sharing', () => {
 
   it(
     '3, 2 and 1 worker processes on one token at 4 requests/s: the platform sees at most 4/s',
-    { timeout: 180_000 },
+    { timeout: 420_000 },
     async () => {
       // The platform's 4/s, with a bucket of 2 s: the sandbox shares this process's CPU with
       // PostgreSQL and three workers, and stamps arrivals late (in bunches) when it is busy.
@@ -113,7 +113,7 @@ describe('service mode: per-token limits and fair sharing', () => {
       workers.push(startWorker(configFile), startWorker(configFile), startWorker(configFile));
       await waitFor(
         '3 workers',
-        90_000,
+        240_000,
         async () => (await queues.queue('sync').getWorkersCount()) >= 3,
       );
       await queues.add(
