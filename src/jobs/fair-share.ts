@@ -22,6 +22,9 @@ import type { Redis } from 'ioredis';
  * fan out and finish a run have none, and BullMQ serves unprioritized jobs first, so a run's next
  * stage never queues behind other schools' groups.
  *
+ * A fan-out queued twice (a retried stage; BullMQ keeps the first job of an id) still moves the
+ * school's clock: that school then waits a little longer for its next turns, nothing more.
+ *
  * Tags grow without end; BullMQ caps priorities at 2^21 - 1. When a tag would pass that cap the
  * clocks start again from zero (years of hourly syncs): the jobs already queued then run after
  * the new ones once, nothing is lost.
