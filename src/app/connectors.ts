@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Connector } from '../connectors/connector.js';
-import { connectorForSchool } from '../connectors/registry.js';
+import { connectorForSchool, type ConnectorOptions } from '../connectors/registry.js';
 import { schoolConfig } from '../sync/deps.js';
 
 /**
@@ -9,13 +9,21 @@ import { schoolConfig } from '../sync/deps.js';
  */
 export class ConnectorCache {
   private readonly connectors = new Map<string, Connector>();
-  constructor(private readonly config: Config) {}
+  constructor(
+    private readonly config: Config,
+    /** E.g. service mode's per-token limiters shared through Redis (default: this process's). */
+    private readonly options: ConnectorOptions = {},
+  ) {}
 
   connectorFor(schoolId: string): Connector {
     let c = this.connectors.get(schoolId);
     if (!c) {
       const known = this.config.schools.find((s) => s.id === schoolId) ?? null;
-      c = connectorForSchool(this.config, known ?? schoolConfig(this.config, schoolId));
+      c = connectorForSchool(
+        this.config,
+        known ?? schoolConfig(this.config, schoolId),
+        this.options,
+      );
       this.connectors.set(schoolId, c);
     }
     return c;

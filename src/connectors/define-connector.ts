@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { schemaAt } from '../config/schema-walk.js';
 import type { Connector } from './connector.js';
-import type { RateLimiterRegistry } from './_shared/rate-limiter.js';
+import type { TokenLimiters } from './_shared/rate-limiter.js';
 import type { Timing } from './_shared/timing.js';
 import type { TokenGrant, TokenProvider } from './_shared/token-provider.js';
 
@@ -26,7 +26,8 @@ export interface ConnectorDeps {
   /** Overrides the token source the settings describe (tests, a shared provider). */
   tokens?: TokenProvider | null;
   timing?: Timing;
-  limiters?: RateLimiterRegistry;
+  /** Per-token limiters (service mode shares them through Redis); the process-wide registry by default. */
+  limiters?: TokenLimiters;
 }
 
 /** Whom a token belongs to, for `ezh auth check`. */

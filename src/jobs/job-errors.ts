@@ -1,4 +1,4 @@
-import { PlatformError } from '../connectors/_shared/http-error.js';
+import { PlatformError, TokenPaused } from '../connectors/_shared/http-error.js';
 import { UsageError } from '../platform/errors.js';
 import { SyncInterrupted } from '../sync/engine.js';
 import { JobUnavailableError } from './registry.js';
@@ -6,14 +6,16 @@ import { LeaseHeldError } from '../mirror/leases.js';
 
 /**
  * How a failed job is handled, on a queue or in-process:
- * - `rateLimit`: the platform said "too many requests": pause the queue, do not spend an attempt;
+ * - `rateLimit`: the platform said "too many requests" (or the token is still paused since it did,
+ *   `paused`): pause that token only (`limiterKey`), put the job back until the pause ends, do not
+ *   spend an attempt;
  * - `permanent`: no retry can help (token, permissions, bad request, bad usage, another live run
  *   of the school): fail at once;
  * - `interrupted`: the host is shutting down between scopes: put the job back, no attempt spent;
  * - `retry`: anything else, with exponential backoff.
  */
 export type JobErrorKind =
-  | { kind: 'rateLimit'; waitMs: number | null }
+  | { kind: 'rateLimit'; waitMs: number | null; limiterKey: string | null; paused: boolean }
   | { kind: 'permanent' }
   | { kind: 'interrupted' }
   | { kind: 'retry'; waitMs: number | null };
@@ -37,7 +39,12 @@ export function classifyJobError(err: unknown): JobErrorKind {
       case 'invalidRequest':
         return { kind: 'permanent' };
       case 'rateLimited':
-        return { kind: 'rateLimit', waitMs: err.retryAfterMs };
+        return {
+          kind: 'rateLimit',
+          waitMs: err.retryAfterMs,
+          limiterKey: err.limiterKey,
+          paused: err instanceof TokenPaused,
+        };
       case 'unavailable':
         return { kind: 'retry', waitMs: null };
     }

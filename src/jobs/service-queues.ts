@@ -3,16 +3,25 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/schema.js';
 import type { Flow } from './define-job.js';
 import { JOBS } from './definitions/index.js';
+import { FairShare, weightOfMode } from './fair-share.js';
 import { QUEUE_KINDS, type AnyJobSpec, type QueueKind } from './job-names.js';
 import { JobRegistry } from './registry.js';
+
+/** The job that queues a flow, as far as fair sharing needs it (its name and data). */
+export interface SpawningJob {
+  name: string;
+  data: unknown;
+}
 
 /**
  * Service mode's queues: one BullMQ queue per kind of work (sync, checks, alerts, reports,
  * archive), all under `redis.prefix`. Jobs carry deterministic ids, so adding a job twice (a
- * retried fan-out, a second worker) adds it once.
+ * retried fan-out, a second worker) adds it once. Scope groups get priorities that share the
+ * workers fairly between schools (fair-share.ts).
  */
 export class ServiceQueues {
   readonly queues: Map<QueueKind, Queue>;
+  readonly fair: FairShare;
   private readonly flows: FlowProducer;
 
   constructor(
@@ -24,6 +33,7 @@ export class ServiceQueues {
     const prefix = config.redis.prefix;
     this.queues = new Map(QUEUE_KINDS.map((k) => [k, new Queue(k, { connection, prefix })]));
     this.flows = new FlowProducer({ connection, prefix });
+    this.fair = new FairShare(connection, prefix);
   }
 
   queue(kind: QueueKind): Queue {
@@ -52,20 +62,30 @@ export class ServiceQueues {
   }
 
   async add(job: AnyJobSpec): Promise<void> {
-    await this.queue(this.queueOf(job.name)).add(
-      job.name,
-      job.payload,
-      this.jobOptions(job.id, job.name),
-    );
+    const priority = (await this.priorities([job])).get(job.id);
+    await this.queue(this.queueOf(job.name)).add(job.name, job.payload, {
+      ...this.jobOptions(job.id, job.name),
+      ...(priority === undefined ? {} : { priority }),
+    });
   }
 
   /**
    * A flow: the parent (`then`) starts once every child has finished; a child that finally fails
    * does not block it (`ignoreDependencyOnFailure`), the parent records a partial result.
    */
-  async spawn(flow: Flow): Promise<void> {
+  async spawn(flow: Flow, from?: SpawningJob): Promise<void> {
+    const priorities = await this.priorities(flow.children, from);
+    const withPriority = (id: string) => {
+      const priority = priorities.get(id);
+      return priority === undefined ? {} : { priority };
+    };
     if (!flow.then) {
-      for (const child of flow.children) await this.add(child);
+      for (const child of flow.children) {
+        await this.queue(this.queueOf(child.name)).add(child.name, child.payload, {
+          ...this.jobOptions(child.id, child.name),
+          ...withPriority(child.id),
+        });
+      }
       return;
     }
     await this.flows.add({
@@ -77,9 +97,40 @@ export class ServiceQueues {
         name: c.name,
         queueName: this.queueOf(c.name),
         data: c.payload,
-        opts: { ...this.jobOptions(c.id, c.name), ignoreDependencyOnFailure: true },
+        opts: {
+          ...this.jobOptions(c.id, c.name),
+          ...withPriority(c.id),
+          ignoreDependencyOnFailure: true,
+        },
       })),
     });
+  }
+
+  /**
+   * The fair-share priorities of the scope groups among `jobs`, by job id, in queueing order per
+   * school; a `sync.school` that fans out sets its run's weight from its mode.
+   */
+  private async priorities(
+    jobs: readonly AnyJobSpec[],
+    from?: SpawningJob,
+  ): Promise<Map<string, number>> {
+    const bySchool = new Map<string, string[]>();
+    for (const job of jobs) {
+      if (job.name !== 'sync.scopes') continue;
+      const school = (job.payload as { schoolId?: unknown } | null)?.schoolId;
+      if (typeof school !== 'string') continue;
+      bySchool.set(school, [...(bySchool.get(school) ?? []), job.id]);
+    }
+    const mode =
+      from?.name === 'sync.school'
+        ? (from.data as { request?: { mode?: string } } | null)?.request?.mode
+        : undefined;
+    const out = new Map<string, number>();
+    for (const [school, ids] of bySchool) {
+      const tags = await this.fair.priorities(school, weightOfMode(mode), ids.length);
+      ids.forEach((id, i) => out.set(id, tags[i]!));
+    }
+    return out;
   }
 
   /** Waiting, active, delayed and failed jobs per queue. */

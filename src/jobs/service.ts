@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.js';
 import { ConnectorCache, jobRegistry } from './host.js';
 import type { JobName, QueueKind } from './job-names.js';
 import { redisConnection } from './redis.js';
+import { RedisRateLimiters } from './redis-rate-limiter.js';
 import { keptItsData, markState, restoreState, stateMissing } from './redis-state.js';
 import { JobUnavailableError, type JobRegistry } from './registry.js';
 import { scheduledJobNames } from './schedules.js';
@@ -82,7 +83,9 @@ export async function startService(options: {
   const connection = redisConnection(config.redis);
   connection.on('error', (err) => logger.warn({ err }, 'Redis connection error; reconnecting'));
   const queues = new ServiceQueues(connection, config, registry);
-  const connectors = new ConnectorCache(config);
+  // One rate limit per token across every worker process (and a refused token paused in all).
+  const limiters = new RedisRateLimiters(connection, { prefix: config.redis.prefix });
+  const connectors = new ConnectorCache(config, { limiters });
   const started: (() => Promise<void>)[] = [
     async () => connection.disconnect(),
     () => connectors.close(),
@@ -125,6 +128,7 @@ export async function startService(options: {
       logger,
       kinds: options.kinds,
       observe: options.observe,
+      pauses: limiters,
     });
     started.push(() => workers.close());
     started.push(watchRedisState(watch, config.jobs.redisCheckIntervalMs, logger));

@@ -10,10 +10,18 @@ import type { JobObserver, JobOutcome } from '../metrics/job-metrics.js';
 import type { JobRegistry } from './registry.js';
 import type { ServiceQueues } from './service-queues.js';
 
+/** Pauses one token in every worker process (the Redis limiters: redis-rate-limiter.ts). */
+export interface TokenPauses {
+  pause(limiterKey: string, ms: number): Promise<number>;
+}
+
 /**
  * Service mode's workers: one BullMQ worker per queue whose jobs this build can run. A job's
- * failure is mapped to BullMQ's vocabulary: the platform's rate limit pauses the queue (no attempt
- * spent), permanent errors fail at once, a shutdown between scopes puts the job back.
+ * failure is mapped to BullMQ's vocabulary: the platform's rate limit pauses the refused token
+ * (in every process, through Redis) and puts the job back until the pause ends, no attempt spent,
+ * while other schools' jobs run on; permanent errors fail at once, a shutdown between scopes puts
+ * the job back. (Not `queue.rateLimit()`: BullMQ ignores it on a worker without a `limiter`, and
+ * with one it would stop the whole queue, every school, for one token's refusal.)
  */
 export interface RunningWorkers {
   workers: Worker[];
@@ -33,8 +41,10 @@ export function startWorkers(options: {
   kinds?: QueueKind[];
   /** Told how each job attempt ended and how long it took (the metrics' histogram). */
   observe?: JobObserver;
+  /** Where a refused token is paused for all workers (default: the job only waits). */
+  pauses?: TokenPauses;
 }): RunningWorkers {
-  const { config, registry, deps, queues, logger } = options;
+  const { config, registry, deps, queues, logger, pauses } = options;
   const observe = options.observe ?? (() => undefined);
   const shutdown = new AbortController();
   const kinds =
@@ -47,13 +57,19 @@ export function startWorkers(options: {
       const name = job.name as JobName;
       const started = Date.now();
       const ended = (outcome: JobOutcome) => observe(name, outcome, Date.now() - started);
+      // Fair sharing: later schools' groups are tagged from the highest group started.
+      if (name === 'sync.scopes') {
+        await queues.fair
+          .started(job.opts.priority)
+          .catch((err: unknown) => logger.debug({ err }, 'fair-share tag not recorded'));
+      }
       try {
         const result = await registry.run(name, job.data, {
           deps,
           jobId: job.id ?? `${name}-${job.timestamp}`,
           logger: logger.child({ job: name, id: job.id }),
           signal: shutdown.signal,
-          spawn: (flow) => queues.spawn(flow),
+          spawn: (flow) => queues.spawn(flow, job),
         });
         ended('completed');
         return result;
@@ -62,12 +78,21 @@ export function startWorkers(options: {
         switch (kindOf.kind) {
           case 'rateLimit': {
             ended('rate_limited');
-            // [rate-limit fix] A `Retry-After: 0` (or none) must not become `PX 0` (a Redis error
-            // that fails the job): pause at least the configured time, longer if the platform asks.
-            const ms = Math.max(kindOf.waitMs ?? 0, config.jobs.rateLimitPauseMs);
-            logger.warn({ queue: kind, ms }, 'platform rate limit: pausing the queue');
-            await queues.queue(kind).rateLimit(ms);
-            throw Worker.RateLimitError();
+            // Refused by the platform: the token pauses at least the configured time (longer if
+            // the platform asks). Refused here because the token is still paused: the job waits
+            // for what remains. A little jitter, so that the token's jobs do not all wake at once.
+            const ms = kindOf.paused
+              ? (kindOf.waitMs ?? config.jobs.rateLimitPauseMs)
+              : Math.max(kindOf.waitMs ?? 0, config.jobs.rateLimitPauseMs);
+            if (!kindOf.paused) {
+              if (kindOf.limiterKey && pauses) await pauses.pause(kindOf.limiterKey, ms);
+              logger.warn(
+                { queue: kind, job: name, id: job.id, ms },
+                'platform rate limit: the token is paused; its job waits, other schools run on',
+              );
+            }
+            await job.moveToDelayed(Date.now() + ms + Math.floor(Math.random() * 250), token);
+            throw new DelayedError();
           }
           case 'permanent':
             ended('failed');

@@ -17,3 +17,5 @@ export { RULE_IDS } from './model.js';
 export type { FaultKind, FaultOptions } from './faults.js';
 export { FAULT_KINDS } from './faults.js';
 export { UnfixableError } from './overlays.js';
+export type { TokenLimitOptions, TokenRequest } from './token-limits.js';
+export { peakRate } from './token-limits.js';

@@ -6,6 +6,7 @@ import { stringifyExact } from './json.js';
 import type { FindingKey, PlantedViolation, SchoolModel } from './model.js';
 import { ApiError, handleGet } from './routes.js';
 import { Sandbox, type AnswerKey, type AnswerKeyOptions, type SandboxOptions } from './sandbox.js';
+import { TokenLimits, type TokenLimitOptions, type TokenRequest } from './token-limits.js';
 import type { StreamName } from '../connectors/records.js';
 
 /**
@@ -31,6 +32,8 @@ export interface StartSandboxOptions extends SandboxOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   faults?: FaultOptions;
+  /** The platform's per-token rate limit, enforced (429 over it); default none. */
+  tokenLimit?: TokenLimitOptions;
   /** `jt` (default): `[{person, reportingPeriod, per-subject-final-marks}]`; `m`: `{marks, works, subjects, workTypes}`. */
   finalMarksShape?: 'jt' | 'm';
 }
@@ -63,6 +66,10 @@ export interface SandboxServer {
   enterMark(lessonId: string, studentId: string, value: string): string;
   planted(schoolId?: string): PlantedViolation[];
   requestCount(): number;
+  /** Every authenticated request of `token` (arrival, refused or not): the rate it really got. */
+  tokenRequests(token: string): TokenRequest[];
+  /** Refuses `token` with 429 for the next `ms` ("its limit is hit"), asking for `retryAfterS`. */
+  refuseToken(token: string, ms: number, retryAfterS?: number): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +78,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   const byToken = new Map(sandbox.schools.map((s) => [s.token, s]));
   const held = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
+  const limits = new TokenLimits(options.tokenLimit);
   let requests = 0;
 
   const server = createServer((req, res) => {
@@ -119,6 +127,20 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
         type: 'apiMethodNotSupported',
         description: `${req.method} is not supported`,
       });
+    }
+    const retryAfter = limits.admit(String(token));
+    if (retryAfter !== null) {
+      res.writeHead(429, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Retry-After': String(retryAfter),
+      });
+      res.end(
+        JSON.stringify({
+          type: 'apiRequestLimit',
+          description: 'Превышен лимит запросов для данного токена',
+        }),
+      );
+      return;
     }
     const fault = faultFor(options.faults, n);
     if (fault === 'timeout') {
@@ -213,6 +235,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     enterMark: (lessonId, studentId, value) => sandbox.enterMark(lessonId, studentId, value),
     planted: (schoolId) => sandbox.planted(schoolId),
     requestCount: () => requests,
+    tokenRequests: (token) => limits.requests(token),
+    refuseToken: (token, ms, retryAfterS) => limits.refuse(token, ms, retryAfterS),
     close: async () => {
       for (const t of timers) clearTimeout(t);
       for (const s of held) s.destroy();

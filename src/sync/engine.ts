@@ -443,12 +443,17 @@ async function runScopes(
       );
       if (options.rethrow) throw err;
       failure ??= err;
-      // An error that no retry can fix (token, permissions) fails the group at once.
-      if (isPermanent(err)) break;
+      // An error that no retry can fix (token, permissions) fails the group at once; so does a
+      // rate limit (the token is paused: the group's other scopes would only be refused).
+      if (isPermanent(err) || isRateLimited(err)) break;
     }
   }
   if (failure) throw failure;
   return outcomes;
+}
+
+function isRateLimited(err: unknown): boolean {
+  return (err as { reason?: unknown } | null)?.reason === 'rateLimited';
 }
 
 function isPermanent(err: unknown): boolean {

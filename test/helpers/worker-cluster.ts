@@ -39,6 +39,12 @@ export interface ClusterOptions {
   redisUrl?: string;
   /** How often workers check that Redis still holds ezh's state. */
   redisCheckIntervalMs?: number;
+  /** The per-token rate ezh keeps (default 100: the sandbox enforces none unless told). */
+  requestsPerSecond?: number;
+  /** Retries of one platform call (default 10). */
+  maxRetries?: number;
+  /** How long a token refused "too many requests" pauses (default: the config's). */
+  rateLimitPauseMs?: number;
 }
 
 /** A cron pattern that never fires while a test runs (03:00 on the 1st of January). */
@@ -54,10 +60,10 @@ export function clusterConfig(o: ClusterOptions): Cluster {
     database: { type: 'postgres', url: TEST_PG_URL, schema: o.schema },
     platform: {
       baseUrl: o.url,
-      requestsPerSecond: 100,
+      requestsPerSecond: o.requestsPerSecond ?? 100,
       concurrency: 8,
       timeoutMs: 10_000,
-      maxRetries: 10,
+      maxRetries: o.maxRetries ?? 10,
     },
     schools: o.schools.map((s) => ({ id: s.id, token: s.token, timeZone: s.timeZone })),
     redis: { url: o.redisUrl ?? TEST_REDIS_URL, prefix: o.prefix },
@@ -69,6 +75,7 @@ export function clusterConfig(o: ClusterOptions): Cluster {
       lockDurationMs: o.lockDurationMs ?? 120_000,
       stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
       ...(o.attempts ? { attempts: o.attempts } : {}),
+      ...(o.rateLimitPauseMs ? { rateLimitPauseMs: o.rateLimitPauseMs } : {}),
       ...(o.redisCheckIntervalMs ? { redisCheckIntervalMs: o.redisCheckIntervalMs } : {}),
       ...(o.metricsPort === undefined
         ? {}

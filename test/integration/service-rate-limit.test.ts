@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type Config } from '../../src/config/schema.js';
+import { limiterKey } from '../../src/connectors/_shared/rate-limiter.js';
 import { jobSpec } from '../../src/jobs/job-names.js';
 import { startSandbox, type FaultOptions, type SandboxServer } from '../../src/sandbox/index.js';
 import { mirrorDigest } from '../../src/sync/testing/mirror-digest.js';
@@ -14,9 +15,10 @@ import { clusterQueues, closeQueues, startWorker, waitForRuns } from '../helpers
 
 /**
  * Issue 4, service mode under the platform's request limit: while the platform answers "too many
- * requests" (HTTP 429, 433, or an `apiRequestLimit` body with HTTP 200), the sync queue pauses
- * instead of failing jobs or spending their attempts, and the run completes once the platform
- * recovers. Two workers: the pause must hold for both, not only for the one that hit the limit.
+ * requests" (HTTP 429, 433, or an `apiRequestLimit` body with HTTP 200), the refused token pauses
+ * (issue 24: the token, in Redis, not the whole queue) instead of failing jobs or spending their
+ * attempts, and the run completes once the platform recovers. Two workers: the pause must hold
+ * for both, not only for the one that hit the limit.
  */
 
 const OFF = { enabled: false };
@@ -90,12 +92,16 @@ describe('service mode: the platform rate-limits for a while', () => {
   });
 
   it(
-    'pauses the queue without failing jobs or spending attempts, then completes the run',
+    'pauses the token without failing jobs or spending attempts, then completes the run',
     { timeout: 300_000 },
     async () => {
       const schoolId = sb.schools[0]!.id;
       const runId = `run-limit-${schoolId}`;
       const queues = clusterQueues(config);
+      // The token's shared limiter: its `pause` is when every worker may use the token again.
+      const tokenLimiter = `${prefix}:limiter:${limiterKey(sb.schools[0]!.token, new URL(sb.url).host)}`;
+      const tokenPaused = async () =>
+        Number((await queues.connection.hget(tokenLimiter, 'pause')) ?? 0) > Date.now();
       const workers = [startWorker(configFile), startWorker(configFile)];
       const maxAttempts = new Map<string, number>();
       let pendingAttempts = 0;
@@ -126,7 +132,7 @@ describe('service mode: the platform rate-limits for a while', () => {
         let pausedSeen = 0;
         let samples = 0;
         while (Date.now() < limitedUntil) {
-          if ((await queue.getRateLimitTtl()) > 0) pausedSeen++;
+          if (await tokenPaused()) pausedSeen++;
           samples++;
           const pending = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized']);
           note(pending);
@@ -148,7 +154,7 @@ describe('service mode: the platform rate-limits for a while', () => {
 
         expect(run?.status, JSON.stringify(run)).toBe('succeeded');
         expect(await queue.getFailedCount()).toBe(0);
-        // The queue really paused: most of the limited phase was spent with the limiter set...
+        // The token really paused: most of the limited phase was spent with its pause set...
         expect(pausedSeen / samples).toBeGreaterThan(0.5);
         // ...and the platform was not hammered meanwhile (unpaused, 2 workers send ~50 requests/s).
         expect(limitedRequests).toBeLessThan((LIMITED_MS / 1000) * 20);
@@ -161,7 +167,7 @@ describe('service mode: the platform rate-limits for a while', () => {
         const completed = await queue.getJobs(['completed']);
         expect(completed.every((j) => j.attemptsMade < ATTEMPTS)).toBe(true);
         console.info(
-          `service-rate-limit: limiter set in ${pausedSeen}/${samples} samples, ${limitedRequests} requests in ${LIMITED_MS} ms of limit, max attemptsMade ${Math.max(...spent)}`,
+          `service-rate-limit: token paused in ${pausedSeen}/${samples} samples, ${limitedRequests} requests in ${LIMITED_MS} ms of limit, max attemptsMade ${Math.max(...spent)}`,
         );
       } finally {
         for (const w of workers) w.child.kill('SIGTERM');

@@ -26,7 +26,7 @@ export const jobsSection = z
     /** Attempts per job (first run included); waits grow exponentially from `backoffMs`. */
     attempts: z.int().min(1).max(50).default(5),
     backoffMs: z.int().min(0).default(10_000),
-    /** How long a queue pauses after the platform answers "request limit". */
+    /** How long a token pauses (in every worker) after the platform refuses it "too many requests". */
     rateLimitPauseMs: z.int().min(100).default(60_000),
     /** Completed jobs kept for inspection; failed jobs are kept until retried or this many. */
     keepCompleted: z.int().min(0).default(1000),

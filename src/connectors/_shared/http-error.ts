@@ -40,6 +40,11 @@ export interface PlatformErrorDetails {
   description?: string | null;
   /** A wait the platform asked for (`Retry-After`), in milliseconds. */
   retryAfterMs?: number | null;
+  /**
+   * The refused token's limiter (`limiterKey`: host and a hash, never the token), so that whoever
+   * handles a rate limit can pause that token only.
+   */
+  limiterKey?: string | null;
   cause?: unknown;
 }
 
@@ -52,6 +57,7 @@ export class PlatformError extends EzhError {
   readonly endpoint: string;
   readonly description: string | null;
   readonly retryAfterMs: number | null;
+  readonly limiterKey: string | null;
 
   constructor(message: string, details: PlatformErrorDetails) {
     super(message, 1, details.cause === undefined ? undefined : { cause: details.cause });
@@ -62,9 +68,32 @@ export class PlatformError extends EzhError {
     this.endpoint = details.endpoint;
     this.description = details.description ?? null;
     this.retryAfterMs = details.retryAfterMs ?? null;
+    this.limiterKey = details.limiterKey ?? null;
   }
 
   get retryable(): boolean {
     return this.kind === 'retryable';
+  }
+}
+
+/**
+ * A request not even sent: its token is paused (the platform refused it "too many requests" and
+ * asked for a long wait), so the caller gives its place to other work instead of holding it idle.
+ * `retryAfterMs` is what remains of the pause.
+ */
+export class TokenPaused extends PlatformError {
+  constructor(remainingMs: number, limiterKey: string) {
+    super(
+      `the token is paused for ${Math.ceil(remainingMs / 1000)} s after a platform rate limit`,
+      {
+        kind: 'retryable',
+        reason: 'rateLimited',
+        type: 'tokenPaused',
+        status: null,
+        endpoint: '(not sent)',
+        retryAfterMs: remainingMs,
+        limiterKey,
+      },
+    );
   }
 }

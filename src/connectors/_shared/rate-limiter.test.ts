@@ -47,4 +47,24 @@ describe('rate limiter', () => {
     expect(b).not.toBe(a);
     expect(registry.size).toBe(2);
   });
+
+  it('after a refusal every later request of the token waits out the pause', async () => {
+    const time = new FakeTiming(0);
+    const limiter = new RateLimiter({ requestsPerSecond: 100, concurrency: 4 }, time);
+    (await limiter.acquire())();
+    await limiter.backOff(5000);
+    const starts: number[] = [];
+    await Promise.all([1, 2].map(() => limiter.run(async () => void starts.push(time.now()))));
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(5000);
+  });
+
+  it('keys a token by host and a hash, never the token', () => {
+    const registry = new RateLimiterRegistry(new FakeTiming());
+    const options = { requestsPerSecond: 4, concurrency: 4 };
+    const one = registry.forToken('token-secret-1', options, 'api.dnevnik.ru');
+    const other = registry.forToken('token-secret-1', options, 'api.school.mosreg.ru');
+    expect(one).not.toBe(other);
+    expect(one.key).toMatch(/^api\.dnevnik\.ru:[0-9a-f]{16}$/);
+    expect(one.key).not.toContain('secret');
+  });
 });

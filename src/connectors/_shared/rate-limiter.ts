@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Slots } from './slots.js';
 import { systemTiming, type Timing } from './timing.js';
 
 /**
@@ -15,27 +16,47 @@ export interface RateLimitOptions {
 
 export type Release = () => void;
 
-export class RateLimiter {
+/**
+ * What a client needs of its token's limiter: a slot before each attempt, and a way to make every
+ * user of the token wait after the platform refused one ("too many requests"). One process holds
+ * the in-process `RateLimiter`; service mode's workers share one through Redis
+ * (src/jobs/redis-rate-limiter.ts), so N processes together keep the token's rate.
+ */
+export interface TokenLimiter {
+  /** Names the token's limiter without the token (a hash): errors carry it to the worker. */
+  readonly key: string;
+  /** Waits for a free slot and for the pace; the caller must call the returned release when done. */
+  acquire(): Promise<Release>;
+  /** No request with this token starts within the next `ms` (everyone using it waits). */
+  backOff(ms: number): Promise<void>;
+}
+
+/** Limiters by token (and host): what a connector asks for its token's limiter. */
+export interface TokenLimiters {
+  forToken(tokenIdentity: string, options: RateLimitOptions, host?: string): TokenLimiter;
+}
+
+export class RateLimiter implements TokenLimiter {
   private readonly intervalMs: number;
   private readonly burst: number;
   /** The earliest moment the next request may start (a reservation schedule, fair in arrival order). */
   private nextStartAt = Number.NEGATIVE_INFINITY;
-  private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly slots: Slots;
 
   constructor(
     readonly options: RateLimitOptions,
     private readonly timing: Timing = systemTiming,
+    readonly key = 'local',
   ) {
     if (!(options.requestsPerSecond > 0)) throw new Error('requestsPerSecond must be positive');
-    if (!(options.concurrency >= 1)) throw new Error('concurrency must be at least 1');
+    this.slots = new Slots(options.concurrency);
     this.intervalMs = 1000 / options.requestsPerSecond;
     this.burst = Math.max(1, Math.floor(options.burst ?? 1));
   }
 
   /** Waits for a free slot and for the pace; the caller must call the returned release when done. */
   async acquire(): Promise<Release> {
-    await this.takeSlot();
+    await this.slots.take();
     try {
       const now = this.timing.now();
       const earliest = now - (this.burst - 1) * this.intervalMs;
@@ -44,15 +65,21 @@ export class RateLimiter {
       const wait = startAt - now;
       if (wait > 0) await this.timing.sleep(wait);
     } catch (err) {
-      this.releaseSlot();
+      this.slots.release();
       throw err;
     }
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.releaseSlot();
+      this.slots.release();
     };
+  }
+
+  /** Moves the schedule past `ms` from now: every request that asks for a slot later starts after it. */
+  backOff(ms: number): Promise<void> {
+    if (ms > 0) this.nextStartAt = Math.max(this.nextStartAt, this.timing.now() + ms);
+    return Promise.resolve();
   }
 
   /** Runs `work` inside the limiter. */
@@ -64,21 +91,6 @@ export class RateLimiter {
       release();
     }
   }
-
-  private takeSlot(): Promise<void> {
-    if (this.inFlight < this.options.concurrency) {
-      this.inFlight++;
-      return Promise.resolve();
-    }
-    // The slot is handed over directly by releaseSlot, so inFlight stays counted.
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  private releaseSlot(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.inFlight--;
-  }
 }
 
 /** A short, one-way key for a token: the map of limiters must not hold tokens in clear. */
@@ -86,18 +98,27 @@ export function tokenKey(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 16);
 }
 
+/**
+ * The key of one token's limit on one platform host: `host:hash`. A token is limited by the host
+ * that issued it, so the same identity on two hosts has two limits; the token itself never
+ * appears (a hash of its identity).
+ */
+export function limiterKey(tokenIdentity: string, host = ''): string {
+  return `${host.toLowerCase()}:${tokenKey(tokenIdentity)}`;
+}
+
 /** Limiters by token: one per token per process (tests make their own registry). */
-export class RateLimiterRegistry {
+export class RateLimiterRegistry implements TokenLimiters {
   private readonly byKey = new Map<string, RateLimiter>();
 
   constructor(private readonly timing: Timing = systemTiming) {}
 
   /** The limiter of `tokenIdentity`; the first caller's options win, later callers share them. */
-  forToken(tokenIdentity: string, options: RateLimitOptions): RateLimiter {
-    const key = tokenKey(tokenIdentity);
+  forToken(tokenIdentity: string, options: RateLimitOptions, host?: string): RateLimiter {
+    const key = limiterKey(tokenIdentity, host);
     let limiter = this.byKey.get(key);
     if (!limiter) {
-      limiter = new RateLimiter(options, this.timing);
+      limiter = new RateLimiter(options, this.timing, key);
       this.byKey.set(key, limiter);
     }
     return limiter;

@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type Method } from 'axios';
 import type { FetchStats } from '../connector.js';
-import { PlatformError } from '../_shared/http-error.js';
-import type { RateLimiter } from '../_shared/rate-limiter.js';
+import { PlatformError, TokenPaused } from '../_shared/http-error.js';
+import type { TokenLimiter } from '../_shared/rate-limiter.js';
 import { retryDelayMs, type RetryPolicy } from '../_shared/retry-policy.js';
 import { systemTiming, type Timing } from '../_shared/timing.js';
 import { getLogger } from '../../platform/logger.js';
@@ -21,7 +21,7 @@ export interface DnevnikClientOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   /** The token's shared limiter; null: unlimited (OAuth calls before any token exists). */
-  limiter: RateLimiter | null;
+  limiter: TokenLimiter | null;
   timing?: Timing;
   /** [0, 1) source for backoff jitter. */
   random?: () => number;
@@ -88,7 +88,8 @@ export class DnevnikClient {
       try {
         return await this.attempt(method, path, options);
       } catch (err) {
-        if (!(err instanceof PlatformError)) throw err;
+        // A paused token: nothing was sent; the job gives its place to other work (no retry here).
+        if (!(err instanceof PlatformError) || err instanceof TokenPaused) throw err;
         // A rejected OAuth access token is refreshed once, then the request is repeated.
         if (
           err.kind === 'auth' &&
@@ -103,22 +104,29 @@ export class DnevnikClient {
           if (options.stats) options.stats.retries++;
           continue;
         }
+        const limiter = this.options.limiter;
         if (err.kind !== 'retryable' || retries >= maxRetries) {
-          if (retries === 0) throw err;
-          throw new PlatformError(
-            `${err.message} (gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'})`,
-            {
-              kind: err.kind,
-              reason: err.reason,
-              type: err.type,
-              status: err.status,
-              endpoint: err.endpoint,
-              description: err.description,
-              retryAfterMs: err.retryAfterMs,
-            },
-          );
+          if (retries === 0 && (err.reason !== 'rateLimited' || !limiter)) throw err;
+          const gaveUp =
+            retries === 0
+              ? ''
+              : ` (gave up after ${retries} ${retries === 1 ? 'retry' : 'retries'})`;
+          throw new PlatformError(`${err.message}${gaveUp}`, {
+            kind: err.kind,
+            reason: err.reason,
+            type: err.type,
+            status: err.status,
+            endpoint: err.endpoint,
+            description: err.description,
+            retryAfterMs: err.retryAfterMs,
+            // A refused token is named (by its limiter's key), so the job pauses only that token.
+            limiterKey: err.reason === 'rateLimited' ? (limiter?.key ?? null) : null,
+          });
         }
         const wait = retryDelayMs(retries, err.retryAfterMs, this.options.retry, this.random);
+        // "Too many requests" is about the token, not this call: every user of the token waits
+        // (in every worker process when the limiter is shared), not only this retry.
+        if (err.reason === 'rateLimited' && limiter) await limiter.backOff(wait);
         retries++;
         if (options.stats) options.stats.retries++;
         getLogger().warn(

@@ -9,7 +9,7 @@ import {
   type StreamRecords,
 } from '../connector.js';
 import { STREAM_NAMES } from '../records.js';
-import { sharedRateLimiters, type RateLimiterRegistry } from '../_shared/rate-limiter.js';
+import { sharedRateLimiters, type TokenLimiters } from '../_shared/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY } from '../_shared/retry-policy.js';
 import { systemTiming, type Timing } from '../_shared/timing.js';
 import { staticTokenProvider, type TokenProvider } from '../_shared/token-provider.js';
@@ -39,8 +39,8 @@ export interface DnevnikOptions {
   tokens?: TokenProvider | null;
   timing?: Timing;
   random?: () => number;
-  /** Per-token limiters; the process-wide registry by default. */
-  limiters?: RateLimiterRegistry;
+  /** Per-token limiters; the process-wide registry by default (service mode: shared through Redis). */
+  limiters?: TokenLimiters;
 }
 
 export function createDnevnikClient(
@@ -60,10 +60,12 @@ export function createDnevnikClient(
     timeoutMs: settings.timeoutMs,
     retry: { ...DEFAULT_RETRY_POLICY, maxRetries: settings.maxRetries },
     limiter: tokens
-      ? limiters.forToken(tokens.identity, {
-          requestsPerSecond: settings.requestsPerSecond,
-          concurrency: settings.concurrency,
-        })
+      ? limiters.forToken(
+          tokens.identity,
+          { requestsPerSecond: settings.requestsPerSecond, concurrency: settings.concurrency },
+          // A token's limit is the host's that issued it (white-label hosts have their own).
+          new URL(settings.baseUrl).host,
+        )
       : null,
     timing: options.timing ?? systemTiming,
     random: options.random,
