@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { classFilter, gradedMark, isAbsent, ruDate, where } from '../common.js';
 import { attendanceAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 
@@ -48,7 +49,7 @@ export default defineRule({
         WHERE m.source = a.source AND m.lesson_id = a.lesson_id AND m.student_id = a.student_id
           AND ${markAt('m', ctx, 'absent')} AND ${gradedMark('m')}
           AND (w.type IS NULL OR w.type <> 'Homework')
-          AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework'))`;
+          AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework')${probeEach(ctx.db)})`;
     return queryFindings(ctx, inner);
   },
 });

@@ -3,6 +3,7 @@ import { formatLocal } from '../../platform/time.js';
 import { classFilter, DAY_MS, hhmm, HOUR_MS, ruDate, timeOfDayMs, where } from '../common.js';
 import { attendanceAt, lessonAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
@@ -57,7 +58,7 @@ export default defineRule({
     WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
       AND ${asOf} > ${deadline}
       AND NOT EXISTS (
-        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')})`;
+        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
     return queryFindings(ctx, inner);
   },
 });

@@ -12,6 +12,7 @@ import {
 import { isExempt } from '../exemptions.js';
 import { attendanceAt, enrolledAt, markAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { inList, sql } from '../sql-fragment.js';
 
@@ -74,11 +75,11 @@ export default defineRule({
       -- probe (the partial index of absences) runs only for unmarked students.
       AND NOT EXISTS (
         SELECT 1 FROM marks m
-        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')})
+        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')}${probeEach(ctx.db)})
       AND NOT EXISTS (
         SELECT 1 FROM attendance a
         WHERE a.source = l.source AND a.lesson_id = l.id AND a.student_id = e.person_id
-          AND ${isAbsent('a')} AND ${attendanceAt('a', ctx, 'present')})`;
+          AND ${isAbsent('a')} AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

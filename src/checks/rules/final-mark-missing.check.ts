@@ -6,6 +6,7 @@ import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
 import { loadPeriods, type PeriodRow } from '../periods.js';
 import { enrolledAt, finalMarkAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { probeEach } from '../probe-each.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 
@@ -69,7 +70,7 @@ export default defineRule({
       AND NOT EXISTS (
         SELECT 1 FROM final_marks fm
         WHERE fm.source = ps.source AND fm.class_id = ps.class_id AND fm.subject_id = subj.subject_id
-          AND fm.student_id = e.person_id AND fm.period_id = ps.period_id AND ${finalMarkAt('fm', ctx, 'present')})`;
+          AND fm.student_id = e.person_id AND fm.period_id = ps.period_id AND ${finalMarkAt('fm', ctx, 'present')}${probeEach(ctx.db)})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

@@ -3,6 +3,7 @@ import { classFilter, ruDate, where } from '../common.js';
 import { LESSON_ORDER_TABLE, SERIES_OWNER } from '../../mirror/projections/lesson-order.js';
 import { lessonAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { probeEach } from '../probe-each.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
 
@@ -45,7 +46,7 @@ function notCorrected(ctx: Ctx, from: Fragment, nextLessons: Fragment): Fragment
   return sql`NOT EXISTS (
         SELECT 1 FROM ${from}
         WHERE b.source = m.source AND ${nextLessons} AND b.student_id = m.student_id
-          AND ${markAt('b', ctx, 'present')} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])})`;
+          AND ${markAt('b', ctx, 'present')} AND b.mark_system = 'mark5' AND b.value IN ${inList(['3', '4', '5'])}${probeEach(ctx.db)})`;
 }
 
 /**

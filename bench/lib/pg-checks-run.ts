@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { PgChildInput, PgSchoolRun } from './checks-pg-child.js';
+
+/** One run of `checks-pg-child.ts` in a fresh process (see there), and what it printed. */
+
+export interface PgChildOutput {
+  scanMs: number | null;
+  openedRssMb: number;
+  wallMs: number;
+  peakRssMb: number;
+  peakHeapMb: number;
+  runs: PgSchoolRun[];
+  single: PgSchoolRun | null;
+}
+
+const exec = promisify(execFile);
+
+export async function runPgChild(input: PgChildInput): Promise<PgChildOutput> {
+  const { stdout } = await exec(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(import.meta.dirname, 'checks-pg-child.ts')],
+    {
+      env: { ...process.env, EZH_BENCH_CHECKS_PG: JSON.stringify(input) },
+      maxBuffer: 1 << 24,
+    },
+  );
+  return JSON.parse(stdout.trim().split('\n').pop()!) as PgChildOutput;
+}
