@@ -36,7 +36,6 @@ export async function serveDemo(
       rmSync(join(dataDir, `web-demo.sqlite${suffix}`), { force: true });
     }
     const base = demoOverrides(sandbox, dataDir);
-    const publicUrl = `http://127.0.0.1:${options.port}`;
     app = createAppContext({
       ...global,
       clock: sandbox.clock,
@@ -50,7 +49,6 @@ export async function serveDemo(
         web: {
           host: '127.0.0.1',
           port: options.port,
-          publicUrl,
           mode: 'embedded',
           // The demo's sessions live as long as the process: a key of its own.
           sessionSecret: randomBytes(32).toString('hex'),

@@ -28,9 +28,10 @@ export async function startEmbeddedHost(app: AppContext): Promise<EmbeddedHost> 
   validateJobs(app.config, registry);
   const mirror = await app.mirror();
   const connectors = new ConnectorCache(app.config);
+  // Each school's schedules fire in its zone: the config's, else the platform's (after a sync).
   const schools = await loadSchoolContexts(mirror.db, app.config);
   const zoneOf = (id: string) => schools.get(id).zone;
-  for (const s of app.config.schools) zoneOf(s.id);
+  for (const s of app.config.schools) zoneOf(s.id); // an unknown zone: exit 2 before anything runs
   const scheduler = embeddedSchedulerFor({
     zoneOf,
     config: app.config,

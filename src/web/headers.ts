@@ -33,9 +33,7 @@ export function securityHeaders(secure: boolean) {
     reply.header('referrer-policy', 'same-origin');
     reply.header('cross-origin-opener-policy', 'same-origin');
     if (secure) reply.header('strict-transport-security', 'max-age=31536000');
-    reply.header(
-      'cache-control',
-      req.url.startsWith('/static/') ? 'public, max-age=86400' : 'no-store',
-    );
+    // Static files get theirs from @fastify/static (a day; fonts a month).
+    if (!req.url.startsWith('/static/')) reply.header('cache-control', 'no-store');
   };
 }

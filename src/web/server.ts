@@ -124,6 +124,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     prefix: '/static/',
     decorateReply: false,
     index: false,
+    maxAge: '1d',
   });
   await server.register(fastifyStatic, {
     root: FONTS_DIR,
@@ -131,6 +132,8 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     decorateReply: false,
     index: false,
     allowedPath: (path) => path.endsWith('.woff2'),
+    maxAge: '30d',
+    immutable: true,
   });
   await server.register(fastifyView, {
     engine: { handlebars: siteHandlebars(zoneOf(app)) },

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,5 +80,49 @@ describe('ezh users and ezh serve (CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('refusing to serve plain HTTP on 0.0.0.0');
     expect(r.stderr).toContain('web.behindProxy');
+  }, 200_000);
+});
+
+describe('ezh serve stops gracefully', () => {
+  it('on SIGTERM stops taking requests, finishes, and exits 0', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'ezh-serve-'));
+    const file = join(home, 'ezh.yaml');
+    writeFileSync(file, `database: { type: sqlite, path: ${join(home, 'mirror.sqlite')} }\n`);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        TSX_LOADER,
+        resolve(ROOT, 'src/cli/main.ts'),
+        '--config',
+        file,
+        'serve',
+        '--port',
+        '0',
+      ],
+      { cwd: home, env: { ...process.env, EZH_LOG_LEVEL: 'info' } },
+    );
+    try {
+      let out = '';
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const url = await new Promise<string>((res, rej) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /ezh serve: (http:\/\/\S+)/.exec(out);
+          if (m) res(m[1]!);
+        });
+        child.once('exit', (code) => rej(new Error(`exited ${code}: ${err}`)));
+      });
+      expect(out).toContain('(embedded mode)');
+      expect((await fetch(`${url}/login`)).status).toBe(200);
+      const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(err).toContain('web site stopped');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(home, { recursive: true, force: true });
+    }
   }, 200_000);
 });
