@@ -166,8 +166,9 @@ export class SchoolOverviewService {
       const end = now - k * WEEK;
       const week: TrendWeek = { end, open: 0, detected: 0, resolved: 0 };
       for (const schoolId of scope.schoolIds) {
-        for (const t of await findingsRepo.openPerTeacherAt(db, schoolId, end))
+        for (const t of await findingsRepo.openPerTeacherAt(db, schoolId, end)) {
           week.open += t.count;
+        }
         for (const e of await findingsRepo.eventCountsBetween(db, schoolId, end - WEEK, end)) {
           if (e.kind === 'resolved') week.resolved += e.count;
           else week.detected += e.count;
