@@ -16,6 +16,7 @@ import { reportsSection } from './sections/reports.js';
 import { schoolsSection } from './sections/schools.js';
 import { syncSection } from './sections/sync.js';
 import { jobsSection } from './sections/jobs.js';
+import { webSection } from './sections/web.js';
 
 /**
  * What the configuration validates against that lives above it: the checks' rules and the
@@ -55,6 +56,7 @@ export function buildConfigSchema(registries: ConfigRegistries) {
       reports: reportsSection,
       sync: syncSection,
       jobs: jobsSection,
+      web: webSection,
       checks: checksSection(registries.rules),
       /** Where documents and findings are written by default. */
       outDir: z.string().min(1).default('./out'),

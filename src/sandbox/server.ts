@@ -4,7 +4,9 @@ import type { Clock } from '../platform/clock.js';
 import { faultFor, writeFault, type FaultOptions } from './faults.js';
 import { stringifyExact } from './json.js';
 import type { FindingKey, PlantedViolation, SchoolModel } from './model.js';
+import { SandboxOAuth } from './oauth-login.js';
 import { ApiError, handleGet } from './routes.js';
+import { userShape } from './shapes.js';
 import { Sandbox, type AnswerKey, type AnswerKeyOptions, type SandboxOptions } from './sandbox.js';
 import type { StreamName } from '../connectors/records.js';
 
@@ -24,7 +26,8 @@ import type { StreamName } from '../connectors/records.js';
  * Auth: `Access-Token` header (or `access_token` query). Missing → 401 `tokenRequired`, unknown →
  * 401 `invalidToken`, another school's resource → 403 `authorizationNotOwner`. Unknown path →
  * 404 `apiResourceUnavailable`. `POST authorizations` exchanges a school's `authCode` or
- * `refreshToken` for its token.
+ * `refreshToken` for its token. `GET /oauth2` is the platform's login page (`oauthUrl`): a person
+ * logs in and comes back with a code whose token's `users/me` is that person (oauth-login.ts).
  */
 
 export interface StartSandboxOptions extends SandboxOptions {
@@ -49,6 +52,8 @@ export interface SandboxSchoolInfo {
 
 export interface SandboxServer {
   url: string;
+  /** The login page of OAuth's code flow (the platform's `login.dnevnik.ru/oauth2`). */
+  oauthUrl: string;
   tokens: string[];
   schools: SandboxSchoolInfo[];
   sandbox: Sandbox;
@@ -69,6 +74,7 @@ export interface SandboxServer {
 export async function startSandbox(options: StartSandboxOptions = {}): Promise<SandboxServer> {
   const sandbox = new Sandbox(options);
   const byToken = new Map(sandbox.schools.map((s) => [s.token, s]));
+  const oauth = new SandboxOAuth(sandbox.schools);
   const held = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
@@ -91,6 +97,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 
   async function handle(req: IncomingMessage, res: ServerResponse, n: number): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/oauth2' && req.method === 'GET') return oauth.authorizePage(url, res);
     const m = /^\/v2(?:\.0)?\/(.*?)\/?$/.exec(url.pathname);
     if (!m) {
       return send(res, 404, {
@@ -108,6 +115,16 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       });
     }
     const school = byToken.get(String(token));
+    const person = school ? undefined : oauth.personOf(String(token));
+    if (person) {
+      if (req.method === 'GET' && path === 'users/me') {
+        return send(res, 200, userShape(person.person, person.school, person.teacher));
+      }
+      return send(res, 403, {
+        type: 'authorizationOutOfScope',
+        description: 'The token has no rights on this resource',
+      });
+    }
     if (!school) {
       return send(res, 401, {
         type: 'invalidToken',
@@ -161,6 +178,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     } catch {
       return send(res, 400, { type: 'invalidRequest', description: 'The body must be JSON' });
     }
+    const login = oauth.exchange(body);
+    if (login) return send(res, login.status, login.body);
     const refresh = body.refreshToken ?? body.RefreshToken;
     const school = sandbox.schools.find((s) =>
       refresh ? s.refreshToken === refresh : s.authCode === body.code,
@@ -199,6 +218,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
 
   return {
     url: `http://127.0.0.1:${port}/v2/`,
+    oauthUrl: `http://127.0.0.1:${port}/oauth2`,
     tokens: sandbox.schools.map((s) => s.token),
     schools: sandbox.schools.map(info),
     sandbox,

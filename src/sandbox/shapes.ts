@@ -154,15 +154,21 @@ export function teacherShape(t: TeacherModel, school: SchoolModel): Json {
   };
 }
 
-export function userShape(p: PersonModel, school: SchoolModel): Json {
+/**
+ * `users/me`: the school's administrator (the token ezh syncs with), or a teacher who logged in
+ * through the sandbox's OAuth page (`EduStaff` only, their own login and e-mail).
+ */
+export function userShape(p: PersonModel, school: SchoolModel, teacher = false): Json {
   return {
     id: num(p.userId),
     id_str: p.userId,
     personId: num(p.id),
     personId_str: p.id,
     name: `${p.firstName} ${p.lastName}`,
-    email: `admin@school${school.index + 1}.example`,
-    login: `admin.${school.id}`,
+    email: teacher
+      ? `teacher${p.id}@school${school.index + 1}.example`
+      : `admin@school${school.index + 1}.example`,
+    login: teacher ? `teacher.${p.id}` : `admin.${school.id}`,
     fullName: `${p.lastName} ${p.firstName} ${p.middleName}`,
     firstName: p.firstName,
     middleName: p.middleName,
@@ -175,7 +181,7 @@ export function userShape(p: PersonModel, school: SchoolModel): Json {
     photoMedium: null,
     photoLarge: null,
     birthday: `${p.birthday}T00:00:00`,
-    roles: ['EduStaff', 'EduSchoolAdministrator'],
+    roles: teacher ? ['EduStaff'] : ['EduStaff', 'EduSchoolAdministrator'],
     phone: null,
   };
 }

@@ -42,7 +42,12 @@ export interface ActionRequest extends PageRequest {
 }
 
 export type PageResult =
-  /** Render `src/web/views/pages/<template>.hbs` inside the layout. */
+  /**
+   * Render `src/web/views/pages/<template>.hbs` inside the layout. Besides `view`'s fields the
+   * template gets `viewer` (displayName, roles), `csrfToken` and the `{{> csrf}}` partial (the
+   * hidden field every POST form needs). Always `{{…}}`, never `{{{…}}}`: text from the
+   * platform is hostile.
+   */
   | { kind: 'view'; template: string; title: string; view: Record<string, unknown> }
   /** A file to download (a rendered document). */
   | { kind: 'file'; path: string; fileName: string; contentType: string }
@@ -57,6 +62,8 @@ export interface PageDefinition {
   path: string;
   /** Roles that may open it at all; the page still scopes its data to the viewer. */
   roles: readonly Role[];
+  /** Shown in the header's menu under this label (pages without route parameters only). */
+  nav?: string;
   load(req: PageRequest): Promise<PageResult>;
 }
 
@@ -64,6 +71,11 @@ export interface ActionDefinition {
   id: string;
   path: string;
   roles: readonly Role[];
+  /**
+   * How the server records a handled action in the audit trail (who, when, from where, the id
+   * and route parameters): `finding_action` for acknowledge / waive / reopen; default `action`.
+   */
+  audit?: 'finding_action' | 'action';
   handle(req: ActionRequest): Promise<PageResult>;
 }
 

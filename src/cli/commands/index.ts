@@ -16,6 +16,8 @@ import { registerWorkerCommand } from './worker.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerProbeCommand } from './probe.js';
 import { registerProgressCommand } from './progress.js';
+import { registerServeCommand } from './serve.js';
+import { registerUsersCommand } from './users.js';
 
 /** Each capability registers its own sub-command; one line each, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -36,4 +38,6 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerProbeCommand,
   registerArchiveCommand,
   registerSandboxCommand,
+  registerServeCommand,
+  registerUsersCommand,
 ];

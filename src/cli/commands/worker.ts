@@ -1,14 +1,10 @@
 import type { Command } from 'commander';
 import { QUEUE_KINDS, type QueueKind } from '../../jobs/job-names.js';
 import { startService } from '../../jobs/service.js';
-import { startWorkerMetrics, type JobObserver } from '../../metrics/index.js';
+import { startEmbeddedHost } from '../../jobs/embedded-host.js';
 import { systemClock } from '../../platform/clock.js';
+import { startWorkerMetrics, type JobObserver } from '../../metrics/index.js';
 import { UsageError } from '../../platform/errors.js';
-import { embeddedSchedulerFor } from '../../jobs/embedded-scheduler.js';
-import { ConnectorCache, jobRegistry } from '../../jobs/host.js';
-import { desiredSchedules } from '../../jobs/schedules.js';
-import { loadSchoolContexts } from '../../mirror/school-context.js';
-import { validateJobs } from '../../jobs/service.js';
 import type { App } from '../app.js';
 import { withApp } from '../run-action.js';
 
@@ -101,15 +97,11 @@ export function registerWorkerCommand(program: Command): void {
     );
 }
 
-/** Interval between the embedded scheduler's looks at the clock. */
-const EMBEDDED_TICK_MS = 30_000;
-
 /**
  * `ezh worker --embedded`: the config's schedules (the same as `ezh schedule` installs on Redis)
  * fired in this process until SIGTERM/SIGINT; a job running then is finished first.
  */
 async function runEmbedded(app: App): Promise<void> {
-  const controller = new AbortController();
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       app.logger.info({ signal }, 'stop requested');
@@ -118,32 +110,13 @@ async function runEmbedded(app: App): Promise<void> {
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const registry = jobRegistry(app);
-  validateJobs(app.config, registry);
+  const host = await startEmbeddedHost(app);
   const mirror = await app.mirror();
-  const connectors = new ConnectorCache(app.config);
-  // Each school's schedules fire in its zone: the config's, else the platform's (after a sync).
-  const schools = await loadSchoolContexts(mirror.db, app.config);
-  const zoneOf = (id: string) => schools.get(id).zone;
-  for (const s of app.config.schools) zoneOf(s.id); // an unknown zone: exit 2 before anything runs
-  const scheduler = embeddedSchedulerFor({
-    zoneOf,
-    config: app.config,
-    db: mirror.db,
-    clock: systemClock,
-    logger: app.logger,
-    registry,
-    connectors,
-    signal: controller.signal,
-  });
-  scheduler.start(EMBEDDED_TICK_MS);
   app.logger.info(
-    { schedules: desiredSchedules(app.config, zoneOf).map((s) => s.id), mirror: mirror.describe },
+    { schedules: host.schedules, mirror: mirror.describe },
     'embedded scheduler started',
   );
   await stopped;
-  controller.abort();
-  await scheduler.stop();
-  await connectors.close();
+  await host.stop();
   app.logger.info('embedded scheduler stopped');
 }

@@ -16,6 +16,7 @@ import { TotalsGradedMarks1763900000017 } from './0017-totals-graded-marks.js';
 import { EnrollmentSpans1763900000021 } from './0021-enrollment-spans.js';
 import { FindingActions1763900000020 } from './0020-finding-actions.js';
 import { AuditNotes1763900000022 } from './0022-audit-notes.js';
+import { WebAccounts1763900000023 } from './0023-web-accounts.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -40,4 +41,5 @@ export const MIGRATIONS = [
   FindingActions1763900000020,
   EnrollmentSpans1763900000021,
   AuditNotes1763900000022,
+  WebAccounts1763900000023,
 ];
