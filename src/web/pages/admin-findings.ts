@@ -14,6 +14,7 @@ const STATE_NAMES: Record<(typeof STATES)[number], string> = {
 export const adminFindingsPage = definePage({
   id: 'admin-findings',
   path: '/admin/findings',
+  nav: 'Замечания',
   roles: ['admin'],
   async load({ app, viewer, query }) {
     const state = STATES.find((s) => s === query.state) ?? 'active';
@@ -31,8 +32,9 @@ export const adminFindingsPage = definePage({
     if (query.teacher) {
       filters.push(`учитель: ${(await service.teacherName(scope, query.teacher)) ?? '—'}`);
     }
-    if (query.class)
+    if (query.class) {
       filters.push(`класс: ${(await service.klass(scope, query.class))?.name ?? '—'}`);
+    }
     const base = { rule: query.rule, teacher: query.teacher, class: query.class };
     return {
       kind: 'view',

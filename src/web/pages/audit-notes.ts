@@ -6,6 +6,7 @@ import { formatInstant, schoolScope } from './view-model.js';
 export const auditNotesPage = definePage({
   id: 'audit-notes',
   path: '/admin/audit-notes',
+  nav: 'Справки',
   roles: ['admin'],
   async load({ app, viewer }) {
     const notes = await new SchoolOverviewService(app).auditNotes(schoolScope(viewer));

@@ -6,6 +6,7 @@ import { classScope } from './view-model.js';
 export const classesPage = definePage({
   id: 'classes',
   path: '/classes',
+  nav: 'Классы',
   roles: ['admin', 'classTeacher'],
   async load({ app, viewer }) {
     const classes = await new SchoolOverviewService(app).classes(classScope(viewer));

@@ -86,6 +86,7 @@ async function documentsView(app: AppContext, viewer: Viewer, error?: string): P
 export const documentsPage = definePage({
   id: 'documents',
   path: '/documents',
+  nav: 'Документы',
   roles: ['admin'],
   load: ({ app, viewer }) => documentsView(app, viewer),
 });

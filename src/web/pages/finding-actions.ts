@@ -9,14 +9,16 @@ type Act = 'acknowledge' | 'waive' | 'reopen';
 
 /**
  * Acknowledge, waive (with a reason) and reopen a finding from its page: the findings service
- * records each with the viewer's name and the time; the log adds the account and the address.
+ * records each with the viewer's name and the time; the server's audit trail adds the account and the address.
  */
 function findingAction(act: Act): ActionDefinition {
   return defineAction({
     id: `finding-${act}`,
     path: `/findings/:findingId/${act}`,
     roles: ['admin'],
-    async handle({ app, viewer, params, body, ip }) {
+    // The server records who, when and from where in the audit trail.
+    audit: 'finding_action',
+    async handle({ app, viewer, params, body }) {
       const id = params.findingId ?? '';
       const reason = body.reason?.trim() ?? '';
       try {
@@ -25,10 +27,6 @@ function findingAction(act: Act): ActionDefinition {
           ...(reason ? { reason } : {}),
         });
         if (!done) return { kind: 'notFound' };
-        app.logger.info(
-          { event: 'finding.action', action: act, finding: id, account: viewer.accountId, ip },
-          'finding action from the web',
-        );
         return { kind: 'redirect', to: `/findings/${encodeURIComponent(id)}` };
       } catch (e) {
         if (!(e instanceof UsageError)) throw e;

@@ -9,6 +9,7 @@ import { findingRow, formatInstant, teacherScope } from './view-model.js';
 export const myFindingsPage = definePage({
   id: 'my-findings',
   path: '/my/findings',
+  nav: 'Мои замечания',
   roles: ['subjectTeacher'],
   async load({ app, viewer }) {
     const scope = teacherScope(viewer);
