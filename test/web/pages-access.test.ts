@@ -143,7 +143,7 @@ describe('web pages: the access matrix', () => {
               : [];
         for (const name of foreign) {
           if (r.text.includes(name))
-            problems.push(`${who} GET ${route}: names a student of the other class`);
+            {problems.push(`${who} GET ${route}: names a student of the other class`);}
         }
       }
     }
