@@ -134,6 +134,12 @@ describe('web pages in a browser', () => {
     const page = await loginPage('teacher', 390);
     await page.goto(`${h.url}/my/findings`);
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('Мои замечания');
+    const cards = await page.$$eval('article.card', (xs) => xs.map((x) => x.textContent ?? ''));
+    expect(cards.length).toBeGreaterThan(0);
+    // A lesson's entry says until when it can be fixed (or that only the administration can now).
+    expect(
+      cards.some((c) => /Можно исправить до|Срок редактирования в журнале истёк/.test(c)),
+    ).toBe(true);
     await shot(page, 'my-findings');
   }, 60_000);
 });

@@ -52,7 +52,7 @@ export async function findingView(
       teacherHref: f.teacherId ? `/teachers/${encodeURIComponent(f.teacherId)}` : null,
       subjectName: f.subjectName ?? '',
       studentName: f.studentName ?? '',
-      date: f.date ? formatDate(f.date) : '',
+      day: f.date ? formatDate(f.date) : '',
       since: formatInstant(app, f.firstSeenAt),
       state: detail.resolved ? 'исправлено' : STATE_LABELS[f.state],
       history,

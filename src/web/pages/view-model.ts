@@ -53,7 +53,8 @@ export interface FindingRow {
   className: string;
   teacherName: string;
   studentName: string;
-  date: string;
+  /** The lesson's or entry's day («date» is a helper of the site's Handlebars). */
+  day: string;
   state: string;
   since: string;
 }
@@ -67,7 +68,7 @@ export function findingRow(app: AppContext, f: FindingItem): FindingRow {
     className: f.className ?? '',
     teacherName: f.teacherName ?? '',
     studentName: f.studentName ?? '',
-    date: f.date ? formatDate(f.date) : '',
+    day: f.date ? formatDate(f.date) : '',
     state: STATE_LABELS[f.state],
     since: formatInstant(app, f.firstSeenAt, false),
   };
