@@ -13,7 +13,8 @@ import { UsageError } from '../platform/errors.js';
  * the data is read, the PDF is laid out), so the page starts a render and polls its status
  * instead of hanging until the PDF is there. Renders run one at a time (the machine is a school's
  * server: two documents printing at once only make both slower) in this process; each file is
- * kept in a private folder of its own for `keepMs`, for its owner only.
+ * kept in a private folder of its own for `keepMs`, for its owner only. Times here are the
+ * process's wall clock, not the app's (the sandbox's clock may stand still): they measure waiting.
  */
 
 export type RenderState = 'queued' | 'running' | 'done' | 'failed';
@@ -67,7 +68,7 @@ export class DocumentRenders {
       documentId: definition.id,
       title: definition.title,
       state: 'queued',
-      startedAt: this.app.clock.now(),
+      startedAt: Date.now(),
       finishedAt: null,
       error: null,
       path: null,
@@ -111,12 +112,12 @@ export class DocumentRenders {
         this.app.logger.error({ document: req.documentId, err: String(e) }, 'web render failed');
       }
     } finally {
-      entry.finishedAt = this.app.clock.now();
+      entry.finishedAt = Date.now();
     }
   }
 
   private sweep(): void {
-    const now = this.app.clock.now();
+    const now = Date.now();
     for (const [id, e] of this.entries) {
       if (e.finishedAt !== null && now - e.finishedAt > this.keepMs) {
         rmSync(e.dir, { recursive: true, force: true });

@@ -31,7 +31,7 @@ export const renderPage = definePage({
         waiting,
         done: r.state === 'done',
         error: r.error,
-        seconds: Math.round(((r.finishedAt ?? app.clock.now()) - r.startedAt) / 1000),
+        seconds: Math.round(((r.finishedAt ?? Date.now()) - r.startedAt) / 1000),
         startedAt: formatInstant(app, r.startedAt),
         fileHref: `/renders/${encodeURIComponent(r.id)}/file`,
         fileName: r.fileName,
