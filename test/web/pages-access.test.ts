@@ -142,8 +142,9 @@ describe('web pages: the access matrix', () => {
               ? w.studentsA.filter((n) => !w.studentsB.includes(n))
               : [];
         for (const name of foreign) {
-          if (r.text.includes(name))
-            {problems.push(`${who} GET ${route}: names a student of the other class`);}
+          if (r.text.includes(name)) {
+            problems.push(`${who} GET ${route}: names a student of the other class`);
+          }
         }
       }
     }
