@@ -37,7 +37,9 @@ function steps(config: Config, redirectUri: string): PlatformSteps {
 export function platformLoginProblems(config: Config): string[] {
   if (!config.web.oauth.enabled) return [];
   const problems: string[] = [];
-  if (!config.web.publicUrl) problems.push('web.publicUrl: is required for web.oauth');
+  if (config.web.behindProxy && !config.web.publicUrl) {
+    problems.push('web.publicUrl: is required for web.oauth behind a proxy');
+  }
   try {
     const s = steps(config, 'https://invalid.example/');
     const oauth = (s.settings.oauth ?? {}) as Record<string, unknown>;

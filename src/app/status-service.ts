@@ -2,6 +2,7 @@ import type { Lease } from '../mirror/leases.js';
 import * as checkRuns from '../mirror/repositories/check-runs.js';
 import * as findings from '../mirror/repositories/findings.js';
 import * as operatorEvents from '../mirror/repositories/operator-events.js';
+import * as quarantine from '../mirror/repositories/quarantine.js';
 import * as syncRuns from '../mirror/repositories/sync-runs.js';
 import type { SqlExecutor } from '../mirror/sql.js';
 import { listArchives, type ArchiveRow } from '../archive/registry.js';
@@ -38,6 +39,8 @@ export interface SyncRunsStatus {
 }
 
 export type SyncRunCount = syncRuns.SyncRunCount;
+export type RunStreamStats = syncRuns.StreamStats & { stream: string };
+export type QuarantinedRecord = quarantine.QuarantinedRecord;
 export type StreamTotals = syncRuns.StreamTotals;
 export type OpenFindings = findings.OpenFindingCount;
 export type OpenEvents = operatorEvents.OpenEventCount;
@@ -79,6 +82,16 @@ export class StatusService {
       lastOwner: live.get(last.id) ?? null,
       lastStreams: await syncRuns.streamStatsOf(this.db, last.id),
     };
+  }
+
+  /** One run's statistics per stream (requests, retries, records, duration, errors). */
+  runStreams(runId: string): Promise<RunStreamStats[]> {
+    return syncRuns.streamStatsOf(this.db, runId);
+  }
+
+  /** Records the sync held back, newest first (without their payload). */
+  quarantined(limit: number): Promise<QuarantinedRecord[]> {
+    return quarantine.listQuarantined(this.db, limit);
   }
 
   /** The latest current check run of any school (what-if runs are never "the latest"). */

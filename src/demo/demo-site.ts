@@ -52,6 +52,8 @@ export async function serveDemo(
           port: options.port,
           publicUrl,
           mode: 'embedded',
+          // The demo's sessions live as long as the process: a key of its own.
+          sessionSecret: randomBytes(32).toString('hex'),
           admins: ['admin'],
           ict: ['ict'],
           oauth: { enabled: true },

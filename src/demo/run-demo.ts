@@ -137,6 +137,7 @@ export async function runDemo(
     files.push(join(outDir, 'answer-key.json'));
     print(`\nWritten into ${outDir}:`);
     for (const f of files) print(`  ${relative(process.cwd(), f)}`);
+    print('\nClick through it as each role on the web: ezh serve --demo (http://127.0.0.1:8080/)');
     return { files, findings: checks.report.findings.length };
   } finally {
     await app?.close();

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordAudit, standingOf } from '../app/accounts-service.js';
 import { platformLoginPerson, platformLoginUrl } from '../app/platform-login.js';
 import { redactString } from '../platform/redact.js';
@@ -17,7 +17,9 @@ export const CALLBACK_PATH = '/auth/platform/callback';
 
 export async function registerOAuthRoutes(server: FastifyInstance, deps: AuthDeps): Promise<void> {
   const { app, web, now } = deps;
-  const redirectUri = () => new URL(CALLBACK_PATH, web.publicUrl ?? 'http://127.0.0.1/').toString();
+  // Without web.publicUrl (a local trial on a loopback address) the address the browser used.
+  const redirectUri = (req: FastifyRequest) =>
+    new URL(CALLBACK_PATH, web.publicUrl ?? `${req.protocol}://${req.host}/`).toString();
 
   server.get(
     '/auth/platform',
@@ -27,7 +29,7 @@ export async function registerOAuthRoutes(server: FastifyInstance, deps: AuthDep
       const state = randomBytes(16).toString('hex');
       req.session.set('oauthState', state);
       req.session.set('next', safeNext(query.next));
-      return reply.redirect(platformLoginUrl(app.config, redirectUri(), state));
+      return reply.redirect(platformLoginUrl(app.config, redirectUri(req), state));
     },
   );
 
@@ -46,7 +48,7 @@ export async function registerOAuthRoutes(server: FastifyInstance, deps: AuthDep
       const db = (await app.mirror()).db;
       let personId: string | null;
       try {
-        personId = (await platformLoginPerson(app.config, redirectUri(), query.code)).personId;
+        personId = (await platformLoginPerson(app.config, redirectUri(req), query.code)).personId;
       } catch (err) {
         app.logger.warn(
           { err: redactString(err instanceof Error ? err.message : String(err)) },

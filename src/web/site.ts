@@ -5,6 +5,7 @@ import { redisConnection } from '../jobs/redis.js';
 import { ServiceQueues } from '../jobs/service-queues.js';
 import { UsageError } from '../platform/errors.js';
 import { startWebServer, type WebServer } from './server.js';
+import { checkTransport } from './transport.js';
 
 /**
  * The whole `ezh serve` process: the web server, plus the embedded scheduler (embedded mode: one
@@ -30,6 +31,7 @@ export interface SiteOptions {
 
 export async function startSite(app: AppContext, options: SiteOptions = {}): Promise<Site> {
   const mode = options.mode ?? app.config.web.mode;
+  checkTransport(app.config.web, options.host ?? app.config.web.host);
   const problems = platformLoginProblems(app.config);
   if (problems.length > 0) throw new UsageError('web.oauth is enabled but incomplete', problems);
   if (mode === 'service' && !app.config.web.sessionSecret) {

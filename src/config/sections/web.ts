@@ -17,7 +17,10 @@ export const webSection = z
     behindProxy: z.boolean().default(false),
     /** Addresses of the proxy whose X-Forwarded-* headers are trusted. */
     trustedProxies: z.array(z.string().min(1)).default(['127.0.0.1', '::1']),
-    /** The site's address as users reach it (the OAuth redirect is built on it). */
+    /**
+     * The site's address as users reach it (`https://ezh.school.example`): the OAuth redirect is
+     * built on it. Unset on a loopback address: the address the browser used.
+     */
     publicUrl: httpUrl.nullable().default(null),
     /**
      * embedded: `ezh serve` also runs the scheduler (one process for a small school); service:

@@ -13,6 +13,12 @@ import {
 } from './finding-actions.js';
 import { findingPage } from './finding.js';
 import { homePage } from './home.js';
+import { ictArchivesPage, ictVerifyArchiveAction } from './ict-archives.js';
+import { ictAuditPage } from './ict-audit.js';
+import { ictConfigPage } from './ict-config.js';
+import { ictEventsPage } from './ict-events.js';
+import { ictQuarantinePage } from './ict-quarantine.js';
+import { ictSyncPage } from './ict-sync.js';
 import { myFindingsPage } from './my-findings.js';
 import { renderFilePage, renderPage } from './renders.js';
 import { teacherPage } from './teacher.js';
@@ -34,6 +40,12 @@ export const PAGES: readonly PageDefinition[] = [
   classPage,
   renderPage,
   renderFilePage,
+  ictSyncPage,
+  ictQuarantinePage,
+  ictEventsPage,
+  ictArchivesPage,
+  ictConfigPage,
+  ictAuditPage,
 ];
 
 export const ACTIONS: readonly ActionDefinition[] = [
@@ -43,4 +55,5 @@ export const ACTIONS: readonly ActionDefinition[] = [
   renderDocumentAction,
   classWeeklyAction,
   studentExtractAction,
+  ictVerifyArchiveAction,
 ];
