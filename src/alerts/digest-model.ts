@@ -144,18 +144,32 @@ function itemView(item: DueItem, ctx: DigestContext, own: boolean): ItemView {
   if (f.deadline !== null) facts.push(`Срок: ${formatLocal(f.deadline, zone)}`);
   facts.push(`Выявлено: ${formatLocal(f.firstSeenAt, zone)}`);
 
-  let fixNote: string | null = null;
-  let fixExpired = false;
-  if (f.lessonId && f.date && ctx.editingPeriodDays > 0) {
-    const lastDay = addDays(f.date.slice(0, 10), ctx.editingPeriodDays);
-    fixExpired = asOf >= dayStart(addDays(lastDay, 1), zone);
-    fixNote = fixExpired
-      ? `Срок редактирования в журнале истёк ${formatDate(lastDay)}: исправление — через администратора`
-      : `Можно исправить до ${formatDate(lastDay)} включительно`;
-  }
+  const { note: fixNote, expired: fixExpired } = fixWindow(f, ctx.editingPeriodDays, zone, asOf);
   const reminderNote =
     item.previousSends > 0 && item.firstSentAt !== null
       ? `Повторно: впервые сообщено ${formatLocal(item.firstSentAt, zone, false)}`
       : null;
   return { key: f.key, message: f.message, facts, fixNote, fixExpired, reminderNote };
+}
+
+/**
+ * «Можно исправить до …»: a lesson's entry can be edited in the journal for `editingPeriodDays`
+ * after the lesson (alerts.editingPeriodDays); after that only the administration can. Shared by
+ * the digests and the subject teacher's web page, so both give the same day.
+ */
+export function fixWindow(
+  f: { lessonId: string | null; date: string | null },
+  editingPeriodDays: number,
+  zone: string,
+  asOf: number,
+): { note: string | null; expired: boolean; lastDay: string | null } {
+  if (!f.lessonId || !f.date || editingPeriodDays <= 0) {
+    return { note: null, expired: false, lastDay: null };
+  }
+  const lastDay = addDays(f.date.slice(0, 10), editingPeriodDays);
+  const expired = asOf >= dayStart(addDays(lastDay, 1), zone);
+  const note = expired
+    ? `Срок редактирования в журнале истёк ${formatDate(lastDay)}: исправление — через администратора`
+    : `Можно исправить до ${formatDate(lastDay)} включительно`;
+  return { note, expired, lastDay };
 }

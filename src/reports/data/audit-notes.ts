@@ -40,3 +40,40 @@ export async function previousAuditNoteAt(
   const at = rows[0]?.at;
   return at === null || at === undefined ? null : Number(at);
 }
+
+/** An issued справка as the administration's history lists it. */
+export interface AuditNote extends AuditNoteRecord {
+  id: string;
+}
+
+/** The справки issued for these schools, newest first (at most `limit`). */
+export async function listAuditNotes(
+  db: SqlExecutor,
+  schoolIds: readonly string[],
+  limit = 200,
+): Promise<AuditNote[]> {
+  if (schoolIds.length === 0) return [];
+  const rows = await db.query<{
+    id: string;
+    school_id: string;
+    as_of: number | string;
+    window_from: number | string;
+    run_id: string | null;
+    file_name: string;
+    issued_at: number | string;
+  }>(
+    `SELECT id, school_id, as_of, window_from, run_id, file_name, issued_at FROM audit_notes
+      WHERE school_id IN (${schoolIds.map(() => '?').join(', ')})
+      ORDER BY issued_at DESC, id LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [...schoolIds],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    schoolId: r.school_id,
+    asOf: Number(r.as_of),
+    from: Number(r.window_from),
+    runId: r.run_id,
+    fileName: r.file_name,
+    issuedAt: Number(r.issued_at),
+  }));
+}

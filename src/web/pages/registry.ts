@@ -1,4 +1,17 @@
 import type { ActionDefinition, PageDefinition } from '../page.js';
+import { adminDashboardPage } from './admin-dashboard.js';
+import { adminFindingsPage } from './admin-findings.js';
+import { auditNotesPage } from './audit-notes.js';
+import { classWeeklyAction, studentExtractAction } from './class-documents.js';
+import { classPage } from './class.js';
+import { classesPage } from './classes.js';
+import { documentsPage, renderDocumentAction } from './documents.js';
+import {
+  acknowledgeFindingAction,
+  reopenFindingAction,
+  waiveFindingAction,
+} from './finding-actions.js';
+import { findingPage } from './finding.js';
 import { homePage } from './home.js';
 import { ictArchivesPage, ictVerifyArchiveAction } from './ict-archives.js';
 import { ictAuditPage } from './ict-audit.js';
@@ -6,6 +19,9 @@ import { ictConfigPage } from './ict-config.js';
 import { ictEventsPage } from './ict-events.js';
 import { ictQuarantinePage } from './ict-quarantine.js';
 import { ictSyncPage } from './ict-sync.js';
+import { myFindingsPage } from './my-findings.js';
+import { renderFilePage, renderPage } from './renders.js';
+import { teacherPage } from './teacher.js';
 
 /**
  * Every page and action of the site: one file each under src/web/pages/ plus one line here, in
@@ -13,6 +29,17 @@ import { ictSyncPage } from './ict-sync.js';
  */
 export const PAGES: readonly PageDefinition[] = [
   homePage,
+  adminDashboardPage,
+  adminFindingsPage,
+  classesPage,
+  myFindingsPage,
+  documentsPage,
+  auditNotesPage,
+  findingPage,
+  teacherPage,
+  classPage,
+  renderPage,
+  renderFilePage,
   ictSyncPage,
   ictQuarantinePage,
   ictEventsPage,
@@ -21,4 +48,12 @@ export const PAGES: readonly PageDefinition[] = [
   ictAuditPage,
 ];
 
-export const ACTIONS: readonly ActionDefinition[] = [ictVerifyArchiveAction];
+export const ACTIONS: readonly ActionDefinition[] = [
+  acknowledgeFindingAction,
+  waiveFindingAction,
+  reopenFindingAction,
+  renderDocumentAction,
+  classWeeklyAction,
+  studentExtractAction,
+  ictVerifyArchiveAction,
+];
