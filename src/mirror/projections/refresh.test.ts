@@ -297,3 +297,36 @@ describe('period totals recompute plan (SQLite, no table statistics)', () => {
     expect(plan.filter((d) => d.startsWith('SEARCH m '))).toEqual([]);
   });
 });
+
+describe('a full build samples the tables for the planner (PostgreSQL)', () => {
+  let m: TestMirror;
+  beforeAll(async () => {
+    m = await createTestMirror('postgres');
+  });
+  afterAll(async () => {
+    await m?.dispose();
+  });
+
+  /** Column statistics the planner holds for a table of the mirror's own schema. */
+  async function sampled(table: string): Promise<number> {
+    const [row] = await m.db.query<{ n: unknown }>(
+      `SELECT count(*) AS n FROM pg_stats WHERE schemaname = current_schema() AND tablename = ?`,
+      [table],
+    );
+    return Number(row?.n);
+  }
+
+  it('has statistics for the marks and the totals once a first sync built them', async () => {
+    const b = new JournalBuilder('871000');
+    const cls = b.klass('7Б', 7);
+    const student = b.student(cls);
+    const subject = b.subject('Химия');
+    b.period(cls, { name: '1 четверть', start: '2026-09-01', finish: '2026-10-25' });
+    b.mark(b.lesson(cls, subject, '2026-09-07'), cls, student, '5');
+    await b.write(m.db);
+    expect(await sampled('marks')).toBe(0);
+    await refreshPeriodTotals(m.db, b.schoolId, Date.now());
+    expect(await sampled('marks')).toBeGreaterThan(0);
+    expect(await sampled('period_mark_totals')).toBeGreaterThan(0);
+  });
+});
