@@ -18,6 +18,7 @@ import { FetchSink } from './fetch-sink.js';
 import { fetchClassScope } from './resources/class-scope.js';
 import { fetchSchoolScope } from './resources/school-scope.js';
 import { fetchWindowScope } from './resources/window-scope.js';
+import { WindowState } from './resources/window-state.js';
 import type { DnevnikClientSettings } from './settings.js';
 
 export const DNEVNIK_PLATFORM = 'dnevnik';
@@ -75,11 +76,12 @@ export function createDnevnikConnector(
   options: DnevnikOptions = {},
 ): Connector {
   const client = createDnevnikClient(settings, options);
+  const state = new WindowState();
   return {
     platform: DNEVNIK_PLATFORM,
     capabilities: DNEVNIK_CAPABILITIES,
     fetch: (streams, scope) =>
-      fetchStreams(client, streams, scope, settings.entryTimeZone ?? 'UTC'),
+      fetchStreams(client, streams, scope, settings.entryTimeZone ?? 'UTC', state),
     close: () => Promise.resolve(),
   };
 }
@@ -91,6 +93,7 @@ async function fetchStreams<S extends StreamName>(
   streams: readonly S[],
   scope: Scope,
   entryZone: string,
+  state: WindowState,
 ): Promise<FetchResult<S>> {
   const level = levelOf(scope);
   const misplaced = streams.filter((s) => !STREAM_SCOPES[s].includes(level));
@@ -126,6 +129,7 @@ async function fetchStreams<S extends StreamName>(
         },
         want,
         sink,
+        state,
       );
       break;
   }

@@ -20,5 +20,8 @@ export const paths = {
   marks: (group: string, from: string, to: string) =>
     `edu-groups/${seg(group)}/marks/${seg(from)}/${seg(to)}`,
   groupLogEntries: (group: string) => `lesson-log-entries/group/${seg(group)}`,
+  /** Attendance of several lessons (row 61): `lessons` repeated, one per lesson id. */
+  lessonsLogEntries: (lessons: readonly string[]) =>
+    `lesson-log-entries?${lessons.map((id) => `lessons=${seg(id)}`).join('&')}`,
   authorizations: () => 'authorizations',
 };
