@@ -18,7 +18,7 @@ import { FetchSink } from './fetch-sink.js';
 import { fetchClassScope } from './resources/class-scope.js';
 import { fetchSchoolScope } from './resources/school-scope.js';
 import { fetchWindowScope } from './resources/window-scope.js';
-import { WindowState } from './resources/window-state.js';
+import { WindowState, type AttendanceCalls } from './resources/window-state.js';
 import type { DnevnikClientSettings } from './settings.js';
 
 export const DNEVNIK_PLATFORM = 'dnevnik';
@@ -42,6 +42,8 @@ export interface DnevnikOptions {
   random?: () => number;
   /** Per-token limiters; the process-wide registry by default. */
   limiters?: RateLimiterRegistry;
+  /** How attendance is asked for (`window-state.ts`); `per-subject` only for benches. */
+  attendanceCalls?: AttendanceCalls;
 }
 
 export function createDnevnikClient(
@@ -76,7 +78,7 @@ export function createDnevnikConnector(
   options: DnevnikOptions = {},
 ): Connector {
   const client = createDnevnikClient(settings, options);
-  const state = new WindowState();
+  const state = new WindowState(options.attendanceCalls);
   return {
     platform: DNEVNIK_PLATFORM,
     capabilities: DNEVNIK_CAPABILITIES,

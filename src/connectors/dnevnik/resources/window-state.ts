@@ -17,14 +17,28 @@ export interface WindowLesson {
 /** How long a window's lessons are trusted for its attendance fetch. */
 export const LESSON_MEMO_MS = 120_000;
 
+/**
+ * `per-subject`: the connector as it was before (one call per subject, the lessons read again
+ * for the attendance fetch), kept for benches that measure what the change saved.
+ */
+export type AttendanceCalls = 'by-lessons' | 'per-subject';
+
 export class WindowState {
   /** False once the platform refused attendance by lesson ids. */
-  attendanceByLessons = true;
+  attendanceByLessons: boolean;
+  private readonly memo: boolean;
   private readonly lessons = new Map<string, { at: number; lessons: WindowLesson[] }>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    calls: AttendanceCalls = 'by-lessons',
+    private readonly now: () => number = Date.now,
+  ) {
+    this.attendanceByLessons = calls === 'by-lessons';
+    this.memo = calls === 'by-lessons';
+  }
 
   remember(key: string, lessons: WindowLesson[]): void {
+    if (!this.memo) return;
     // One entry per window; stale entries of windows never asked for again are dropped here.
     const now = this.now();
     for (const [k, v] of this.lessons) if (now - v.at > LESSON_MEMO_MS) this.lessons.delete(k);
