@@ -5,6 +5,7 @@ import { faultFor, writeFault, type FaultOptions } from './faults.js';
 import { stringifyExact } from './json.js';
 import type { FindingKey, PlantedViolation, SchoolModel } from './model.js';
 import { ApiError, handleGet } from './routes.js';
+import { TokenLimit, type TokenLimitOptions } from './token-limit.js';
 import { Sandbox, type AnswerKey, type AnswerKeyOptions, type SandboxOptions } from './sandbox.js';
 import type { StreamName } from '../connectors/records.js';
 
@@ -33,6 +34,8 @@ export interface StartSandboxOptions extends SandboxOptions {
   faults?: FaultOptions;
   /** `jt` (default): `[{person, reportingPeriod, per-subject-final-marks}]`; `m`: `{marks, works, subjects, workTypes}`. */
   finalMarksShape?: 'jt' | 'm';
+  /** A per-token request limit the platform enforces (429 `apiRequestLimit`); none by default. */
+  tokenLimit?: TokenLimitOptions;
 }
 
 export interface SandboxSchoolInfo {
@@ -63,6 +66,8 @@ export interface SandboxServer {
   enterMark(lessonId: string, studentId: string, value: string): string;
   planted(schoolId?: string): PlantedViolation[];
   requestCount(): number;
+  /** Requests refused by `tokenLimit`. */
+  refusedCount(): number;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
   const held = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let requests = 0;
+  const limit = options.tokenLimit ? new TokenLimit(options.tokenLimit) : null;
 
   const server = createServer((req, res) => {
     const n = ++requests;
@@ -118,6 +124,13 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
       return send(res, 405, {
         type: 'apiMethodNotSupported',
         description: `${req.method} is not supported`,
+      });
+    }
+    if (limit && !limit.admit(String(token))) {
+      res.setHeader('Retry-After', '1');
+      return send(res, 429, {
+        type: 'apiRequestLimit',
+        description: 'Request limit exceeded for this token',
       });
     }
     const fault = faultFor(options.faults, n);
@@ -213,6 +226,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     enterMark: (lessonId, studentId, value) => sandbox.enterMark(lessonId, studentId, value),
     planted: (schoolId) => sandbox.planted(schoolId),
     requestCount: () => requests,
+    refusedCount: () => limit?.refused ?? 0,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       for (const s of held) s.destroy();

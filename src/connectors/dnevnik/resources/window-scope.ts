@@ -47,8 +47,7 @@ export async function fetchWindowScope(
   const out: Out = {};
   const { classId, from, to } = scope;
   const key = windowKey(classId, from, to);
-  const get = (path: string, query?: Record<string, string>) =>
-    client.get(path, { stats: sink.stats, query });
+  const get = (path: string, query?: Query) => client.get(path, { stats: sink.stats, query });
 
   const readsLessons = want.has('lessons') || want.has('works');
   const remembered = !readsLessons && want.has('attendance') ? state.take(key) : null;
@@ -105,7 +104,8 @@ export async function fetchWindowScope(
   return out;
 }
 
-type Get = (path: string, query?: Record<string, string>) => Promise<unknown>;
+type Query = Record<string, string | readonly string[]>;
+type Get = (path: string, query?: Query) => Promise<unknown>;
 
 async function fetchAttendance(
   get: Get,
@@ -123,7 +123,9 @@ async function fetchAttendance(
       chunks.push(ids.slice(i, i + LESSONS_PER_CALL));
     }
     try {
-      const replies = await settleAll(chunks.map((c) => get(paths.lessonsLogEntries(c))));
+      const replies = await settleAll(
+        chunks.map((c) => get(paths.lessonsLogEntries(), { lessons: c })),
+      );
       return replies.flatMap((reply) =>
         sink.list('attendance', logEntrySchema, reply, 'lesson-log-entries of lessons').map((e) => {
           const lessonId = twin(e.lesson_str, e.lesson) as string;
