@@ -9,7 +9,9 @@ import { startSandbox, type StartSandboxOptions } from '../../src/sandbox/index.
 const options = JSON.parse(process.env.EZH_BENCH_SANDBOX ?? '{}') as StartSandboxOptions;
 const sb = await startSandbox(options);
 process.on('message', (msg: { type: string; at?: number }) => {
-  if (msg.type === 'requests') process.send?.({ type: 'requests', count: sb.requestCount() });
+  if (msg.type === 'requests') {
+    process.send?.({ type: 'requests', count: sb.requestCount(), refused: sb.refusedCount() });
+  }
   if (msg.type === 'advanceTo') {
     sb.advanceTo(msg.at!);
     process.send?.({ type: 'advanced', now: sb.now() });

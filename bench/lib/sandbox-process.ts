@@ -10,6 +10,8 @@ export interface SandboxProcess {
   now: number;
   pid: number;
   requestCount(): Promise<number>;
+  /** Requests the sandbox refused with its per-token limit (`tokenLimit`). */
+  refusedCount(): Promise<number>;
   /** Moves the sandbox clock forward (never back); resolves once it has moved. */
   advanceTo(instant: number): Promise<void>;
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startSandboxProcess(options: StartSandboxOptions): Promise
     ...ready,
     pid: child.pid!,
     requestCount: async () => (await ask<{ count: number }>('requests')).count,
+    refusedCount: async () => (await ask<{ refused: number }>('requests')).refused,
     advanceTo: async (at) => {
       await ask('advanceTo', { at });
     },

@@ -16,6 +16,7 @@ import { registerWorkerCommand } from './worker.js';
 import { registerSandboxCommand } from './sandbox.js';
 import { registerProbeCommand } from './probe.js';
 import { registerProgressCommand } from './progress.js';
+import { registerCapacityCommand } from './capacity.js';
 
 /** Each capability registers its own sub-command; one line each, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -36,4 +37,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerProbeCommand,
   registerArchiveCommand,
   registerSandboxCommand,
+  registerCapacityCommand,
 ];
