@@ -9,7 +9,7 @@ import { startSandboxProcess } from './lib/sandbox-process.js';
 import { syncAt, type TimedSync } from './lib/sync-at.js';
 
 /**
- * bench/sync-day: what a school day of hourly syncs costs on the large sandbox school while its
+ * bench/sync-day: what a school day of hourly syncs costs on a sandbox school while its
  * teachers keep working (the sandbox's timeline: marks, attendance and topics appear when they
  * were entered, corrections and deletions later). In one run, on one mirror:
  * 1. a full first sync at the sandbox's T0 (Monday 07:00): the baseline;
@@ -23,7 +23,12 @@ import { syncAt, type TimedSync } from './lib/sync-at.js';
  */
 
 const HOUR = 3_600_000;
-/** A Monday in term (3rd quarter), 07:00 local. */
+/**
+ * `small` by default (4 classes; a full first sync and a day of 15 runs fit in minutes on a busy
+ * machine); `EZH_BENCH_DAY_SIZE=large` for the 48-class school (about 3 full syncs' time).
+ */
+const SIZE = process.env.EZH_BENCH_DAY_SIZE === 'large' ? 'large' : 'small';
+/** The large school's start: a Monday in term (3rd quarter), 07:00 local. */
 const START = '2026-03-02T07:00:00';
 /** Hourly runs of the day without changes that are measured (each alike; the day is 15 of them). */
 const QUIET_RUNS = 3;
@@ -85,8 +90,11 @@ const localDate = (instant: number, offsetHours: number) =>
   new Date(instant + offsetHours * HOUR).toISOString().slice(0, 10);
 
 export async function run(): Promise<BenchResult> {
-  // The large school's own start is after its year; this one starts on a term Monday.
-  const sb = await startSandboxProcess({ size: 'large', seed: 1, startLocal: START });
+  // The large school's own start is after its year: it starts on a term Monday here. The small
+  // school starts on a Monday in term by itself.
+  const sb = await startSandboxProcess(
+    SIZE === 'large' ? { size: 'large', seed: 1, startLocal: START } : { size: 'small', seed: 1 },
+  );
   const dir = mkdtempSync(join(tmpdir(), 'ezh-bench-sync-day-'));
   try {
     const school = sb.schools[0]!;
@@ -224,7 +232,7 @@ export async function run(): Promise<BenchResult> {
     ];
     return {
       name: 'sync-day',
-      description: `the large sandbox school (${classes} classes): a full sync at T0 (Monday 07:00), then a school day of hourly runs while its teachers keep working, the nightly reconciliation, and a day without changes`,
+      description: `the ${SIZE} sandbox school (${classes} classes): a full sync at T0 (Monday 07:00), then a school day of hourly runs while its teachers keep working, the nightly reconciliation, and a day without changes`,
       figures,
       sizes: [
         {
@@ -251,7 +259,9 @@ export async function run(): Promise<BenchResult> {
         'the sandbox runs in a child process; its CPU time is not ezh but shares the 2 cores',
         'requests are counted by the sandbox; delays are first_seen_at - the entry moment the platform stamps (marks) or createdDate (attendance)',
         `the day without changes: the sandbox clock stays at 02:30 while ezh runs at 07:00, 08:00 …; ${QUIET_RUNS} runs measured, the day is 15 of them`,
-        `the large school starts at ${START} (its own start is after its year)`,
+        SIZE === 'large'
+          ? `the large school starts at ${START} (its own start is after its year)`
+          : 'the small school (its own start, Monday 9 Nov 07:00): EZH_BENCH_DAY_SIZE=large for the large one',
       ],
     };
   } finally {
