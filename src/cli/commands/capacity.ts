@@ -29,6 +29,8 @@ interface CapacityFlags {
   jobs: string;
   runs: string;
   measure?: boolean;
+  fullCost?: string;
+  nightlyCost?: string;
   format: string;
 }
 
@@ -51,6 +53,8 @@ export function registerCapacityCommand(program: Command): void {
     .option('--jobs <n>', 'sync jobs per worker at once (jobs.concurrency.sync)', '4')
     .option('--runs <n>', 'daytime runs per school day', '15')
     .option('--measure', 'measure the requests per class against the sandbox now (about a minute)')
+    .option('--full-cost <n>', 'requests per class-week of a first sync, instead of the recorded')
+    .option('--nightly-cost <n>', 'requests per class of a nightly run, instead of the recorded')
     .option('--format <format>', 'text or json', 'text')
     .action(async (flags: CapacityFlags) => {
       try {
@@ -78,7 +82,19 @@ export function registerCapacityCommand(program: Command): void {
           problems.push(`--format: expected text or json, got "${flags.format}"`);
         }
         if (problems.length > 0) throw new UsageError('bad capacity options', problems);
-        const costs = flags.measure ? await measureCosts() : RECORDED_COSTS;
+        const fullCost = flags.fullCost === undefined ? null : n('full-cost', flags.fullCost, 0);
+        const nightlyCost =
+          flags.nightlyCost === undefined ? null : n('nightly-cost', flags.nightlyCost, 0);
+        if (problems.length > 0) throw new UsageError('bad capacity options', problems);
+        const measured = flags.measure ? await measureCosts() : RECORDED_COSTS;
+        const costs: SyncCosts = {
+          ...measured,
+          ...(fullCost === null ? {} : { fullPerClassWeek: fullCost }),
+          ...(nightlyCost === null ? {} : { nightlyPerClass: nightlyCost }),
+          ...(fullCost === null && nightlyCost === null
+            ? {}
+            : { source: `${measured.source}, with costs given on the command line` }),
+        };
         const plans = schools.map((s) => planCapacity({ ...base, schools: s }, costs));
         process.stdout.write(
           flags.format === 'json'
