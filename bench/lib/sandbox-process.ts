@@ -10,6 +10,10 @@ export interface SandboxProcess {
   now: number;
   pid: number;
   requestCount(): Promise<number>;
+  /** Requests the sandbox refused with its per-token limit (`tokenLimit`). */
+  refusedCount(): Promise<number>;
+  /** Moves the sandbox clock forward (never back); resolves once it has moved. */
+  advanceTo(instant: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,15 +31,19 @@ export async function startSandboxProcess(options: StartSandboxOptions): Promise
     },
   );
   child.removeAllListeners('exit');
-  const ask = <T>(type: string) =>
+  const ask = <T>(type: string, extra: Record<string, unknown> = {}) =>
     new Promise<T>((resolve) => {
       child.once('message', (m) => resolve(m as T));
-      child.send({ type });
+      child.send({ type, ...extra });
     });
   return {
     ...ready,
     pid: child.pid!,
     requestCount: async () => (await ask<{ count: number }>('requests')).count,
+    refusedCount: async () => (await ask<{ refused: number }>('requests')).refused,
+    advanceTo: async (at) => {
+      await ask('advanceTo', { at });
+    },
     close: async () => {
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
       child.send({ type: 'close' });

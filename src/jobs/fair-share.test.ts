@@ -33,4 +33,9 @@ describe('fair sharing of the sync queue', () => {
     const windows = await fair.priorities('A', 0, 2);
     expect(windows[1]! - windows[0]!).toBe(HEAVY_WEIGHT);
   });
+
+  it("the daytime runs (the schedule's `hourly` mode) count as light as incremental ones", () => {
+    expect(weightOfMode('hourly')).toBe(weightOfMode('incremental'));
+    expect(weightOfMode('hourly')).toBeLessThan(weightOfMode('full'));
+  });
 });

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
  * starts at `V`: its groups run next, interleaved with the backfill instead of behind all of it,
  * and every school with queued work gets a share of the workers.
  *
- * The weight is the run's cost class: an incremental (hourly) or confirming run's groups advance
+ * The weight is the run's cost class: an incremental, daytime (`hourly`) or confirming run's groups advance
  * the school's clock by 1, a full, reconciling or backfilling run's by `HEAVY_WEIGHT`, so on
  * shared workers hourly syncs get several turns for each turn of a backfill. It is set when a
  * school's `sync.school` job fans out (from its request's mode) and kept for the run's later
@@ -76,7 +76,7 @@ interface FairCommands {
 /** The weight of a run of `mode` (see above); 0 for "the school's current run's". */
 export function weightOfMode(mode: string | undefined): number {
   if (mode === undefined) return 0;
-  return mode === 'incremental' || mode === 'confirm' ? 1 : HEAVY_WEIGHT;
+  return mode === 'incremental' || mode === 'hourly' || mode === 'confirm' ? 1 : HEAVY_WEIGHT;
 }
 
 export class FairShare {

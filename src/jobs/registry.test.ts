@@ -69,6 +69,10 @@ describe('job registry', () => {
     );
     expect(schedules.map((s) => s.id)).toEqual(['ezh-sync-incremental-1', 'ezh-sync-reconcile-1']);
     expect(schedules.every((s) => s.tz === 'Asia/Yekaterinburg')).toBe(true);
+    // Daytime runs read the current week only; the nightly one reconciles the rest.
+    expect(
+      schedules.map((s) => (s.job.payload as { request: { mode: string } }).request.mode),
+    ).toEqual(['hourly', 'reconcile']);
   });
 
   it('keeps the job names and queues that schedules stored in Redis name', () => {

@@ -34,10 +34,11 @@ export function desiredSchedules(config: Config, zoneOf: ZoneOf): ScheduleSpec[]
       }
     };
     const followUps = config.jobs.afterSync;
+    // Daytime runs read the current week only; the nightly reconciliation reads the rest.
     add(
       'sync-incremental',
       s.incrementalSync,
-      jobSpec('sync.school', { schoolId, request: { mode: 'incremental' }, followUps }, ''),
+      jobSpec('sync.school', { schoolId, request: { mode: 'hourly' }, followUps }, ''),
     );
     add(
       'sync-reconcile',

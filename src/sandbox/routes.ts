@@ -24,6 +24,7 @@ import {
   workTypeShape2,
 } from './shapes.js';
 import { WORK_TYPES } from './work-types.js';
+import { schoolSalt } from './school.js';
 
 /**
  * The API surface: path patterns → queries of the sandbox at its current time. Thin on purpose;
@@ -129,6 +130,7 @@ const routes: [RegExp, Handler][] = [
     (ctx, [g, from, to]) => marks(ctx, ownGroup(ctx, g!), from!, to!),
   ],
   [/^lesson-log-entries\/group\/(\d+)$/, (ctx, [g]) => logEntries(ctx, ownGroup(ctx, g!))],
+  [/^lesson-log-entries$/, (ctx) => lessonsLogEntries(ctx)],
   [/^edu-groups\/(\d+)\/final-marks$/, (ctx, [g]) => finalMarks(ctx, ownGroup(ctx, g!))],
 ];
 
@@ -245,6 +247,35 @@ function logEntries(ctx: RouteContext, ref: GroupRef): unknown {
       .filter((e) => ctx.sandbox.attendance === 'every-student' || e.status !== 'Attend')
       .map(logEntryShape)
   );
+}
+
+/**
+ * `lesson-log-entries?lessons=…&lessons=…` (reference §2.2 row 61): the entries of the named
+ * lessons of the token's school; a lesson of another school or none at all adds nothing. A lesson
+ * id names its class (`ids.ts`), so only those classes' journals are read.
+ */
+function lessonsLogEntries(ctx: RouteContext): unknown {
+  const ids = ctx.query.getAll('lessons');
+  if (ids.length === 0) throw new ApiError(400, 'parameterInvalid', 'lessons is required');
+  const salt = String(schoolSalt(ctx.school) % 1000).padStart(3, '0');
+  const byClass = new Map<string, Set<string>>();
+  for (const id of ids) {
+    if (!/^\d{19}$/.test(id) || id.slice(3, 6) !== salt) continue;
+    const cls = ctx.school.classes.find((c) => c.index === Number(id.slice(6, 9)));
+    if (cls) byClass.set(cls.id, (byClass.get(cls.id) ?? new Set()).add(id));
+  }
+  const now = ctx.sandbox.now();
+  const out: unknown[] = [];
+  for (const [classId, wanted] of byClass) {
+    for (const e of ctx.sandbox.journal(classId).attendance) {
+      if (!wanted.has(e.lessonId)) continue;
+      const v = viewAt(e, now);
+      if (v && (ctx.sandbox.attendance === 'every-student' || v.status !== 'Attend')) {
+        out.push(logEntryShape(v));
+      }
+    }
+  }
+  return out;
 }
 
 /** A subgroup's: its members' final marks in its subject, the group named as the subgroup. */

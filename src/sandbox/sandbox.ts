@@ -38,6 +38,12 @@ export interface SandboxOptions {
    * which Dnevnik does (reference §7), so ezh must be right in both.
    */
   attendance?: AttendanceStorage;
+  /**
+   * Where the sandbox clock starts (`YYYY-MM-DDTHH:MM:SS`, local in the first school's zone), if
+   * not at the size's own start (the large school's is after its year): a bench that lives
+   * through a school day of the large school starts in term.
+   */
+  startLocal?: string;
 }
 
 export type { AttendanceStorage };
@@ -75,7 +81,7 @@ export class Sandbox {
     this.seed = String(options.seed ?? 1);
     const n = Math.max(1, options.schools ?? 1);
     this.schools = Array.from({ length: n }, (_, index) =>
-      buildSchool({ size: this.size, seed: this.seed, index }),
+      buildSchool({ size: this.size, seed: this.seed, index, startLocal: options.startLocal }),
     );
     for (const school of this.schools) {
       for (const cls of school.classes) {

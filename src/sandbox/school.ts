@@ -100,7 +100,13 @@ export function schoolSalt(school: { seed: string; index: number }): number {
   return hash32(`${school.seed}|salt|${school.index}`) % 1000;
 }
 
-export function buildSchool(opts: { size: SandboxSize; seed: string; index: number }): SchoolModel {
+export function buildSchool(opts: {
+  size: SandboxSize;
+  seed: string;
+  index: number;
+  /** The sandbox start, local date-time in the first school's zone; the calendar's by default. */
+  startLocal?: string;
+}): SchoolModel {
   const { size, seed, index } = opts;
   const rng = rngFor(seed, 'school', index);
   const cal = CALENDARS[size];
@@ -263,7 +269,7 @@ export function buildSchool(opts: { size: SandboxSize; seed: string; index: numb
   }
   for (const t of teachers) t.subjectKeys.sort();
 
-  const [y, mo, d, hh, mm] = cal.t0Local.split(/[-T:]/).map(Number) as [
+  const [y, mo, d, hh, mm] = (opts.startLocal ?? cal.t0Local).split(/[-T:]/).map(Number) as [
     number,
     number,
     number,

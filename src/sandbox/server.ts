@@ -75,6 +75,8 @@ export interface SandboxServer {
   tokenRequests(token: string): TokenRequest[];
   /** Refuses `token` with 429 for the next `ms` ("its limit is hit"), asking for `retryAfterS`. */
   refuseToken(token: string, ms: number, retryAfterS?: number): void;
+  /** Requests refused by `tokenLimit`. */
+  refusedCount(): number;
   close(): Promise<void>;
 }
 
@@ -257,6 +259,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<S
     requestCount: () => requests,
     tokenRequests: (token) => limits.requests(token),
     refuseToken: (token, ms, retryAfterS) => limits.refuse(token, ms, retryAfterS),
+    refusedCount: () => limits.refused,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       for (const s of held) s.destroy();

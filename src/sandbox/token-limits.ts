@@ -24,6 +24,9 @@ export class TokenLimits {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly refusedUntil = new Map<string, { until: number; retryAfterS: number }>();
 
+  /** Requests refused so far, every token. */
+  refused = 0;
+
   constructor(private readonly options: TokenLimitOptions | undefined) {}
 
   /** Records a request of `token`; returns the `Retry-After` seconds when it is refused, else null. */
@@ -31,6 +34,7 @@ export class TokenLimits {
     const retryAfter = this.refusal(token, now);
     const entries = this.log.get(token) ?? [];
     entries.push({ at: now, refused: retryAfter !== null });
+    if (retryAfter !== null) this.refused++;
     this.log.set(token, entries);
     return retryAfter;
   }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
 import { STREAM_NAMES } from '../connectors/records.js';
-import { planClassScopes, planWindowScopes, selectClasses, type PlanContext } from './planner.js';
+import {
+  planClassScopes,
+  planSchoolScope,
+  planWindowScopes,
+  selectClasses,
+  type PlanContext,
+} from './planner.js';
 import { schoolYearOf } from './school-year.js';
 import { splitWindows, wideWindows, windowSizes } from './windows.js';
 
@@ -73,6 +79,58 @@ describe('planner', () => {
       expect(recentOrPeriod).toBe(true);
     }
     expect(later.every((s) => s.to! >= '2026-10-26')).toBe(true);
+  });
+
+  describe('a daytime (hourly) run', () => {
+    const now = Date.parse('2026-11-09T10:00:00Z');
+    const readBefore = () => {
+      const first = [
+        ...planSchoolScope(ctx()),
+        ...planClassScopes(ctx(), classes),
+        ...planWindowScopes(ctx(), classes, year),
+      ];
+      return new Map(first.map((s) => [s.key, { completedAt: now - 3_600_000, syncRunId: 'r0' }]));
+    };
+    const hourly = (over: Partial<PlanContext> = {}) =>
+      ctx({ request: { mode: 'hourly' }, hasHistory: true, checkpoints: readBefore(), ...over });
+
+    it("reads the current week's lessons, marks and attendance only", () => {
+      const scopes = planWindowScopes(hourly(), classes, year);
+      expect(scopes.map((s) => [s.kind, s.from, s.to, s.reason])).toEqual([
+        ['lessons', '2026-11-09', '2026-11-15', 'recent'],
+        ['marks', '2026-11-09', '2026-11-15', 'recent'],
+        ['attendance', '2026-11-09', '2026-11-15', 'recent'],
+      ]);
+      // On Sunday the week is still the one that began on Monday: the same checkpoints.
+      const sunday = planWindowScopes(hourly({ today: '2026-11-15' }), classes, year);
+      expect(sunday.map((s) => s.key)).toEqual(scopes.map((s) => s.key));
+      // The incremental run of the same moment reads the recent zone and the period besides.
+      const incremental = planWindowScopes(
+        ctx({ hasHistory: true, checkpoints: readBefore() }),
+        classes,
+        year,
+      );
+      expect(incremental.length).toBeGreaterThan(scopes.length);
+    });
+
+    it('leaves the school and its classes to the nightly run, unless never read', () => {
+      expect(planSchoolScope(hourly())).toEqual([]);
+      expect(planClassScopes(hourly(), classes)).toEqual([]);
+      const fresh = hourly({
+        checkpoints: new Map([...readBefore()].filter(([k]) => !k.includes('/c1/persons'))),
+      });
+      expect(planClassScopes(fresh, classes).map((s) => s.reason)).toEqual(['first']);
+    });
+
+    it("on a school's first run reads the year like any first run", () => {
+      const first = planWindowScopes(ctx({ request: { mode: 'hourly' } }), classes, year);
+      expect(first).toEqual(planWindowScopes(ctx(), classes, year));
+      expect(planSchoolScope(ctx({ request: { mode: 'hourly' } }))).toHaveLength(1);
+    });
+
+    it('reads nothing when today is outside the school year (summer)', () => {
+      expect(planWindowScopes(hourly({ today: '2027-07-01' }), classes, year)).toEqual([]);
+    });
   });
 
   it('takes the school year from the reporting periods', () => {

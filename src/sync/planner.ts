@@ -4,7 +4,14 @@ import { addDays } from '../platform/time.js';
 import type { SyncRequest } from './request.js';
 import { makeScope, WINDOW_KINDS, type PlannedScope, type ScopeReason } from './scope.js';
 import { currentPeriod, type DateRange, type PeriodSpan } from './school-year.js';
-import { overlaps, splitWindows, wideWindows, windowSizes, type Window } from './windows.js';
+import {
+  overlaps,
+  splitWindows,
+  wideWindows,
+  windowSizes,
+  type Window,
+  type WindowSizes,
+} from './windows.js';
 
 /**
  * The sync planner: which scopes a run reads, in order (school → class → window). Pure: it sees
@@ -62,11 +69,28 @@ function dueReason(
   return null;
 }
 
+/**
+ * A daytime run (mode `hourly`, the schedule from 07:00 to 21:00) of a school synced before: it
+ * reads the current week's windows only; the school, its classes and the older weeks are the
+ * nightly reconciliation's (a scope never read yet is read at once). A school's first run reads
+ * the year whatever its mode.
+ */
+export function isDaytimeRun(ctx: Pick<PlanContext, 'request' | 'hasHistory'>): boolean {
+  return ctx.request.mode === 'hourly' && ctx.hasHistory;
+}
+
+/** In a daytime run, a roster scope is read only when it never was (or is this run's). */
+function rosterReason(ctx: PlanContext, key: string): ScopeReason | null {
+  const reason = dueReason(ctx, key, null, ctx.config.rosterEveryHours * HOUR);
+  if (reason && isDaytimeRun(ctx) && reason !== 'first' && reason !== 'resume') return null;
+  return reason === 'stale' ? 'roster' : reason;
+}
+
 export function planSchoolScope(ctx: PlanContext): PlannedScope[] {
   const probe = makeScope('school', { schoolId: ctx.schoolId }, ctx.available, 'roster');
   if (!probe) return [];
-  const reason = dueReason(ctx, probe.key, null, ctx.config.rosterEveryHours * HOUR);
-  return reason ? [{ ...probe, reason: reason === 'stale' ? 'roster' : reason }] : [];
+  const reason = rosterReason(ctx, probe.key);
+  return reason ? [{ ...probe, reason }] : [];
 }
 
 export function planClassScopes(ctx: PlanContext, classes: readonly ClassInfo[]): PlannedScope[] {
@@ -79,10 +103,24 @@ export function planClassScopes(ctx: PlanContext, classes: readonly ClassInfo[])
       'roster',
     );
     if (!probe) continue;
-    const reason = dueReason(ctx, probe.key, null, ctx.config.rosterEveryHours * HOUR);
-    if (reason) out.push({ ...probe, reason: reason === 'stale' ? 'roster' : reason });
+    const reason = rosterReason(ctx, probe.key);
+    if (reason) out.push({ ...probe, reason });
   }
   return out;
+}
+
+/**
+ * The current week: the narrow window of the grid that holds today (the same window, and so the
+ * same checkpoints, as the other runs' recent zone). None when today is outside the school year.
+ */
+export function currentWeekWindows(
+  ctx: Pick<PlanContext, 'today'>,
+  year: DateRange,
+  sizes: WindowSizes,
+): Window[] {
+  return splitWindows(year, sizes, { start: ctx.today, end: ctx.today }).filter(
+    (w) => w.narrow && w.from <= ctx.today && w.to >= ctx.today,
+  );
 }
 
 /** The dates that are re-read narrowly on every run. */
@@ -109,7 +147,9 @@ export function planWindowScopes(
   // A backfill reads exactly its range; a first run and a full run read the year in wide
   // windows; later runs cut the recent zone narrow.
   let windows: Window[];
-  if (request.mode === 'backfill') {
+  if (isDaytimeRun(ctx)) {
+    windows = currentWeekWindows(ctx, year, sizes);
+  } else if (request.mode === 'backfill') {
     windows = wideWindows(
       { start: request.from ?? year.start, end: request.to ?? ctx.today },
       sizes,

@@ -26,6 +26,8 @@ export interface SyncOptions {
   className?: string;
   /** `reconcile` re-reads older windows sooner (the nightly job); default `incremental`. */
   reconcile?: boolean;
+  /** The current week only, as the daytime schedule does (mode `hourly`). */
+  currentWeek?: boolean;
   /** Read every window and apply the deletions the guard held back (mode `confirm`). */
   confirmDeletions?: boolean;
   /** While another process syncs the school, wait for it instead of refusing. */
@@ -38,6 +40,7 @@ export function requestFromOptions(options: SyncOptions): SyncRequest {
   if (options.from || options.to) {
     return { mode: 'backfill', from: options.from, to: options.to, className: options.className };
   }
+  if (options.currentWeek) return { mode: 'hourly', className: options.className };
   return { mode: options.reconcile ? 'reconcile' : 'incremental', className: options.className };
 }
 

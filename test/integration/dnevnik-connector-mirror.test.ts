@@ -63,8 +63,9 @@ describe('Dnevnik connector → mirror', () => {
     for (const [scope, streams] of scopes) results.push(await connector.fetch(streams, scope));
     expect(api.isDone()).toBe(true);
     expect(results.every((r) => r.complete && r.quarantined.length === 0)).toBe(true);
-    // 5 school calls, 4 class calls (+1 for enrollment status), 2 window calls + 2 subjects of attendance.
-    expect(results.map((r) => r.stats.requests)).toEqual([5, 5, 4]);
+    // 5 school calls, 4 class calls (+1 for enrollment status), 2 window calls + 1 for the
+    // attendance of the window's lessons.
+    expect(results.map((r) => r.stats.requests)).toEqual([5, 5, 3]);
 
     const ctx: WriteContext = {
       source: 'dnevnik',

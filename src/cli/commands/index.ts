@@ -18,6 +18,7 @@ import { registerProbeCommand } from './probe.js';
 import { registerProgressCommand } from './progress.js';
 import { registerServeCommand } from './serve.js';
 import { registerUsersCommand } from './users.js';
+import { registerCapacityCommand } from './capacity.js';
 
 /** Each capability registers its own sub-command; one line each, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -40,4 +41,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerSandboxCommand,
   registerServeCommand,
   registerUsersCommand,
+  registerCapacityCommand,
 ];

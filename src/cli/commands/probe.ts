@@ -104,6 +104,7 @@ function describe(r: ProbeReport): string {
     `Mark.date (entry moment): zone ${z.verdict}; ${z.sampled} marks, ${z.sameAsLesson} equal to their lesson's start; set before their lesson under each reading: ${kv(z.beforeLesson)}; median ${z.medianHoursAfterLesson ?? '—'} h after the lesson`,
     `Marks windows select by: ${w.verdict} (a one-day window returned ${w.returned} marks: ${w.lessonInWindow} with the lesson on that day, ${w.markDateInWindow} with their own date on it)`,
     `Attendance: ${a.verdict} (${a.entries} entries of ${a.lessons} lessons, ${a.present} "Attend"; statuses ${kv(a.statuses)})`,
+    `Attendance by lesson ids (one call per window, what the sync asks first): ${r.attendanceByLessons.verdict} (${r.attendanceByLessons.byLessons} entries against ${r.attendanceByLessons.perSubject} per subject)${r.attendanceByLessons.verdict === 'differs' ? ': the sync would miss entries; report it before syncing' : ''}`,
     `Groups: ${kv(r.groups)}; lessons of subgroups in the sample: ${r.subgroupLessons}`,
     ...r.subgroups.map(
       (g) =>

@@ -14,6 +14,7 @@ interface SyncFlags {
   to?: string;
   class?: string;
   reconcile?: boolean;
+  currentWeek?: boolean;
   confirmDeletions?: boolean;
   wait?: boolean;
 }
@@ -28,6 +29,10 @@ export function registerSyncCommand(program: Command): void {
     .option('--to <date>', 'backfill to this date (YYYY-MM-DD)')
     .option('--class <name>', 'only this class (e.g. 5А)')
     .option('--reconcile', 're-read older windows sooner (what the nightly job does)')
+    .option(
+      '--current-week',
+      "read the current week's lessons, marks and attendance only (what the daytime hourly job does)",
+    )
     .option(
       '--confirm-deletions',
       'read every window and apply the deletions the mass-deletion guard held back, as far as the platform still confirms them',
@@ -53,6 +58,7 @@ export function registerSyncCommand(program: Command): void {
               to: flags.to,
               className: flags.class,
               reconcile: flags.reconcile,
+              currentWeek: flags.currentWeek,
               wait: flags.wait,
               confirmDeletions: flags.confirmDeletions,
             },

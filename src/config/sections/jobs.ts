@@ -54,9 +54,15 @@ export const jobsSection = z
     afterSync: z.array(z.enum(['checks.run'])).default(['checks.run']),
     schedules: z
       .strictObject({
-        /** Incremental sync: hourly 07:00-21:00 on school days (Mon-Sat). */
+        /**
+         * Daytime sync: hourly 07:00-21:00 on school days (Mon-Sat), the current week only
+         * (mode `hourly`); the school, its classes and older weeks are the reconciliation's.
+         */
         incrementalSync: schedule('0 7-21 * * 1-6'),
-        /** Reconciliation: re-reads older windows whose checkpoints aged out. */
+        /**
+         * Reconciliation, nightly: the school and its classes, the recent weeks, the current
+         * period and older windows whose checkpoints aged out.
+         */
         reconcileSync: schedule('30 2 * * *'),
         /** Compliance note for the deputy director: 1st, 11th, 21st of the month. */
         auditReport: schedule('0 7 1,11,21 * *'),

@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * How the sync engine cuts work into scopes and when it re-reads them. Window sizes trade
- * requests for freshness: the connector spends about 2 + (subjects of the class) requests per
- * class and window, so past windows are wide and only the recent days are read narrowly.
+ * requests for freshness: the Dnevnik connector spends 3 requests per class and window (lessons,
+ * marks, attendance; one more per 60 lessons of a wide window), so past windows are wide and only
+ * the recent days are read narrowly. Daytime runs (mode `hourly`) read the current week only.
  */
 export const syncSection = z
   .strictObject({

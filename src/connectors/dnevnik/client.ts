@@ -30,7 +30,8 @@ export interface DnevnikClientOptions {
 export type QueryValue = string | number | boolean;
 
 export interface CallOptions {
-  query?: Record<string, QueryValue>;
+  /** A list value is sent as the key repeated. */
+  query?: Record<string, QueryValue | readonly QueryValue[]>;
   /** Counters of the fetch this call belongs to. */
   stats?: FetchStats;
   /** `none`: no `Access-Token` (OAuth endpoints). */
@@ -69,6 +70,8 @@ export class DnevnikClient {
       // Every status is inspected by readReply: error bodies come with HTTP 200 as well.
       validateStatus: () => true,
       headers: { Accept: 'application/json' },
+      // A list parameter is the key repeated (`lessons=1&lessons=2`, reference §2.2 row 61).
+      paramsSerializer: { indexes: null },
     });
   }
 

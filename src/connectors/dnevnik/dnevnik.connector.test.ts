@@ -12,7 +12,10 @@ import {
   SCHOOL_ID,
   TOKEN,
   WINDOW,
+  WINDOW_LESSONS,
+  attendanceOfLessons,
   fixture,
+  lessonsQuery,
   mockFixtureSchool,
 } from '../../../test/fixtures/http/dnevnik/fixture-school.js';
 import { createDnevnikConnector } from './dnevnik.connector.js';
@@ -113,32 +116,85 @@ describe('Dnevnik connector', () => {
     });
   });
 
-  it('fetches attendance once per subject of the window lessons, without returning the lessons', async () => {
+  const lateEntry = {
+    id: '1847814077665490003:1000006000001',
+    lessonId: '1847814077665490003',
+    studentId: '1000006000001',
+    classId: CLASS_ID,
+    subjectId: MATH,
+    status: 'Late',
+    // `createdDate` is UTC on the platform (reference §7), whatever the school's zone.
+    createdAt: '2026-09-09T08:45:00.000Z',
+    comment: 'опоздал на 10 минут',
+  };
+
+  it("fetches a window's attendance in one call by the ids of its lessons, without returning the lessons", async () => {
     const api = nock(API_ORIGIN)
       .get(`/v2/edu-groups/${CLASS_ID}/lessons/${WINDOW.from}/${WINDOW.to}`)
       .reply(200, fixture('lessons.json'), json)
-      .get(`/v2/lesson-log-entries/group/${CLASS_ID}`)
-      .query({ subject: MATH, from: WINDOW.from, to: WINDOW.to })
-      .reply(200, fixture('attendance-math.json'), json)
-      .get(`/v2/lesson-log-entries/group/${CLASS_ID}`)
-      .query({ subject: RUSSIAN, from: WINDOW.from, to: WINDOW.to })
-      .reply(200, fixture('attendance-russian.json'), json);
+      .get('/v2/lesson-log-entries')
+      .query(lessonsQuery(WINDOW_LESSONS))
+      .reply(200, attendanceOfLessons(), json);
     const result = await connector().fetch(['attendance'], windowScope);
     expect(Object.keys(result.records)).toEqual(['attendance']);
-    expect(result.records.attendance).toContainEqual({
-      id: '1847814077665490003:1000006000001',
-      lessonId: '1847814077665490003',
-      studentId: '1000006000001',
-      classId: CLASS_ID,
-      subjectId: MATH,
-      status: 'Late',
-      // `createdDate` is UTC on the platform (reference §7), whatever the school's zone.
-      createdAt: '2026-09-09T08:45:00.000Z',
-      comment: 'опоздал на 10 минут',
-    });
+    // The subject comes from the entry's lesson, as the per-subject call named it.
+    expect(result.records.attendance).toContainEqual(lateEntry);
     expect(result.records.attendance).toHaveLength(3);
-    expect(result.stats.requests).toBe(3);
+    expect(result.stats.requests).toBe(2);
     expect(api.isDone()).toBe(true);
+  });
+
+  it('reads the attendance of a window whose lessons it just read with one call, not two', async () => {
+    const api = nock(API_ORIGIN)
+      .get(`/v2/edu-groups/${CLASS_ID}/lessons/${WINDOW.from}/${WINDOW.to}`)
+      .reply(200, fixture('lessons.json'), json)
+      .get('/v2/lesson-log-entries')
+      .query(lessonsQuery(WINDOW_LESSONS))
+      .reply(200, attendanceOfLessons(), json);
+    const c = connector();
+    const lessons = await c.fetch(['lessons', 'works'], windowScope);
+    const attendance = await c.fetch(['attendance'], windowScope);
+    expect(lessons.stats.requests + attendance.stats.requests).toBe(2);
+    expect(attendance.records.attendance).toContainEqual(lateEntry);
+    expect(attendance.complete).toBe(true);
+    expect(api.isDone()).toBe(true);
+  });
+
+  it('falls back to one call per subject when the platform refuses attendance by lesson ids', async () => {
+    const lessonsReply = () =>
+      nock(API_ORIGIN)
+        .get(`/v2/edu-groups/${CLASS_ID}/lessons/${WINDOW.from}/${WINDOW.to}`)
+        .reply(200, fixture('lessons.json'), json)
+        .get(`/v2/lesson-log-entries/group/${CLASS_ID}`)
+        .query({ subject: MATH, from: WINDOW.from, to: WINDOW.to })
+        .reply(200, fixture('attendance-math.json'), json)
+        .get(`/v2/lesson-log-entries/group/${CLASS_ID}`)
+        .query({ subject: RUSSIAN, from: WINDOW.from, to: WINDOW.to })
+        .reply(200, fixture('attendance-russian.json'), json);
+    const refused = nock(API_ORIGIN)
+      .get('/v2/lesson-log-entries')
+      .query(true)
+      .reply(
+        404,
+        {
+          type: 'apiResourceUnavailable',
+          description: 'Resource lesson-log-entries is not available',
+        },
+        json,
+      );
+    const first = lessonsReply();
+    const c = connector();
+    const result = await c.fetch(['attendance'], windowScope);
+    expect(result.records.attendance).toContainEqual(lateEntry);
+    expect(result.records.attendance).toHaveLength(3);
+    // Lessons, the refused call, one call per subject.
+    expect(result.stats.requests).toBe(4);
+    expect(refused.isDone() && first.isDone()).toBe(true);
+    // The connector remembers the refusal: the next window goes per subject at once.
+    const second = lessonsReply();
+    const again = await c.fetch(['attendance'], windowScope);
+    expect(again.stats.requests).toBe(3);
+    expect(second.isDone()).toBe(true);
   });
 
   it('resolves a mark subject from its work, and leaves it null when unknown', async () => {

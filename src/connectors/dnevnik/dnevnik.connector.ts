@@ -18,6 +18,7 @@ import { FetchSink } from './fetch-sink.js';
 import { fetchClassScope } from './resources/class-scope.js';
 import { fetchSchoolScope } from './resources/school-scope.js';
 import { fetchWindowScope } from './resources/window-scope.js';
+import { WindowState, type AttendanceCalls } from './resources/window-state.js';
 import type { DnevnikClientSettings } from './settings.js';
 
 export const DNEVNIK_PLATFORM = 'dnevnik';
@@ -41,6 +42,8 @@ export interface DnevnikOptions {
   random?: () => number;
   /** Per-token limiters; the process-wide registry by default (service mode: shared through Redis). */
   limiters?: TokenLimiters;
+  /** How attendance is asked for (`window-state.ts`); `per-subject` only for benches. */
+  attendanceCalls?: AttendanceCalls;
 }
 
 export function createDnevnikClient(
@@ -77,11 +80,12 @@ export function createDnevnikConnector(
   options: DnevnikOptions = {},
 ): Connector {
   const client = createDnevnikClient(settings, options);
+  const state = new WindowState(options.attendanceCalls);
   return {
     platform: DNEVNIK_PLATFORM,
     capabilities: DNEVNIK_CAPABILITIES,
     fetch: (streams, scope) =>
-      fetchStreams(client, streams, scope, settings.entryTimeZone ?? 'UTC'),
+      fetchStreams(client, streams, scope, settings.entryTimeZone ?? 'UTC', state),
     close: () => Promise.resolve(),
   };
 }
@@ -93,6 +97,7 @@ async function fetchStreams<S extends StreamName>(
   streams: readonly S[],
   scope: Scope,
   entryZone: string,
+  state: WindowState,
 ): Promise<FetchResult<S>> {
   const level = levelOf(scope);
   const misplaced = streams.filter((s) => !STREAM_SCOPES[s].includes(level));
@@ -128,6 +133,7 @@ async function fetchStreams<S extends StreamName>(
         },
         want,
         sink,
+        state,
       );
       break;
   }

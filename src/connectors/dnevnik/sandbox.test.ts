@@ -63,9 +63,10 @@ describe('Dnevnik connector on the sandbox platform', () => {
     expect(week.records.works.some((w) => w.type === 'Homework')).toBe(true);
     expect(week.records.marks.length).toBeGreaterThan(0);
     expect(week.records.marks.every((m) => m.subjectId !== null)).toBe(true);
-    const subjects = new Set(week.records.lessons.map((l) => l.subjectId));
-    // Lessons, marks, and one attendance call per subject of the week: nothing per student.
-    expect(week.stats.requests).toBe(2 + subjects.size);
+    // Lessons, marks, and one attendance call for the week's lessons: nothing per student or
+    // per subject.
+    expect(week.stats.requests).toBe(3);
+    expect(week.records.attendance.length).toBeGreaterThan(0);
     const ids = new Set(week.records.lessons.map((l) => l.id));
     expect(week.records.attendance.every((a) => ids.has(a.lessonId))).toBe(true);
   });

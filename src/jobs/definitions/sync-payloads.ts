@@ -8,7 +8,7 @@ export const schoolId = z.string().min(1);
 export const runId = z.string().min(1);
 
 export const syncRequest = z.object({
-  mode: z.enum(['incremental', 'reconcile', 'full', 'backfill', 'confirm']),
+  mode: z.enum(['incremental', 'hourly', 'reconcile', 'full', 'backfill', 'confirm']),
   from: z.string().optional(),
   to: z.string().optional(),
   className: z.string().optional(),

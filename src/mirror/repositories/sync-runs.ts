@@ -7,7 +7,15 @@ import { parseFirst, parseRows, type RowReader } from './rows.js';
  * refusals) is the sync's business (src/sync/run-store.ts); here they are text.
  */
 
-export const SYNC_MODES = ['incremental', 'reconcile', 'full', 'backfill', 'confirm'] as const;
+/** `hourly`: a daytime run, the current week only (`src/sync/planner.ts`, `isDaytimeRun`). */
+export const SYNC_MODES = [
+  'incremental',
+  'hourly',
+  'reconcile',
+  'full',
+  'backfill',
+  'confirm',
+] as const;
 export type SyncMode = (typeof SYNC_MODES)[number];
 
 /** `held`: every scope done, but the mass-deletion guard held deletions back for an operator. */

@@ -43,6 +43,9 @@ describe('probe of a Dnevnik school', () => {
     expect(r.marks.entryZone.sampled).toBeGreaterThan(100);
     expect(r.marks.window.verdict).toBe('lesson-date');
     expect(r.attendance.verdict).toBe('every-student');
+    // One call by lesson ids returns what the calls per subject return for those lessons.
+    expect(r.attendanceByLessons.verdict).toBe('same');
+    expect(r.attendanceByLessons.byLessons).toBeGreaterThan(0);
     expect(r.endpoints.every((e) => e.outcome === 'ok')).toBe(true);
     // Subgroups: listed with their class, and named from the lessons the classes returned.
     expect(r.groups).toEqual({ Group: 4, Subgroup: 6 });

@@ -7,6 +7,7 @@ import { dnevnikTokenProvider } from '../token-from-config.js';
 import { PlatformError } from '../../_shared/http-error.js';
 import type { DnevnikClient } from '../client.js';
 import { paths } from '../resources/paths.js';
+import { LESSONS_PER_CALL } from '../resources/window-scope.js';
 import { eduGroupSchema } from '../schemas/edu-group.js';
 import { lessonSchema, type RawLesson } from '../schemas/lesson.js';
 import { logEntrySchema } from '../schemas/log-entry.js';
@@ -78,6 +79,16 @@ export interface ProbeReport {
     window: WindowVerdict;
   };
   attendance: AttendanceVerdict;
+  /**
+   * Attendance by lesson ids (`lesson-log-entries?lessons=…`, row 61, what the sync asks first)
+   * against one call per subject (row 62) for the same lessons: `same` entries, `differs`,
+   * `refused` (the sync then reads per subject), `unknown` (no entry in the sample).
+   */
+  attendanceByLessons: {
+    verdict: 'same' | 'differs' | 'refused' | 'unknown';
+    perSubject: number;
+    byLessons: number;
+  };
   requests: { total: number; retries: number; medianMs: number | null; maxMs: number | null };
   recommended: {
     platform?: { entryTimeZone: string };
@@ -90,7 +101,11 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
   const endpoints = new Map<string, EndpointOutcome>();
   const durations: number[] = [];
   /** One call, recorded under its endpoint template; null when it failed. */
-  const call = async (template: string, path: string, query?: Record<string, string>) => {
+  const call = async (
+    template: string,
+    path: string,
+    query?: Record<string, string | readonly string[]>,
+  ) => {
     const row = endpoints.get(template) ?? {
       endpoint: template,
       outcome: 'ok' as const,
@@ -157,6 +172,11 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
   const subgroupSeen = new Map<string, number>();
   const entryLessons = new Set<string>();
   let window: WindowVerdict | null = null;
+  const byLessons: ProbeReport['attendanceByLessons'] = {
+    verdict: 'unknown',
+    perSubject: 0,
+    byLessons: 0,
+  };
 
   for (const classId of picked) {
     for (const raw of list(
@@ -203,6 +223,13 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
     severalPerWork += [...perWork.values()].filter((n) => n > 1).length;
 
     const subjects = [...new Set([...lessons.values()].map(lessonSubjectId))].slice(0, 3);
+    const entryKey = (e: {
+      lesson?: unknown;
+      lesson_str?: unknown;
+      person?: unknown;
+      person_str?: unknown;
+    }) => `${String(e.lesson_str ?? e.lesson)}:${String(e.person_str ?? e.person)}`;
+    const perSubject = new Set<string>();
     for (const subject of subjects) {
       const reply = await call('lesson-log-entries/group/{g}', paths.groupLogEntries(classId), {
         subject,
@@ -214,6 +241,34 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
         if (!e.success) continue;
         statuses.push(e.data.status);
         entryLessons.add(twin(e.data.lesson_str, e.data.lesson) ?? '');
+        perSubject.add(entryKey(e.data));
+      }
+    }
+    // The same lessons' attendance in one call by their ids, as the sync asks it.
+    const ids = [...lessons]
+      .filter(([, l]) => subjects.includes(lessonSubjectId(l)))
+      .map(([id]) => id)
+      .sort()
+      .slice(0, LESSONS_PER_CALL);
+    if (ids.length > 0 && byLessons.verdict !== 'refused') {
+      const reply = await call('lesson-log-entries?lessons', paths.lessonsLogEntries(), {
+        lessons: ids,
+      });
+      if (!Array.isArray(reply)) byLessons.verdict = 'refused';
+      else {
+        const asked = new Set(ids);
+        const wanted = [...perSubject].filter((k) => asked.has(k.split(':')[0]!));
+        const got = new Set(
+          reply
+            .map((raw) => logEntrySchema.safeParse(raw))
+            .filter((e) => e.success)
+            .map((e) => entryKey(e.data)),
+        );
+        byLessons.perSubject += wanted.length;
+        byLessons.byLessons += got.size;
+        const same = wanted.length === got.size && wanted.every((k) => got.has(k));
+        if (!same) byLessons.verdict = 'differs';
+        else if (byLessons.verdict === 'unknown' && got.size > 0) byLessons.verdict = 'same';
       }
     }
 
@@ -259,6 +314,7 @@ export async function probeDnevnik(client: DnevnikClient, o: ProbeOptions): Prom
       window: window ?? windowVerdict(o.today, []),
     },
     attendance: attendanceVerdict(entryLessons.size, statuses),
+    attendanceByLessons: byLessons,
     requests: {
       total: stats.requests,
       retries: stats.retries,

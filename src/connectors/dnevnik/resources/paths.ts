@@ -20,5 +20,7 @@ export const paths = {
   marks: (group: string, from: string, to: string) =>
     `edu-groups/${seg(group)}/marks/${seg(from)}/${seg(to)}`,
   groupLogEntries: (group: string) => `lesson-log-entries/group/${seg(group)}`,
+  /** Attendance of several lessons (row 61): the query's `lessons` repeated, one per lesson id. */
+  lessonsLogEntries: () => 'lesson-log-entries',
   authorizations: () => 'authorizations',
 };

@@ -11,6 +11,10 @@ import { logEntrySchema } from '../schemas/log-entry.js';
 import { markSchema } from '../schemas/mark.js';
 import { workSchema } from '../schemas/work.js';
 import { paths } from './paths.js';
+import { twin } from '../schemas/common.js';
+import { PlatformError } from '../../_shared/http-error.js';
+import { getLogger } from '../../../platform/logger.js';
+import { windowKey, type WindowLesson, type WindowState } from './window-state.js';
 
 type Out = Partial<{ [K in StreamName]: StreamRecords[K][] }>;
 
@@ -23,23 +27,31 @@ export interface WindowScope {
   entryZone: string;
 }
 
+/** Lesson ids per attendance call: a week of a class is one call, the URL stays near 2 KB. */
+export const LESSONS_PER_CALL = 60;
+
 /**
  * Window-level streams of one class: lessons with their works (one call), marks (one call), and
- * attendance (one call per subject taught in the window, the subjects read from the lessons of
- * the same window). Nothing is fetched per student or per lesson.
+ * attendance: one call per {@link LESSONS_PER_CALL} lessons of the window, by their ids (reference
+ * §2.2 row 61), the lessons taken from the window's lessons fetch just before (`state`) or read
+ * here; on a platform that refuses that call, one call per subject taught in the window (row 62).
+ * Nothing is fetched per student or per lesson.
  */
 export async function fetchWindowScope(
   client: DnevnikClient,
   scope: WindowScope,
   want: ReadonlySet<StreamName>,
   sink: FetchSink,
+  state: WindowState,
 ): Promise<Out> {
   const out: Out = {};
   const { classId, from, to } = scope;
-  const get = (path: string, query?: Record<string, string>) =>
-    client.get(path, { stats: sink.stats, query });
+  const key = windowKey(classId, from, to);
+  const get = (path: string, query?: Query) => client.get(path, { stats: sink.stats, query });
 
-  const needLessons = want.has('lessons') || want.has('works') || want.has('attendance');
+  const readsLessons = want.has('lessons') || want.has('works');
+  const remembered = !readsLessons && want.has('attendance') ? state.take(key) : null;
+  const needLessons = readsLessons || (want.has('attendance') && remembered === null);
   const [lessonsReply, marksReply] = await settleAll<unknown>([
     needLessons ? get(paths.lessons(classId, from, to)) : Promise.resolve(null),
     want.has('marks') ? get(paths.marks(classId, from, to)) : Promise.resolve(null),
@@ -67,6 +79,14 @@ export async function fetchWindowScope(
     }
     if (want.has('lessons')) out.lessons = lessons;
     if (want.has('works')) out.works = works;
+    // Only a whole, clean lesson list may stand in for the next attendance fetch: a quarantined
+    // lesson holds its attendance back from deletion, which a remembered list would not do.
+    if (readsLessons && sink.complete && sink.quarantined.length === 0) {
+      state.remember(
+        key,
+        lessons.map((l) => ({ id: l.id, subjectId: l.subjectId })),
+      );
+    }
   }
 
   if (want.has('marks')) {
@@ -77,18 +97,64 @@ export async function fetchWindowScope(
   }
 
   if (want.has('attendance')) {
-    const subjectIds = [...new Set(lessons.map((l) => l.subjectId))].sort();
-    const perSubject = await settleAll(
-      subjectIds.map(async (subjectId) => {
-        const reply = await get(paths.groupLogEntries(classId), { subject: subjectId, from, to });
-        return sink
-          .list('attendance', logEntrySchema, reply, `lesson-log-entries of subject ${subjectId}`)
-          .map((e) => toAttendance(e, classId, subjectId, scope.entryZone));
-      }),
-    );
-    out.attendance = perSubject.flat();
+    const known: WindowLesson[] =
+      remembered ?? lessons.map((l) => ({ id: l.id, subjectId: l.subjectId }));
+    out.attendance = await fetchAttendance(get, scope, known, sink, state);
   }
   return out;
+}
+
+type Query = Record<string, string | readonly string[]>;
+type Get = (path: string, query?: Query) => Promise<unknown>;
+
+async function fetchAttendance(
+  get: Get,
+  scope: WindowScope,
+  lessons: readonly WindowLesson[],
+  sink: FetchSink,
+  state: WindowState,
+): Promise<StreamRecords['attendance'][]> {
+  const { classId, from, to } = scope;
+  if (state.attendanceByLessons && lessons.length > 0) {
+    const subjectOf = new Map(lessons.map((l) => [l.id, l.subjectId]));
+    const ids = [...subjectOf.keys()].sort();
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += LESSONS_PER_CALL) {
+      chunks.push(ids.slice(i, i + LESSONS_PER_CALL));
+    }
+    try {
+      const replies = await settleAll(
+        chunks.map((c) => get(paths.lessonsLogEntries(), { lessons: c })),
+      );
+      return replies.flatMap((reply) =>
+        sink.list('attendance', logEntrySchema, reply, 'lesson-log-entries of lessons').map((e) => {
+          const lessonId = twin(e.lesson_str, e.lesson) as string;
+          return toAttendance(e, classId, subjectOf.get(lessonId) ?? null, scope.entryZone);
+        }),
+      );
+    } catch (err) {
+      // Refused as a request (not a fault, not the token): this platform has no such call.
+      // A reply that refused it, that is: a fault without a reply proves nothing about the call.
+      if (!(err instanceof PlatformError) || err.kind !== 'permanent' || err.status === null) {
+        throw err;
+      }
+      state.attendanceByLessons = false;
+      getLogger().warn(
+        { type: err.type, status: err.status },
+        'attendance by lesson ids refused by the platform: reading it per subject from now on',
+      );
+    }
+  }
+  const subjectIds = [...new Set(lessons.map((l) => l.subjectId))].sort();
+  const perSubject = await settleAll(
+    subjectIds.map(async (subjectId) => {
+      const reply = await get(paths.groupLogEntries(classId), { subject: subjectId, from, to });
+      return sink
+        .list('attendance', logEntrySchema, reply, `lesson-log-entries of subject ${subjectId}`)
+        .map((e) => toAttendance(e, classId, subjectId, scope.entryZone));
+    }),
+  );
+  return perSubject.flat();
 }
 
 function subjectLookup(
