@@ -128,6 +128,16 @@ export function recordAudit(db: SqlExecutor, entry: Omit<AuditEntry, 'id'>): Pro
   return audit.appendAudit(db, entry);
 }
 
+/** Whether the web session `sid` of `acct`, logged in at `iat`, has been logged out. */
+export const sessionLoggedOut = (
+  db: SqlExecutor,
+  acct: string,
+  sid: string,
+  iat: number,
+): Promise<boolean> => audit.loggedOut(db, acct, sid, iat);
+
+export const logoutDetail = audit.logoutDetail;
+
 export const recentAudit = (db: SqlExecutor, limit: number): Promise<AuditEntry[]> =>
   audit.recentAudit(db, limit);
 

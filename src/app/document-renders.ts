@@ -50,6 +50,7 @@ export interface RenderRequest {
 export class DocumentRenders {
   private readonly entries = new Map<string, Entry>();
   private chain: Promise<void> = Promise.resolve();
+  private closed = false;
 
   constructor(
     private readonly app: AppContext,
@@ -83,6 +84,8 @@ export class DocumentRenders {
 
   /** The render's status, for its owner only (null otherwise, or when expired). */
   get(owner: string, id: string): RenderStatus | null {
+    // Expired files go now, not only when someone starts the next render.
+    this.sweep();
     const e = this.entries.get(id);
     return e && e.owner === owner ? view(e) : null;
   }
@@ -92,7 +95,24 @@ export class DocumentRenders {
     await this.chain;
   }
 
+  /**
+   * The server stops: the render under way finishes, queued ones are not started, and every
+   * render's folder is removed (the PDFs are personal data: none is left in the temp directory).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.chain;
+    for (const e of this.entries.values()) rmSync(e.dir, { recursive: true, force: true });
+    this.entries.clear();
+  }
+
   private async run(entry: Entry, req: RenderRequest): Promise<void> {
+    if (this.closed) {
+      entry.state = 'failed';
+      entry.error = 'сервер остановлен';
+      entry.finishedAt = Date.now();
+      return;
+    }
     entry.state = 'running';
     try {
       const result = await renderDocumentById(this.app, req.documentId, req.params, {

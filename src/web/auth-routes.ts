@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { checkPasswordLogin, recordAudit } from '../app/accounts-service.js';
+import { checkPasswordLogin, logoutDetail, recordAudit } from '../app/accounts-service.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
 import type { AuthDeps } from './auth-deps.js';
 import { renderView } from './render.js';
@@ -87,7 +87,8 @@ export async function registerAuthRoutes(server: FastifyInstance, deps: AuthDeps
         kind: 'logout',
         actor: login.acct,
         ip: req.ip,
-        detail: null,
+        // Which session ended: the viewer refuses it from now on, whoever holds its cookie.
+        detail: logoutDetail(login.sid),
       });
     }
     endSession(req);

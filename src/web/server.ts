@@ -13,6 +13,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { AppContext } from '../app/context.js';
 import { recordAudit } from '../app/accounts-service.js';
+import { documentRenders } from '../app/document-renders.js';
 import { redactString } from '../platform/redact.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { mountQueues } from './queues-board.js';
@@ -109,6 +110,10 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     return503OnClosing: true,
   });
   server.addHook('onRequest', transportHook(web));
+  // The rendered PDFs (personal data) are not left in the temp directory when the site stops.
+  server.addHook('onClose', async () => {
+    await documentRenders(app).close();
+  });
   server.addHook('onRequest', securityHeaders(web.behindProxy));
   await server.register(fastifyFormbody);
   await server.register(fastifySecureSession, {

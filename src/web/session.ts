@@ -31,6 +31,8 @@ export const SESSION_COOKIE = 'ezh_session';
 export interface LoggedIn {
   acct: string;
   iat: number;
+  /** The login's random id: a logout ends this session only, copies of its cookie included. */
+  sid: string;
 }
 
 /** The login of the session, or null (none, or expired: then the session is emptied). */
@@ -38,7 +40,8 @@ export function sessionLogin(req: FastifyRequest, web: WebConfig, now: number): 
   const acct = req.session.get('acct');
   const iat = req.session.get('iat');
   const seen = req.session.get('seen');
-  if (!acct || typeof iat !== 'number' || typeof seen !== 'number') return null;
+  const sid = req.session.get('sid');
+  if (!acct || !sid || typeof iat !== 'number' || typeof seen !== 'number') return null;
   const idle = now - seen > web.sessionIdleMinutes * 60_000;
   const old = now - iat > web.sessionMaxHours * 3_600_000;
   if (idle || old || iat > now + 60_000) {
@@ -47,7 +50,7 @@ export function sessionLogin(req: FastifyRequest, web: WebConfig, now: number): 
   }
   // Renewed at most once a minute: a cookie rewritten on every response is wasted bytes.
   if (now - seen > 60_000) req.session.set('seen', now);
-  return { acct, iat };
+  return { acct, iat, sid };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import { getUser, standingOf } from '../app/accounts-service.js';
+import { getUser, sessionLoggedOut, standingOf } from '../app/accounts-service.js';
 import type { Viewer } from './page.js';
 import type { LoggedIn } from './session.js';
 
@@ -11,6 +11,7 @@ import type { LoggedIn } from './session.js';
  */
 export async function resolveViewer(app: AppContext, login: LoggedIn): Promise<Viewer | null> {
   const db = (await app.mirror()).db;
+  if (await sessionLoggedOut(db, login.acct, login.sid, login.iat)) return null;
   const [kind, id] = splitAccount(login.acct);
   if (kind === 'local') {
     const user = await getUser(db, id);

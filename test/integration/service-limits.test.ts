@@ -152,9 +152,10 @@ describe('service mode: per-token limits and fair sharing', () => {
       for (const f of figures) {
         // The workers were busy (the limit, not idleness, kept the rate down) ...
         expect(f.requests, `${f.workers} workers`).toBeGreaterThanOrEqual(2 * (WINDOW_MS / 1000));
-        // ... and kept 4/s: on average, and in any 3 s at most 14 (two of arrival jitter).
+        // ... and kept 4/s: on average, and in any 3 s at most 15: a window of 3 s holds 13
+        // starts 250 ms apart (both ends; measured 13 on every run), plus two of arrival jitter.
         expect(f.perSecond, `${f.workers} workers`).toBeLessThanOrEqual(4.4);
-        expect(f.peak3s, `${f.workers} workers`).toBeLessThanOrEqual(14 / 3);
+        expect(f.peak3s, `${f.workers} workers`).toBeLessThanOrEqual(15 / 3);
       }
       // The platform never had to refuse the token.
       expect(refused).toBe(0);

@@ -143,6 +143,17 @@ describe('web login (local accounts)', () => {
     expect(audit.some((a) => a.kind === 'logout' && a.actor === 'local:teacher')).toBe(true);
   });
 
+  it('logs out that session everywhere: a copy of its cookie is no longer logged in', async () => {
+    const c = await h.loginAs('admin');
+    const copy = c.clone();
+    const other = await h.loginAs('admin');
+    expect((await copy.get('/')).status).toBe(200);
+    expect((await c.post('/logout', {})).status).toBe(302);
+    expect((await copy.get('/')).status).toBe(302);
+    // The account's other session is not the one that logged out.
+    expect((await other.get('/')).status).toBe(200);
+  });
+
   it('never sends a visitor back to another site after the login', async () => {
     const c = h.client();
     const r = await c.post(

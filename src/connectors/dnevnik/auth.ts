@@ -1,4 +1,5 @@
 import { UsageError } from '../../platform/errors.js';
+import { RateLimiterRegistry } from '../_shared/rate-limiter.js';
 import type { ConnectorAuth } from '../define-connector.js';
 import { createDnevnikClient } from './dnevnik.connector.js';
 import { authorizationUrl, exchangeCode } from './oauth.js';
@@ -48,7 +49,11 @@ export const dnevnikAuth: ConnectorAuth<DnevnikSettings> = {
         'platform.token: is required (EZH_DNEVNIK_TOKEN)',
       ]);
     }
-    return fetchMe(createDnevnikClient(dnevnikClientSettings(platform)));
+    // A limiter of its own: the token may be a web visitor's (their OAuth login), used once;
+    // the process-wide registry would keep one limiter per login for as long as it runs.
+    return fetchMe(
+      createDnevnikClient(dnevnikClientSettings(platform), { limiters: new RateLimiterRegistry() }),
+    );
   },
 };
 

@@ -163,6 +163,15 @@ describe('Dnevnik client', () => {
     expect(time.sleeps[1]).toBe(23_000);
   });
 
+  it('gives up on a rate limit with the wait bounded as a retry’s, not a broken header’s', async () => {
+    const { client } = setup({ maxRetries: 1 });
+    // About three years: the worker would pause the token (every school job of it) that long.
+    api().get('/v2/users/me').times(2).reply(429, '', { 'Retry-After': '99999999' });
+    const err = await failure(client.get('users/me'));
+    expect(err.reason).toBe('rateLimited');
+    expect(err.retryAfterMs).toBe(300_000);
+  });
+
   it('gives up after the configured retries with the last reason', async () => {
     const { client, stats } = setup({ maxRetries: 2 });
     api().get('/v2/schools/1').times(3).reply(503, '');

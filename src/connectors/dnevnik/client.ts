@@ -121,7 +121,12 @@ export class DnevnikClient {
             status: err.status,
             endpoint: err.endpoint,
             description: err.description,
-            retryAfterMs: err.retryAfterMs,
+            // Bounded like a retry's wait: the job pauses the whole token for it (in every worker),
+            // and a broken header must not pause a school for days.
+            retryAfterMs:
+              err.retryAfterMs === null
+                ? null
+                : Math.min(err.retryAfterMs, this.options.retry.maxRetryAfterMs),
             // A refused token is named (by its limiter's key), so the job pauses only that token.
             limiterKey: err.reason === 'rateLimited' ? (limiter?.key ?? null) : null,
           });

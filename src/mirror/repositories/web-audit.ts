@@ -55,6 +55,29 @@ export async function recentAudit(db: SqlExecutor, limit: number): Promise<WebAu
 }
 
 /**
+ * Whether the session `sid` of `actor` (logged in at `since`) was logged out: the cookie lives in
+ * the browser, so a copy of it taken before the logout would otherwise stay logged in.
+ */
+export async function loggedOut(
+  db: SqlExecutor,
+  actor: string,
+  sid: string,
+  since: number,
+): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT count(*) AS n FROM web_audit
+      WHERE actor = ? AND at >= ? AND kind = 'logout' AND detail = ?`,
+    [actor, since, logoutDetail(sid)],
+  );
+  return (parseFirst(TABLE, rows, (r) => r.intOrZero('n')) ?? 0) > 0;
+}
+
+/** The audit detail of a logout: which session ended. */
+export function logoutDetail(sid: string): string {
+  return `session ${sid}`;
+}
+
+/**
  * Failed logins of `actor` since its last successful login and not before `since`: the per-login
  * throttle reads this, so every process of a site counts the same failures. Attempts refused
  * because the login was locked do not count (the lock ends `lockMinutes` after the last real try).
