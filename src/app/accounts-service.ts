@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Config } from '../config/schema.js';
 import * as personRoles from '../mirror/repositories/person-roles.js';
@@ -90,8 +91,22 @@ export const listUsers = (db: SqlExecutor): Promise<WebUser[]> => users.listUser
 export const getUser = (db: SqlExecutor, login: string): Promise<WebUser | null> =>
   users.getUser(db, login);
 
-export type PasswordCheck =
-  { ok: true; user: WebUser } | { ok: false; reason: 'bad' | 'locked' | 'disabled' };
+export type PasswordCheck = (
+  { ok: true; user: WebUser } | { ok: false; reason: 'bad' | 'locked' | 'disabled' }
+) & {
+  /**
+   * Who the attempt is recorded as: `local:<login>` for an account, else `unknown:<digest>`. A
+   * password typed into the login field by mistake is not an account, so it is kept only as a
+   * digest (the audit trail is shown on the ICT pages), which still counts repeated attempts.
+   */
+  actor: string;
+};
+
+/** The audit actor of a login attempt (see `PasswordCheck.actor`). */
+function attemptActor(login: string, exists: boolean): string {
+  if (exists) return `local:${login}`;
+  return `unknown:${createHash('sha256').update(login).digest('hex').slice(0, 16)}`;
+}
 
 /**
  * The login form's check. After `maxFailures` failed passwords in a row within `lockMinutes` the
@@ -107,17 +122,14 @@ export async function checkPasswordLogin(
   now: number,
 ): Promise<PasswordCheck> {
   const { maxFailures, lockMinutes } = config.web.login;
-  const failures = await audit.failuresSinceLastLogin(
-    db,
-    `local:${login}`,
-    now - lockMinutes * 60_000,
-  );
-  if (failures >= maxFailures) return { ok: false, reason: 'locked' };
   const user = await users.getUser(db, login);
+  const actor = attemptActor(login, user !== null);
+  const failures = await audit.failuresSinceLastLogin(db, actor, now - lockMinutes * 60_000);
+  if (failures >= maxFailures) return { ok: false, reason: 'locked', actor };
   const good = await verify(user?.passwordHash ?? DUMMY_HASH, password).catch(() => false);
-  if (!user || !good) return { ok: false, reason: 'bad' };
-  if (user.disabled) return { ok: false, reason: 'disabled' };
-  return { ok: true, user };
+  if (!user || !good) return { ok: false, reason: 'bad', actor };
+  if (user.disabled) return { ok: false, reason: 'disabled', actor };
+  return { ok: true, user, actor };
 }
 
 /** A hash of a random password, verified against when the login does not exist. */

@@ -60,7 +60,7 @@ export async function registerAuthRoutes(server: FastifyInstance, deps: AuthDeps
         await recordAudit(db, {
           at,
           kind: 'login_failed',
-          actor: `local:${login}`,
+          actor: check.actor,
           ip: req.ip,
           detail: check.reason,
         });

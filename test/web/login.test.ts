@@ -53,6 +53,18 @@ describe('web login (local accounts)', () => {
     expect(audit.some((a) => a.kind === 'login_failed' && a.actor === 'local:ict')).toBe(true);
   });
 
+  it('keeps a login that is no account (a password typed there by mistake) out of the audit trail', async () => {
+    const typo = 'Sekret-Pa55word!';
+    const c = h.client();
+    for (let i = 0; i < 4; i++) expect([401, 429]).toContain((await c.login(typo, 'x')).status);
+    const audit = await recentAudit(h.mirror.db, 50);
+    const failed = audit.filter((a) => a.kind === 'login_failed' && a.actor.startsWith('unknown:'));
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(audit).toLowerCase()).not.toContain(typo.toLowerCase());
+    // Still throttled like an account: the same unknown login is locked after 3 failures.
+    expect((await c.login(typo, 'y')).status).toBe(429);
+  });
+
   it('refuses a form posted without its CSRF token, or with another session’s', async () => {
     const c = h.client();
     await c.get('/login');
