@@ -109,8 +109,18 @@ export class SchoolOverviewService {
         if (classes.length === 0) continue;
       }
       const teachers = scope.kind === 'teacher' ? [scope.teacherId] : undefined;
+      // One class's rows are selected in SQL (the class and its subgroups), not the school's.
+      const classIds = query.classId
+        ? [
+            query.classId,
+            ...[...dir.classes]
+              .filter(([, c]) => c.parentIds.includes(query.classId!))
+              .map(([id]) => id),
+          ]
+        : undefined;
       const rows = await service.list({
         schoolId,
+        ...(classIds ? { classIds } : {}),
         ...(classes ? { classes } : {}),
         ...(teachers ? { teachers } : {}),
         ...(query.rule ? { rules: [query.rule] } : {}),
@@ -267,7 +277,26 @@ export class SchoolOverviewService {
 
   /** One class the scope may see; null: unknown or not the scope's (a refusal reveals nothing). */
   async klass(scope: AccessScope, classId: string): Promise<ClassSummary | null> {
-    return (await this.classes(scope)).find((c) => c.id === classId) ?? null;
+    if (scope.kind === 'teacher') return null;
+    for (const schoolId of scope.schoolIds) {
+      const dir = await this.directory(schoolId);
+      const c = dir.classes.get(classId);
+      if (!c || c.parentIds.length > 0 || !scopeHasClass(scope, classId)) continue;
+      // The class's own rows only: counting it through `classes` listed the whole school's.
+      const open = (await this.findings(scope, { classId })).filter(
+        (f) => f.schoolId === schoolId,
+      ).length;
+      return {
+        id: classId,
+        schoolId,
+        name: c.name,
+        classTeachers: (dir.classTeachers.get(classId) ?? []).map(
+          (t) => dir.persons.get(t)?.fullName ?? t,
+        ),
+        open,
+      };
+    }
+    return null;
   }
 
   /**

@@ -215,13 +215,17 @@ const listed = (r: RowReader): UnresolvedFinding => ({
  */
 export async function listUnresolved(
   db: SqlExecutor,
-  filter: { schoolId?: string; rules?: readonly string[] } = {},
+  filter: { schoolId?: string; rules?: readonly string[]; classIds?: readonly string[] } = {},
 ): Promise<UnresolvedFinding[]> {
   const where = ['f.resolved_at IS NULL'];
   const params: unknown[] = [];
   if (filter.schoolId) {
     where.push('f.school_id = ?');
     params.push(filter.schoolId);
+  }
+  if (filter.classIds && filter.classIds.length > 0) {
+    where.push(`f.class_id IN (${placeholders(filter.classIds.length)})`);
+    params.push(...filter.classIds);
   }
   if (filter.rules && filter.rules.length > 0) {
     where.push(`f.rule IN (${placeholders(filter.rules.length)})`);
