@@ -172,6 +172,8 @@ async function load(url: string, path: string, cookies: string[]): Promise<Autoc
     url: `${url}${path}`,
     connections: USERS,
     duration: SECONDS,
+    // A slow page must be measured, not cut off at autocannon's default 10 s.
+    timeout: 120,
     requests: [
       {
         setupRequest: (req: AutocannonRequest) => {
@@ -181,6 +183,15 @@ async function load(url: string, path: string, cookies: string[]): Promise<Autoc
       },
     ],
   });
+}
+
+/** Waits until one request of `path` alone is answered within 3 s (the server's queue is empty). */
+async function drain(url: string, path: string, cookie: string): Promise<void> {
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    await (await fetch(`${url}${path}`, { headers: { cookie } })).text();
+    if (performance.now() - started < 3000) return;
+  }
 }
 
 export async function run(): Promise<BenchResult> {
@@ -248,9 +259,10 @@ export async function run(): Promise<BenchResult> {
         const load1 = loadavg()[0]!;
         // The login page as an anonymous visitor sees it (a logged-in one is redirected).
         const r = await load(server.url, t.path, t.anonymous ? [''] : cookies);
-        if (r.non2xx > 0 || r.errors > 0) {
-          throw new Error(`${t.path}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-        }
+        if (r.non2xx > 0) throw new Error(`${t.path}: ${r.non2xx} answers not 2xx`);
+        // autocannon stops at the duration, but the server still renders the requests queued by
+        // then: let it finish them, or they are counted against the next page.
+        if (t.page) await drain(server.url, t.path, cookies[0]!);
         // autocannon reports p97.5, not p95: p95 is read from its p90..p97.5 by linear
         // interpolation, an estimate named as such in the figures.
         const p95 = round(r.latency.p90 + ((r.latency.p97_5 - r.latency.p90) * 5) / 7.5, 1);
@@ -264,6 +276,8 @@ export async function run(): Promise<BenchResult> {
           p97_5: r.latency.p97_5,
           p99: r.latency.p99,
           max: r.latency.max,
+          errors: r.errors,
+          timeouts: r.timeouts,
           load1: round(load1, 1),
         });
         if (t.name.startsWith('login')) baselineP95 = p95;
@@ -275,7 +289,7 @@ export async function run(): Promise<BenchResult> {
             baseline: baselineP95,
             ratio: baselineP95 > 0 ? round(p95 / baselineP95, 1) : undefined,
             target: '< 200 ms',
-            met: p95 < 200,
+            met: r.requests.total > 0 && p95 < 200,
           });
           figures.push({ name: `${t.name}, p50`, value: r.latency.p50, unit: 'ms' });
           figures.push({ name: `${t.name}, p99`, value: r.latency.p99, unit: 'ms' });
