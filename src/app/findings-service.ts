@@ -25,6 +25,11 @@ export interface FindingFilter {
   ids?: readonly string[];
   /** Class names («5А») or ids. */
   classes?: readonly string[];
+  /**
+   * Exact class ids, selected in the query itself (a class and its subgroups: the web's class
+   * page reads its class's rows, not the school's).
+   */
+  classIds?: readonly string[];
   /** Teachers' full names or person ids. */
   teachers?: readonly string[];
   rules?: readonly string[];
@@ -65,6 +70,7 @@ export class FindingsService {
     const rows = await findings.listUnresolved(this.db, {
       schoolId: filter.schoolId,
       rules: filter.rules,
+      ...(filter.classIds ? { classIds: filter.classIds } : {}),
     });
     let items = rows.filter((r) => matches(r, filter));
     if (filter.ids && filter.ids.length > 0) items = selectIds(items, filter.ids);

@@ -4,6 +4,7 @@ import {
   C5A,
   C6B,
   DAY,
+  L5,
   SCHOOL,
   seedFindings,
   seedSchool,
@@ -176,6 +177,31 @@ describe.each(ENGINES)('SchoolOverviewService on %s', (engine) => {
     // The teacher scope never reaches the class lists.
     expect(await s.classes(math)).toEqual([]);
     expect(await s.finding(math, 'f-absent-5a-group')).toBeNull();
+  });
+
+  it('a co-teacher of a lesson sees its finding in their list, its rows and its page alike', async () => {
+    // Иванова co-teaches 5А's lesson of 08.10 with Петров: «мои замечания» addresses its
+    // finding to both, so the teacher's rows and the finding's page must not refuse it to her.
+    await m.db.run('UPDATE lessons SET teacher_ids = ? WHERE id = ?', [
+      JSON.stringify([T_MATH, T_CT5]),
+      L5,
+    ]);
+    try {
+      const s = service();
+      const coTeacher: AccessScope = { kind: 'teacher', schoolIds: [SCHOOL], teacherId: T_CT5 };
+      const listed = (await s.teacherFindings(coTeacher)).map((f) => f.finding.id).sort();
+      // Both findings of that lesson.
+      expect(listed).toEqual(['f-att-5a', 'f-two-5a']);
+      expect((await s.findings(coTeacher)).map((f) => f.id).sort()).toEqual(listed);
+      expect((await s.finding(coTeacher, 'f-att-5a'))?.finding.id).toBe('f-att-5a');
+      // Still nothing of another lesson.
+      expect(await s.finding(coTeacher, 'f-att-6b')).toBeNull();
+    } finally {
+      await m.db.run('UPDATE lessons SET teacher_ids = ? WHERE id = ?', [
+        JSON.stringify([T_MATH]),
+        L5,
+      ]);
+    }
   });
 });
 

@@ -108,18 +108,29 @@ export class SchoolOverviewService {
         // No class: nothing (an empty filter would mean "every class").
         if (classes.length === 0) continue;
       }
-      const teachers = scope.kind === 'teacher' ? [scope.teacherId] : undefined;
+      // A subject teacher's rows are those addressed to them: co-taught lessons' included, as
+      // «мои замечания» (teacherFindings) and the alerts address them, not the main teacher's only.
+      const addressed = await this.addressedKeys(scope, schoolId);
+      // One class's rows are selected in SQL (the class and its subgroups), not the school's.
+      const classIds = query.classId
+        ? [
+            query.classId,
+            ...[...dir.classes]
+              .filter(([, c]) => c.parentIds.includes(query.classId!))
+              .map(([id]) => id),
+          ]
+        : undefined;
       const rows = await service.list({
         schoolId,
+        ...(classIds ? { classIds } : {}),
         ...(classes ? { classes } : {}),
-        ...(teachers ? { teachers } : {}),
         ...(query.rule ? { rules: [query.rule] } : {}),
         ...(states ? { states } : {}),
       });
       out.push(
         ...rows.filter(
           (f) =>
-            this.inScope(scope, f, dir) &&
+            this.inScope(scope, f, dir, addressed) &&
             (!query.teacherId || f.teacherId === query.teacherId) &&
             (!query.classId ||
               f.classId === query.classId ||
@@ -197,7 +208,8 @@ export class SchoolOverviewService {
       .list({ schoolId: found.finding.schoolId, ids: [id] })
       .catch((e: unknown) => (e instanceof UsageError ? [] : Promise.reject(e)));
     const finding = listed ?? named(found.finding, dir);
-    if (!this.inScope(scope, finding, dir)) return null;
+    const addressed = await this.addressedKeys(scope, finding.schoolId);
+    if (!this.inScope(scope, finding, dir, addressed)) return null;
     const { db } = await this.app.mirror();
     const events = await findingsRepo.eventsOf(db, id);
     return {
@@ -267,7 +279,26 @@ export class SchoolOverviewService {
 
   /** One class the scope may see; null: unknown or not the scope's (a refusal reveals nothing). */
   async klass(scope: AccessScope, classId: string): Promise<ClassSummary | null> {
-    return (await this.classes(scope)).find((c) => c.id === classId) ?? null;
+    if (scope.kind === 'teacher') return null;
+    for (const schoolId of scope.schoolIds) {
+      const dir = await this.directory(schoolId);
+      const c = dir.classes.get(classId);
+      if (!c || c.parentIds.length > 0 || !scopeHasClass(scope, classId)) continue;
+      // The class's own rows only: counting it through `classes` listed the whole school's.
+      const open = (await this.findings(scope, { classId })).filter(
+        (f) => f.schoolId === schoolId,
+      ).length;
+      return {
+        id: classId,
+        schoolId,
+        name: c.name,
+        classTeachers: (dir.classTeachers.get(classId) ?? []).map(
+          (t) => dir.persons.get(t)?.fullName ?? t,
+        ),
+        open,
+      };
+    }
+    return null;
   }
 
   /**
@@ -318,10 +349,28 @@ export class SchoolOverviewService {
     return listAuditNotes(db, scope.schoolIds);
   }
 
-  private inScope(scope: AccessScope, f: FindingItem, dir: Directory): boolean {
+  /**
+   * For a subject teacher: the keys of the school's open findings addressed to them (the lesson's
+   * main teacher or a co-teacher, `responsibleTeachers`); for other scopes: none needed.
+   */
+  private async addressedKeys(scope: AccessScope, schoolId: string): Promise<Set<string>> {
+    if (scope.kind !== 'teacher') return new Set();
+    const { db } = await this.app.mirror();
+    const open = await loadOpenFindings(db, schoolId, this.app.clock.now());
+    return new Set(
+      open.filter((f) => responsibleTeachers(f).includes(scope.teacherId)).map((f) => f.key),
+    );
+  }
+
+  private inScope(
+    scope: AccessScope,
+    f: FindingItem,
+    dir: Directory,
+    addressed: ReadonlySet<string>,
+  ): boolean {
     if (!scope.schoolIds.includes(f.schoolId)) return false;
     if (scope.kind === 'school') return true;
-    if (scope.kind === 'teacher') return f.teacherId === scope.teacherId;
+    if (scope.kind === 'teacher') return f.teacherId === scope.teacherId || addressed.has(f.id);
     return scopeHasClass(scope, f.classId, f.classId ? dir.classes.get(f.classId)?.parentIds : []);
   }
 

@@ -206,6 +206,10 @@ describe.each(ENGINES)('bookkeeping repositories on %s', (engine) => {
     ]);
     const [k1] = await findings.listUnresolved(m.db, { schoolId: 'S1' });
     expect(k1).toMatchObject({ key: 'k1', className: null, firstSeenAt: T0, date: '2026-10-05' });
+    // A class's rows are selected in the query: another class's id lists nothing.
+    expect(await findings.listUnresolved(m.db, { schoolId: 'S1', classIds: ['other'] })).toEqual(
+      [],
+    );
     expect((await findings.findByKeyPrefix(m.db, 'k')).map((f) => f.key).sort()).toEqual([
       'k1',
       'k2',
