@@ -171,17 +171,14 @@ describe('Dnevnik connector', () => {
         .get(`/v2/lesson-log-entries/group/${CLASS_ID}`)
         .query({ subject: RUSSIAN, from: WINDOW.from, to: WINDOW.to })
         .reply(200, fixture('attendance-russian.json'), json);
-    const refused = nock(API_ORIGIN)
-      .get('/v2/lesson-log-entries')
-      .query(true)
-      .reply(
-        404,
-        {
-          type: 'apiResourceUnavailable',
-          description: 'Resource lesson-log-entries is not available',
-        },
-        json,
-      );
+    const refused = nock(API_ORIGIN).get('/v2/lesson-log-entries').query(true).reply(
+      404,
+      {
+        type: 'apiResourceUnavailable',
+        description: 'Resource lesson-log-entries is not available',
+      },
+      json,
+    );
     const first = lessonsReply();
     const c = connector();
     const result = await c.fetch(['attendance'], windowScope);
