@@ -8,7 +8,7 @@ import { writeResult, type BenchResult } from './lib/results.js';
  * writes `bench/results/<name>.json`. Each module exports `run(): Promise<BenchResult>`.
  * Benches in OPT_IN run only when named: they do not fit the default run's 15 minutes.
  */
-const OPT_IN = new Set(['municipality']);
+const OPT_IN = new Set(['municipality', 'checks-pg']);
 const only = process.argv.slice(2);
 const dir = import.meta.dirname;
 const files = readdirSync(dir)
