@@ -99,7 +99,7 @@ describe('a connector defined in its own files', () => {
   it('has its rate limit retried by the jobs after the wait it asked for', async () => {
     const connector = sample.create(sample.parseSettings({}), {});
     const err = await connector.fetch(['schools'], { schoolId: '1' }).catch((e: unknown) => e);
-    expect(classifyJobError(err)).toEqual({ kind: 'rateLimit', waitMs: 1_500 });
+    expect(classifyJobError(err)).toMatchObject({ kind: 'rateLimit', waitMs: 1_500 });
   });
 
   it('is judged by its reason, not by another platform’s error names', () => {

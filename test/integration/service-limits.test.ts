@@ -50,9 +50,14 @@ describe('service mode: per-token limits and fair sharing', () => {
   const cleanups: (() => Promise<void>)[] = [];
 
   /** The sandbox limits each token to `limit` requests/s, allowing `burst` back to back. */
-  async function prepare(schools: number, limit: number, burst?: number): Promise<Setup> {
+  async function prepare(
+    schools: number,
+    limit: number,
+    burst?: number,
+    size: 'small' | 'large' = 'small',
+  ): Promise<Setup> {
     const sb = await startSandbox({
-      size: 'small',
+      size,
       seed: 71,
       schools,
       tokenLimit: { requestsPerSecond: limit, burst },
@@ -92,7 +97,9 @@ describe('service mode: per-token limits and fair sharing', () => {
     async () => {
       // The platform's 4/s, with a bucket of 2 s: the sandbox shares this process's CPU with
       // PostgreSQL and three workers, and stamps arrivals late (in bunches) when it is busy.
-      const { sb, mirror, dir, prefix } = await prepare(1, 4, 8);
+      // The large school: its first sync needs far more requests than the three windows take at
+      // 4/s (the small school's, since attendance is one call per window, ran out in the last).
+      const { sb, mirror, dir, prefix } = await prepare(1, 4, 8, 'large');
       const school = sb.schools[0]!;
       const { configFile, config } = clusterConfig({
         dir,
