@@ -28,7 +28,8 @@ const LESSONS = /^edu-groups\/\d+\/lessons\//;
 const MARKS = /^edu-groups\/\d+\/marks\//;
 /** The first marks window of each class (the school year starts on September 1). */
 const FIRST_MARKS = /^edu-groups\/\d+\/marks\/\d{4}-09-01\//;
-const ATTENDANCE = /^lesson-log-entries\/group\//;
+// A window's attendance: one call by its lessons' ids, or per subject where the platform refuses that.
+const ATTENDANCE = /^lesson-log-entries(\/group\/|$)/;
 
 const json = (status: number, body: unknown, headers?: Record<string, string>): HostileReply => ({
   kind: 'reply',
