@@ -1,10 +1,6 @@
-import type { Config } from '../config/schema.js';
-import type { Connector } from '../connectors/connector.js';
-import type { SqlDb } from '../mirror/sql.js';
-import type { Clock } from '../platform/clock.js';
+import type { SchoolSyncDeps } from '../app/sync-service.js';
 import { UsageError } from '../platform/errors.js';
-import type { Logger } from '../platform/logger.js';
-import type { SyncDeps, SyncObserver } from '../sync/deps.js';
+import type { SyncDeps } from '../sync/deps.js';
 import { checkClassName, runFinishStage, startRun, type SyncSummary } from '../sync/engine.js';
 import { requestFromOptions, type SyncOptions, type SyncRequest } from '../sync/request.js';
 import { HEARTBEAT_MS } from '../mirror/leases.js';
@@ -21,15 +17,8 @@ import type { JobRegistry } from './registry.js';
  * job registry as service mode. This is what `ezh sync`, `ezh demo` and the benchmark call. It
  * lives with the jobs (not in sync/): it is the jobs' orchestration of the sync engine's stages.
  */
-export interface SyncSchoolDeps {
-  db: SqlDb;
-  connector: Connector;
-  clock: Clock;
-  logger: Logger;
-  config: Config;
-  observer?: SyncObserver;
-  /** Abort to stop after the current scope; the run stays resumable. */
-  signal?: AbortSignal;
+/** The sync service's deps for one school, and the jobs to run it with. */
+export interface SyncSchoolDeps extends SchoolSyncDeps {
   /** The jobs to run (default: the sync jobs of this build). */
   registry?: JobRegistry;
 }
