@@ -21,3 +21,10 @@ export function scopeHasClass(
   if (scope.kind === 'teacher' || classId === null) return false;
   return scope.classIds.includes(classId) || parentIds.some((p) => scope.classIds.includes(p));
 }
+
+/** A scope as a cache key (its schools apart): two viewers with the same scope share entries. */
+export function scopeKey(scope: AccessScope): string {
+  if (scope.kind === 'school') return 'school';
+  if (scope.kind === 'teacher') return `teacher:${scope.teacherId}`;
+  return `classes:${[...scope.classIds].sort().join(',')}`;
+}

@@ -1,7 +1,12 @@
-import type { AccessScope } from './access-scope.js';
+import { scopeKey, type AccessScope } from './access-scope.js';
 import type { AppContext } from './context.js';
 import { ProgressService, type ClassForecast, type ClassSheet } from './progress-service.js';
-import { SchoolOverviewService, type ClassSummary } from './school-overview-service.js';
+import { readCacheOf } from './read-cache.js';
+import {
+  SchoolOverviewService,
+  type ClassSummary,
+  type FindingItem,
+} from './school-overview-service.js';
 import { UsageError } from '../platform/errors.js';
 
 /**
@@ -19,6 +24,12 @@ export interface ClassProgressView {
   note: string | null;
 }
 
+/** What a class's page shows: its progress and its open findings. */
+export interface ClassPageView {
+  progress: ClassProgressView;
+  findings: FindingItem[];
+}
+
 export class ClassProgressService {
   private readonly overview: SchoolOverviewService;
   private readonly progress: ProgressService;
@@ -28,10 +39,37 @@ export class ClassProgressService {
     this.progress = new ProgressService(app);
   }
 
+  /**
+   * The class's progress and open findings, for its page; null: unknown or not the scope's
+   * class. One cache entry per scope and class: a page view that finds it reads the data version
+   * once, where its parts would read it once each.
+   */
+  async classPage(scope: AccessScope, classId: string): Promise<ClassPageView | null> {
+    const { page } = await readCacheOf(this.app).read(
+      `class-page:${scopeKey(scope)}:${classId}`,
+      scope.schoolIds,
+      async () => {
+        const progress = await this.classProgress(scope, classId);
+        if (!progress) return { page: null };
+        const findings = await this.overview.findings(scope, { classId });
+        return { page: { progress, findings } };
+      },
+    );
+    return page;
+  }
+
   /** The class's progress as of now; null: unknown or not the scope's class. */
   async classProgress(scope: AccessScope, classId: string): Promise<ClassProgressView | null> {
     const klass = await this.overview.klass(scope, classId);
     if (!klass) return null;
+    // The scope allowed the class: its progress is the same for every viewer, read once per
+    // change of the school's data (and minute of the clock).
+    return readCacheOf(this.app).read(`class-progress:${klass.id}`, [klass.schoolId], () =>
+      this.readProgress(klass),
+    );
+  }
+
+  private async readProgress(klass: ClassSummary): Promise<ClassProgressView> {
     const asOf = this.app.clock.now();
     try {
       const [sheet, summary] = await Promise.all([

@@ -12,9 +12,10 @@ import * as findingsRepo from '../mirror/repositories/findings.js';
 import { loadSchoolContexts } from '../mirror/school-context.js';
 import { listAuditNotes, type AuditNote } from '../reports/data/audit-notes.js';
 import { UsageError } from '../platform/errors.js';
-import { scopeHasClass, type AccessScope } from './access-scope.js';
+import { scopeHasClass, scopeKey, type AccessScope } from './access-scope.js';
 import type { AppContext } from './context.js';
 import { FindingsService, type ActionResult, type FindingItem } from './findings-service.js';
+import { readCacheOf, type ReadCache } from './read-cache.js';
 
 /**
  * What the web's administration and teacher pages read about findings, scoped to the viewer
@@ -22,6 +23,9 @@ import { FindingsService, type ActionResult, type FindingItem } from './findings
  * history, a teacher's and a class's open findings, a subject teacher's own ones with the day
  * they can still be fixed, the справки issued. It composes the findings service, the alerts'
  * directory and open findings and the repositories' history queries; it holds no SQL of its own.
+ * What every page view repeats (the directory, the dashboard, a class's rows and summary) is read
+ * through the process's read cache, keyed by the scope and the schools' data version: the same
+ * answer as a fresh read, computed once per change of the data (read-cache.ts).
  */
 
 export type { FindingItem, FindingState };
@@ -87,12 +91,25 @@ const ACTIVE: readonly FindingState[] = ['open', 'acknowledged'];
 const WEEK = 7 * 24 * 60 * 60 * 1000;
 
 export class SchoolOverviewService {
-  private readonly dirs = new Map<string, Promise<Directory>>();
+  private readonly cache: ReadCache;
 
-  constructor(private readonly app: Pick<AppContext, 'config' | 'mirror' | 'clock'>) {}
+  constructor(private readonly app: Pick<AppContext, 'config' | 'mirror' | 'clock'>) {
+    this.cache = readCacheOf(app);
+  }
 
   /** Unresolved findings the scope may see, with the query's filters, in the service's order. */
   async findings(scope: AccessScope, query: FindingsQuery = {}): Promise<FindingItem[]> {
+    // A class's rows are what its page reads on every view; the drill-down's many filter
+    // combinations are read fresh (each is asked for rarely, and the school's rows are large).
+    if (!query.classId) return this.readFindings(scope, query);
+    return this.cache.read(
+      `findings:${scopeKey(scope)}:${JSON.stringify(query)}`,
+      scope.schoolIds,
+      () => this.readFindings(scope, query),
+    );
+  }
+
+  private async readFindings(scope: AccessScope, query: FindingsQuery): Promise<FindingItem[]> {
     const service = await this.service();
     const states =
       query.states === 'all' ? undefined : query.states === 'waived' ? ['waived' as const] : ACTIVE;
@@ -144,6 +161,12 @@ export class SchoolOverviewService {
   /** The administration's dashboard: active findings by rule, teacher and class, and the trend. */
   async dashboard(scope: AccessScope, weeks = 8): Promise<Dashboard> {
     if (scope.kind !== 'school') throw new UsageError('the dashboard is the administration’s');
+    return this.cache.read(`dashboard:${scopeKey(scope)}:${weeks}`, scope.schoolIds, () =>
+      this.readDashboard(scope, weeks),
+    );
+  }
+
+  private async readDashboard(scope: AccessScope, weeks: number): Promise<Dashboard> {
     const rows = await this.findings(scope);
     const count = (key: (f: FindingItem) => [string, string]): Count[] => {
       const m = new Map<string, Count>();
@@ -280,6 +303,16 @@ export class SchoolOverviewService {
   /** One class the scope may see; null: unknown or not the scope's (a refusal reveals nothing). */
   async klass(scope: AccessScope, classId: string): Promise<ClassSummary | null> {
     if (scope.kind === 'teacher') return null;
+    // Boxed: the cache keeps objects, and "not the scope's class" is an answer worth keeping too.
+    const { summary } = await this.cache.read(
+      `klass:${scopeKey(scope)}:${classId}`,
+      scope.schoolIds,
+      async () => ({ summary: await this.readKlass(scope, classId) }),
+    );
+    return summary;
+  }
+
+  private async readKlass(scope: AccessScope, classId: string): Promise<ClassSummary | null> {
     for (const schoolId of scope.schoolIds) {
       const dir = await this.directory(schoolId);
       const c = dir.classes.get(classId);
@@ -379,12 +412,9 @@ export class SchoolOverviewService {
   }
 
   private directory(schoolId: string): Promise<Directory> {
-    let dir = this.dirs.get(schoolId);
-    if (!dir) {
-      dir = this.app.mirror().then(({ db }) => loadDirectory(db, schoolId));
-      this.dirs.set(schoolId, dir);
-    }
-    return dir;
+    return this.cache.read(`directory`, [schoolId], async () =>
+      loadDirectory((await this.app.mirror()).db, schoolId),
+    );
   }
 }
 

@@ -146,7 +146,7 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     // Not `view`: Bull Board registers its own @fastify/view (EJS) in its scope.
     propertyName: 'page',
     production: true,
-    options: { partials: { csrf: 'partials/csrf.hbs' } },
+    options: { partials: { csrf: 'partials/csrf.hbs', pager: 'partials/pager.hbs' } },
   });
 
   const viewerOf = async (req: FastifyRequest): Promise<Viewer | null> => {

@@ -1,6 +1,7 @@
 import { SchoolOverviewService, type FindingsQuery } from '../../app/school-overview-service.js';
 import { ruleTitle } from '../../alerts/rules.js';
 import { definePage } from '../page.js';
+import { paginate } from './pager.js';
 import { drillHref, findingRow, schoolScope } from './view-model.js';
 
 const STATES = ['active', 'waived', 'all'] as const;
@@ -9,6 +10,8 @@ const STATE_NAMES: Record<(typeof STATES)[number], string> = {
   waived: 'снятые',
   all: 'все',
 };
+
+const ROWS_PER_PAGE = 100;
 
 /** The rows behind a dashboard number: active findings filtered by rule, teacher, class, state. */
 export const adminFindingsPage = definePage({
@@ -36,6 +39,7 @@ export const adminFindingsPage = definePage({
       filters.push(`класс: ${(await service.klass(scope, query.class))?.name ?? '—'}`);
     }
     const base = { rule: query.rule, teacher: query.teacher, class: query.class };
+    const page = paginate(rows, query, '/admin/findings', ROWS_PER_PAGE);
     return {
       kind: 'view',
       template: 'findings-list',
@@ -50,7 +54,8 @@ export const adminFindingsPage = definePage({
           current: s === state,
         })),
         clear: filters.length > 0 ? drillHref({}) : null,
-        rows: rows.map((f) => findingRow(app, f)),
+        rows: page.rows.map((f) => findingRow(app, f)),
+        pager: page.pager,
         showTeacher: true,
       },
     };

@@ -1,13 +1,16 @@
 import { ClassProgressService } from '../../app/class-progress-service.js';
-import { SchoolOverviewService } from '../../app/school-overview-service.js';
 import { definePage } from '../page.js';
+import { paginate } from './pager.js';
 import { classScope, findingRow, formatInstant } from './view-model.js';
+import { ruleTitle } from '../../alerts/rules.js';
 
 const RISKS: Record<string, string> = {
   two: 'прогноз «2»',
   na: 'прогноз «н/а»',
   slow: 'мало отметок',
 };
+/** Rows of open findings a page shows (the counts by criterion above them cover all). */
+const FINDINGS_PER_PAGE = 50;
 const comma = (n: number | null): string => (n === null ? '' : n.toFixed(2).replace('.', ','));
 
 /**
@@ -19,14 +22,21 @@ export const classPage = definePage({
   id: 'class',
   path: '/classes/:classId',
   roles: ['admin', 'classTeacher'],
-  async load({ app, viewer, params }) {
+  async load({ app, viewer, params, query }) {
     const classId = params.classId ?? '';
     const scope = classScope(viewer);
-    const progress = await new ClassProgressService(app).classProgress(scope, classId);
-    if (!progress) return { kind: 'notFound' };
-    const findings = await new SchoolOverviewService(app).findings(scope, { classId });
+    const page = await new ClassProgressService(app).classPage(scope, classId);
+    if (!page) return { kind: 'notFound' };
+    const { progress, findings } = page;
     const { klass, sheet, forecast } = progress;
     const base = `/classes/${encodeURIComponent(klass.id)}`;
+    const shown = paginate(findings, query, base, FINDINGS_PER_PAGE);
+    const byRule = new Map<string, { label: string; count: number }>();
+    for (const f of findings) {
+      const c = byRule.get(f.rule) ?? { label: ruleTitle(f.rule), count: 0 };
+      c.count++;
+      byRule.set(f.rule, c);
+    }
     const pct = (v: number | null) => (v === null ? '—' : `${String(v).replace('.', ',')} %`);
     return {
       kind: 'view',
@@ -37,7 +47,10 @@ export const classPage = definePage({
         classTeachers: klass.classTeachers.join(', '),
         asOf: formatInstant(app, app.clock.now()),
         note: progress.note,
-        findings: findings.map((f) => findingRow(app, f)),
+        findingCount: findings.length,
+        byRule: [...byRule.values()].sort((a, b) => b.count - a.count),
+        findings: shown.rows.map((f) => findingRow(app, f)),
+        pager: shown.pager,
         isAdmin: viewer.roles.has('admin'),
         week: sheet?.week ? `${sheet.week.n}-я неделя` : null,
         period: sheet?.period?.name ?? null,
