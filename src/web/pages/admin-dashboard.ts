@@ -1,4 +1,5 @@
-import { SchoolOverviewService } from '../../app/school-overview-service.js';
+import { SchoolOverviewService, type Dashboard } from '../../app/school-overview-service.js';
+import type { AppContext } from '../../app/context.js';
 import { definePage } from '../page.js';
 import { drillHref, formatInstant, schoolScope } from './view-model.js';
 
@@ -13,29 +14,39 @@ export const adminDashboardPage = definePage({
   roles: ['admin'],
   async load({ app, viewer }) {
     const d = await new SchoolOverviewService(app).dashboard(schoolScope(viewer), 8);
-    const max = Math.max(1, ...d.trend.map((w) => w.open));
-    return {
-      kind: 'view',
-      template: 'admin-dashboard',
-      title: 'Обзор замечаний',
-      view: {
-        total: d.total,
-        totalHref: drillHref({}),
-        byRule: d.byRule.map((c) => ({ ...c, href: drillHref({ rule: c.key }) })),
-        byTeacher: d.byTeacher.map((c) => ({
-          ...c,
-          href: drillHref({ teacher: c.key || undefined }),
-          page: c.key ? `/teachers/${encodeURIComponent(c.key)}` : null,
-        })),
-        byClass: d.byClass.map((c) => ({
-          ...c,
-          href: drillHref({ class: c.key || undefined }),
-          page: c.key ? `/classes/${encodeURIComponent(c.key)}` : null,
-        })),
-        // A <meter> per week: a bar chart with no script and no inline style (the CSP forbids both).
-        trendMax: max,
-        trend: d.trend.map((w) => ({ ...w, label: formatInstant(app, w.end, false) })),
-      },
-    };
+    let view = views.get(d);
+    if (!view) {
+      view = dashboardView(app, d);
+      views.set(d, view);
+    }
+    return { kind: 'view', template: 'admin-dashboard', title: 'Обзор замечаний', view };
   },
 });
+
+/**
+ * The view of a dashboard, made once per dashboard read: the service hands every viewer the same
+ * cached object until the data changes, and the view depends on nothing else.
+ */
+const views = new WeakMap<Dashboard, Record<string, unknown>>();
+
+function dashboardView(app: AppContext, d: Dashboard): Record<string, unknown> {
+  const max = Math.max(1, ...d.trend.map((w) => w.open));
+  return {
+    total: d.total,
+    totalHref: drillHref({}),
+    byRule: d.byRule.map((c) => ({ ...c, href: drillHref({ rule: c.key }) })),
+    byTeacher: d.byTeacher.map((c) => ({
+      ...c,
+      href: drillHref({ teacher: c.key || undefined }),
+      page: c.key ? `/teachers/${encodeURIComponent(c.key)}` : null,
+    })),
+    byClass: d.byClass.map((c) => ({
+      ...c,
+      href: drillHref({ class: c.key || undefined }),
+      page: c.key ? `/classes/${encodeURIComponent(c.key)}` : null,
+    })),
+    // A <meter> per week: a bar chart with no script and no inline style (the CSP forbids both).
+    trendMax: max,
+    trend: d.trend.map((w) => ({ ...w, label: formatInstant(app, w.end, false) })),
+  };
+}
