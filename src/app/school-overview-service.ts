@@ -47,7 +47,7 @@ export interface Count {
 export interface TrendWeek {
   /** Epoch ms the week ends (exclusive of the next). */
   end: number;
-  /** Unresolved findings in the journal at the week's end. */
+  /** Unresolved findings in the journal at the week's end, those waived as of then left out. */
   open: number;
   /** Opened or reopened by the checks during the week. */
   detected: number;
@@ -200,9 +200,7 @@ export class SchoolOverviewService {
       const end = now - k * WEEK;
       const week: TrendWeek = { end, open: 0, detected: 0, resolved: 0 };
       for (const schoolId of scope.schoolIds) {
-        for (const t of await findingsRepo.openPerTeacherAt(db, schoolId, end)) {
-          week.open += t.count;
-        }
+        week.open += await findingsRepo.unwaivedOpenAt(db, schoolId, end);
         for (const e of await findingsRepo.eventCountsBetween(db, schoolId, end - WEEK, end)) {
           if (e.kind === 'resolved') week.resolved += e.count;
           else week.detected += e.count;

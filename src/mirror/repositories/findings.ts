@@ -1,5 +1,5 @@
 import { chunk, placeholders, valuesClause, type SqlExecutor } from '../sql.js';
-import { parseRows, type RowReader } from './rows.js';
+import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
  * Findings (`findings`) and their opened/resolved/reopened history (`finding_events`): every
@@ -369,6 +369,38 @@ export async function openPerTeacherAt(
     teacherName: r.textOrNull('teacher_name'),
     count: r.int('n'),
   }));
+}
+
+/**
+ * The school's findings unresolved at `at` (the checks' history) and not waived as of then: a
+ * finding whose latest action at or before `at` is a waiver is out of it, and back in from a
+ * reopening. What the dashboard's trend counts, so that its last week agrees with the open total.
+ */
+export async function unwaivedOpenAt(
+  db: SqlExecutor,
+  schoolId: string,
+  at: number,
+): Promise<number> {
+  const rows = await db.query(
+    `SELECT count(*) AS n
+     FROM (
+       SELECT e.finding_key, e.kind,
+         ROW_NUMBER() OVER (PARTITION BY e.finding_key ORDER BY e.at DESC, r.started_at DESC) AS rn
+       FROM finding_events e JOIN check_runs r ON r.id = e.run_id
+       WHERE e.school_id = ? AND e.at <= ?
+     ) o
+     WHERE o.rn = 1 AND o.kind <> 'resolved'
+       AND NOT EXISTS (
+         SELECT 1 FROM finding_actions a
+         WHERE a.finding_key = o.finding_key AND a.at <= ? AND a.action = 'waive'
+           AND NOT EXISTS (
+             SELECT 1 FROM finding_actions b
+             WHERE b.finding_key = a.finding_key AND b.at <= ? AND b.seq > a.seq
+           )
+       )`,
+    [schoolId, at, at, at],
+  );
+  return parseFirst('finding_events', rows, (r) => r.int('n')) ?? 0;
 }
 
 /** The school's events between two instants (exclusive..inclusive), counted per teacher and kind. */
