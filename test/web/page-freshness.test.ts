@@ -75,6 +75,11 @@ describe('web pages: fresh after every change, and long lists in pages', () => {
     const dashboard = (await admin.get('/admin')).text;
     // The trend's week ending now counts what the total counts: the waived ones left out.
     expect(trendNow(dashboard)).toBe(total(dashboard));
+    // And draws it: ECharts' SVG as an image, its bar of the week ending now labelled with it.
+    const chart = /<img class="chart" src="data:image\/svg\+xml;base64,([^"]+)"/.exec(dashboard);
+    const svg = Buffer.from(chart?.[1] ?? '', 'base64').toString('utf8');
+    expect(svg).toContain('Замечания по неделям');
+    expect(svg).toContain(`>${total(dashboard)}</text>`);
     const before = {
       here: total(dashboard),
       there: total((await elsewhere.get('/admin')).text),

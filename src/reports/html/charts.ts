@@ -83,3 +83,49 @@ export function distributionChart(items: readonly { label: string; value: number
     260,
   );
 }
+
+/**
+ * The findings week by week (the web's dashboard): bars of those unresolved at each week's end,
+ * lines of those the checks found and those fixed during it.
+ */
+export function findingsTrendChart(
+  weeks: readonly { label: string; open: number; detected: number; resolved: number }[],
+): string {
+  return render(
+    {
+      title: {
+        text: 'Замечания по неделям',
+        left: 'center',
+        textStyle: { fontFamily: FONT, fontSize: 13 },
+      },
+      legend: { bottom: 0, data: ['Нерешённых на конец недели', 'Выявлено', 'Исправлено'] },
+      grid: { left: 50, right: 10, top: 40, bottom: 56 },
+      xAxis: { type: 'category', data: weeks.map((w) => w.label), axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        {
+          name: 'Нерешённых на конец недели',
+          type: 'bar',
+          data: weeks.map((w) => w.open),
+          itemStyle: { color: '#90a4ae' },
+          barMaxWidth: 40,
+          label: { show: true, position: 'top', fontSize: 10 },
+        },
+        {
+          name: 'Выявлено',
+          type: 'line',
+          data: weeks.map((w) => w.detected),
+          itemStyle: { color: '#e53935' },
+        },
+        {
+          name: 'Исправлено',
+          type: 'line',
+          data: weeks.map((w) => w.resolved),
+          itemStyle: { color: '#2e7d32' },
+        },
+      ],
+    },
+    680,
+    300,
+  );
+}
