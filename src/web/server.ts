@@ -56,6 +56,11 @@ export interface WebServerOptions {
   now?: () => number;
   /** Service mode's BullMQ queues: Bull Board under /ict/queues for the ICT engineer. */
   queues?: readonly Queue[] | null;
+  /**
+   * Service mode: documents ordered on the site are printed by the workers (a `reports.render`
+   * job); absent, this process prints them.
+   */
+  renderQueue?: RenderQueue | null;
 }
 
 export interface WebServer {
@@ -110,9 +115,10 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     return503OnClosing: true,
   });
   server.addHook('onRequest', transportHook(web));
-  // The rendered PDFs (personal data) are not left in the temp directory when the site stops.
+  const renders = attachDocumentRenders(app, { queue: options.renderQueue ?? null });
+  // A render this process prints is finished (queued ones are failed) before the site stops.
   server.addHook('onClose', async () => {
-    await documentRenders(app).close();
+    await renders.close();
   });
   server.addHook('onRequest', securityHeaders(web.behindProxy));
   await server.register(fastifyFormbody);

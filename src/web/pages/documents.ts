@@ -120,7 +120,7 @@ export const renderDocumentAction = defineAction({
         `«${d.title}»: заполните ${missing.map((f) => `«${f.label}»`).join(', ')}.`,
       );
     }
-    const r = documentRenders(app).start({
+    const r = await documentRenders(app).start({
       owner: viewer.accountId,
       documentId: d.id,
       params: d.cli.params(optionsOf(d, body)),

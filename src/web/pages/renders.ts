@@ -18,7 +18,7 @@ export const renderPage = definePage({
   path: '/renders/:renderId',
   roles: ['admin', 'classTeacher'],
   async load({ app, viewer, params }) {
-    const r = documentRenders(app).get(viewer.accountId, params.renderId ?? '');
+    const r = await documentRenders(app).get(viewer.accountId, params.renderId ?? '');
     if (!r) return { kind: 'notFound' };
     const waiting = r.state === 'queued' || r.state === 'running';
     return {
@@ -47,7 +47,7 @@ export const renderFilePage = definePage({
   path: '/renders/:renderId/file',
   roles: ['admin', 'classTeacher'],
   async load({ app, viewer, params }) {
-    const r = documentRenders(app).get(viewer.accountId, params.renderId ?? '');
+    const r = await documentRenders(app).get(viewer.accountId, params.renderId ?? '');
     if (!r || r.state !== 'done' || !r.path || !r.fileName) return { kind: 'notFound' };
     return { kind: 'file', path: r.path, fileName: r.fileName, contentType: 'application/pdf' };
   },
