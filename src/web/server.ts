@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { AppContext } from '../app/context.js';
 import { recordAudit } from '../app/accounts-service.js';
-import { documentRenders } from '../app/document-renders.js';
+import { attachDocumentRenders, type RenderQueue } from '../app/document-renders.js';
 import { redactString } from '../platform/redact.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { mountQueues } from './queues-board.js';
@@ -262,12 +262,18 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   }
 
   if (options.queues && options.queues.length > 0) {
-    await mountQueues(server, options.queues, QUEUES_PREFIX, async (req, reply) => {
-      const viewer = await viewerOf(req);
-      if (!viewer) return reply.redirect(`/login?next=${encodeURIComponent(QUEUES_PREFIX)}`);
-      if (!viewer.roles.has('ict')) return renderError(req, reply, ctx(viewer), 403);
-      return undefined;
-    });
+    await mountQueues(
+      server,
+      options.queues,
+      QUEUES_PREFIX,
+      async (req, reply) => {
+        const viewer = await viewerOf(req);
+        if (!viewer) return reply.redirect(`/login?next=${encodeURIComponent(QUEUES_PREFIX)}`);
+        if (!viewer.roles.has('ict')) return renderError(req, reply, ctx(viewer), 403);
+        return undefined;
+      },
+      { secureCookie: web.behindProxy },
+    );
   }
   return server;
 }
