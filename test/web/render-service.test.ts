@@ -175,6 +175,10 @@ describe('web renders in service mode: ordered on one site, printed by a worker,
       expect((await other.login('other', PASSWORD)).status).toBe(302);
       expect((await other.get(status)).status).toBe(404);
       expect((await other.get(`${status}/file`)).status).toBe(404);
+
+      // A site that does not see the worker's output directory answers 404, not a broken stream.
+      rmSync(join(folder, pdfName!));
+      expect((await onB.get(`${status}/file`)).status).toBe(404);
     },
   );
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { documentRenders } from '../../app/document-renders.js';
 import { definePage } from '../page.js';
 import { formatInstant } from './view-model.js';
@@ -49,6 +50,14 @@ export const renderFilePage = definePage({
   async load({ app, viewer, params }) {
     const r = await documentRenders(app).get(viewer.accountId, params.renderId ?? '');
     if (!r || r.state !== 'done' || !r.path || !r.fileName) return { kind: 'notFound' };
+    if (!existsSync(r.path)) {
+      // Printed by a worker whose output directory this process does not see (service mode).
+      app.logger.warn(
+        { render: r.id, path: r.path },
+        'a printed document is not in outDir here: the sites and the reports workers must share outDir',
+      );
+      return { kind: 'notFound' };
+    }
     return { kind: 'file', path: r.path, fileName: r.fileName, contentType: 'application/pdf' };
   },
 });
