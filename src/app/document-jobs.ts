@@ -7,6 +7,7 @@ import type { SqlDb } from '../mirror/sql.js';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { AppContext } from './context.js';
+import { printWebRender } from './document-renders.js';
 import {
   renderDocumentById,
   renderDocumentForJob,
@@ -31,6 +32,12 @@ export interface RenderReportRequest {
   report: string;
   asOf?: number;
   params?: Record<string, string>;
+  /**
+   * A document ordered on the web site (a `web_renders` row): printed with the params the page
+   * recorded there (any document of the registry, params as the page parsed them) into the
+   * render's folder, for every web process to serve.
+   */
+  render?: string;
 }
 
 /** The time a scheduled document covers: from the schedule's previous occurrence to this one. */
@@ -47,6 +54,9 @@ export async function renderReportJob(
   /** The scheduled справка's range (`params.range: schedule`), worked out by the job. */
   range: FiredRange | null = null,
 ): Promise<unknown> {
+  if (payload.render !== undefined) {
+    return { render: payload.render, state: await printWebRender(app, payload.render) };
+  }
   const asOf = payload.asOf ?? deps.clock.now();
   const schoolId = payload.schoolId;
   const params = payload.params ?? {};

@@ -1,23 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { AppContext } from './context.js';
 import { renderDocumentById } from './documents-service.js';
+import type { Config } from '../config/schema.js';
+import {
+  deleteWebRender,
+  expiredWebRenders,
+  finishWebRender,
+  getWebRender,
+  insertWebRender,
+  markWebRenderRunning,
+  staleWebRenders,
+  unfinishedWebRenders,
+  type WebRenderRecord,
+  type WebRenderState,
+} from '../mirror/repositories/web-renders.js';
 import { DOCUMENTS } from '../reports/registry.js';
 import type { DocumentRegistry } from '../reports/define-document.js';
 import { UsageError } from '../platform/errors.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
 
 /**
  * Documents rendered for someone waiting at a web page: printing takes seconds (a browser starts,
  * the data is read, the PDF is laid out), so the page starts a render and polls its status
- * instead of hanging until the PDF is there. Renders run one at a time (the machine is a school's
- * server: two documents printing at once only make both slower) in this process; each file is
- * kept in a private folder of its own for `keepMs`, for its owner only. Times here are the
- * process's wall clock, not the app's (the sandbox's clock may stand still): they measure waiting.
+ * instead of hanging until the PDF is there.
+ *
+ * The status is a row of the mirror (`web_renders`) and the PDF a file in a folder of its own under
+ * `<outDir>/web-renders/` (0700, the file 0600): any `ezh serve` process answers the status page
+ * and serves the file, whichever took the request. Who prints is the mode's: embedded mode prints
+ * in this process, one at a time (the machine is a school's server: two documents printing at
+ * once only make both slower); service mode queues a `reports.render` job and a worker prints it
+ * (`printWebRender`, the same function). A render's row and folder go `keepMs` after it ends.
+ * Times are the process's wall clock, not the app's (the sandbox's clock may stand still): they
+ * measure waiting.
  */
 
-export type RenderState = 'queued' | 'running' | 'done' | 'failed';
+export type RenderState = WebRenderState;
 
 export interface RenderStatus {
   id: string;
@@ -33,117 +52,194 @@ export interface RenderStatus {
   fileName: string | null;
 }
 
-interface Entry extends RenderStatus {
-  owner: string;
-  dir: string;
-}
-
 export interface RenderRequest {
   /** Whose render it is (the account): only they see its status and file. */
   owner: string;
   documentId: string;
-  /** The document's params (its `cli.params` output). */
+  /** The document's params (its `cli.params` output): plain JSON. */
   params: unknown;
   schoolId?: string;
 }
 
+/** Service mode: hands a render to the workers (a `reports.render` job naming it). */
+export type RenderQueue = (render: {
+  id: string;
+  documentId: string;
+  schoolId: string | null;
+}) => Promise<void>;
+
+export interface DocumentRendersOptions {
+  registry?: DocumentRegistry;
+  /** How long a finished render's status and file are kept. */
+  keepMs?: number;
+  /** Service mode's queue; absent: this process prints. */
+  queue?: RenderQueue | null;
+  now?: () => number;
+}
+
+/** The folder every process keeps the web's PDFs in (the web processes and the workers share it). */
+export function webRendersDir(config: Pick<Config, 'outDir'>): string {
+  return resolve(config.outDir, 'web-renders');
+}
+
+const RESTARTED = 'сервер перезапустился, пока документ готовился: закажите его снова';
+const STOPPED = 'сервер остановлен';
+const LOST = 'документ не подготовлен за отведённое время: закажите его снова';
+
+/** A render queued or printing for longer than this is given up (its job was lost). */
+const STALE_MS = 60 * 60 * 1000;
+
 export class DocumentRenders {
-  private readonly entries = new Map<string, Entry>();
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private recovered: Promise<void> | null = null;
+  private readonly registry: DocumentRegistry;
+  private readonly keepMs: number;
+  private readonly queue: RenderQueue | null;
+  private readonly now: () => number;
 
   constructor(
     private readonly app: AppContext,
-    private readonly registry: DocumentRegistry = DOCUMENTS,
-    private readonly keepMs = 60 * 60 * 1000,
-  ) {}
+    options: DocumentRendersOptions = {},
+  ) {
+    this.registry = options.registry ?? DOCUMENTS;
+    this.keepMs = options.keepMs ?? 60 * 60 * 1000;
+    this.queue = options.queue ?? null;
+    this.now = options.now ?? Date.now;
+  }
 
-  /** Queues a render and returns its id at once; an unknown document is a usage error. */
-  start(req: RenderRequest): RenderStatus {
+  /** Records a render and hands it to its printer; returns at once. An unknown document is a usage error. */
+  async start(req: RenderRequest): Promise<RenderStatus> {
     const definition = this.registry.require(req.documentId);
-    this.sweep();
-    // Personal data: a private folder per render, removed when the render expires.
-    const dir = mkdtempSync(join(tmpdir(), 'ezh-web-render-'));
-    const entry: Entry = {
-      id: randomUUID(),
+    await this.sweep();
+    const db = (await this.app.mirror()).db;
+    const id = randomUUID();
+    await insertWebRender(db, {
+      id,
+      owner: req.owner,
       documentId: definition.id,
       title: definition.title,
-      state: 'queued',
-      startedAt: Date.now(),
-      finishedAt: null,
-      error: null,
-      path: null,
-      fileName: null,
-      owner: req.owner,
-      dir,
-    };
-    this.entries.set(entry.id, entry);
-    this.chain = this.chain.then(() => this.run(entry, req));
-    return view(entry);
+      schoolId: req.schoolId ?? null,
+      params: JSON.stringify(req.params ?? {}),
+      startedAt: this.now(),
+    });
+    if (this.queue) {
+      try {
+        await this.queue({ id, documentId: definition.id, schoolId: req.schoolId ?? null });
+      } catch (err) {
+        this.app.logger.error(
+          { document: definition.id, err: String(err) },
+          'web render not queued',
+        );
+        await finishWebRender(db, id, {
+          at: this.now(),
+          error: 'очередь заданий недоступна: попробуйте позже',
+        });
+      }
+    } else {
+      this.chain = this.chain.then(() => this.printHere(id));
+    }
+    return (await this.get(req.owner, id))!;
   }
 
   /** The render's status, for its owner only (null otherwise, or when expired). */
-  get(owner: string, id: string): RenderStatus | null {
+  async get(owner: string, id: string): Promise<RenderStatus | null> {
     // Expired files go now, not only when someone starts the next render.
-    this.sweep();
-    const e = this.entries.get(id);
-    return e && e.owner === owner ? view(e) : null;
+    await this.sweep();
+    const row = await getWebRender((await this.app.mirror()).db, id);
+    return row && row.owner === owner ? view(this.app.config, row) : null;
   }
 
-  /** Waits for every queued render (tests, shutdown). */
+  /** Waits for every render this process prints (tests, shutdown). */
   async idle(): Promise<void> {
     await this.chain;
   }
 
   /**
-   * The server stops: the render under way finishes, queued ones are not started, and every
-   * render's folder is removed (the PDFs are personal data: none is left in the temp directory).
+   * The server stops: the render under way finishes, queued ones are failed, not started. Files
+   * stay until they expire (another process, or this one restarted, may still serve them).
    */
   async close(): Promise<void> {
     this.closed = true;
     await this.chain;
-    for (const e of this.entries.values()) rmSync(e.dir, { recursive: true, force: true });
-    this.entries.clear();
   }
 
-  private async run(entry: Entry, req: RenderRequest): Promise<void> {
+  private async printHere(id: string): Promise<void> {
     if (this.closed) {
-      entry.state = 'failed';
-      entry.error = 'сервер остановлен';
-      entry.finishedAt = Date.now();
+      const db = (await this.app.mirror()).db;
+      await finishWebRender(db, id, { at: this.now(), error: STOPPED });
       return;
     }
-    entry.state = 'running';
-    try {
-      const result = await renderDocumentById(this.app, req.documentId, req.params, {
-        outDir: entry.dir,
-        ...(req.schoolId ? { schoolId: req.schoolId } : {}),
-      });
-      entry.path = result.path;
-      entry.fileName = basename(result.path);
-      entry.state = 'done';
-    } catch (e) {
-      entry.state = 'failed';
-      entry.error =
-        e instanceof UsageError
-          ? `неверные параметры: ${describe(e)}`
-          : 'не удалось подготовить документ (подробности в журнале сервера)';
-      if (!(e instanceof UsageError)) {
-        this.app.logger.error({ document: req.documentId, err: String(e) }, 'web render failed');
-      }
-    } finally {
-      entry.finishedAt = Date.now();
-    }
+    await printWebRender(this.app, id, { registry: this.registry, now: this.now }).catch(
+      (err: unknown) => this.app.logger.error({ err: String(err) }, 'web render failed'),
+    );
   }
 
-  private sweep(): void {
-    const now = Date.now();
-    for (const [id, e] of this.entries) {
-      if (e.finishedAt !== null && now - e.finishedAt > this.keepMs) {
-        rmSync(e.dir, { recursive: true, force: true });
-        this.entries.delete(id);
-      }
+  private async sweep(): Promise<void> {
+    const db = (await this.app.mirror()).db;
+    // Embedded mode: this process is the only printer, so what a previous run left unfinished
+    // will never finish. (Service mode: the worker's job still owns it.)
+    if (!this.queue) {
+      this.recovered ??= (async () => {
+        for (const id of await unfinishedWebRenders(db)) {
+          await finishWebRender(db, id, { at: this.now(), error: RESTARTED });
+        }
+      })();
+      await this.recovered;
     }
+    const now = this.now();
+    for (const id of await staleWebRenders(db, now - STALE_MS)) {
+      await finishWebRender(db, id, { at: now, error: LOST });
+    }
+    for (const id of await expiredWebRenders(db, now - this.keepMs)) {
+      rmSync(join(webRendersDir(this.app.config), id), { recursive: true, force: true });
+      await deleteWebRender(db, id);
+    }
+  }
+}
+
+/**
+ * Prints a render recorded by `DocumentRenders.start` into its folder and records the outcome:
+ * in the web process (embedded mode) or in the `reports.render` job (service mode). A render
+ * already finished is left alone (a job delivered twice). Returns the state it ended in (null:
+ * no such render, e.g. expired).
+ */
+export async function printWebRender(
+  app: AppContext,
+  id: string,
+  options: { registry?: DocumentRegistry; now?: () => number } = {},
+): Promise<RenderState | null> {
+  const now = options.now ?? Date.now;
+  const db = (await app.mirror()).db;
+  const row = await getWebRender(db, id);
+  if (!row) return null;
+  if (!(await markWebRenderRunning(db, id))) return row.state;
+  const dir = join(webRendersDir(app.config), id);
+  try {
+    // Personal data: a private folder per render (0700; the PDF is written 0600).
+    ensurePrivateDir(dir);
+    const result = await renderDocumentById(
+      app,
+      row.documentId,
+      JSON.parse(row.params) as unknown,
+      { outDir: dir, ...(row.schoolId ? { schoolId: row.schoolId } : {}) },
+      options.registry ?? DOCUMENTS,
+    );
+    await finishWebRender(db, id, { at: now(), fileName: basename(result.path) });
+    return 'done';
+  } catch (e) {
+    if (!(e instanceof UsageError)) {
+      app.logger.error({ document: row.documentId, err: String(e) }, 'web render failed');
+    }
+    rmSync(dir, { recursive: true, force: true });
+    await finishWebRender(db, id, {
+      at: now(),
+      error:
+        e instanceof UsageError
+          ? `неверные параметры: ${describe(e)}`
+          : 'не удалось подготовить документ (подробности в журнале сервера)',
+    });
+    return 'failed';
   }
 }
 
@@ -151,19 +247,36 @@ function describe(e: UsageError): string {
   return [e.message, ...e.problems].join('; ');
 }
 
-function view(e: Entry): RenderStatus {
-  const { owner: _owner, dir: _dir, ...status } = e;
-  return { ...status };
+function view(config: Pick<Config, 'outDir'>, r: WebRenderRecord): RenderStatus {
+  return {
+    id: r.id,
+    documentId: r.documentId,
+    title: r.title,
+    state: r.state,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    error: r.error,
+    path: r.state === 'done' && r.fileName ? join(webRendersDir(config), r.id, r.fileName) : null,
+    fileName: r.state === 'done' ? r.fileName : null,
+  };
 }
 
 const perApp = new WeakMap<AppContext, DocumentRenders>();
 
-/** The process's renders for this app (one tracker per app context). */
+/**
+ * The site's renders for this app: the ones the web server attached at its start (service mode's
+ * with the queue), else one printing in this process.
+ */
 export function documentRenders(app: AppContext): DocumentRenders {
-  let r = perApp.get(app);
-  if (!r) {
-    r = new DocumentRenders(app);
-    perApp.set(app, r);
-  }
+  return perApp.get(app) ?? attachDocumentRenders(app);
+}
+
+/** Makes the renders of this app's site (the web server's start-up: its mode's printer). */
+export function attachDocumentRenders(
+  app: AppContext,
+  options: DocumentRendersOptions = {},
+): DocumentRenders {
+  const r = new DocumentRenders(app, options);
+  perApp.set(app, r);
   return r;
 }

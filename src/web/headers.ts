@@ -19,8 +19,15 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Bull Board's page carries one inline `<style>` block: allowed there and only there. */
-const QUEUES_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'");
+/**
+ * Bull Board's page carries one inline `<style>` block, and a `<base href>` to its own root (its
+ * scripts and styles are relative to it: without it, a page deeper than the board's root, such
+ * as a queue's, loads none and stays at «Loading»): allowed there and only there.
+ */
+const QUEUES_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+  "base-uri 'none'",
+  "base-uri 'self'",
+);
 
 export const QUEUES_PREFIX = '/ict/queues';
 

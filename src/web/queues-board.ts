@@ -4,16 +4,27 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 
+/** The cookie Bull Board's UI (axios) copies into `X-XSRF-TOKEN` on its own requests. */
+export const QUEUES_CSRF_COOKIE = 'XSRF-TOKEN';
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * Bull Board (service mode's BullMQ queues) mounted under `prefix` in a scope of its own, behind
- * `guard` (the ICT engineer only). Its JSON API is reached only with the session cookie, which is
- * SameSite=Lax: another site cannot post to it with the engineer's session.
+ * `guard` (the ICT engineer only). Its API changes the queues (retry, clean, promote, pause,
+ * remove jobs): every request but GET/HEAD/OPTIONS must carry the session's CSRF token in a
+ * header, as the site's forms carry it in a field. The board's page cannot be given a form field,
+ * but its HTTP client (axios) sends the cookie `XSRF-TOKEN` back as `X-XSRF-TOKEN` on requests to
+ * its own origin: each GET of the board sets that cookie (readable by the page's script, so
+ * SameSite=Strict and limited to the board's path). SameSite=Lax on the session cookie alone
+ * would still let a same-site page (another service on a sibling host) post with the session.
  */
 export async function mountQueues(
   server: FastifyInstance,
   queues: readonly Queue[],
   prefix: string,
   guard: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  options: { secureCookie: boolean },
 ): Promise<void> {
   const adapter = new FastifyAdapter();
   adapter.setBasePath(prefix);
@@ -28,7 +39,22 @@ export async function mountQueues(
     async (scope) => {
       scope.addHook('onRequest', async (req, reply) => {
         await guard(req, reply);
-        return reply.sent ? reply : undefined;
+        if (reply.sent) return reply;
+        if (SAFE.has(req.method)) {
+          reply.setCookie(QUEUES_CSRF_COOKIE, reply.generateCsrf(), {
+            path: prefix,
+            sameSite: 'strict',
+            secure: options.secureCookie,
+            httpOnly: false,
+          });
+        }
+        return undefined;
+      });
+      // After the guard (a non-ICT viewer is refused 403 whatever the token): a change without
+      // the token is refused 403 through the site's error handler, like a form without its field.
+      scope.addHook('onRequest', (req, reply, done) => {
+        if (SAFE.has(req.method)) done();
+        else server.csrfProtection(req, reply, done);
       });
       await scope.register(adapter.registerPlugin());
     },

@@ -13,7 +13,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyView from '@fastify/view';
 import type { AppContext } from '../app/context.js';
 import { recordAudit } from '../app/accounts-service.js';
-import { documentRenders } from '../app/document-renders.js';
+import { attachDocumentRenders, type RenderQueue } from '../app/document-renders.js';
 import { redactString } from '../platform/redact.js';
 import { registerAuthRoutes } from './auth-routes.js';
 import { mountQueues } from './queues-board.js';
@@ -56,6 +56,11 @@ export interface WebServerOptions {
   now?: () => number;
   /** Service mode's BullMQ queues: Bull Board under /ict/queues for the ICT engineer. */
   queues?: readonly Queue[] | null;
+  /**
+   * Service mode: documents ordered on the site are printed by the workers (a `reports.render`
+   * job); absent, this process prints them.
+   */
+  renderQueue?: RenderQueue | null;
 }
 
 export interface WebServer {
@@ -110,9 +115,10 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
     return503OnClosing: true,
   });
   server.addHook('onRequest', transportHook(web));
-  // The rendered PDFs (personal data) are not left in the temp directory when the site stops.
+  const renders = attachDocumentRenders(app, { queue: options.renderQueue ?? null });
+  // A render this process prints is finished (queued ones are failed) before the site stops.
   server.addHook('onClose', async () => {
-    await documentRenders(app).close();
+    await renders.close();
   });
   server.addHook('onRequest', securityHeaders(web.behindProxy));
   await server.register(fastifyFormbody);
@@ -256,12 +262,18 @@ export async function buildWebServer(options: WebServerOptions): Promise<Fastify
   }
 
   if (options.queues && options.queues.length > 0) {
-    await mountQueues(server, options.queues, QUEUES_PREFIX, async (req, reply) => {
-      const viewer = await viewerOf(req);
-      if (!viewer) return reply.redirect(`/login?next=${encodeURIComponent(QUEUES_PREFIX)}`);
-      if (!viewer.roles.has('ict')) return renderError(req, reply, ctx(viewer), 403);
-      return undefined;
-    });
+    await mountQueues(
+      server,
+      options.queues,
+      QUEUES_PREFIX,
+      async (req, reply) => {
+        const viewer = await viewerOf(req);
+        if (!viewer) return reply.redirect(`/login?next=${encodeURIComponent(QUEUES_PREFIX)}`);
+        if (!viewer.roles.has('ict')) return renderError(req, reply, ctx(viewer), 403);
+        return undefined;
+      },
+      { secureCookie: web.behindProxy },
+    );
   }
   return server;
 }

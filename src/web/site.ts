@@ -2,7 +2,9 @@ import type { AppContext } from '../app/context.js';
 import { platformLoginProblems } from '../app/platform-login.js';
 import { startEmbeddedHost, type EmbeddedHost } from '../jobs/embedded-host.js';
 import { redisConnection } from '../jobs/redis.js';
+import { jobSpec } from '../jobs/job-names.js';
 import { ServiceQueues } from '../jobs/service-queues.js';
+import type { RenderQueue } from '../app/document-renders.js';
 import { UsageError } from '../platform/errors.js';
 import { startWebServer, type WebServer } from './server.js';
 import { checkTransport } from './transport.js';
@@ -52,6 +54,7 @@ export async function startSite(app: AppContext, options: SiteOptions = {}): Pro
       port: options.port,
       now: options.now,
       queues: queues ? [...queues.queues.values()] : null,
+      renderQueue: queues ? renderQueueOn(queues) : null,
     });
   } catch (err) {
     await host?.stop();
@@ -71,4 +74,19 @@ export async function startSite(app: AppContext, options: SiteOptions = {}): Pro
       }
     },
   };
+}
+
+/**
+ * Service mode's printer of documents ordered on the site: a `reports.render` job naming the
+ * render (its params stay in the mirror), for a worker to print where every web process reads it.
+ */
+export function renderQueueOn(queues: ServiceQueues): RenderQueue {
+  return (r) =>
+    queues.add(
+      jobSpec(
+        'reports.render',
+        { report: r.documentId, ...(r.schoolId ? { schoolId: r.schoolId } : {}), render: r.id },
+        `web-render-${r.id}`,
+      ),
+    );
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { appConfigSchema } from '../../src/app/config.js';
 import type { AppContext } from '../../src/app/context.js';
 import { addUser, sampleTeachers } from '../../src/app/accounts-service.js';
@@ -70,6 +73,8 @@ export interface WebHarness {
 export async function startWebHarness(options: HarnessOptions = {}): Promise<WebHarness> {
   const sandbox = await startSandbox({ size: 'small', seed: '1' });
   const mirror = await createTestMirror(options.engine ?? 'sqlite');
+  // Documents ordered on the site (`<outDir>/web-renders/`): a folder of this server's own.
+  const outDir = mkdtempSync(join(tmpdir(), 'ezh-web-out-'));
   const config: Config = appConfigSchema.parse({
     platform: {
       baseUrl: sandbox.url,
@@ -80,6 +85,7 @@ export async function startWebHarness(options: HarnessOptions = {}): Promise<Web
     },
     schools: sandbox.schools.map((s) => ({ id: s.id, token: s.token, timeZone: s.timeZone })),
     jobs: { backoffMs: 50, afterSync: [] },
+    outDir,
     ...options.config,
     web: { host: '127.0.0.1', port: 0, ...options.web },
   });
@@ -157,6 +163,7 @@ export async function startWebHarness(options: HarnessOptions = {}): Promise<Web
       await web.close();
       await mirror.dispose();
       await sandbox.close();
+      rmSync(outDir, { recursive: true, force: true });
     },
   };
   return h;

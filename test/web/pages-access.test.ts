@@ -179,6 +179,17 @@ describe('web pages: the access matrix', () => {
     expect(f!.state).toBe('open');
   });
 
+  it('a document form its own rule refuses (a journal with neither a period nor the year) comes back with the reason', async () => {
+    const r = await clients.admin.post(
+      '/documents/journal',
+      { class: w.classA },
+      { from: '/documents' },
+    );
+    expect(r.status, r.text).toBe(200);
+    expect(r.text).toContain('«Классный журнал» не заказан: неверные параметры');
+    expect(r.text).toContain('give exactly one of --period NAME or --year');
+  });
+
   it('the administration acknowledges a finding; the server records who and from where', async () => {
     const r = await clients.admin.post(
       `/findings/${w.findingB}/acknowledge`,

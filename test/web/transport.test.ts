@@ -129,4 +129,58 @@ describe('Bull Board in service mode', () => {
     expect((await admin.get('/ict/queues/api/queues')).status).toBe(403);
     expect((await h.client().get('/ict/queues/api/queues')).status).toBe(302);
   });
+
+  it('changes the queues only with the session’s CSRF token, which the board’s page is given as its client expects', async () => {
+    const ict = await h.loginAs('ict');
+    const board = await ict.get('/ict/queues/');
+    // Bull Board's axios sends the cookie XSRF-TOKEN back as X-XSRF-TOKEN to its own origin.
+    const cookie = board.headers.getSetCookie().find((c) => c.startsWith('XSRF-TOKEN='))!;
+    expect(cookie).toMatch(/Path=\/ict\/queues/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).not.toMatch(/HttpOnly/);
+    const token = ict.cookies.get('XSRF-TOKEN')!;
+    ict.cookies.delete('XSRF-TOKEN');
+    const paused = () => queue.isPaused();
+    // Bull Board's pause and resume take no body.
+    const json = {};
+
+    // Without the token (a page of another site posting with the engineer's cookie): refused.
+    const forged = await ict.request('PUT', '/ict/queues/api/queues/pause', { headers: json });
+    expect(forged.status).toBe(403);
+    expect(await paused()).toBe(false);
+    const wrong = await ict.request('PUT', '/ict/queues/api/queues/pause', {
+      headers: { ...json, 'x-xsrf-token': `${token.slice(0, -2)}xx` },
+    });
+    expect(wrong.status).toBe(403);
+    const retry = await ict.request('PUT', '/ict/queues/api/queues/sync/retry/failed', {
+      headers: json,
+    });
+    expect(retry.status).toBe(403);
+    expect(await paused()).toBe(false);
+
+    // With it, as the board's page sends it: done.
+    const ok = await ict.request('PUT', '/ict/queues/api/queues/pause', {
+      headers: { ...json, 'x-xsrf-token': token },
+    });
+    expect(ok.status, ok.text).toBe(200);
+    expect(await paused()).toBe(true);
+    const resumed = await ict.request('PUT', '/ict/queues/api/queues/resume', {
+      headers: { ...json, 'x-xsrf-token': token },
+    });
+    expect(resumed.status).toBe(200);
+    expect(await paused()).toBe(false);
+
+    // Another role is refused whatever it sends (403), one not logged in is sent to the login.
+    const admin = await h.loginAs('admin');
+    const adminToken = await admin.csrfToken('/');
+    for (const headers of [json, { ...json, 'x-csrf-token': adminToken }]) {
+      expect((await admin.request('PUT', '/ict/queues/api/queues/pause', { headers })).status).toBe(
+        403,
+      );
+    }
+    expect(await paused()).toBe(false);
+    expect(
+      (await h.client().request('PUT', '/ict/queues/api/queues/pause', { headers: json })).status,
+    ).toBe(302);
+  });
 });

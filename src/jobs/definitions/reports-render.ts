@@ -7,7 +7,8 @@ import { defineJob } from '../define-job.js';
 /**
  * A document rendered (or, subscribed ones, sent to their subscribers) by a schedule or by hand.
  * `params.range: schedule` (the scheduled справка): it covers the 10 days since the schedule's
- * previous occurrence (004 §5.2).
+ * previous occurrence (004 §5.2). `render`: a document ordered on the web site (service mode), its
+ * params read from the mirror (they may name a student: they are not put into Redis).
  */
 export const reportsRenderJob = defineJob({
   name: 'reports.render',
@@ -19,6 +20,8 @@ export const reportsRenderJob = defineJob({
     report: z.string().min(1),
     asOf: z.number().int().optional(),
     params: z.record(z.string(), z.string()).optional(),
+    /** A document ordered on the web site: the id of its `web_renders` row (params are there). */
+    render: z.string().min(1).optional(),
   }),
   async handler(ctx, payload) {
     const { app } = ctx;

@@ -17,6 +17,7 @@ import { EnrollmentSpans1763900000021 } from './0021-enrollment-spans.js';
 import { FindingActions1763900000020 } from './0020-finding-actions.js';
 import { AuditNotes1763900000022 } from './0022-audit-notes.js';
 import { WebAccounts1763900000023 } from './0023-web-accounts.js';
+import { WebRenders1763900000026 } from './0026-web-renders.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -42,4 +43,5 @@ export const MIGRATIONS = [
   EnrollmentSpans1763900000021,
   AuditNotes1763900000022,
   WebAccounts1763900000023,
+  WebRenders1763900000026,
 ];

@@ -18,7 +18,7 @@ export const classWeeklyAction = defineAction({
       params.classId ?? '',
     );
     if (!view) return { kind: 'notFound' };
-    const r = documentRenders(app).start({
+    const r = await documentRenders(app).start({
       owner: viewer.accountId,
       documentId: 'weekly',
       params: { className: view.klass.id },
@@ -41,7 +41,7 @@ export const studentExtractAction = defineAction({
     if (!view || !view.sheet?.students.some((s) => s.id === studentId)) {
       return { kind: 'notFound' };
     }
-    const r = documentRenders(app).start({
+    const r = await documentRenders(app).start({
       owner: viewer.accountId,
       documentId: 'student',
       params: { student: studentId, ...(body.range === 'period' ? { period: true } : {}) },

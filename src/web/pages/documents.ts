@@ -3,6 +3,7 @@ import { documentRenders } from '../../app/document-renders.js';
 import { SchoolOverviewService } from '../../app/school-overview-service.js';
 import type { DocumentCliOption, DocumentDefinition } from '../../reports/define-document.js';
 import { DOCUMENTS } from '../../reports/registry.js';
+import { UsageError } from '../../platform/errors.js';
 import { defineAction, definePage, type PageResult, type Viewer } from '../page.js';
 import { schoolScope } from './view-model.js';
 
@@ -120,10 +121,19 @@ export const renderDocumentAction = defineAction({
         `«${d.title}»: заполните ${missing.map((f) => `«${f.label}»`).join(', ')}.`,
       );
     }
-    const r = documentRenders(app).start({
+    let documentParams: unknown;
+    try {
+      documentParams = d.cli.params(optionsOf(d, body));
+    } catch (e) {
+      // A rule of the document's own options (the journal: a period or the year, not both).
+      if (!(e instanceof UsageError)) throw e;
+      const reason = [e.message, ...e.problems].join('; ');
+      return documentsView(app, viewer, `«${d.title}» не заказан: неверные параметры (${reason}).`);
+    }
+    const r = await documentRenders(app).start({
       owner: viewer.accountId,
       documentId: d.id,
-      params: d.cli.params(optionsOf(d, body)),
+      params: documentParams,
       ...(schoolId ? { schoolId } : {}),
     });
     return { kind: 'redirect', to: `/renders/${encodeURIComponent(r.id)}` };

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { documentRenders } from '../../app/document-renders.js';
 import { definePage } from '../page.js';
 import { formatInstant } from './view-model.js';
@@ -18,7 +19,7 @@ export const renderPage = definePage({
   path: '/renders/:renderId',
   roles: ['admin', 'classTeacher'],
   async load({ app, viewer, params }) {
-    const r = documentRenders(app).get(viewer.accountId, params.renderId ?? '');
+    const r = await documentRenders(app).get(viewer.accountId, params.renderId ?? '');
     if (!r) return { kind: 'notFound' };
     const waiting = r.state === 'queued' || r.state === 'running';
     return {
@@ -47,8 +48,16 @@ export const renderFilePage = definePage({
   path: '/renders/:renderId/file',
   roles: ['admin', 'classTeacher'],
   async load({ app, viewer, params }) {
-    const r = documentRenders(app).get(viewer.accountId, params.renderId ?? '');
+    const r = await documentRenders(app).get(viewer.accountId, params.renderId ?? '');
     if (!r || r.state !== 'done' || !r.path || !r.fileName) return { kind: 'notFound' };
+    if (!existsSync(r.path)) {
+      // Printed by a worker whose output directory this process does not see (service mode).
+      app.logger.warn(
+        { render: r.id, path: r.path },
+        'a printed document is not in outDir here: the sites and the reports workers must share outDir',
+      );
+      return { kind: 'notFound' };
+    }
     return { kind: 'file', path: r.path, fileName: r.fileName, contentType: 'application/pdf' };
   },
 });
