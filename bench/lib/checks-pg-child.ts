@@ -21,8 +21,9 @@ if (!existsSync(new URL('checks/engine.js', dist))) {
 const load = <T>(path: string) => import(new URL(path, dist).href) as Promise<T>;
 const { runChecks } = await load<typeof Engine>('checks/engine.js');
 // The mirror's module sets how bigint columns are read; the pool is built here as
-// data-source.ts builds it, plus the session settings a step measures.
-await load<typeof DataSource>('mirror/data-source.js');
+// data-source.ts builds it (its session settings), plus those a step measures.
+const { pgSessionOptions, PG_SESSION_SETTINGS } =
+  await load<typeof DataSource>('mirror/data-source.js');
 const { PgDb } = await load<typeof Sql>('mirror/sql.js');
 
 export interface PgChildInput {
@@ -37,7 +38,7 @@ export interface PgChildInput {
   queue?: boolean;
   /** Measure one full scan of the marks first (the same-run baseline). */
   scan?: boolean;
-  /** Session settings of every connection (`jit`, `max_parallel_workers_per_gather`, …). */
+  /** Session settings of every connection beyond the product's (`jit`, `work_mem`, …). */
   settings?: Record<string, string>;
 }
 
@@ -51,9 +52,7 @@ export interface PgSchoolRun {
 }
 
 const input = JSON.parse(process.env.EZH_BENCH_CHECKS_PG ?? '{}') as PgChildInput;
-const options = Object.entries({ search_path: `"${input.schema}"`, ...input.settings })
-  .map(([k, v]) => `-c ${k}=${v}`)
-  .join(' ');
+const options = pgSessionOptions(input.schema, { ...PG_SESSION_SETTINGS, ...input.settings });
 const pool = new pg.Pool({ connectionString: input.url, max: 8, options });
 const db = new PgDb(pool);
 

@@ -187,6 +187,25 @@ function restrictSqliteFiles(path: string): void {
   }
 }
 
+/**
+ * Session settings of every pooled PostgreSQL connection of the mirror. JIT compilation off: the
+ * checks' queries at a million marks cost enough for the server to compile them, and compiling
+ * took longer than it saved (bench/checks-pg, `EXPLAIN ANALYZE` at 1M marks: 3.6 s of JIT in
+ * `absent-with-mark`'s 8.8 s, 1.3 s of 8.4 s in `attendance-not-kept`), on queries that end in
+ * seconds. The bench's checking process sets the same (bench/lib/checks-pg-child.ts).
+ */
+export const PG_SESSION_SETTINGS: Readonly<Record<string, string>> = { jit: 'off' };
+
+/** `-c search_path=… -c jit=off …`: the libpq `options` of the mirror's connections. */
+export function pgSessionOptions(
+  schema: string,
+  settings: Readonly<Record<string, string>> = PG_SESSION_SETTINGS,
+): string {
+  return Object.entries({ search_path: `"${schema}"`, ...settings })
+    .map(([k, v]) => `-c ${k}=${v}`)
+    .join(' ');
+}
+
 function postgresSource(database: DatabaseConfig): DataSource {
   return new DataSource({
     type: 'postgres',
@@ -200,7 +219,7 @@ function postgresSource(database: DatabaseConfig): DataSource {
     // Every pooled connection works inside ezh's schema, so raw SQL needs no schema prefix.
     // application_name: `pg_stat_activity` shows which ezh process holds each connection.
     extra: {
-      options: `-c search_path="${database.schema}"`,
+      options: pgSessionOptions(database.schema),
       max: 8,
       application_name: `ezh ${process.pid}`,
     },

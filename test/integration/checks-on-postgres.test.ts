@@ -113,6 +113,12 @@ describe('checks on PostgreSQL', () => {
     },
   );
 
+  it("the mirror's connections run without JIT compilation (data-source.ts; bench/checks-pg)", async () => {
+    // Every pooled connection: a few queries at once take several of them.
+    const shown = await Promise.all([1, 2, 3].map(() => pgm.db.query<{ jit: string }>('SHOW jit')));
+    expect(shown.map((rows) => rows[0]!.jit)).toEqual(['off', 'off', 'off']);
+  });
+
   it('the plan check itself sees a whole read (marks by school alone: no index leads with it)', async () => {
     const whole = await wholeReads(`SELECT count(*) FROM marks WHERE school_id = ?`, [school.id]);
     expect(whole.length).toBeGreaterThan(0);

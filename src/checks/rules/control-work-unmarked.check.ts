@@ -44,7 +44,7 @@ export default defineRule({
     const deadline = sql`l.day_start_at + ${deadlineOffset(p.deadlineDays, p.deadlineTime)}`;
     // The class's enrolled students, copied once (~3,600 rows in a large school): probing the
     // copy's automatic index beats reading each student's enrollment row again for every work.
-    const inner = sql`WITH en AS MATERIALIZED (
+    const pairs = sql`WITH en AS MATERIALIZED (
       SELECT e.source, e.class_id, e.person_id FROM enrollments e
       WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${enrolledAt('e', ctx)})
     SELECT ${findingColumns(
@@ -71,14 +71,19 @@ export default defineRule({
       -- A subgroup's lesson concerns the subgroup's students only (its enrollments).
       AND e.source = w.source AND e.class_id = coalesce(l.group_id, w.class_id)
       ${classFilter(ctx, 'w.class_id')}
-      -- The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
-      -- probe (the partial index of absences) runs only for unmarked students.
       AND NOT EXISTS (
         SELECT 1 FROM marks m
-        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')}${probeEach(ctx.db)})
-      AND NOT EXISTS (
+        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')}${probeEach(ctx.db)})`;
+    // The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
+    // probe (the partial index of absences) runs only for the unmarked ones. The pairs are a
+    // subquery of their own, kept apart on PostgreSQL by OFFSET 0: with both NOT EXISTS in one
+    // WHERE it orders them by estimated cost and probed attendance first, for every pair
+    // (419,466 probes instead of ~40,000 at 1M marks, bench/checks-pg). SQLite flattens the
+    // subquery and probes in the order written, as before.
+    const inner = sql`SELECT x.* FROM (${pairs}${probeEach(ctx.db)}) x
+    WHERE NOT EXISTS (
         SELECT 1 FROM attendance a
-        WHERE a.source = l.source AND a.lesson_id = l.id AND a.student_id = e.person_id
+        WHERE a.source = x.src AND a.lesson_id = x.lesson_id AND a.student_id = x.student_id
           AND ${isAbsent('a')} AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
