@@ -88,11 +88,13 @@ const LOST = 'документ не подготовлен за отведённ
 
 /** A render queued or printing for longer than this is given up (its job was lost). */
 const STALE_MS = 60 * 60 * 1000;
+const SWEEP_EVERY_MS = 5 * 60 * 1000;
 
 export class DocumentRenders {
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
   private recovered: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout;
   private readonly registry: DocumentRegistry;
   private readonly keepMs: number;
   private readonly queue: RenderQueue | null;
@@ -106,12 +108,15 @@ export class DocumentRenders {
     this.keepMs = options.keepMs ?? 60 * 60 * 1000;
     this.queue = options.queue ?? null;
     this.now = options.now ?? Date.now;
+    // Expired PDFs (personal data) go within minutes even when nobody orders or opens a render.
+    this.timer = setInterval(() => void this.sweepSafely(), SWEEP_EVERY_MS);
+    this.timer.unref();
   }
 
   /** Records a render and hands it to its printer; returns at once. An unknown document is a usage error. */
   async start(req: RenderRequest): Promise<RenderStatus> {
     const definition = this.registry.require(req.documentId);
-    await this.sweep();
+    await this.sweepSafely();
     const db = (await this.app.mirror()).db;
     const id = randomUUID();
     await insertWebRender(db, {
@@ -145,7 +150,7 @@ export class DocumentRenders {
   /** The render's status, for its owner only (null otherwise, or when expired). */
   async get(owner: string, id: string): Promise<RenderStatus | null> {
     // Expired files go now, not only when someone starts the next render.
-    await this.sweep();
+    await this.sweepSafely();
     const row = await getWebRender((await this.app.mirror()).db, id);
     return row && row.owner === owner ? view(this.app.config, row) : null;
   }
@@ -161,6 +166,7 @@ export class DocumentRenders {
    */
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.timer);
     await this.chain;
   }
 
@@ -173,6 +179,19 @@ export class DocumentRenders {
     await printWebRender(this.app, id, { registry: this.registry, now: this.now }).catch(
       (err: unknown) => this.app.logger.error({ err: String(err) }, 'web render failed'),
     );
+  }
+
+  /**
+   * The sweep never fails a page: a folder that cannot be removed (another OS user's, a file held
+   * open on a network share) is logged and tried again at the next sweep, and the other renders
+   * are served meanwhile.
+   */
+  private async sweepSafely(): Promise<void> {
+    try {
+      await this.sweep();
+    } catch (err) {
+      this.app.logger.warn({ err: String(err) }, 'web renders: sweep failed');
+    }
   }
 
   private async sweep(): Promise<void> {
@@ -192,7 +211,13 @@ export class DocumentRenders {
       await finishWebRender(db, id, { at: now, error: LOST });
     }
     for (const id of await expiredWebRenders(db, now - this.keepMs)) {
-      rmSync(join(webRendersDir(this.app.config), id), { recursive: true, force: true });
+      try {
+        rmSync(join(webRendersDir(this.app.config), id), { recursive: true, force: true });
+      } catch (err) {
+        // Its row stays until the folder can go: the next sweep tries again.
+        this.app.logger.warn({ render: id, err: String(err) }, 'web render folder not removed');
+        continue;
+      }
       await deleteWebRender(db, id);
     }
   }

@@ -116,4 +116,36 @@ describe.each(ENGINES)('the data version and the read cache on %s', (engine) => 
     fail = false;
     expect(await cache.read('f', ['school-1'], flaky)).toEqual({ ok: true });
   });
+
+  it('answers a load pushed out of the cache while it ran; keeps one entry per key, not per minute', async () => {
+    const cache = new ReadCache(app());
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = cache.read('dashboard', ['school-1'], async () => {
+      await gate;
+      return { total: 1 };
+    });
+    // Meanwhile other viewers open 600 other pages: more than the cache holds.
+    for (let i = 0; i < 600; i++) {
+      await cache.read(`klass:${i}`, ['school-1'], async () => ({ summary: null }));
+    }
+    release();
+    await expect(slow).resolves.toEqual({ total: 1 });
+
+    // Two hours of views of unchanged data: a timeless read loads once; a timed one once a
+    // minute, each replacing the last (the cache never holds more than it may).
+    const timeless = new ReadCache(app());
+    let loads = 0;
+    let timedLoads = 0;
+    for (let minute = 0; minute < 120; minute++) {
+      await timeless.read('directory', ['school-1'], async () => ({ n: ++loads }), {
+        timeless: true,
+      });
+      await timeless.read('trend', ['school-1'], async () => ({ n: ++timedLoads }));
+      clock.advance(60_000);
+    }
+    expect(loads).toBe(1);
+    expect(timedLoads).toBe(120);
+    expect((timeless as unknown as { entries: { size: number } }).entries.size).toBe(2);
+  });
 });

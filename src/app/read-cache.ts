@@ -4,46 +4,64 @@ import type { AppContext } from './context.js';
 
 /**
  * Reads the web's pages repeat for every viewer and every click (the dashboard's counts and trend,
- * a class's findings and progress), kept per process and keyed by what they depend on: the schools'
- * data version (a sync, a check run or an action on a finding makes a new one, so what a user just
- * did shows on their next page) and the app's clock to the minute (the trend's weeks and a sheet's
- * "as of now" move with time; with the sandbox's clock standing still, they do not). Twenty deputy
- * directors opening the dashboard at once compute it once: concurrent reads of a missing entry wait
- * for the one fetch (lru-cache's `fetch`).
+ * a class's findings and progress, the directory of names), kept per process and valid while what
+ * they depend on stands: the schools' data version (every sync, check run and action on a finding
+ * moves it in its own transaction, so what a user just did shows on their next page, from any
+ * process) and, for reads that depend on the time, the app's clock to the minute (the trend's
+ * weeks and a sheet's "as of now" move with time; with the sandbox's clock standing still, they do
+ * not). Twenty deputy directors opening the dashboard at once compute it once: a read that finds
+ * the entry being computed waits for that computation.
  *
- * What is cached is shared by every request: callers map it to their views and never change it.
- * Scope checks stay outside: a caller decides first whether the viewer may see a class, then reads.
+ * One entry per key (a newer stamp replaces the older value), at most MAX_ENTRIES of them: memory
+ * is bounded by the pages there are, not by the minutes that pass. What is cached is shared by
+ * every request: callers map it to their views and never change it. Scope checks stay outside
+ * the loaded value's reuse: a key names the scope it was read for.
  */
 
-/** Entries kept per process; a large school's class pages and dashboards fit many times over. */
 const MAX_ENTRIES = 500;
 const MINUTE = 60_000;
 
-type Loader = () => Promise<unknown>;
+interface Entry {
+  stamp: string;
+  value: Promise<object>;
+}
+
+export interface ReadOptions {
+  /** The value does not depend on the clock (the directory of names): only the data's version. */
+  timeless?: boolean;
+}
 
 export class ReadCache {
-  private readonly entries = new LRUCache<string, object, Loader>({
-    max: MAX_ENTRIES,
-    fetchMethod: async (_key, _stale, { context }) => (await context()) as object,
-  });
+  // Plain LRU storage: an entry pushed out while its load runs still answers whoever awaits it.
+  private readonly entries = new LRUCache<string, Entry>({ max: MAX_ENTRIES });
 
   constructor(private readonly app: Pick<AppContext, 'mirror' | 'clock'>) {}
 
   /**
-   * `load()`'s result for `key` as of the current data of `schoolIds` and the current minute.
-   * A failed load is not kept.
+   * `load()`'s result for `key` as of the current data of `schoolIds` (and the current minute,
+   * unless `timeless`). A failed load is not kept: the next read tries again.
    */
   async read<T extends object>(
     key: string,
     schoolIds: readonly string[],
     load: () => Promise<T>,
+    options: ReadOptions = {},
   ): Promise<T> {
     const { db } = await this.app.mirror();
     const versions: string[] = [];
     for (const id of schoolIds) versions.push(await readDataVersion(db, id));
-    const minute = Math.floor(this.app.clock.now() / MINUTE);
-    const full = `${key}|${schoolIds.join(',')}|${versions.join(',')}|${minute}`;
-    return (await this.entries.fetch(full, { context: load })) as T;
+    const minute = options.timeless ? '' : String(Math.floor(this.app.clock.now() / MINUTE));
+    const stamp = `${versions.join(',')}@${minute}`;
+    // JSON: ids with any character cannot make two keys one.
+    const full = JSON.stringify([key, schoolIds]);
+    const hit = this.entries.get(full);
+    if (hit?.stamp === stamp) return (await hit.value) as T;
+    const value = load();
+    this.entries.set(full, { stamp, value });
+    value.catch(() => {
+      if (this.entries.get(full)?.value === value) this.entries.delete(full);
+    });
+    return value;
   }
 
   /** Drops every entry (a test, or a door that changed the mirror outside the usual writers). */

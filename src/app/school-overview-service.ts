@@ -410,8 +410,11 @@ export class SchoolOverviewService {
   }
 
   private directory(schoolId: string): Promise<Directory> {
-    return this.cache.read(`directory`, [schoolId], async () =>
-      loadDirectory((await this.app.mirror()).db, schoolId),
+    return this.cache.read(
+      'directory',
+      [schoolId],
+      async () => loadDirectory((await this.app.mirror()).db, schoolId),
+      { timeless: true },
     );
   }
 }

@@ -18,6 +18,7 @@ import { FindingActions1763900000020 } from './0020-finding-actions.js';
 import { AuditNotes1763900000022 } from './0022-audit-notes.js';
 import { WebAccounts1763900000023 } from './0023-web-accounts.js';
 import { WebRenders1763900000026 } from './0026-web-renders.js';
+import { DataVersions1763900000027 } from './0027-data-versions.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   AuditNotes1763900000022,
   WebAccounts1763900000023,
   WebRenders1763900000026,
+  DataVersions1763900000027,
 ];

@@ -1,4 +1,5 @@
 import type { SqlExecutor } from '../sql.js';
+import { bumpDataVersion, bumpDataVersionOfCheckRun } from './data-version.js';
 import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
@@ -68,6 +69,7 @@ export async function insertRun(
      VALUES (?, ?, ?, ?, NULL, 'running', ?, 0, 0, 0, ?, ?)`,
     [run.id, run.schoolId, run.asOf, run.startedAt, run.rules, run.entryTimePrecision, run.kind],
   );
+  await bumpDataVersion(db, run.schoolId);
 }
 
 /** Closes a run as succeeded with its counts (a what-if run has only a finding count). */
@@ -82,12 +84,13 @@ export async function markSucceeded(
       `UPDATE check_runs SET status = 'succeeded', finished_at = ?, finding_count = ? WHERE id = ?`,
       [finishedAt, counts.findingCount, runId],
     );
-    return;
+  } else {
+    await db.run(
+      `UPDATE check_runs SET status = 'succeeded', finished_at = ?, finding_count = ?, new_count = ?, resolved_count = ? WHERE id = ?`,
+      [finishedAt, counts.findingCount, counts.newCount ?? 0, counts.resolvedCount ?? 0, runId],
+    );
   }
-  await db.run(
-    `UPDATE check_runs SET status = 'succeeded', finished_at = ?, finding_count = ?, new_count = ?, resolved_count = ? WHERE id = ?`,
-    [finishedAt, counts.findingCount, counts.newCount ?? 0, counts.resolvedCount ?? 0, runId],
-  );
+  await bumpDataVersionOfCheckRun(db, runId);
 }
 
 export async function markFailed(
@@ -99,6 +102,7 @@ export async function markFailed(
     finishedAt,
     runId,
   ]);
+  await bumpDataVersionOfCheckRun(db, runId);
 }
 
 /** Finished current runs of a school, newest first (what-if runs are no part of its history). */

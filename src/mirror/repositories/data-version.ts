@@ -1,44 +1,48 @@
 import type { SqlExecutor } from '../sql.js';
 
 /**
- * A school's data version: a short string that changes whenever what the web's pages show of the
- * school can have changed, read with one statement of index lookups (no table is scanned). The
- * journal changes only through a sync, which commits scope by scope (`sync_checkpoints`) and ends
- * its run (`sync_runs`, after the derived tables are refreshed); the findings only through a check
- * run (`check_runs`) and through people's actions (`finding_actions`, append-only). Another writer
- * of these tables would have to move one of these figures too (every writer of ezh does).
+ * A school's data version (`data_versions`): a counter that moves whenever what the web's pages
+ * show of the school can have changed, so the pages' read cache (src/app/read-cache.ts) is never
+ * behind the mirror. The journal changes only through a sync, which commits scope by scope; the
+ * findings only through a check run and through people's actions. Each of those writers bumps the
+ * counter in its own statement or transaction, here in the repositories (a sync run's start, each
+ * committed scope, its end; a check run's start and end; an action on a finding), so the bump
+ * commits with the change. Reading it is one primary-key lookup, whatever the history's length.
  */
-const COLUMNS = [
-  'checks',
-  'checking',
-  'checked',
-  'actions',
-  'scoped',
-  'syncs',
-  'syncing',
-  'synced',
-  'progress',
-] as const;
 
+/** The school's version, as a key part ('0': nothing written since the table was made). */
 export async function readDataVersion(db: SqlExecutor, schoolId: string): Promise<string> {
-  const [row] = await db.query(
-    `SELECT
-       (SELECT count(*) FROM check_runs WHERE school_id = ?) AS checks,
-       (SELECT count(*) FROM check_runs WHERE school_id = ? AND finished_at IS NULL) AS checking,
-       (SELECT max(finished_at) FROM check_runs WHERE school_id = ?) AS checked,
-       (SELECT count(*) FROM finding_actions WHERE school_id = ?) AS actions,
-       (SELECT max(completed_at) FROM sync_checkpoints WHERE school_id = ?) AS scoped,
-       (SELECT count(*) FROM sync_runs WHERE school_id = ?) AS syncs,
-       (SELECT count(*) FROM sync_runs WHERE school_id = ? AND finished_at IS NULL) AS syncing,
-       (SELECT max(finished_at) FROM sync_runs WHERE school_id = ?) AS synced,
-       (SELECT scopes_done FROM sync_runs WHERE school_id = ?
-         ORDER BY started_at DESC LIMIT 1) AS progress`,
-    Array(9).fill(schoolId),
+  const [row] = await db.query('SELECT version FROM data_versions WHERE school_id = ?', [schoolId]);
+  // Compared for equality only: PostgreSQL's bigint comes as a string, SQLite's as a number.
+  return row ? String(row.version) : '0';
+}
+
+/** One more change of the school's data; call in the writer's transaction. */
+export async function bumpDataVersion(db: SqlExecutor, schoolId: string): Promise<void> {
+  await db.run(
+    `INSERT INTO data_versions (school_id, version) VALUES (?, 1)
+     ON CONFLICT (school_id) DO UPDATE SET version = data_versions.version + 1`,
+    [schoolId],
   );
-  // A clock that stands still (the sandbox's) leaves the instants as they were: the counts and the
-  // latest run's committed scopes still move. Compared for equality within one engine only, so
-  // the values need no parsing.
-  return COLUMNS.map((c) => row?.[c])
-    .map((v) => (v === null || v === undefined ? '-' : String(v)))
-    .join('.');
+}
+
+/** The same, for the school of a sync run (a committed scope knows only its run). */
+export async function bumpDataVersionOfSyncRun(db: SqlExecutor, runId: string): Promise<void> {
+  // `WHERE true`: SQLite needs it to read ON CONFLICT after INSERT … SELECT.
+  await db.run(
+    `INSERT INTO data_versions (school_id, version)
+     SELECT school_id, 1 FROM sync_runs WHERE id = ? AND true
+     ON CONFLICT (school_id) DO UPDATE SET version = data_versions.version + 1`,
+    [runId],
+  );
+}
+
+/** The same, for the school of a check run. */
+export async function bumpDataVersionOfCheckRun(db: SqlExecutor, runId: string): Promise<void> {
+  await db.run(
+    `INSERT INTO data_versions (school_id, version)
+     SELECT school_id, 1 FROM check_runs WHERE id = ? AND true
+     ON CONFLICT (school_id) DO UPDATE SET version = data_versions.version + 1`,
+    [runId],
+  );
 }

@@ -1,4 +1,5 @@
 import { chunk, placeholders, type SqlDb, type SqlExecutor } from '../sql.js';
+import { bumpDataVersion } from './data-version.js';
 import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
@@ -50,6 +51,7 @@ export async function appendActions(
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
         [a.findingKey, seq, a.schoolId, a.action, a.reason, a.actor, a.at],
       );
+      await bumpDataVersion(tx, a.schoolId);
       out.push({ ...a, seq });
     }
     return out;

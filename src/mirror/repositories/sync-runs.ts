@@ -1,4 +1,5 @@
 import type { Row, SqlExecutor } from '../sql.js';
+import { bumpDataVersion, bumpDataVersionOfSyncRun } from './data-version.js';
 import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
@@ -113,6 +114,7 @@ export async function insertRun(
      VALUES (?, ?, ?, ?, 'running', ?, NULL, 0, 0, NULL, ?) ON CONFLICT (id) DO NOTHING`,
     [run.id, run.schoolId, run.source, run.mode, run.startedAt, run.notes],
   );
+  await bumpDataVersion(db, run.schoolId);
 }
 
 export async function markRunning(db: SqlExecutor, runId: string): Promise<void> {
@@ -144,6 +146,8 @@ export async function finishRun(
     'UPDATE sync_runs SET status = ?, finished_at = ?, scopes_done = ?, error = ? WHERE id = ?',
     [values.status, values.finishedAt, done, values.error, runId],
   );
+  // The run's end follows the derived tables' refresh: the pages read those too.
+  await bumpDataVersionOfSyncRun(db, runId);
 }
 
 /**
@@ -153,6 +157,8 @@ export async function finishRun(
  */
 export async function recordScopeDone(tx: SqlExecutor, runId: string): Promise<void> {
   await tx.run('UPDATE sync_runs SET scopes_done = scopes_done + 1 WHERE id = ?', [runId]);
+  // The scope's records commit with this transaction: so does the pages' data version.
+  await bumpDataVersionOfSyncRun(tx, runId);
 }
 
 /** The run's notes, row-locked on PostgreSQL until the transaction `tx` ends. */

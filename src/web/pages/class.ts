@@ -31,12 +31,13 @@ export const classPage = definePage({
     // The view is made once per cached read, page of rows and kind of viewer: the service hands
     // every viewer the same object until the data (or the minute) changes.
     const isAdmin = viewer.roles.has('admin');
-    const key = `${query.page ?? ''}|${isAdmin}`;
+    const pageNo = Math.max(1, Number.parseInt(query.page ?? '1', 10) || 1);
+    const key = `${pageNo}|${isAdmin}`;
     let made = views.get(page);
     if (!made) views.set(page, (made = new Map()));
     let view = made.get(key);
     if (!view) {
-      view = classView(app, page, { page: query.page }, isAdmin);
+      view = classView(app, page, { page: String(pageNo) }, isAdmin);
       // Bounded: a page number past the end is shown as the last page, but keyed as typed.
       if (made.size < 100) made.set(key, view);
     }
