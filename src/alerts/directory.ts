@@ -1,5 +1,6 @@
 import type { SqlExecutor } from '../mirror/sql.js';
 import { idListOf } from '../platform/id-list.js';
+import { normalizeName } from './recipients.js';
 
 /**
  * The people and names a digest needs, for one school, read from the live mirror once per run
@@ -14,6 +15,11 @@ export interface Directory {
   classTeachers: Map<string, string[]>;
   /** The school's zone as the platform reports it, if any. */
   platformZone: string | null;
+  /**
+   * Names (normalized) of live persons of the mirror's other schools: a name-keyed address of
+   * `alerts.recipients` is global, so a namesake in another school makes it ambiguous too.
+   */
+  namesElsewhere?: ReadonlySet<string>;
 }
 
 export interface Person {
@@ -70,6 +76,14 @@ export async function loadDirectory(db: SqlExecutor, schoolId: string): Promise<
     classTeachers.set(r.class_id, list);
   }
 
+  const namesElsewhere = new Set<string>();
+  for (const r of await db.query<{ full_name: string }>(
+    `SELECT DISTINCT full_name FROM persons WHERE school_id <> ? AND deleted_at IS NULL`,
+    [schoolId],
+  )) {
+    namesElsewhere.add(normalizeName(r.full_name));
+  }
+
   const zoneRows = await db.query<{ time_zone: string | null }>(
     `SELECT time_zone FROM schools WHERE id = ? AND deleted_at IS NULL`,
     [schoolId],
@@ -80,5 +94,6 @@ export async function loadDirectory(db: SqlExecutor, schoolId: string): Promise<
     persons,
     classTeachers,
     platformZone: zoneRows[0]?.time_zone ?? null,
+    namesElsewhere,
   };
 }

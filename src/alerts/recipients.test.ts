@@ -37,6 +37,18 @@ describe('AddressBook', () => {
     expect(book.forPerson('4').email).toBeNull();
   });
 
+  it('never picks an address by a name a person of another school of the mirror also has', () => {
+    // One config for a municipality: «Сёмина Ольга Ивановна» teaches in this school and another.
+    const here: Directory = { ...dir, namesElsewhere: new Set(['семина ольга ивановна']) };
+    const book = new AddressBook({ 'Сёмина Ольга Ивановна': 'o@school.example.ru' }, here);
+    expect(book.forPerson('2').email).toBeNull();
+    expect(book.forSubscriber('Сёмина Ольга Ивановна').email).toBeNull();
+    // By id the address is hers alone.
+    expect(new AddressBook({ '2': 'o@school.example.ru' }, here).forPerson('2').email).toBe(
+      'o@school.example.ru',
+    );
+  });
+
   it('resolves subscribers given as addresses, ids or names; keys survive address changes', () => {
     const book = new AddressBook({ 'Смирнова Елена Викторовна': 'deputy@school.example.ru' }, dir);
     expect(book.forSubscriber('IT@School.example.ru')).toMatchObject({

@@ -23,8 +23,10 @@ export function normalizeName(name: string): string {
 
 /**
  * Resolves addresses: `alerts.recipients` (person id → address, or full name → address) wins over
- * the platform's `persons.email`, which is often empty. A name shared by two persons of the school
- * is never used to pick an address: a letter about one teacher's class must not reach a namesake.
+ * the platform's `persons.email`, which is often empty. A name shared by two persons is never used
+ * to pick an address, whether they are of this school or of two schools of one mirror (the names
+ * of `alerts.recipients` are global): a letter about one teacher's class must not reach a
+ * namesake. Such a person needs their id in `alerts.recipients`.
  */
 export class AddressBook {
   private readonly byId = new Map<string, string>();
@@ -51,7 +53,9 @@ export class AddressBook {
     let email = this.byId.get(personId) ?? null;
     if (!email && person) {
       const n = normalizeName(person.fullName);
-      if ((this.personsByName.get(n)?.length ?? 0) === 1) email = this.byName.get(n) ?? null;
+      const unique =
+        (this.personsByName.get(n)?.length ?? 0) === 1 && !this.dir.namesElsewhere?.has(n);
+      if (unique) email = this.byName.get(n) ?? null;
     }
     email ??= person?.email && EMAIL.test(person.email) ? person.email : null;
     return {
