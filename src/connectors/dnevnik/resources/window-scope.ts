@@ -128,20 +128,25 @@ async function fetchAttendance(
     );
   if (state.attendanceByLessons && lessons.length > 0) {
     // Brought along by another class's call a moment ago, for exactly these lessons.
-    const kept = state.takeStash(key, lessons);
+    const kept = await state.takeStash(key, lessons);
     if (kept) return toRecords([kept]);
     const ids = [...subjectOf.keys()].sort();
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += LESSONS_PER_CALL) {
       chunks.push(ids.slice(i, i + LESSONS_PER_CALL));
     }
-    const riders = packAll(chunks, state.companions(key));
+    // Claimed before any call is sent: a call made meanwhile for another class leaves them out.
+    const riders = packAll(chunks, state.companions(key)).map((c) => ({
+      ...c,
+      settle: state.claim(c.key, c.lessons),
+    }));
     try {
       const replies = await settleAll(
         chunks.map((c) => get(paths.lessonsLogEntries(), { lessons: c })),
       );
-      return toRecords(splitRiders(replies, riders, state));
+      return toRecords(splitRiders(replies, riders));
     } catch (err) {
+      for (const r of riders) r.settle(null);
       // Refused as a request (not a fault, not the token): this platform has no such call.
       // A reply that refused it, that is: a fault without a reply proves nothing about the call.
       if (!(err instanceof PlatformError) || err.kind !== 'permanent' || err.status === null) {
@@ -182,27 +187,30 @@ function packAll(chunks: string[][], companions: readonly Companion[]): Companio
   return [...companions];
 }
 
+/** A class taken along, with the hand-over of its entries (`WindowState.claim`). */
+type Rider = Companion & { settle: (entries: unknown[] | null) => void };
+
 /**
- * The caller's entries of the replies; the riders' entries are kept in `state` for their own
- * fetch. A reply that is not a list is passed on whole (the caller's fetch is then incomplete)
- * and nothing is kept for the riders: they ask for themselves.
+ * The caller's entries of the replies; the riders' entries are handed over for their own fetch.
+ * A reply that is not a list is passed on whole (the caller's fetch is then incomplete) and
+ * nothing is handed over: the riders ask for themselves.
  */
-function splitRiders(
-  replies: readonly unknown[],
-  riders: readonly Companion[],
-  state: WindowState,
-): unknown[] {
-  if (riders.length === 0 || !replies.every(Array.isArray)) return [...replies];
-  const riderOf = new Map<string, Companion>();
+function splitRiders(replies: readonly unknown[], riders: readonly Rider[]): unknown[] {
+  if (!replies.every(Array.isArray)) {
+    for (const r of riders) r.settle(null);
+    return [...replies];
+  }
+  if (riders.length === 0) return [...replies];
+  const riderOf = new Map<string, Rider>();
   for (const r of riders) for (const l of r.lessons) riderOf.set(l.id, r);
   const own: unknown[] = [];
-  const kept = new Map<Companion, unknown[]>(riders.map((r) => [r, []]));
+  const kept = new Map<Rider, unknown[]>(riders.map((r) => [r, []]));
   for (const entry of (replies as unknown[][]).flat()) {
     const rider = riderOf.get(lessonOf(entry) ?? '');
     if (rider) kept.get(rider)!.push(entry);
     else own.push(entry);
   }
-  for (const [rider, entries] of kept) state.keep(rider.key, rider.lessons, entries);
+  for (const [rider, entries] of kept) rider.settle(entries);
   return [own];
 }
 

@@ -45,7 +45,8 @@ interface Stashed {
   at: number;
   /** The lesson ids the entries were asked for (sorted, joined). */
   asked: string;
-  entries: unknown[];
+  /** The raw entries, once the call that carries them has answered; null if it failed. */
+  entries: Promise<unknown[] | null>;
 }
 
 export class WindowState {
@@ -89,16 +90,23 @@ export class WindowState {
     return out;
   }
 
-  /** Keeps the raw entries another class's call brought for `key`'s `lessons`. */
-  keep(key: string, lessons: readonly WindowLesson[], entries: unknown[]): void {
+  /**
+   * Claims `key`'s `lessons` for a call being made for another class (so that no other call
+   * takes them along too); the returned function hands over their raw entries, or null when the
+   * call failed (the class then asks for itself).
+   */
+  claim(key: string, lessons: readonly WindowLesson[]): (entries: unknown[] | null) => void {
+    let settle: (entries: unknown[] | null) => void = () => undefined;
+    const entries = new Promise<unknown[] | null>((resolve) => (settle = resolve));
     this.stash.set(key, { at: this.now(), asked: askedOf(lessons), entries });
+    return settle;
   }
 
   /**
-   * The raw entries kept for `key` if they were asked for exactly these lessons within
-   * `LESSON_MEMO_MS`; forgotten once taken.
+   * The raw entries claimed for `key` (awaited: the call may still be on its way) if they were
+   * asked for exactly these lessons within `LESSON_MEMO_MS`; forgotten once taken.
    */
-  takeStash(key: string, lessons: readonly WindowLesson[]): unknown[] | null {
+  takeStash(key: string, lessons: readonly WindowLesson[]): Promise<unknown[] | null> | null {
     const entry = this.stash.get(key);
     this.stash.delete(key);
     if (!entry || this.now() - entry.at > LESSON_MEMO_MS) return null;
