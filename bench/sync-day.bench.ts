@@ -12,7 +12,7 @@ import { syncAt, type TimedSync } from './lib/sync-at.js';
  * bench/sync-day: what a school day of hourly syncs costs on a sandbox school while its
  * teachers keep working (the sandbox's timeline: marks, attendance and topics appear when they
  * were entered, corrections and deletions later). In one run, on one mirror:
- * 1. a full first sync at the sandbox's T0 (Monday 07:00): the baseline;
+ * 1. a full first sync at the sandbox's T0 (07:00 of a day in term; Monday by default): the baseline;
  * 2. one incremental run as daytime runs did before issue 24 (recent zone + current period,
  *    classes, attendance per subject, lessons read again for it): the old cost of a run (its
  *    data is then already in the mirror: the run's requests are what is compared);
@@ -28,12 +28,23 @@ const HOUR = 3_600_000;
  * machine); `EZH_BENCH_DAY_SIZE=large` for the 48-class school (about 3 full syncs' time).
  */
 const SIZE = process.env.EZH_BENCH_DAY_SIZE === 'large' ? 'large' : 'small';
-/** The large school's start: a Monday in term (3rd quarter), 07:00 local. */
-const START = '2026-03-02T07:00:00';
+/**
+ * The large school's start: a Monday in term (3rd quarter), 07:00 local; `EZH_BENCH_DAY_START`
+ * (a local date-time at 07:00) measures another day of that week, e.g. `2026-03-06T07:00:00`,
+ * its Friday: a daytime run reads the current week, so later days carry more lessons.
+ */
+const START = process.env.EZH_BENCH_DAY_START ?? '2026-03-02T07:00:00';
 /** Hourly runs of the day without changes that are measured (each alike; the day is 15 of them). */
 const QUIET_RUNS = 3;
+/** A run's requests by the stream its scopes were booked on (a scope's calls go to its first stream). */
+const byStream = (r: TimedSync): Record<string, number> =>
+  Object.fromEntries(
+    r.summary.streams.filter((s) => s.requests > 0).map((s) => [s.stream, s.requests]),
+  );
 const progress = (what: string, r: TimedSync) =>
-  process.stderr.write(`  sync-day: ${what}: ${r.requests} requests, ${Math.round(r.ms)} ms\n`);
+  process.stderr.write(
+    `  sync-day: ${what}: ${r.requests} requests ${JSON.stringify(byStream(r))}, ${Math.round(r.ms)} ms\n`,
+  );
 const DAY = 24 * HOUR;
 /** The daytime schedule's hours (`jobs.schedules.incrementalSync`: `0 7-21 * * 1-6`). */
 const HOURS = Array.from({ length: 15 }, (_, i) => 7 + i);
@@ -108,7 +119,11 @@ export async function run(): Promise<BenchResult> {
     const t0 = sb.now;
     // T0 is 07:00 local on a Monday: the day's runs are at T0 + (hour - 7) h.
     const dayStart = t0 - 7 * HOUR;
-    const weekStart = localDate(t0, school.offsetHours);
+    // The Monday of T0's week: entries of lessons from then on are the current week's.
+    const weekStart = localDate(
+      t0 - ((new Date(t0 + school.offsetHours * HOUR).getUTCDay() + 6) % 7) * DAY,
+      school.offsetHours,
+    );
 
     const full = await syncAt(db, sb, schoolId, t0);
     progress('full first sync', full);
@@ -231,8 +246,8 @@ export async function run(): Promise<BenchResult> {
       },
     ];
     return {
-      name: 'sync-day',
-      description: `the ${SIZE} sandbox school (${classes} classes): a full sync at T0 (Monday 07:00), then a school day of hourly runs while its teachers keep working, the nightly reconciliation, and a day without changes`,
+      name: process.env.EZH_BENCH_DAY_START ? `sync-day-${START.slice(0, 10)}` : 'sync-day',
+      description: `the ${SIZE} sandbox school (${classes} classes): a full sync at T0 (${SIZE === 'large' ? START : 'Monday 07:00'}), then a school day of hourly runs while its teachers keep working, the nightly reconciliation, and a day without changes`,
       figures,
       sizes: [
         {
@@ -243,11 +258,13 @@ export async function run(): Promise<BenchResult> {
           hourly: day.map((r, i) => ({
             hour: HOURS[i],
             requests: r.requests,
+            byStream: byStream(r),
             ms: round(r.ms, 0),
             written: written([r]),
             unchanged: unchanged([r]),
           })),
           nightRequests: night.requests,
+          nightByStream: byStream(night),
           nightMs: round(night.ms, 0),
           delays: seen,
           quietRequests,

@@ -16,6 +16,7 @@ import { JobUnavailableError, type JobRegistry } from './registry.js';
 import { scheduledJobNames } from './schedules.js';
 import { ServiceQueues } from './service-queues.js';
 import { startWorkers, workerName, type RunningWorkers } from './worker.js';
+import { SchoolLocks } from './school-lock.js';
 
 /**
  * Service mode, assembled: queues on Redis, workers for every queue this build can serve, the
@@ -129,6 +130,9 @@ export async function startService(options: {
       kinds: options.kinds,
       observe: options.observe,
       pauses: limiters,
+      ...(config.jobs.oneSyncJobPerSchool
+        ? { locks: new SchoolLocks(connection, config.redis.prefix, config.jobs.lockDurationMs) }
+        : {}),
     });
     started.push(() => workers.close());
     started.push(watchRedisState(watch, config.jobs.redisCheckIntervalMs, logger));

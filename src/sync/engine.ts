@@ -8,6 +8,7 @@ import { loadSchoolContext } from '../mirror/school-context.js';
 import {
   planClassScopes,
   planSchoolScope,
+  isDaytimeRun,
   planWindowScopes,
   selectClasses,
   type ClassInfo,
@@ -33,6 +34,7 @@ import {
 import { refreshPeriodTotals } from '../mirror/projections/index.js';
 import { recordEvent, scrubQuarantine } from './operator-log.js';
 import { syncScope, type RunScopeContext, type ScopeOutcome } from './scope-sync.js';
+import { groupWindowScopes } from './window-groups.js';
 import type { PlannedScope } from './scope.js';
 import { schoolYearOf } from './school-year.js';
 import type { MassDeletionGuard } from '../mirror/scope-deletion.js';
@@ -292,7 +294,7 @@ async function schoolStage(deps: SyncDeps, runId: string): Promise<PlannedScope[
   return classScopes.map((s) => [s]);
 }
 
-/** Stage 2: window scopes of every class, one group per class and window (streams in order). */
+/** Stage 2: window scopes of every class, in groups (`window-groups.ts`). */
 export async function runPlanWindowsStage(
   deps: SyncDeps,
   runId: string,
@@ -315,12 +317,7 @@ export async function runPlanWindowsStage(
     { run: runId, school: run.school_id, classes: classes.length, year, scopes: total },
     'sync planned',
   );
-  const groups = new Map<string, PlannedScope[]>();
-  for (const s of windows) {
-    const key = `${s.classId}/${s.from}`;
-    groups.set(key, [...(groups.get(key) ?? []), s]);
-  }
-  return [...groups.values()];
+  return groupWindowScopes(windows, isDaytimeRun(ctx));
 }
 
 /** A request the school cannot answer (an unknown class): bad usage, exit 2, no retry. */

@@ -9,8 +9,9 @@ import type { SyncOptions } from '../../src/sync/request.js';
 const HOUR = 3_600_000;
 
 /**
- * Issue 24 §2: a daytime (hourly) run reads the current week only, at 3 requests per class, and
- * brings the entries of the last hour; on a day without changes it rewrites nothing.
+ * Issue 24 §2: a daytime (hourly) run reads the current week only, at 2 requests per class and
+ * one attendance call per 60 lessons of the school's week, and brings the entries of the last
+ * hour; on a day without changes it rewrites nothing.
  */
 describe('daytime sync on the sandbox', () => {
   let sb: SandboxServer;
@@ -45,9 +46,20 @@ describe('daytime sync on the sandbox', () => {
     const before = sb.requestCount();
     const run = await sync({ currentWeek: true });
     expect(run.status).toBe('succeeded');
-    // Lessons, marks and one attendance call per class: no roster, no older week.
-    expect(sb.requestCount() - before).toBe(3 * classes.length);
+    // Lessons and marks per class, and one attendance call for every class's morning lessons
+    // (fewer than 60): no roster, no older week.
+    expect(sb.requestCount() - before).toBe(2 * classes.length + 1);
     expect(run.scopesTotal).toBe(3 * classes.length);
+    // Every class's attendance of the morning came, the classes that rode along included.
+    const weekStart = new Date(sb.now() - 4 * HOUR).toISOString().slice(0, 10);
+    for (const c of classes) {
+      const [row] = await m.db.query<{ n: number }>(
+        `SELECT count(*) AS n FROM attendance a JOIN lessons l ON l.id = a.lesson_id
+          WHERE a.class_id = ? AND l.date >= ? AND a.deleted_at IS NULL`,
+        [c.id, weekStart],
+      );
+      expect(Number(row!.n)).toBeGreaterThan(0);
+    }
     const seen = await m.db.query<{ id: string }>('SELECT id FROM marks WHERE id = ?', [markId]);
     expect(seen).toHaveLength(1);
 
@@ -55,6 +67,6 @@ describe('daytime sync on the sandbox', () => {
     const quiet = await sync({ currentWeek: true });
     const written = quiet.streams.reduce((n, s) => n + s.inserted + s.changed + s.deleted, 0);
     expect(written).toBe(0);
-    expect(quiet.requests).toBe(3 * classes.length);
+    expect(quiet.requests).toBe(2 * classes.length + 1);
   });
 });

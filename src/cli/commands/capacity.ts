@@ -29,6 +29,7 @@ interface CapacityFlags {
   jobs: string;
   runs: string;
   measure?: boolean;
+  workerRate?: string;
   fullCost?: string;
   nightlyCost?: string;
   format: string;
@@ -55,6 +56,10 @@ export function registerCapacityCommand(program: Command): void {
     .option('--measure', 'measure the requests per class against the sandbox now (about a minute)')
     .option('--full-cost <n>', 'requests per class-week of a first sync, instead of the recorded')
     .option('--nightly-cost <n>', 'requests per class of a nightly run, instead of the recorded')
+    .option(
+      '--worker-rate <r>',
+      'requests per second one worker processes on your machines, instead of the recorded (an idle 2-core machine)',
+    )
     .option('--format <format>', 'text or json', 'text')
     .action(async (flags: CapacityFlags) => {
       try {
@@ -85,13 +90,16 @@ export function registerCapacityCommand(program: Command): void {
         const fullCost = flags.fullCost === undefined ? null : n('full-cost', flags.fullCost, 0);
         const nightlyCost =
           flags.nightlyCost === undefined ? null : n('nightly-cost', flags.nightlyCost, 0);
+        const workerRate =
+          flags.workerRate === undefined ? null : n('worker-rate', flags.workerRate, 0.01);
         if (problems.length > 0) throw new UsageError('bad capacity options', problems);
         const measured = flags.measure ? await measureCosts() : RECORDED_COSTS;
         const costs: SyncCosts = {
           ...measured,
           ...(fullCost === null ? {} : { fullPerClassWeek: fullCost }),
           ...(nightlyCost === null ? {} : { nightlyPerClass: nightlyCost }),
-          ...(fullCost === null && nightlyCost === null
+          ...(workerRate === null ? {} : { workerRequestsPerSecond: workerRate }),
+          ...(fullCost === null && nightlyCost === null && workerRate === null
             ? {}
             : { source: `${measured.source}, with costs given on the command line` }),
         };

@@ -28,6 +28,12 @@ export const jobsSection = z
     backoffMs: z.int().min(0).default(10_000),
     /** How long a token pauses (in every worker) after the platform refuses it "too many requests". */
     rateLimitPauseMs: z.int().min(100).default(60_000),
+    /**
+     * How long a job may be held by a refused token before it fails (with the reason) instead of
+     * waiting on: a token the platform keeps refusing (a lowered limit, a suspended partner app)
+     * must not keep its school's runs waiting forever.
+     */
+    rateLimitMaxWaitMs: z.int().min(1000).default(1_800_000),
     /** Completed jobs kept for inspection; failed jobs are kept until retried or this many. */
     keepCompleted: z.int().min(0).default(1000),
     keepFailed: z.int().min(0).default(10_000),
@@ -36,6 +42,12 @@ export const jobsSection = z
      * taken over by another worker once the lock expired, at the next stalled-job check.
      */
     lockDurationMs: z.int().min(1000).default(120_000),
+    /**
+     * Service mode: at most one sync job of a school runs at a time across all workers (a lock
+     * per school in Redis, expiring after `lockDurationMs` if its worker died); a job of a busy
+     * school waits a moment in the queue while other schools' jobs run.
+     */
+    oneSyncJobPerSchool: z.boolean().default(true),
     stalledIntervalMs: z.int().min(500).default(30_000),
     /**
      * How often a worker checks that Redis still holds ezh's state; if Redis restarted empty, it

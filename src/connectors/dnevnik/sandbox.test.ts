@@ -71,3 +71,72 @@ describe('Dnevnik connector on the sandbox platform', () => {
     expect(week.records.attendance.every((a) => ids.has(a.lessonId))).toBe(true);
   });
 });
+
+describe("several classes' attendance in one call (issue 24: merged per-class calls)", () => {
+  let sb: SandboxServer;
+  beforeAll(async () => {
+    sb = await startSandbox({ size: 'small', seed: 1, port: 0 });
+  });
+  afterAll(async () => {
+    await sb?.close();
+  });
+
+  const make = () =>
+    createDnevnikConnector(
+      {
+        baseUrl: sb.url,
+        token: sb.schools[0]!.token,
+        requestsPerSecond: 100,
+        concurrency: 4,
+        timeoutMs: 10_000,
+        maxRetries: 2,
+      },
+      { limiters: new RateLimiterRegistry() },
+    );
+
+  it("reads the attendance of classes whose lessons it just read in calls of 60 lessons, each class's entries its own", async () => {
+    const schoolId = sb.schools[0]!.id;
+    const c = make();
+    const fresh = make();
+    try {
+      const school = await c.fetch(['classes'], { schoolId });
+      const classIds = school.records.classes
+        .filter((k) => k.kind === 'class' && k.grade !== null && k.grade >= 2)
+        .map((k) => k.id)
+        .slice(0, 3);
+      expect(classIds).toHaveLength(3);
+      // A week of three classes: more lessons than one call takes, fewer than one call each.
+      const window = { from: '2026-11-02', to: '2026-11-08' };
+      const lessons = [];
+      for (const classId of classIds) {
+        lessons.push(await c.fetch(['lessons', 'works'], { schoolId, classId, ...window }));
+      }
+      const total = lessons.reduce((n, l) => n + l.records.lessons.length, 0);
+      expect(lessons.every((l) => l.records.lessons.length > 0)).toBe(true);
+      expect(Math.ceil(total / 60)).toBeLessThan(3);
+      // Two classes' fetches at once (two scope groups of a run): the lessons are asked once.
+      const at = (classId: string) => c.fetch(['attendance'], { schoolId, classId, ...window });
+      const got = [
+        ...(await Promise.all([at(classIds[0]!), at(classIds[1]!)])),
+        await at(classIds[2]!),
+      ];
+      // Each of the two asks for itself (both took their lessons before either call went out);
+      // the third class rides with one of them, claimed before its call was sent.
+      expect(got.reduce((n, g) => n + g.stats.requests, 0)).toBeLessThanOrEqual(2);
+      expect(got[2]!.stats.requests).toBe(0);
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+      for (const [i, classId] of classIds.entries()) {
+        // The same entries as the class's own call, and none of another class's.
+        const alone = await fresh.fetch(['attendance'], { schoolId, classId, ...window });
+        expect(got[i]!.complete).toBe(true);
+        expect(got[i]!.records.attendance.length).toBeGreaterThan(0);
+        expect([...got[i]!.records.attendance].sort(byId)).toEqual(
+          [...alone.records.attendance].sort(byId),
+        );
+      }
+    } finally {
+      await c.close();
+      await fresh.close();
+    }
+  });
+});

@@ -14,7 +14,7 @@ import { paths } from './paths.js';
 import { twin } from '../schemas/common.js';
 import { PlatformError } from '../../_shared/http-error.js';
 import { getLogger } from '../../../platform/logger.js';
-import { windowKey, type WindowLesson, type WindowState } from './window-state.js';
+import { windowKey, type Companion, type WindowLesson, type WindowState } from './window-state.js';
 
 type Out = Partial<{ [K in StreamName]: StreamRecords[K][] }>;
 
@@ -34,8 +34,10 @@ export const LESSONS_PER_CALL = 60;
  * Window-level streams of one class: lessons with their works (one call), marks (one call), and
  * attendance: one call per {@link LESSONS_PER_CALL} lessons of the window, by their ids (reference
  * §2.2 row 61), the lessons taken from the window's lessons fetch just before (`state`) or read
- * here; on a platform that refuses that call, one call per subject taught in the window (row 62).
- * Nothing is fetched per student or per lesson.
+ * here; the lessons of other classes' same window, read just before and not yet asked for, ride
+ * along in the same calls and their entries are kept for their own fetch (`window-state.ts`); on
+ * a platform that refuses that call, one call per subject taught in the window (row 62). Nothing
+ * is fetched per student or per lesson.
  */
 export async function fetchWindowScope(
   client: DnevnikClient,
@@ -81,7 +83,7 @@ export async function fetchWindowScope(
     if (want.has('works')) out.works = works;
     // Only a whole, clean lesson list may stand in for the next attendance fetch: a quarantined
     // lesson holds its attendance back from deletion, which a remembered list would not do.
-    if (readsLessons && sink.complete && sink.quarantined.length === 0) {
+    if (readsLessons && !want.has('attendance') && sink.complete && sink.quarantined.length === 0) {
       state.remember(
         key,
         lessons.map((l) => ({ id: l.id, subjectId: l.subjectId })),
@@ -115,24 +117,36 @@ async function fetchAttendance(
   state: WindowState,
 ): Promise<StreamRecords['attendance'][]> {
   const { classId, from, to } = scope;
+  const key = windowKey(classId, from, to);
+  const subjectOf = new Map(lessons.map((l) => [l.id, l.subjectId]));
+  const toRecords = (replies: readonly unknown[]) =>
+    replies.flatMap((reply) =>
+      sink.list('attendance', logEntrySchema, reply, 'lesson-log-entries of lessons').map((e) => {
+        const lessonId = twin(e.lesson_str, e.lesson) as string;
+        return toAttendance(e, classId, subjectOf.get(lessonId) ?? null, scope.entryZone);
+      }),
+    );
   if (state.attendanceByLessons && lessons.length > 0) {
-    const subjectOf = new Map(lessons.map((l) => [l.id, l.subjectId]));
+    // Brought along by another class's call a moment ago, for exactly these lessons.
+    const kept = await state.takeStash(key, lessons);
+    if (kept) return toRecords([kept]);
     const ids = [...subjectOf.keys()].sort();
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += LESSONS_PER_CALL) {
       chunks.push(ids.slice(i, i + LESSONS_PER_CALL));
     }
+    // Claimed before any call is sent: a call made meanwhile for another class leaves them out.
+    const riders = packAll(chunks, state.companions(key)).map((c) => ({
+      ...c,
+      settle: state.claim(c.key, c.lessons),
+    }));
     try {
       const replies = await settleAll(
         chunks.map((c) => get(paths.lessonsLogEntries(), { lessons: c })),
       );
-      return replies.flatMap((reply) =>
-        sink.list('attendance', logEntrySchema, reply, 'lesson-log-entries of lessons').map((e) => {
-          const lessonId = twin(e.lesson_str, e.lesson) as string;
-          return toAttendance(e, classId, subjectOf.get(lessonId) ?? null, scope.entryZone);
-        }),
-      );
+      return toRecords(splitRiders(replies, riders));
     } catch (err) {
+      for (const r of riders) r.settle(null);
       // Refused as a request (not a fault, not the token): this platform has no such call.
       // A reply that refused it, that is: a fault without a reply proves nothing about the call.
       if (!(err instanceof PlatformError) || err.kind !== 'permanent' || err.status === null) {
@@ -155,6 +169,57 @@ async function fetchAttendance(
     }),
   );
   return perSubject.flat();
+}
+
+/**
+ * Packs the caller's lesson ids and then every companion's into calls of at most
+ * {@link LESSONS_PER_CALL} ids (a class's lessons may span two calls: its entries are gathered
+ * from all the replies). Returns the classes taken along.
+ */
+function packAll(chunks: string[][], companions: readonly Companion[]): Companion[] {
+  for (const c of companions) {
+    for (const id of c.lessons.map((l) => l.id).sort()) {
+      const last = chunks[chunks.length - 1]!;
+      if (last.length < LESSONS_PER_CALL) last.push(id);
+      else chunks.push([id]);
+    }
+  }
+  return [...companions];
+}
+
+/** A class taken along, with the hand-over of its entries (`WindowState.claim`). */
+type Rider = Companion & { settle: (entries: unknown[] | null) => void };
+
+/**
+ * The caller's entries of the replies; the riders' entries are handed over for their own fetch.
+ * A reply that is not a list is passed on whole (the caller's fetch is then incomplete) and
+ * nothing is handed over: the riders ask for themselves.
+ */
+function splitRiders(replies: readonly unknown[], riders: readonly Rider[]): unknown[] {
+  if (!replies.every(Array.isArray)) {
+    for (const r of riders) r.settle(null);
+    return [...replies];
+  }
+  if (riders.length === 0) return [...replies];
+  const riderOf = new Map<string, Rider>();
+  for (const r of riders) for (const l of r.lessons) riderOf.set(l.id, r);
+  const own: unknown[] = [];
+  const kept = new Map<Rider, unknown[]>(riders.map((r) => [r, []]));
+  for (const entry of (replies as unknown[][]).flat()) {
+    const rider = riderOf.get(lessonOf(entry) ?? '');
+    if (rider) kept.get(rider)!.push(entry);
+    else own.push(entry);
+  }
+  for (const [rider, entries] of kept) rider.settle(entries);
+  return [own];
+}
+
+/** A raw entry's lesson id, leniently (validation is the owner's fetch's). */
+function lessonOf(entry: unknown): string | null {
+  if (entry === null || typeof entry !== 'object') return null;
+  const o = entry as { lesson_str?: unknown; lesson?: unknown };
+  const v = o.lesson_str ?? o.lesson;
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
 }
 
 function subjectLookup(

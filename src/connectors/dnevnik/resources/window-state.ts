@@ -5,6 +5,12 @@
  *   lessons, then its marks, then its attendance (scope.ts), and attendance is asked for by the ids
  *   of those lessons; kept a short while and used once, so an attendance fetch never works from a
  *   lesson list older than that (a later or lone attendance fetch reads the lessons itself);
+ * - the attendance entries of other classes that one call by lesson ids brought along: row 61
+ *   takes any lessons, not one class's, so a call for one class's window is filled up with the
+ *   lessons of other classes whose lessons of the same window were just read (`companions`), and
+ *   their entries wait here for those classes' own attendance fetch (`takeStash`): a daytime run
+ *   then asks attendance once per ~60 lessons of the school instead of once per class. A stash is
+ *   used once, within `LESSON_MEMO_MS`, and only for exactly the lessons it was asked for;
  * - whether the platform serves `lesson-log-entries?lessons=…` (reference §2.2 row 61, listed by
  *   one client only): the first refusal switches this connector to one call per subject (row 62).
  */
@@ -23,11 +29,32 @@ export const LESSON_MEMO_MS = 120_000;
  */
 export type AttendanceCalls = 'by-lessons' | 'per-subject';
 
+/** Another class's window whose lessons were just read and whose attendance is not yet asked. */
+export interface Companion {
+  key: string;
+  lessons: WindowLesson[];
+}
+
+interface Remembered {
+  at: number;
+  window: string;
+  lessons: WindowLesson[];
+}
+
+interface Stashed {
+  at: number;
+  /** The lesson ids the entries were asked for (sorted, joined). */
+  asked: string;
+  /** The raw entries, once the call that carries them has answered; null if it failed. */
+  entries: Promise<unknown[] | null>;
+}
+
 export class WindowState {
   /** False once the platform refused attendance by lesson ids. */
   attendanceByLessons: boolean;
   private readonly memo: boolean;
-  private readonly lessons = new Map<string, { at: number; lessons: WindowLesson[] }>();
+  private readonly lessons = new Map<string, Remembered>();
+  private readonly stash = new Map<string, Stashed>();
 
   constructor(
     calls: AttendanceCalls = 'by-lessons',
@@ -42,7 +69,48 @@ export class WindowState {
     // One entry per window; stale entries of windows never asked for again are dropped here.
     const now = this.now();
     for (const [k, v] of this.lessons) if (now - v.at > LESSON_MEMO_MS) this.lessons.delete(k);
-    this.lessons.set(key, { at: now, lessons });
+    for (const [k, v] of this.stash) if (now - v.at > LESSON_MEMO_MS) this.stash.delete(k);
+    this.lessons.set(key, { at: now, window: windowPart(key), lessons });
+    // A window read again asks its attendance again: an older stash is not for these lessons.
+    this.stash.delete(key);
+  }
+
+  /**
+   * Other classes' windows with the same dates whose lessons are remembered and fresh (not
+   * taken): their lessons may ride along in `key`'s attendance call. Oldest first.
+   */
+  companions(key: string): Companion[] {
+    const now = this.now();
+    const window = windowPart(key);
+    const out: Companion[] = [];
+    for (const [k, v] of this.lessons) {
+      if (k === key || v.window !== window || now - v.at > LESSON_MEMO_MS) continue;
+      if (v.lessons.length > 0 && !this.stash.has(k)) out.push({ key: k, lessons: v.lessons });
+    }
+    return out;
+  }
+
+  /**
+   * Claims `key`'s `lessons` for a call being made for another class (so that no other call
+   * takes them along too); the returned function hands over their raw entries, or null when the
+   * call failed (the class then asks for itself).
+   */
+  claim(key: string, lessons: readonly WindowLesson[]): (entries: unknown[] | null) => void {
+    let settle: (entries: unknown[] | null) => void = () => undefined;
+    const entries = new Promise<unknown[] | null>((resolve) => (settle = resolve));
+    this.stash.set(key, { at: this.now(), asked: askedOf(lessons), entries });
+    return settle;
+  }
+
+  /**
+   * The raw entries claimed for `key` (awaited: the call may still be on its way) if they were
+   * asked for exactly these lessons within `LESSON_MEMO_MS`; forgotten once taken.
+   */
+  takeStash(key: string, lessons: readonly WindowLesson[]): Promise<unknown[] | null> | null {
+    const entry = this.stash.get(key);
+    this.stash.delete(key);
+    if (!entry || this.now() - entry.at > LESSON_MEMO_MS) return null;
+    return entry.asked === askedOf(lessons) ? entry.entries : null;
   }
 
   /** The window's lessons if read within `LESSON_MEMO_MS`; forgotten once taken. */
@@ -56,3 +124,12 @@ export class WindowState {
 
 export const windowKey = (classId: string, from: string, to: string): string =>
   `${classId}/${from}/${to}`;
+
+/** `from/to` of a window key (class ids hold no `/`). */
+const windowPart = (key: string): string => key.slice(key.indexOf('/') + 1);
+
+const askedOf = (lessons: readonly WindowLesson[]): string =>
+  lessons
+    .map((l) => l.id)
+    .sort()
+    .join(',');
