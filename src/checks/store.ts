@@ -83,13 +83,23 @@ export async function storeFindings(
       writes.map((f) => f.key),
     );
     const events: { kind: FindingEventKind; finding: FindingWrite }[] = [];
+    // Only new, re-opened and changed findings are written whole; an open one seen again as it
+    // was only moves its last run (most of a run's findings, most days).
+    const rewrite: FindingWrite[] = [];
+    const seenAgain: string[] = [];
     for (const f of writes) {
       const prev = previous.get(f.key);
       if (prev === undefined || prev.resolved) {
         events.push({ kind: prev === undefined ? 'opened' : 'reopened', finding: f });
+        rewrite.push(f);
+      } else if (sameWrite(prev.written, f)) {
+        seenAgain.push(f.key);
+      } else {
+        rewrite.push(f);
       }
     }
-    await findingsRepo.upsertSeen(tx, run, writes);
+    await findingsRepo.upsertSeen(tx, run, rewrite);
+    await findingsRepo.touchSeen(tx, run, seenAgain);
     await findingsRepo.insertEvents(tx, run, events);
     const resolvedCount = await findingsRepo.resolveUnseen(tx, run, scope);
     const counts = { findingCount: findings.length, newCount: events.length, resolvedCount };
@@ -98,6 +108,27 @@ export async function storeFindings(
   });
 }
 
+const WRITTEN: readonly (keyof Omit<FindingWrite, 'key'>)[] = [
+  'rule',
+  'severity',
+  'schoolId',
+  'classId',
+  'subjectId',
+  'teacherId',
+  'studentId',
+  'lessonId',
+  'date',
+  'deadline',
+  'message',
+  'details',
+];
+
+/** Whether a finding would be written as it is stored (every column a run writes). */
+function sameWrite(stored: Omit<FindingWrite, 'key'>, f: FindingWrite): boolean {
+  return WRITTEN.every((c) => stored[c] === f[c]);
+}
+
+// Absent ids are null, as they read back: an undefined would look changed on every run.
 function toWrite(f: Finding): FindingWrite {
   const details = JSON.stringify({
     keyParts: f.keyParts,
@@ -117,13 +148,13 @@ function toWrite(f: Finding): FindingWrite {
     rule: f.rule,
     severity: f.severity,
     schoolId: f.schoolId,
-    classId: f.classId,
-    subjectId: f.subjectId,
-    teacherId: f.teacherId,
-    studentId: f.studentId,
-    lessonId: f.lessonId,
-    date: f.date,
-    deadline: f.deadline,
+    classId: f.classId ?? null,
+    subjectId: f.subjectId ?? null,
+    teacherId: f.teacherId ?? null,
+    studentId: f.studentId ?? null,
+    lessonId: f.lessonId ?? null,
+    date: f.date ?? null,
+    deadline: f.deadline ?? null,
     message: f.message,
     details,
   };

@@ -192,15 +192,23 @@ describe.each(ENGINES)('bookkeeping repositories on %s', (engine) => {
         { kind: 'opened', finding: finding('k2') },
       ]);
     });
+    const { key: _k1, ...written } = finding('k1');
     expect(await findings.storedState(m.db, ['k1', 'k3'])).toEqual(
-      new Map([['k1', { resolved: false }]]),
+      new Map([['k1', { resolved: false, written }]]),
     );
     const run2 = { id: 'c3', schoolId: 'S1', asOf: T0 + 1000 };
     const resolved = await m.db.transaction(async (tx) => {
-      await findings.upsertSeen(tx, run2, [finding('k1')]);
+      // k1 seen again unchanged: only its last run moves; k2 unseen is resolved.
+      await findings.touchSeen(tx, run2, ['k1']);
       return findings.resolveUnseen(tx, run2, { ruleIds: ['late-marks'], classIds: null });
     });
     expect(resolved).toBe(1);
+    expect(
+      await m.db.query(`SELECT key, last_run_id, resolved_run_id FROM findings ORDER BY key`),
+    ).toEqual([
+      { key: 'k1', last_run_id: 'c3', resolved_run_id: null },
+      { key: 'k2', last_run_id: 'c1', resolved_run_id: 'c3' },
+    ]);
     expect(await findings.openCounts(m.db)).toEqual([
       { school: 'S1', rule: 'late-marks', severity: 'warning', open: 1 },
     ]);
