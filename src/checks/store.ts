@@ -82,50 +82,29 @@ export async function storeFindings(
       tx,
       writes.map((f) => f.key),
     );
+    // Open findings seen again as they are stored only move their last run (most of a run's
+    // findings, most days); new, re-opened and changed ones are written whole.
+    const unchanged = await findingsRepo.touchUnchanged(
+      tx,
+      run,
+      writes.filter((f) => previous.get(f.key)?.resolved === false),
+    );
     const events: { kind: FindingEventKind; finding: FindingWrite }[] = [];
-    // Only new, re-opened and changed findings are written whole; an open one seen again as it
-    // was only moves its last run (most of a run's findings, most days).
     const rewrite: FindingWrite[] = [];
-    const seenAgain: string[] = [];
     for (const f of writes) {
       const prev = previous.get(f.key);
       if (prev === undefined || prev.resolved) {
         events.push({ kind: prev === undefined ? 'opened' : 'reopened', finding: f });
-        rewrite.push(f);
-      } else if (sameWrite(prev.written, f)) {
-        seenAgain.push(f.key);
-      } else {
-        rewrite.push(f);
       }
+      if (!unchanged.has(f.key)) rewrite.push(f);
     }
     await findingsRepo.upsertSeen(tx, run, rewrite);
-    await findingsRepo.touchSeen(tx, run, seenAgain);
     await findingsRepo.insertEvents(tx, run, events);
     const resolvedCount = await findingsRepo.resolveUnseen(tx, run, scope);
     const counts = { findingCount: findings.length, newCount: events.length, resolvedCount };
     await checkRuns.markSucceeded(tx, run.id, finishedAt, counts);
     return counts;
   });
-}
-
-const WRITTEN: readonly (keyof Omit<FindingWrite, 'key'>)[] = [
-  'rule',
-  'severity',
-  'schoolId',
-  'classId',
-  'subjectId',
-  'teacherId',
-  'studentId',
-  'lessonId',
-  'date',
-  'deadline',
-  'message',
-  'details',
-];
-
-/** Whether a finding would be written as it is stored (every column a run writes). */
-function sameWrite(stored: Omit<FindingWrite, 'key'>, f: FindingWrite): boolean {
-  return WRITTEN.every((c) => stored[c] === f[c]);
 }
 
 // Absent ids are null, as they read back: an undefined would look changed on every run.

@@ -192,14 +192,18 @@ describe.each(ENGINES)('bookkeeping repositories on %s', (engine) => {
         { kind: 'opened', finding: finding('k2') },
       ]);
     });
-    const { key: _k1, ...written } = finding('k1');
     expect(await findings.storedState(m.db, ['k1', 'k3'])).toEqual(
-      new Map([['k1', { resolved: false, written }]]),
+      new Map([['k1', { resolved: false }]]),
     );
     const run2 = { id: 'c3', schoolId: 'S1', asOf: T0 + 1000 };
     const resolved = await m.db.transaction(async (tx) => {
-      // k1 seen again unchanged: only its last run moves; k2 unseen is resolved.
-      await findings.touchSeen(tx, run2, ['k1']);
+      // k1 seen again unchanged: only its last run moves; a changed k2 is not touched (and,
+      // unseen by this run, is resolved).
+      const touched = await findings.touchUnchanged(tx, run2, [
+        finding('k1'),
+        { ...finding('k2'), message: 'другое' },
+      ]);
+      expect([...touched]).toEqual(['k1']);
       return findings.resolveUnseen(tx, run2, { ruleIds: ['late-marks'], classIds: null });
     });
     expect(resolved).toBe(1);
