@@ -82,23 +82,14 @@ export async function storeFindings(
       tx,
       writes.map((f) => f.key),
     );
-    // Open findings seen again as they are stored only move their last run (most of a run's
-    // findings, most days); new, re-opened and changed ones are written whole.
-    const unchanged = await findingsRepo.touchUnchanged(
-      tx,
-      run,
-      writes.filter((f) => previous.get(f.key)?.resolved === false),
-    );
     const events: { kind: FindingEventKind; finding: FindingWrite }[] = [];
-    const rewrite: FindingWrite[] = [];
     for (const f of writes) {
       const prev = previous.get(f.key);
       if (prev === undefined || prev.resolved) {
         events.push({ kind: prev === undefined ? 'opened' : 'reopened', finding: f });
       }
-      if (!unchanged.has(f.key)) rewrite.push(f);
     }
-    await findingsRepo.upsertSeen(tx, run, rewrite);
+    await findingsRepo.upsertSeen(tx, run, writes);
     await findingsRepo.insertEvents(tx, run, events);
     const resolvedCount = await findingsRepo.resolveUnseen(tx, run, scope);
     const counts = { findingCount: findings.length, newCount: events.length, resolvedCount };
@@ -107,7 +98,6 @@ export async function storeFindings(
   });
 }
 
-// Absent ids are null, as they read back: an undefined would look changed on every run.
 function toWrite(f: Finding): FindingWrite {
   const details = JSON.stringify({
     keyParts: f.keyParts,
@@ -127,13 +117,13 @@ function toWrite(f: Finding): FindingWrite {
     rule: f.rule,
     severity: f.severity,
     schoolId: f.schoolId,
-    classId: f.classId ?? null,
-    subjectId: f.subjectId ?? null,
-    teacherId: f.teacherId ?? null,
-    studentId: f.studentId ?? null,
-    lessonId: f.lessonId ?? null,
-    date: f.date ?? null,
-    deadline: f.deadline ?? null,
+    classId: f.classId,
+    subjectId: f.subjectId,
+    teacherId: f.teacherId,
+    studentId: f.studentId,
+    lessonId: f.lessonId,
+    date: f.date,
+    deadline: f.deadline,
     message: f.message,
     details,
   };

@@ -263,13 +263,3 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
-/**
- * A subquery of the texts of one JSON-array parameter (`JSON.stringify(texts)`): one statement
- * and one parameter for tens of thousands of keys, the same on both engines (`key IN (…)`).
- */
-export function jsonTexts(dialect: Dialect): string {
-  return dialect === 'postgres'
-    ? 'SELECT json_array_elements_text(?::json)'
-    : 'SELECT value FROM json_each(?)';
-}

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { chunk, jsonTexts, placeholders, valuesClause, type SqlExecutor } from '../sql.js';
+import { chunk, placeholders, valuesClause, type SqlExecutor } from '../sql.js';
 import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
@@ -62,19 +61,16 @@ const UPDATED_ON_SEEN = FINDING_COLUMNS.filter(
 const ROWS_PER_INSERT = Math.floor(8000 / FINDING_COLUMNS.length);
 const EVENT_COLUMNS = 'finding_key, run_id, kind, school_id, rule, teacher_id, class_id, at';
 
-// Keys or findings per statement: one JSON parameter each, few statements on PostgreSQL.
-const PER_STATEMENT = 10_000;
-
 /** Whether each of these findings is stored, and resolved (absent: never seen). */
 export async function storedState(
   tx: SqlExecutor,
   keys: readonly string[],
 ): Promise<Map<string, { resolved: boolean }>> {
   const out = new Map<string, { resolved: boolean }>();
-  for (const part of chunk(keys, PER_STATEMENT)) {
+  for (const part of chunk([...keys], 500)) {
     const rows = await tx.query(
-      `SELECT key, resolved_at FROM findings WHERE key IN (${jsonTexts(tx.dialect)})`,
-      [JSON.stringify(part)],
+      `SELECT key, resolved_at FROM findings WHERE key IN (${placeholders(part.length)})`,
+      part,
     );
     for (const r of parseRows('findings', rows, (r) => ({
       key: r.text('key'),
@@ -86,116 +82,7 @@ export async function storedState(
   return out;
 }
 
-// A finding's written columns, in the order of its JSON row (`touchUnchanged`), key first.
-const WRITTEN = [
-  'rule',
-  'severity',
-  'school_id',
-  'class_id',
-  'subject_id',
-  'teacher_id',
-  'student_id',
-  'lesson_id',
-  'date',
-  'deadline',
-  'message',
-  'details',
-] as const;
-
-/**
- * Of these findings, those stored open and exactly as written (every column a run writes) only
- * move their last run and last-seen instant; returns their keys. The comparison is the
- * database's, on one JSON parameter per 10,000 findings: a full rewrite of every finding seen
- * again was most of a stored run on PostgreSQL (bench/README, "Checks on PostgreSQL"), and
- * reading the stored rows back to compare them cost SQLite more than the rewrite.
- */
-export async function touchUnchanged(
-  tx: SqlExecutor,
-  run: SeeingRun,
-  findings: readonly FindingWrite[],
-): Promise<Set<string>> {
-  if (tx.dialect === 'sqlite') return touchUnchangedEach(tx, run, findings);
-  // PostgreSQL: the stored rows' digests read back (32 characters a finding, not ~1 KB) and
-  // compared here; then one narrow UPDATE per 10,000 keys. Comparing in SQL against the findings
-  // sent as JSON cost 1.6 s of 2.2 s for 42,770 (json_to_recordset and the join).
-  const digest = WRITTEN.map((c) =>
-    c === 'deadline'
-      ? `coalesce(deadline::text, '${NULL_MARK}')`
-      : `coalesce(${c}, '${NULL_MARK}')`,
-  ).join(`, `);
-  const out = new Set<string>();
-  for (const part of chunk(findings, PER_STATEMENT)) {
-    const rows = await tx.query(
-      `SELECT key, md5(concat_ws('${SEPARATOR}', ${digest})) AS digest FROM findings
-        WHERE key IN (${jsonTexts(tx.dialect)}) AND resolved_at IS NULL`,
-      [JSON.stringify(part.map((f) => f.key))],
-    );
-    const stored = new Map(
-      parseRows('findings', rows, (r) => [r.text('key'), r.text('digest')] as const),
-    );
-    const same = part.filter((f) => stored.get(f.key) === writtenDigest(f)).map((f) => f.key);
-    if (same.length === 0) continue;
-    await tx.run(
-      `UPDATE findings SET last_run_id = ?, last_seen_at = ? WHERE key IN (${jsonTexts(tx.dialect)})`,
-      [run.id, run.asOf, JSON.stringify(same)],
-    );
-    for (const key of same) out.add(key);
-  }
-  return out;
-}
-
-// The digest's separator and null (control characters no finding's text holds).
-const SEPARATOR = '\u001f';
-const NULL_MARK = '\u001e';
-
-/** md5 of the written columns as PostgreSQL's `concat_ws` above joins them. */
-function writtenDigest(f: FindingWrite): string {
-  const parts = writtenRow(f)
-    .slice(1)
-    .map((v) => (v === null ? NULL_MARK : String(v)));
-  return createHash('md5').update(parts.join(SEPARATOR), 'utf8').digest('hex');
-}
-
-/**
- * SQLite: one prepared statement per finding (better-sqlite3 binds a row in microseconds); the
- * JSON form above, whose every field re-reads its row's JSON, took 2.5–3.0 s for 42,770 against
- * 1.7–2.2 s for the full rewrite it replaces.
- */
-async function touchUnchangedEach(
-  tx: SqlExecutor,
-  run: SeeingRun,
-  findings: readonly FindingWrite[],
-): Promise<Set<string>> {
-  const sql = `UPDATE findings SET last_run_id = ?, last_seen_at = ?
-     WHERE key = ? AND resolved_at IS NULL AND ${WRITTEN.map((c) => `${c} IS ?`).join(' AND ')}`;
-  const out = new Set<string>();
-  for (const f of findings) {
-    const { changes } = await tx.run(sql, [run.id, run.asOf, ...writtenRow(f)]);
-    if (changes > 0) out.add(f.key);
-  }
-  return out;
-}
-
-/** A finding's key and written columns, in `WRITTEN` order. */
-function writtenRow(f: FindingWrite): unknown[] {
-  return [
-    f.key,
-    f.rule,
-    f.severity,
-    f.schoolId,
-    f.classId,
-    f.subjectId,
-    f.teacherId,
-    f.studentId,
-    f.lessonId,
-    f.date,
-    f.deadline,
-    f.message,
-    f.details,
-  ];
-}
-
-/** Inserts or rewrites findings seen by `run` (first run and first seen kept; resolution cleared). */
+/** Inserts or refreshes the findings seen by `run` (first run and first seen kept; resolution cleared). */
 export async function upsertSeen(
   tx: SqlExecutor,
   run: SeeingRun,
