@@ -132,6 +132,46 @@ describe.each(ENGINES)('checks engine on %s', (engine) => {
     ]);
   });
 
+  it('a finding seen again with another message is rewritten (first run kept, no event); one seen as it was only moves its last run', async () => {
+    b.change(
+      'persons',
+      student,
+      { fullName: 'Иванов Пётр', firstName: 'Пётр' },
+      at('2026-10-23T12:00:00'),
+    );
+    await b.write(m.db);
+    const before = await m.db.query<{ key: string; first_run_id: string; details: string }>(
+      `SELECT key, first_run_id, details FROM findings WHERE school_id = ? AND rule = 'mark-late'`,
+      [school.id],
+    );
+    const next = await run('2026-10-23T14:00:00');
+    expect([next.newCount, next.resolvedCount]).toEqual([0, 0]);
+    const rows = await m.db.query<{
+      key: string;
+      rule: string;
+      message: string;
+      details: string;
+      first_run_id: string;
+      last_run_id: string;
+      last_seen_at: number | string;
+    }>(
+      `SELECT key, rule, message, details, first_run_id, last_run_id, last_seen_at FROM findings
+        WHERE school_id = ? AND resolved_at IS NULL ORDER BY rule, key`,
+      [school.id],
+    );
+    expect(rows).toHaveLength(3);
+    for (const r of rows) {
+      expect(r.last_run_id).toBe(next.runId);
+      expect(Number(r.last_seen_at)).toBe(at('2026-10-23T14:00:00'));
+    }
+    const late = rows.find((r) => r.rule === 'mark-late')!;
+    expect(late.message).toMatch(/ученик Иванов Пётр$/);
+    expect(JSON.parse(late.details).names.student).toBe('Иванов Пётр');
+    expect(late.first_run_id).toBe(before[0]!.first_run_id);
+    expect(JSON.parse(before[0]!.details).names.student).toBe('Иванов Иван');
+    expect((await findingHistory(m.db, late.key)).map((h) => h.kind)).toEqual(['opened']);
+  });
+
   it('a run limited to one rule never resolves the findings of the others', async () => {
     const r = await runChecks(m.db, {
       school,
