@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../sql.js';
-import { bumpDataVersion, bumpDataVersionOfCheckRun } from './data-version.js';
+import { bumpDataVersion, bumpDataVersionOfRun } from './data-version.js';
 import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
@@ -90,7 +90,7 @@ export async function markSucceeded(
       [finishedAt, counts.findingCount, counts.newCount ?? 0, counts.resolvedCount ?? 0, runId],
     );
   }
-  await bumpDataVersionOfCheckRun(db, runId);
+  await bumpDataVersionOfRun(db, 'check_runs', runId);
 }
 
 export async function markFailed(
@@ -102,7 +102,7 @@ export async function markFailed(
     finishedAt,
     runId,
   ]);
-  await bumpDataVersionOfCheckRun(db, runId);
+  await bumpDataVersionOfRun(db, 'check_runs', runId);
 }
 
 /** Finished current runs of a school, newest first (what-if runs are no part of its history). */

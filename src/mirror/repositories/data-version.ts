@@ -26,22 +26,19 @@ export async function bumpDataVersion(db: SqlExecutor, schoolId: string): Promis
   );
 }
 
-/** The same, for the school of a sync run (a committed scope knows only its run). */
-export async function bumpDataVersionOfSyncRun(db: SqlExecutor, runId: string): Promise<void> {
+/**
+ * The same, for the school of a sync or check run (a committed scope, a run's end: they know only
+ * their run).
+ */
+export async function bumpDataVersionOfRun(
+  db: SqlExecutor,
+  runs: 'sync_runs' | 'check_runs',
+  runId: string,
+): Promise<void> {
   // `WHERE true`: SQLite needs it to read ON CONFLICT after INSERT … SELECT.
   await db.run(
     `INSERT INTO data_versions (school_id, version)
-     SELECT school_id, 1 FROM sync_runs WHERE id = ? AND true
-     ON CONFLICT (school_id) DO UPDATE SET version = data_versions.version + 1`,
-    [runId],
-  );
-}
-
-/** The same, for the school of a check run. */
-export async function bumpDataVersionOfCheckRun(db: SqlExecutor, runId: string): Promise<void> {
-  await db.run(
-    `INSERT INTO data_versions (school_id, version)
-     SELECT school_id, 1 FROM check_runs WHERE id = ? AND true
+     SELECT school_id, 1 FROM ${runs} WHERE id = ? AND true
      ON CONFLICT (school_id) DO UPDATE SET version = data_versions.version + 1`,
     [runId],
   );

@@ -1,5 +1,5 @@
 import type { Row, SqlExecutor } from '../sql.js';
-import { bumpDataVersion, bumpDataVersionOfSyncRun } from './data-version.js';
+import { bumpDataVersion, bumpDataVersionOfRun } from './data-version.js';
 import { parseFirst, parseRows, type RowReader } from './rows.js';
 
 /**
@@ -147,7 +147,7 @@ export async function finishRun(
     [values.status, values.finishedAt, done, values.error, runId],
   );
   // The run's end follows the derived tables' refresh: the pages read those too.
-  await bumpDataVersionOfSyncRun(db, runId);
+  await bumpDataVersionOfRun(db, 'sync_runs', runId);
 }
 
 /**
@@ -158,7 +158,7 @@ export async function finishRun(
 export async function recordScopeDone(tx: SqlExecutor, runId: string): Promise<void> {
   await tx.run('UPDATE sync_runs SET scopes_done = scopes_done + 1 WHERE id = ?', [runId]);
   // The scope's records commit with this transaction: so does the pages' data version.
-  await bumpDataVersionOfSyncRun(tx, runId);
+  await bumpDataVersionOfRun(tx, 'sync_runs', runId);
 }
 
 /** The run's notes, row-locked on PostgreSQL until the transaction `tx` ends. */
