@@ -17,6 +17,7 @@ const SERVICE_MARKERS = [
   /createTestMirror\('postgres'\)/, // a PostgreSQL-only mirror test
   /from '(ioredis|bullmq|pg)'/,
   /\bpdftotext\b|PdfRenderer|createPdfRenderer|reportsDocumentRenderer/, // Chromium
+  /^\/\/ tier: services\b/m, // said outright by a test that reaches a service some other way
 ];
 
 function needsServices(file: string): boolean {

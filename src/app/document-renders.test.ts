@@ -1,3 +1,4 @@
+// tier: services (it prints a document: Chromium, through the documents service)
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
