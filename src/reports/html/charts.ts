@@ -88,6 +88,9 @@ export function distributionChart(items: readonly { label: string; value: number
  * The findings week by week (the web's dashboard): bars of those unresolved at each week's end,
  * lines of those the checks found and those fixed during it.
  */
+/** A count as Russian text writes it: «15 000». */
+const count = (n: number): string => n.toLocaleString('ru-RU');
+
 export function findingsTrendChart(
   weeks: readonly { label: string; open: number; detected: number; resolved: number }[],
 ): string {
@@ -101,7 +104,12 @@ export function findingsTrendChart(
       legend: { bottom: 0, data: ['Нерешённых на конец недели', 'Выявлено', 'Исправлено'] },
       grid: { left: 50, right: 10, top: 40, bottom: 56 },
       xAxis: { type: 'category', data: weeks.map((w) => w.label), axisLabel: { interval: 0 } },
-      yAxis: { type: 'value', minInterval: 1 },
+      // «15 000», not «15,000»: numbers as the tables write them.
+      yAxis: {
+        type: 'value',
+        minInterval: 1,
+        axisLabel: { formatter: (v: number) => count(v) },
+      },
       series: [
         {
           name: 'Нерешённых на конец недели',
@@ -109,7 +117,12 @@ export function findingsTrendChart(
           data: weeks.map((w) => w.open),
           itemStyle: { color: '#90a4ae' },
           barMaxWidth: 40,
-          label: { show: true, position: 'top', fontSize: 10 },
+          label: {
+            show: true,
+            position: 'top',
+            fontSize: 10,
+            formatter: (p: { value: unknown }) => count(Number(p.value)),
+          },
         },
         {
           name: 'Выявлено',
