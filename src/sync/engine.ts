@@ -420,8 +420,11 @@ async function runScopes(
   const connector = deps.connectorFor(run.school_id);
   const outcomes: ScopeOutcome[] = [];
   let failure: unknown = null;
+  // Classes of the group whose remaining scopes are skipped (a permanent error of theirs).
+  const failedClasses = new Set<string>();
   for (const scope of scopes) {
     if (options.signal?.aborted) throw new SyncInterrupted();
+    if (scope.classId !== null && failedClasses.has(scope.classId)) continue;
     try {
       const outcome = await syncScope(deps.db, connector, ctx, scope);
       outcomes.push(outcome);
@@ -440,9 +443,15 @@ async function runScopes(
       );
       if (options.rethrow) throw err;
       failure ??= err;
-      // An error that no retry can fix (token, permissions) fails the group at once; so does a
-      // rate limit (the token is paused: the group's other scopes would only be refused).
-      if (isPermanent(err) || isRateLimited(err)) break;
+      // The token refused or paused fails the group at once: its other scopes would only be
+      // refused too. An error no retry can fix for one class (its lessons refused, not found)
+      // skips that class's other scopes only: a daytime group holds eight classes, and the seven
+      // others must not go without their hour's entries for it. (A group of one class: the same.)
+      if (isAuth(err) || isRateLimited(err)) break;
+      if (isPermanent(err)) {
+        if (scope.classId === null) break;
+        failedClasses.add(scope.classId);
+      }
     }
   }
   if (failure) throw failure;
@@ -453,9 +462,12 @@ function isRateLimited(err: unknown): boolean {
   return (err as { reason?: unknown } | null)?.reason === 'rateLimited';
 }
 
+function isAuth(err: unknown): boolean {
+  return (err as { kind?: unknown } | null)?.kind === 'auth';
+}
+
 function isPermanent(err: unknown): boolean {
-  const kind = (err as { kind?: unknown } | null)?.kind;
-  return kind === 'auth' || kind === 'permanent';
+  return (err as { kind?: unknown } | null)?.kind === 'permanent';
 }
 
 export interface SyncSummary {

@@ -144,7 +144,7 @@ async function fetchAttendance(
       const replies = await settleAll(
         chunks.map((c) => get(paths.lessonsLogEntries(), { lessons: c })),
       );
-      return toRecords(splitRiders(replies, riders));
+      return toRecords(splitRiders(replies, riders, new Set(ids)));
     } catch (err) {
       for (const r of riders) r.settle(null);
       // Refused as a request (not a fault, not the token): this platform has no such call.
@@ -192,23 +192,33 @@ type Rider = Companion & { settle: (entries: unknown[] | null) => void };
 
 /**
  * The caller's entries of the replies; the riders' entries are handed over for their own fetch.
- * A reply that is not a list is passed on whole (the caller's fetch is then incomplete) and
- * nothing is handed over: the riders ask for themselves.
+ * A lesson two classes list (a subgroup of both) goes to each of them, the caller included: each
+ * class's fetch must hold all its lessons' entries, or the missing ones would look deleted. An
+ * entry of a lesson nobody listed stays the caller's (its fetch validates it). A reply that is not
+ * a list is passed on whole (the caller's fetch is then incomplete) and nothing is handed over:
+ * the riders ask for themselves.
  */
-function splitRiders(replies: readonly unknown[], riders: readonly Rider[]): unknown[] {
+function splitRiders(
+  replies: readonly unknown[],
+  riders: readonly Rider[],
+  ownLessons: ReadonlySet<string>,
+): unknown[] {
   if (!replies.every(Array.isArray)) {
     for (const r of riders) r.settle(null);
     return [...replies];
   }
   if (riders.length === 0) return [...replies];
-  const riderOf = new Map<string, Rider>();
-  for (const r of riders) for (const l of r.lessons) riderOf.set(l.id, r);
+  const ridersOf = new Map<string, Rider[]>();
+  for (const r of riders) {
+    for (const l of r.lessons) ridersOf.set(l.id, [...(ridersOf.get(l.id) ?? []), r]);
+  }
   const own: unknown[] = [];
   const kept = new Map<Rider, unknown[]>(riders.map((r) => [r, []]));
   for (const entry of (replies as unknown[][]).flat()) {
-    const rider = riderOf.get(lessonOf(entry) ?? '');
-    if (rider) kept.get(rider)!.push(entry);
-    else own.push(entry);
+    const lesson = lessonOf(entry) ?? '';
+    const takers = ridersOf.get(lesson) ?? [];
+    for (const rider of takers) kept.get(rider)!.push(entry);
+    if (takers.length === 0 || ownLessons.has(lesson)) own.push(entry);
   }
   for (const [rider, entries] of kept) rider.settle(entries);
   return [own];
