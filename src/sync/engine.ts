@@ -466,8 +466,10 @@ function isAuth(err: unknown): boolean {
   return (err as { kind?: unknown } | null)?.kind === 'auth';
 }
 
+/** No retry can fix it: the token (auth) or the request (permanent). */
 function isPermanent(err: unknown): boolean {
-  return (err as { kind?: unknown } | null)?.kind === 'permanent';
+  const kind = (err as { kind?: unknown } | null)?.kind;
+  return kind === 'auth' || kind === 'permanent';
 }
 
 export interface SyncSummary {
