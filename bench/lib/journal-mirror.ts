@@ -212,6 +212,42 @@ function writeClass(
       now,
     );
   }
+  // Subgroups (a split subject's groups) as a sync stores them: an edu-group of its own whose
+  // roster is its members; their lessons stay the class's and name the subgroup (`groupId`).
+  for (const g of cls.groups) {
+    const groupId = id(g.id);
+    const members = new Set(g.studentIds);
+    sink(
+      'classes',
+      {
+        id: groupId,
+        schoolId: school.id,
+        name: g.name,
+        fullName: null,
+        grade: cls.grade,
+        letter: null,
+        kind: 'subgroup',
+        parentIds: [classId],
+        studyYear: 2025,
+        status: 'Active',
+      },
+      now,
+    );
+    for (const s of cls.students) {
+      if (!members.has(s.id)) continue;
+      const personId = id(s.id);
+      sink(
+        'enrollments',
+        {
+          id: `${groupId}:${personId}`,
+          classId: groupId,
+          personId,
+          status: s.leaveDay !== null && s.leaveDay * 86_400_000 <= now ? 'archived' : 'active',
+        },
+        now,
+      );
+    }
+  }
   sink(
     'teacherAssignments',
     {
@@ -251,7 +287,7 @@ function writeClass(
       {
         id: id(l.id),
         classId,
-        groupId: null,
+        groupId: l.groupId === null ? null : id(l.groupId),
         subjectId: l.subjectId,
         date: l.date,
         startsAt: l.startsAt,
