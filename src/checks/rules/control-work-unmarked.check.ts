@@ -14,7 +14,7 @@ import { attendanceAt, enrolledAt, markAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
-import { inList, sql } from '../sql-fragment.js';
+import { inList, sql, type Fragment } from '../sql-fragment.js';
 
 /**
  * A student present at a control work who has no mark for it once the checking deadline passed.
@@ -41,45 +41,74 @@ export default defineRule({
   },
   evaluate: async (ctx) => {
     const { params: p, asOf } = ctx;
+    // The school's control work types, read first: named as ids, the works' filter is estimated
+    // from their statistics (a join to `work_types` was estimated at ~13× the 17,000 control works
+    // of 263,000 at 1M marks, and PostgreSQL hashed every lesson to join them).
+    const kinds = sql`SELECT DISTINCT id FROM work_types WHERE kind IN ${inList(p.controlKinds)}`;
+    const typeIds = (await ctx.db.query<{ id: string }>(kinds.text, kinds.params)).map((r) => r.id);
+    if (typeIds.length === 0) return [];
     const deadline = sql`l.day_start_at + ${deadlineOffset(p.deadlineDays, p.deadlineTime)}`;
     // The class's enrolled students, copied once (~3,600 rows in a large school): probing the
     // copy's automatic index beats reading each student's enrollment row again for every work.
-    const pairs = sql`WITH en AS MATERIALIZED (
+    const en = sql`en AS MATERIALIZED (
       SELECT e.source, e.class_id, e.person_id FROM enrollments e
-      WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${enrolledAt('e', ctx)})
-    SELECT ${findingColumns(
-      {
-        src: 'w.source',
-        class_id: 'w.class_id',
-        subject_id: 'l.subject_id',
-        teacher_id: 'l.teacher_id',
-        student_id: 'e.person_id',
-        lesson_id: 'l.id',
-        work_id: 'w.id',
-        date: 'l.date',
-        deadline,
-      },
-      { work_title: 'wt.title' },
-    )}
-    FROM works w
+      WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${enrolledAt('e', ctx)})`;
+    const works = sql`works w
     JOIN work_types wt ON wt.source = w.source AND wt.id = w.work_type_id
     JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
-    JOIN classes c ON c.source = w.source AND c.id = w.class_id
-    CROSS JOIN en e
-    WHERE w.school_id = ${ctx.schoolId} AND ${workAt('w', ctx, 'absent')} AND wt.kind IN ${inList(p.controlKinds)}
+    JOIN classes c ON c.source = w.source AND c.id = w.class_id`;
+    const worksWhere = sql`w.school_id = ${ctx.schoolId} AND ${workAt('w', ctx, 'absent')}
+      AND w.work_type_id IN ${inList(typeIds)} AND wt.kind IN ${inList(p.controlKinds)}
       AND c.grade >= 2 AND ${asOf} > ${deadline}
-      -- A subgroup's lesson concerns the subgroup's students only (its enrollments).
+      ${classFilter(ctx, 'w.class_id')}`;
+    type Columns = Record<'w' | 'lesson' | 'subject' | 'teacher' | 'date' | 'title', string>;
+    const columns = (c: Columns & { deadline: string | Fragment }) =>
+      findingColumns(
+        {
+          src: `${c.w}.source`,
+          class_id: `${c.w}.class_id`,
+          subject_id: c.subject,
+          teacher_id: c.teacher,
+          student_id: 'e.person_id',
+          lesson_id: c.lesson,
+          work_id: `${c.w}.id`,
+          date: c.date,
+          deadline: c.deadline,
+        },
+        { work_title: c.title },
+      );
+    // A subgroup's lesson concerns the subgroup's students only (its enrollments).
+    const pairs =
+      ctx.db.dialect === 'postgres'
+        ? // Each work's marked students in one read of the marks index (an array), then its
+          // roster's students not in it: one index descent per work instead of one per (work,
+          // student) pair (382,000 pairs of 17,000 works at 1M marks; bench/README.md).
+          sql`WITH ${en}, cw AS (
+      SELECT w.source, w.class_id, w.id, coalesce(l.group_id, w.class_id) AS roster_id,
+        l.subject_id, l.teacher_id, l.id AS lesson_id, l.date, ${deadline} AS deadline,
+        wt.title AS work_title, mk.marked
+      FROM ${works}
+      CROSS JOIN LATERAL (
+        SELECT array_agg(m.student_id) AS marked FROM marks m
+        WHERE m.source = w.source AND m.work_id = w.id AND ${markAt('m', ctx, 'present')}) mk
+      WHERE ${worksWhere} OFFSET 0)
+    SELECT ${columns({ w: 'cw', lesson: 'cw.lesson_id', subject: 'cw.subject_id', teacher: 'cw.teacher_id', date: 'cw.date', deadline: 'cw.deadline', title: 'cw.work_title' })}
+    FROM cw JOIN en e ON e.source = cw.source AND e.class_id = cw.roster_id
+    WHERE NOT (e.person_id = ANY (coalesce(cw.marked, '{}')))`
+        : sql`WITH ${en}
+    SELECT ${columns({ w: 'w', lesson: 'l.id', subject: 'l.subject_id', teacher: 'l.teacher_id', date: 'l.date', deadline, title: 'wt.title' })}
+    FROM ${works}
+    CROSS JOIN en e
+    WHERE ${worksWhere}
       AND e.source = w.source AND e.class_id = coalesce(l.group_id, w.class_id)
-      ${classFilter(ctx, 'w.class_id')}
       AND NOT EXISTS (
         SELECT 1 FROM marks m
-        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')}${probeEach(ctx.db)})`;
-    // The mark first: one probe of (work_id, student_id) settles most pairs; the attendance
-    // probe (the partial index of absences) runs only for the unmarked ones. The pairs are a
-    // subquery of their own, kept apart on PostgreSQL by OFFSET 0: with both NOT EXISTS in one
-    // WHERE it orders them by estimated cost and probed attendance first, for every pair
-    // (419,466 probes instead of ~40,000 at 1M marks, bench/checks-pg). SQLite flattens the
-    // subquery and probes in the order written, as before.
+        WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id AND ${markAt('m', ctx, 'present')})`;
+    // The mark first, then the attendance probe (the partial index of absences) for the unmarked
+    // pairs only. The pairs are a subquery of their own, kept apart on PostgreSQL by OFFSET 0:
+    // with both conditions in one WHERE it orders them by estimated cost and probed attendance
+    // first, for every pair (bench/checks-pg). SQLite flattens the subquery and probes in the
+    // order written.
     const inner = sql`SELECT x.* FROM (${pairs}${probeEach(ctx.db)}) x
     WHERE NOT EXISTS (
         SELECT 1 FROM attendance a
