@@ -74,7 +74,9 @@ async function prepareMirror(path: string, sandbox: Sandbox): Promise<Record<str
   const now = sandbox.now();
   const mirror = await openMirror({ type: 'sqlite', path, schema: 'public' });
   const started = performance.now();
-  const gen = writeJournalMirror((mirror.db as SqliteDb).raw, { sandbox });
+  // No generated sync history: the weekly checks below run as of past instants, and a sync
+  // recorded at the sandbox's now would lie in their future (as measured before it existed).
+  const gen = writeJournalMirror((mirror.db as SqliteDb).raw, { sandbox, syncHistory: false });
   await refreshPeriodTotals(mirror.db, school.id, now);
   const generatedMs = performance.now() - started;
   const clock = new ManualClock(now - (HISTORY_WEEKS - 1) * WEEK);

@@ -5,6 +5,7 @@ import type { ClassModel, SchoolModel, Timed } from '../../src/sandbox/model.js'
 import { viewAt } from '../../src/sandbox/rows.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { WORK_TYPES } from '../../src/sandbox/work-types.js';
+import { syncHistory, syncHistoryInserts } from './sync-history.js';
 
 /**
  * A realistic mirror, fast: the sandbox's generated journals (with their planted violations at
@@ -19,6 +20,11 @@ export interface JournalMirrorOptions {
   school?: SchoolModel;
   /** Stop adding classes once this many marks are written (default: every class once). */
   marks?: number;
+  /**
+   * Record the sync history the rows imply (bench/lib/sync-history.ts; default true). False: a
+   * mirror with no sync recorded, whose rules date rows as between syncs.
+   */
+  syncHistory?: boolean;
 }
 
 export interface JournalMirrorStats {
@@ -88,6 +94,14 @@ export function writeJournalMirror(
     }
   })();
   for (const ix of indexes) db.exec(ix.sql);
+  if (options.syncHistory !== false) {
+    const first = db.prepare('SELECT min(first_seen_at) AS t FROM lessons').get() as {
+      t: number | null;
+    };
+    for (const q of syncHistoryInserts('sqlite', syncHistory(school.id, first.t ?? now, now))) {
+      db.prepare(q.text).run(...q.params);
+    }
+  }
   db.pragma('synchronous = FULL');
   return { rows: counts, classes, ms: performance.now() - started };
 }

@@ -20,8 +20,11 @@ export interface CopyStats {
 
 const BATCH = 20_000;
 
-/** Mirrored tables, parents first (no foreign keys, but the order reads naturally). */
-export const JOURNAL_TABLES = Object.values(TABLES).map((t) => t.table);
+/**
+ * Mirrored tables, parents first (no foreign keys, but the order reads naturally), and the sync
+ * history that dates their rows (bench/lib/sync-history.ts): copied and cloned per school with them.
+ */
+export const JOURNAL_TABLES = [...Object.values(TABLES).map((t) => t.table), 'sync_runs'];
 
 export async function copySqliteToPg(
   sqlite: BetterSqlite3.Database,

@@ -55,13 +55,22 @@ describe('checks on PostgreSQL', () => {
   });
 
   const seen = (f: Finding) => `${f.rule} ${f.key} ${f.date ?? ''} ${f.message}`;
-  const run = (m: TestMirror, periodTotals: boolean, threads = 1) =>
-    runChecks(m.db, { school: checkSchool, asOf, persist: false, periodTotals, threads });
+  const run = (m: TestMirror, periodTotals: boolean, at: number, threads = 1) =>
+    runChecks(m.db, { school: checkSchool, asOf: at, persist: false, periodTotals, threads });
+  const WEEK = 7 * 86_400_000;
 
-  it.each([true, false])(
-    'every rule finds the same as on SQLite, message for message (period totals: %s)',
-    async (periodTotals) => {
-      const [a, b] = [await run(lite, periodTotals), await run(pgm, periodTotals, 2)];
+  // As of the last sync's end (rows covered by it: what a checks.run job sees), and a week before
+  // it (between syncs: rows dated by the mirror's sight or the platform's stamps).
+  it.each([
+    [true, 'the last sync', 0],
+    [false, 'the last sync', 0],
+    // (The period totals are the present's: a run as of another instant groups the marks.)
+    [false, 'a week before the last sync', WEEK],
+  ])(
+    'every rule finds the same as on SQLite, message for message (period totals: %s; as of %s)',
+    async (periodTotals, _label, before) => {
+      const at = asOf - before;
+      const [a, b] = [await run(lite, periodTotals, at), await run(pgm, periodTotals, at, 2)];
       expect(a.periodTotals).toBe(periodTotals);
       expect(b.periodTotals).toBe(periodTotals);
       expect(b.rules.map((r) => r.rule).sort()).toEqual([...RULE_IDS].sort());
@@ -83,35 +92,37 @@ describe('checks on PostgreSQL', () => {
    * 1,000,000 marks (bench/README.md). A partial index read whole (the «2»s, the absences) is a
    * small share of the table, as on SQLite.
    */
-  it.each(RULE_IDS.map((id) => [id]))(
-    '%s never reads marks or attendance whole on PostgreSQL',
-    async (ruleId) => {
-      const rule = RULES.get(ruleId)!;
-      const sent: { text: string; params: readonly unknown[] }[] = [];
-      const db: SqlExecutor = {
-        dialect: 'postgres',
-        query: (text, params = []) => (sent.push({ text, params }), pgm.db.query(text, params)),
-        run: (text, params) => pgm.db.run(text, params),
-      };
-      const ctx: RuleContextBase = {
-        db,
-        schoolId: school.id,
-        zone: school.zone,
-        asOf,
-        classIds: null,
-        exemptions: [],
-        finalMarkDeadlines: checkSchool.finalMarkDeadlines,
-        periodTotals: true,
-        coverage: await mirrorCoverage(pgm.db, school.id),
-      };
-      await evaluateRule(rule, ctx, rule.parseParams({}));
-      expect(sent.length).toBeGreaterThan(0);
-      for (const q of sent) {
-        const whole = await wholeReads(q.text, q.params);
-        expect({ query: q.text, whole }).toEqual({ query: q.text, whole: [] });
-      }
-    },
-  );
+  it.each(
+    RULE_IDS.flatMap((id) => [[id, 'covered by a sync'] as const, [id, 'between syncs'] as const]),
+  )('%s never reads marks or attendance whole on PostgreSQL (rows %s)', async (ruleId, history) => {
+    const coverage = await mirrorCoverage(pgm.db, school.id);
+    expect(coverage.lastSyncedAt).toBe(asOf);
+    const rule = RULES.get(ruleId)!;
+    const sent: { text: string; params: readonly unknown[] }[] = [];
+    const db: SqlExecutor = {
+      dialect: 'postgres',
+      query: (text, params = []) => (sent.push({ text, params }), pgm.db.query(text, params)),
+      run: (text, params) => pgm.db.run(text, params),
+    };
+    const ctx: RuleContextBase = {
+      db,
+      schoolId: school.id,
+      zone: school.zone,
+      asOf,
+      classIds: null,
+      exemptions: [],
+      finalMarkDeadlines: checkSchool.finalMarkDeadlines,
+      periodTotals: true,
+      // Between syncs: the same instant with no sync finished by then (existence.ts, historyOf).
+      coverage: history === 'between syncs' ? { ...coverage, lastSyncedAt: null } : coverage,
+    };
+    await evaluateRule(rule, ctx, rule.parseParams({}));
+    expect(sent.length).toBeGreaterThan(0);
+    for (const q of sent) {
+      const whole = await wholeReads(q.text, q.params);
+      expect({ query: q.text, whole }).toEqual({ query: q.text, whole: [] });
+    }
+  });
 
   it("the mirror's connections run without JIT compilation (data-source.ts; bench/checks-pg)", async () => {
     // Every pooled connection: a few queries at once take several of them.
