@@ -78,9 +78,11 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     let captured: { text: string; params: readonly unknown[] } | undefined;
     const db = {
       dialect: 'sqlite' as const,
+      // The rule's last query is planned; a control work type is there to find (control-work-unmarked
+      // reads the types first and asks nothing more without one).
       query: async (text: string, params: readonly unknown[] = []) => {
         captured = { text, params };
-        return [];
+        return /FROM work_types WHERE kind IN/.test(text) ? [{ id: '70103' }] : [];
       },
     };
     const ctx = {
