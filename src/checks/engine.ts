@@ -203,7 +203,9 @@ export async function runChecks(db: SqlDb, options: RunChecksOptions): Promise<C
   const tasks = rules.map((rule) => ({ rule, params: settings.get(rule.id)! }));
   // Worker threads start evaluating now; this thread meanwhile records the run (on one
   // thread, evaluateAll has finished by the time it returns, which changes nothing).
-  const evaluation = evaluateAll(ctx, tasks, options.threads ?? 1);
+  // Heavy rules first (rule.ts, `heavy`): with several lanes they end together.
+  const order = [...tasks.filter((t) => t.rule.heavy), ...tasks.filter((t) => !t.rule.heavy)];
+  const evaluation = evaluateAll(ctx, order, options.threads ?? 1);
   evaluation.catch(() => undefined);
   const run: RunRecord = {
     id: randomUUID(),

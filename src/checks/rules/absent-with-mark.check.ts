@@ -14,6 +14,7 @@ const STATUS_RU: Record<string, string> = { Absent: 'н', Ill: 'б', Pass: 'п' 
  */
 export default defineRule({
   id: 'absent-with-mark',
+  heavy: true,
   title: 'Отметка и «н» в одной клетке',
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],

@@ -22,6 +22,7 @@ import { attendanceStorageOf } from '../../connectors/attendance-storage.js';
  */
 export default defineRule({
   id: 'attendance-not-kept',
+  heavy: true,
   title: 'Не отмечена посещаемость',
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],

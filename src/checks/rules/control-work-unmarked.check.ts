@@ -22,6 +22,7 @@ import { inList, sql, type Fragment } from '../sql-fragment.js';
  */
 export default defineRule({
   id: 'control-work-unmarked',
+  heavy: true,
   title: 'Нет отметки за контрольную работу',
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],

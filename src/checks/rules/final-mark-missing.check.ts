@@ -22,6 +22,7 @@ export function finalMarkDeadline(
 /** An enrolled, non-exempt student without a period mark after the order's deadline. */
 export default defineRule({
   id: 'final-mark-missing',
+  heavy: true,
   title: 'Не выставлена отметка за период',
   severity: 'critical',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],

@@ -20,6 +20,7 @@ export const ROUNDING_PROFILES = {
  */
 export default defineRule({
   id: 'final-mark-objectivity',
+  heavy: true,
   title: 'Необъективность отметки за период',
   severity: 'warning',
   audience: ['deputy_director'],

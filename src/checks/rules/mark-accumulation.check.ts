@@ -49,6 +49,7 @@ function periodDays(period: PeriodRow): number {
  */
 export default defineRule({
   id: 'mark-accumulation',
+  heavy: true,
   title: 'Недостаточная накопляемость отметок',
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],

@@ -29,6 +29,7 @@ function workTypeIn(alias: string, types: readonly { source: string; id: string 
  */
 export default defineRule({
   id: 'mark-late',
+  heavy: true,
   title: 'Несвоевременное выставление отметок',
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],

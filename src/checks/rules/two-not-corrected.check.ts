@@ -19,6 +19,7 @@ import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
  */
 export default defineRule({
   id: 'two-not-corrected',
+  heavy: true,
   title: 'Неисправленная неудовлетворительная отметка',
   severity: 'info',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
