@@ -1,5 +1,5 @@
 import type { SqlExecutor } from '../mirror/sql.js';
-import { raw, type Fragment } from './sql-fragment.js';
+import { raw, sql, type Fragment } from './sql-fragment.js';
 
 /**
  * Ends an `EXISTS` / `NOT EXISTS` subquery that must stay a probe per outer row, through its
@@ -12,9 +12,27 @@ import { raw, type Fragment } from './sql-fragment.js';
  * `control-work-unmarked` (12.8 → 7.3 s under load 20). `OFFSET 0` keeps the subquery as it is
  * written (PostgreSQL pulls up no subquery with an OFFSET); the rows it answers are the same.
  * SQLite already runs a correlated subquery per row: nothing is added there.
- * Not used where a hash join over the school's rows wins (`homework-missing`: 1.3 s as a join,
- * 5.0 s probing each of 134,000 lessons).
+ * `homework-missing` probes too (0.4 s at one school of 1M marks against 0.1 s as a hash join over
+ * its works, but 3-5 s as a join in a 10-school mirror: the hash held every school's works).
  */
 export function probeEach(db: Pick<SqlExecutor, 'dialect'>): Fragment {
   return raw(db.dialect === 'postgres' ? ' OFFSET 0' : '');
+}
+
+/**
+ * Joins `table AS alias` on `on` as one probe per outer row: on PostgreSQL a LATERAL subquery kept
+ * by `OFFSET 0`, which it cannot turn into a hash join over the whole table (every school's rows
+ * in a municipality's mirror: `mark-late` read all 10M marks of 10 schools for each school,
+ * bench/README.md); on SQLite a CROSS JOIN, which it keeps in the order written (outer row first)
+ * and runs as a probe of the index.
+ */
+export function joinEach(
+  db: Pick<SqlExecutor, 'dialect'>,
+  table: string,
+  alias: string,
+  on: Fragment,
+): Fragment {
+  return db.dialect === 'postgres'
+    ? sql`CROSS JOIN LATERAL (SELECT * FROM ${raw(table)} ${raw(alias)} WHERE ${on} OFFSET 0) ${raw(alias)}`
+    : sql`CROSS JOIN ${raw(table)} ${raw(alias)} ON ${on}`;
 }

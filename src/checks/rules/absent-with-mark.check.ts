@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { classFilter, gradedMark, isAbsent, ruDate, where } from '../common.js';
 import { attendanceAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
-import { probeEach } from '../probe-each.js';
+import { joinEach, probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 
@@ -45,10 +45,6 @@ export default defineRule({
           AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework')${probeEach(ctx.db)})`;
     const entry = sql`a.source = k.source AND a.lesson_id = k.lesson_id AND a.student_id = k.student_id
       AND ${attendanceAt('a', ctx, 'absent')} AND ${isAbsent('a')}`;
-    const readBack =
-      ctx.db.dialect === 'postgres'
-        ? sql`CROSS JOIN LATERAL (SELECT * FROM attendance a WHERE ${entry} OFFSET 0) a`
-        : sql`JOIN attendance a ON ${entry}`;
     const inner = sql`SELECT ${findingColumns(
       {
         src: 'a.source',
@@ -62,7 +58,7 @@ export default defineRule({
       { status: 'a.status' },
     )}
     FROM (${cells}${probeEach(ctx.db)}) k
-    ${readBack}
+    ${joinEach(ctx.db, 'attendance', 'a', entry)}
     LEFT JOIN lessons l ON l.source = a.source AND l.id = a.lesson_id`;
     return queryFindings(ctx, inner);
   },

@@ -3,6 +3,7 @@ import { formatLocal } from '../../platform/time.js';
 import { classFilter, deadlineOffset, hhmm, ruDate, trimmed, where } from '../common.js';
 import { lessonAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { inList, sql } from '../sql-fragment.js';
 
@@ -53,7 +54,7 @@ export default defineRule({
       AND NOT EXISTS (
         SELECT 1 FROM works w
         WHERE w.source = l.source AND w.lesson_id = l.id AND w.type = 'Homework' AND ${workAt('w', ctx, 'present')}
-          AND length(${trimmed('w.text')}) >= ${p.minLength})`;
+          AND length(${trimmed('w.text')}) >= ${p.minLength}${probeEach(ctx.db)})`;
     return queryFindings(ctx, inner);
   },
 });
