@@ -67,6 +67,8 @@ export async function run(): Promise<BenchResult> {
         totalsMs: totals.ms,
       };
     } else {
+      // Migrated to this code's schema, as ezh migrates a mirror it opens.
+      await (await openMirror({ type: 'postgres', url: BENCH_PG_URL, schema, path: '' })).close();
       // A schema built before the generator recorded its sync history gets it now.
       await recordPgSyncHistory(schema, [school.id], sandbox.now());
       analyzeMs = await analyzeTables(schema, [...JOURNAL_TABLES, ...DERIVED_TABLES]);

@@ -37,6 +37,18 @@ type Sink = <S extends StreamName>(stream: S, record: StreamRecords[S], firstSee
 
 const PERIOD_TYPE = { Quarter: 'quarter', HalfYear: 'half_year' } as const;
 
+/** Tables of the school's structure, written as seen at the sandbox's now. */
+const STRUCTURE_TABLES = [
+  'schools',
+  'subjects',
+  'work_types',
+  'classes',
+  'persons',
+  'enrollments',
+  'reporting_periods',
+  'teacher_assignments',
+] as const;
+
 /** Writes the mirror; `db` must be a freshly migrated, empty SQLite mirror. */
 export function writeJournalMirror(
   db: BetterSqlite3.Database,
@@ -98,8 +110,18 @@ export function writeJournalMirror(
     const first = db.prepare('SELECT min(first_seen_at) AS t FROM lessons').get() as {
       t: number | null;
     };
-    for (const q of syncHistoryInserts('sqlite', syncHistory(school.id, first.t ?? now, now))) {
+    const firstSync = first.t ?? now;
+    for (const q of syncHistoryInserts('sqlite', syncHistory(school.id, firstSync, now))) {
       db.prepare(q.text).run(...q.params);
+    }
+    // The school's structure (written as seen now above) was there when its first sync read it
+    // (the sandbox has no student joining mid-year), so a run as of any instant after that sync
+    // sees the school's classes, rosters and periods, as at a school.
+    for (const table of STRUCTURE_TABLES) {
+      db.prepare(`UPDATE ${table} SET first_seen_at = ? WHERE first_seen_at > ?`).run(
+        firstSync,
+        firstSync,
+      );
     }
   }
   db.pragma('synchronous = FULL');

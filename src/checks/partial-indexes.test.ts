@@ -82,7 +82,7 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
       // reads the types first and asks nothing more without one).
       query: async (text: string, params: readonly unknown[] = []) => {
         captured = { text, params };
-        return /FROM work_types WHERE kind IN/.test(text) ? [{ id: '70103' }] : [];
+        return /SELECT DISTINCT id FROM work_types/.test(text) ? [{ id: '70103' }] : [];
       },
     };
     const ctx = {

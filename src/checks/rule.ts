@@ -103,10 +103,11 @@ export interface RuleSpec<S extends z.ZodObject> {
   /** Reads the period totals when the run says they answer (`ctx.periodTotals`). */
   usesPeriodTotals?: boolean;
   /**
-   * Probes row by row through a large school (each lesson, absence, «2», (work, student) pair or
-   * period group): ~0.4–0.8 s at 1M marks where a light rule takes ~0.1–0.2 s (bench/checks-pg).
-   * When rules run at once the heavy ones start first, so that the lanes end together instead of
-   * one lane starting a long rule while the other has nothing left.
+   * Reads row by row through a large school (each lesson, absence, «2», (work, student) pair or
+   * period group): at 1M marks the ten heavy rules take ~0.2–0.8 s each on PostgreSQL and
+   * ~0.13–0.4 s on SQLite, the three light ones well under that (bench/checks, bench/checks-pg).
+   * When rules run at once (threads, connections) the heavy ones start first, so that the lanes
+   * end together instead of one lane starting a long rule while the other has nothing left.
    */
   heavy?: boolean;
   /**

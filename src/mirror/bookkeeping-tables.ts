@@ -251,10 +251,12 @@ export function mirroredTableDefs(): TableDef[] {
     name: spec.table,
     columns: [...COMMON_COLUMNS, ...spec.columns],
     primary: ['source', 'id'],
-    // No generic school_id index: queries reach rows through their class, and each index costs
+    // A school_id index only where the checks read a whole school in a municipality's mirror
+    // (PostgreSQL, migration 0028): queries reach rows through their class, and each index costs
     // a B-tree insert per row on the sync's hot path.
     indexes: spec.indexes,
     partialIndexes: spec.partialIndexes ?? [],
+    postgresIndexes: spec.postgresIndexes ?? [],
   }));
 }
 

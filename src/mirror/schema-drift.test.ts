@@ -16,6 +16,20 @@ describe.each(ENGINES)('schema on %s', (engine) => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
+  it('has the school indexes of a municipality mirror on PostgreSQL only (migration 0028)', async () => {
+    const names = ['lessons', 'works', 'final_marks', 'lesson_order'].map(
+      (t) => `idx_${t}_school_id`,
+    );
+    const rows =
+      engine === 'postgres'
+        ? await m.db.query<{ name: string }>(
+            'SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()',
+          )
+        : await m.db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'");
+    const present = names.filter((n) => rows.some((r) => r.name === n));
+    expect(present).toEqual(engine === 'postgres' ? names : []);
+  });
+
   it('has run every migration once, and a second open changes nothing', async () => {
     expect(await m.dataSource.showMigrations()).toBe(false);
     const applied = await m.db.query<{ name: string }>('SELECT name FROM ezh_migrations');

@@ -9,6 +9,11 @@ export interface TableDef {
   indexes: string[][];
   /** Indexes over the rows matching `where` only (same SQL on SQLite and PostgreSQL). */
   partialIndexes?: PartialIndexDef[];
+  /**
+   * Indexes on PostgreSQL only (a municipality's mirror holds many schools; SQLite holds one, and
+   * without table statistics it would prefer them to the class's index: migration 0028).
+   */
+  postgresIndexes?: string[][];
 }
 
 export interface PartialIndexDef {

@@ -43,6 +43,8 @@ export interface TableSpec<S extends StreamName = StreamName> {
   indexes: string[][];
   /** Indexes over some rows only; each added by its own migration. */
   partialIndexes?: PartialIndexDef[];
+  /** Indexes on PostgreSQL only (`TableDef.postgresIndexes`). */
+  postgresIndexes?: string[][];
 }
 
 /** Bookkeeping columns every mirrored table has, before its own columns. */
@@ -280,6 +282,8 @@ export const TABLES = {
     ],
     scope: { classColumn: 'class_id', window: { dateColumn: 'date' } },
     indexes: [['class_id', 'date'], ['subject_id', 'class_id'], ['teacher_id']],
+    // The checks read a whole school's lessons: in a municipality's mirror (migration 0028).
+    postgresIndexes: [['school_id']],
   }),
   works: spec({
     stream: 'works',
@@ -317,6 +321,7 @@ export const TABLES = {
     scope: { classColumn: 'class_id', window: { viaLessons: 'lesson_id' } },
     parents: [{ stream: 'lessons', column: 'lesson_id' }],
     indexes: [['lesson_id'], ['class_id', 'type']],
+    postgresIndexes: [['school_id']],
   }),
   marks: spec({
     stream: 'marks',
@@ -403,6 +408,7 @@ export const TABLES = {
     // (class, subject, student, period): the period rules probe "has this student a period mark?"
     // once per student, subject and period (migration 0007).
     indexes: [['class_id', 'subject_id', 'student_id', 'period_id'], ['student_id']],
+    postgresIndexes: [['school_id']],
   }),
   attendance: spec({
     stream: 'attendance',

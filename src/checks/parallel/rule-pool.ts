@@ -7,26 +7,6 @@ import type { RuleEvaluation } from '../evaluate-rule.js';
 import type { Rule, RuleContextBase } from '../rule.js';
 import type { RuleTask, WorkerInit, WorkerReply } from './messages.js';
 
-/**
- * The longest rules first (bench/checks, 1,000,000 marks, one thread, ms: control-work-unmarked
- * ~380, attendance-not-kept, final-mark-missing, two-not-corrected, mark-accumulation and
- * final-mark-objectivity ~240-280 each, homework-missing ~180, absent-with-mark and mark-late
- * ~150, final-mark-early ~130), so that two threads end together; the short ones follow in
- * registry order.
- */
-const HEAVY_FIRST = [
-  'control-work-unmarked',
-  'attendance-not-kept',
-  'final-mark-missing',
-  'two-not-corrected',
-  'mark-accumulation',
-  'final-mark-objectivity',
-  'homework-missing',
-  'absent-with-mark',
-  'mark-late',
-  'final-mark-early',
-];
-
 /** The mirror file when rules can be spread over threads: a SQLite file, not in a transaction. */
 export function parallelSqlitePath(db: SqlDb): string | null {
   if (!(db instanceof SqliteDb)) return null;
@@ -46,13 +26,8 @@ export async function evaluateOnThreads(
   tasks: readonly { rule: Rule; params: Record<string, unknown> }[],
   threads: number,
 ): Promise<Map<string, RuleEvaluation>> {
-  const rank = (id: string) => {
-    const i = HEAVY_FIRST.indexOf(id);
-    return i < 0 ? HEAVY_FIRST.length : i;
-  };
-  const queue: RuleTask[] = [...tasks]
-    .sort((a, b) => rank(a.rule.id) - rank(b.rule.id))
-    .map((t) => ({ ruleId: t.rule.id, params: t.params }));
+  // In the order given: the engine starts the heavy rules first (rule.ts, `heavy`).
+  const queue: RuleTask[] = tasks.map((t) => ({ ruleId: t.rule.id, params: t.params }));
   const { db: _db, ...plainCtx } = ctx;
   const init: WorkerInit = { path, ctx: plainCtx };
   const results = new Map<string, RuleEvaluation>();

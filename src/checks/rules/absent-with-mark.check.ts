@@ -43,8 +43,10 @@ export default defineRule({
           AND ${markAt('m', ctx, 'absent')} AND ${gradedMark('m')}
           AND (w.type IS NULL OR w.type <> 'Homework')
           AND (wt.kind IS NULL OR wt.kind <> 'LessonHomework')${probeEach(ctx.db)})`;
+    // The same conditions again: a cell could hold two entries (another connector's ids).
     const entry = sql`a.source = k.source AND a.lesson_id = k.lesson_id AND a.student_id = k.student_id
-      AND ${attendanceAt('a', ctx, 'absent')} AND ${isAbsent('a')}`;
+      AND a.school_id = ${ctx.schoolId} AND ${attendanceAt('a', ctx, 'absent')} AND ${isAbsent('a')}
+      ${classFilter(ctx, 'a.class_id')}`;
     const inner = sql`SELECT ${findingColumns(
       {
         src: 'a.source',

@@ -9,6 +9,7 @@ import { sql } from '../sql-fragment.js';
 /** A period mark dated before the last lesson of its subject in the period. */
 export default defineRule({
   id: 'final-mark-early',
+  heavy: true,
   title: 'Отметка за период выставлена до последнего урока',
   severity: 'warning',
   audience: ['deputy_director'],

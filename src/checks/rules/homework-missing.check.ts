@@ -10,6 +10,7 @@ import { inList, sql } from '../sql-fragment.js';
 /** A past-deadline lesson of grades 2–11 without a real homework text. */
 export default defineRule({
   id: 'homework-missing',
+  heavy: true,
   title: 'Не задано домашнее задание',
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],

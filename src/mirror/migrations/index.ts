@@ -19,6 +19,7 @@ import { AuditNotes1763900000022 } from './0022-audit-notes.js';
 import { WebAccounts1763900000023 } from './0023-web-accounts.js';
 import { WebRenders1763900000026 } from './0026-web-renders.js';
 import { DataVersions1763900000027 } from './0027-data-versions.js';
+import { SchoolIndexes1763900000028 } from './0028-school-indexes.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -46,4 +47,5 @@ export const MIGRATIONS = [
   WebAccounts1763900000023,
   WebRenders1763900000026,
   DataVersions1763900000027,
+  SchoolIndexes1763900000028,
 ];
