@@ -132,10 +132,12 @@ describe('checks on PostgreSQL', () => {
     }
   });
 
-  it("the mirror's connections run without JIT compilation (data-source.ts; bench/checks-pg)", async () => {
+  it("the mirror's connections run without JIT compilation and with 32 MB of work_mem (data-source.ts; bench/checks-pg)", async () => {
     // Every pooled connection: a few queries at once take several of them.
     const shown = await Promise.all([1, 2, 3].map(() => pgm.db.query<{ jit: string }>('SHOW jit')));
     expect(shown.map((rows) => rows[0]!.jit)).toEqual(['off', 'off', 'off']);
+    const mem = await pgm.db.query<{ work_mem: string }>('SHOW work_mem');
+    expect(mem[0]!.work_mem).toBe('32MB');
   });
 
   it('the plan check itself sees a whole read (marks by school alone: no index leads with it)', async () => {
