@@ -26,7 +26,7 @@ import { JOURNAL_TABLES } from './lib/sqlite-to-pg.js';
  * period totals are built, as it must after a full sync (without statistics the totals' build did
  * not finish in 4 minutes: bench/README.md). Each step runs in a fresh process with the same-run
  * baseline (one full scan of the marks): the product's session settings (data-source.ts: JIT
- * off) on the mirror as a synced school's (its sync history recorded: bench/lib/sync-history.ts),
+ * off, work_mem 32 MB) on the mirror as a synced school's (its sync history recorded: bench/lib/sync-history.ts),
  * then with no sync recorded (every row dated between syncs), JIT on as the server has it by
  * default, and the server's default `work_mem` (what each gives).
  * Target: <= 3 s at 1,000,000 marks.
@@ -34,7 +34,7 @@ import { JOURNAL_TABLES } from './lib/sqlite-to-pg.js';
  */
 
 const MARKS = 1_000_000;
-/** The product's session settings (`PG_SESSION_SETTINGS`: JIT off), nothing added. */
+/** The product's session settings (`PG_SESSION_SETTINGS`: JIT off, work_mem 32 MB), nothing added. */
 const MAIN = 'product settings';
 const THREADS = 2;
 
