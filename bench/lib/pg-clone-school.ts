@@ -13,8 +13,8 @@ const JSON_ID_ARRAYS = new Set(['teacher_ids', 'parent_ids']);
 const isId = (c: string) => c === 'id' || c.endsWith('_id') || c === 'created_by';
 
 /**
- * Adds one copy of `fromSchool` per tag in one pass over each table; returns the copies' school
- * ids. The tables' secondary indexes are dropped first and built again after (one sort each).
+ * Adds one copy of `fromSchool` per tag, copy after copy in each table; returns the copies'
+ * school ids. The tables' secondary indexes are dropped first and built again after (one sort each).
  */
 export async function cloneSchool(
   client: pg.ClientBase,
@@ -39,12 +39,16 @@ export async function cloneSchool(
       }
       return isId(c) ? `k.tag || ':' || t.${c}` : `t.${c}`;
     });
-    await client.query(
-      `INSERT INTO "${schema}".${table} (${cols.join(', ')})
-       SELECT ${exprs.join(', ')} FROM "${schema}".${table} t CROSS JOIN unnest($2::text[]) AS k(tag)
-        WHERE t.school_id = $1`,
-      [fromSchool, tags],
-    );
+    // One copy after the other: each school's rows lie together, as its own syncs write them
+    // (a scope's rows in one transaction), not interleaved row by row with the other copies'.
+    for (const tag of tags) {
+      await client.query(
+        `INSERT INTO "${schema}".${table} (${cols.join(', ')})
+         SELECT ${exprs.join(', ')} FROM "${schema}".${table} t CROSS JOIN (SELECT $2::text AS tag) k
+          WHERE t.school_id = $1`,
+        [fromSchool, tag],
+      );
+    }
   }
   const copied = performance.now();
   for (const ix of indexes) await client.query(ix.sql);
