@@ -105,8 +105,8 @@ export async function run(): Promise<BenchResult> {
       );
     };
     // The first run after the VACUUM above was the slowest of every bench run, whatever its
-    // settings (3.13-3.34 s against 3.00-3.10 s for the last step, 2026-12-05): it runs first and
-    // is reported apart, so that the steps compared all start alike.
+    // settings (bench/README.md): it runs first and is reported apart, so that the steps compared
+    // all start alike.
     await step(WARM_UP);
     await step(MAIN);
     await step('no sync recorded (rows dated between syncs)', {}, false);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openMirror } from '../../src/mirror/data-source.js';
-import type { SqliteDb } from '../../src/mirror/sql.js';
+import { toPgPlaceholders, type SqliteDb } from '../../src/mirror/sql.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { writeJournalMirror, type JournalMirrorStats } from './journal-mirror.js';
 import { copySqliteToPg, JOURNAL_TABLES, type CopyStats } from './sqlite-to-pg.js';
-import { pgPlaceholders, syncHistory, syncHistoryInserts } from './sync-history.js';
+import { syncHistory, syncHistoryInserts } from './sync-history.js';
 
 /**
  * A PostgreSQL mirror of the bench's generated school: the journals written into a SQLite file
@@ -109,7 +109,7 @@ export async function recordPgSyncHistory(
         first.rows[0]?.t === null || first.rows[0]?.t === undefined ? now : Number(first.rows[0].t);
       await c.query(`SET search_path = "${schema}"`);
       for (const q of syncHistoryInserts('postgres', syncHistory(id, at, now))) {
-        await c.query(pgPlaceholders(q.text), q.params);
+        await c.query(toPgPlaceholders(q.text), q.params);
       }
     }
   });

@@ -41,9 +41,3 @@ export function syncHistoryInserts(
     params: [r.id, r.schoolId, r.mode, r.startedAt, r.finishedAt],
   }));
 }
-
-/** `?` placeholders as PostgreSQL's `$n`. */
-export function pgPlaceholders(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}

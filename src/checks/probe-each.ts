@@ -12,8 +12,8 @@ import { raw, sql, type Fragment } from './sql-fragment.js';
  * `control-work-unmarked` (12.8 → 7.3 s under load 20). `OFFSET 0` keeps the subquery as it is
  * written (PostgreSQL pulls up no subquery with an OFFSET); the rows it answers are the same.
  * SQLite already runs a correlated subquery per row: nothing is added there.
- * `homework-missing` probes too (0.4 s at one school of 1M marks against 0.1 s as a hash join over
- * its works, but 3-5 s as a join in a 10-school mirror: the hash held every school's works).
+ * `homework-missing` probes too: slower than a hash join over its works at one school, but as a
+ * join in a municipality's mirror the hash held every school's works (bench/README.md).
  */
 export function probeEach(db: Pick<SqlExecutor, 'dialect'>): Fragment {
   return raw(db.dialect === 'postgres' ? ' OFFSET 0' : '');

@@ -104,8 +104,7 @@ export interface RuleSpec<S extends z.ZodObject> {
   usesPeriodTotals?: boolean;
   /**
    * Reads row by row through a large school (each lesson, absence, «2», (work, student) pair or
-   * period group): at 1M marks the ten heavy rules take ~0.2–0.8 s each on PostgreSQL and
-   * ~0.13–0.4 s on SQLite, the three light ones well under that (bench/checks, bench/checks-pg).
+   * period group): at 1M marks each takes several times what a light rule takes (bench/README.md).
    * When rules run at once (threads, connections) the heavy ones start first, so that the lanes
    * end together instead of one lane starting a long rule while the other has nothing left.
    */

@@ -193,8 +193,8 @@ function restrictSqliteFiles(path: string): void {
  * took longer than it saved (bench/checks-pg, `EXPLAIN ANALYZE` at 1M marks: 3.6 s of JIT in
  * `absent-with-mark`'s 8.8 s, 1.3 s of 8.4 s in `attendance-not-kept`), on queries that end in
  * seconds. `work_mem` 32 MB instead of the server's 4 MB: a large school's lesson-order and
- * period hashes fit in memory (at 4 MB `two-not-corrected`'s spilled to disk in 5 batches: 623 ->
- * 505 ms, the whole run 3.35 -> 3.08 s at 1M marks on an idle machine); at most 8 connections.
+ * period hashes fit in memory (at 4 MB `two-not-corrected`'s spilled to disk; bench/README.md);
+ * at most 8 connections.
  * The bench's checking process sets the same (bench/lib/checks-pg-child.ts).
  */
 export const PG_SESSION_SETTINGS: Readonly<Record<string, string>> = {

@@ -28,9 +28,9 @@ export default defineRule({
     `Отметка у отсутствовавшего ученика («${STATUS_RU[String(row.extra.status)] ?? 'н'}» и отметка в одной клетке): ${where(row)}, урок ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
   evaluate: (ctx) => {
     // The cells first, from the partial index of absences alone (its columns answer every
-    // condition: no heap read for the ~176,000 absences of a large school, only for the few
-    // hundred with a mark), then their entries read back for the finding's columns (on
-    // PostgreSQL one probe per cell, LATERAL: estimating ~80,000 cells, it hashed every absence).
+    // condition: no row read for each of a large school's absences, only for the few with a
+    // mark), then their entries read back for the finding's columns (on PostgreSQL one probe per
+    // cell: as a join, misestimating the cells, it hashed every absence; bench/README.md).
     const cells = sql`SELECT DISTINCT a.source, a.lesson_id, a.student_id
     FROM attendance a
     WHERE a.school_id = ${ctx.schoolId} AND ${attendanceAt('a', ctx, 'absent')} AND ${isAbsent('a')}

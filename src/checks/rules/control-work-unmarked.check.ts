@@ -43,8 +43,8 @@ export default defineRule({
   evaluate: async (ctx) => {
     const { params: p, asOf } = ctx;
     // The school's control work types, read first: named as ids, the works' filter is estimated
-    // from their statistics (a join to `work_types` was estimated at ~13× the 17,000 control works
-    // of 263,000 at 1M marks, and PostgreSQL hashed every lesson to join them).
+    // from their statistics (through a join to `work_types` PostgreSQL overestimated the control
+    // works many times over and hashed every lesson to join them; bench/README.md).
     const kinds = sql`SELECT DISTINCT id FROM work_types WHERE kind IN ${inList(p.controlKinds)}`;
     const typeIds = (await ctx.db.query<{ id: string }>(kinds.text, kinds.params)).map((r) => r.id);
     if (typeIds.length === 0) return [];
@@ -83,7 +83,7 @@ export default defineRule({
       ctx.db.dialect === 'postgres'
         ? // Each work's marked students in one read of the marks index (an array), then its
           // roster's students not in it: one index descent per work instead of one per (work,
-          // student) pair (382,000 pairs of 17,000 works at 1M marks; bench/README.md).
+          // student) pair (a work has a class of them; bench/README.md).
           sql`WITH ${en}, cw AS (
       SELECT w.source, w.class_id, w.id, coalesce(l.group_id, w.class_id) AS roster_id,
         l.subject_id, l.teacher_id, l.id AS lesson_id, l.date, ${deadline} AS deadline,

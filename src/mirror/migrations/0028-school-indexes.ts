@@ -6,8 +6,7 @@ import { TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
  * (control-work-unmarked), `final_marks` (the period rules) and `lesson_order`
  * (two-not-corrected). One school's mirror reads them whole either way; in a municipality's
  * mirror a sequential scan reads every school's rows for each school checked (bench/municipality:
- * 10 schools, 1.3M lessons and 2.6M works; attendance-not-kept 1.02 -> 0.74 s, two-not-corrected
- * 0.95 -> 0.85 s, control-work-unmarked 0.72 -> 0.53 s for one school with these indexes).
+ * what each index changed is in bench/README.md).
  * PostgreSQL only: a SQLite mirror holds one school, and without table statistics SQLite would
  * take `(school_id)` over the class's index for a run limited to some classes.
  * Frozen: later changes are new migrations.
