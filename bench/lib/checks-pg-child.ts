@@ -20,9 +20,9 @@ if (!existsSync(new URL('checks/engine.js', dist))) {
 }
 const load = <T>(path: string) => import(new URL(path, dist).href) as Promise<T>;
 const { runChecks } = await load<typeof Engine>('checks/engine.js');
-// The mirror's module sets how bigint columns are read; the pool is built here as
-// data-source.ts builds it (its session settings), plus those a step measures.
-const { pgSessionOptions, PG_SESSION_SETTINGS } =
+// The mirror's module sets how bigint columns are read; the pool is built with data-source.ts's
+// options (its session settings, its kept connections), plus the settings a step measures.
+const { pgPoolOptions, PG_SESSION_SETTINGS } =
   await load<typeof DataSource>('mirror/data-source.js');
 const { PgDb } = await load<typeof Sql>('mirror/sql.js');
 
@@ -38,6 +38,12 @@ export interface PgChildInput {
   queue?: boolean;
   /** Measure one full scan of the marks first (the same-run baseline). */
   scan?: boolean;
+  /**
+   * Check the first school once, not stored, before the measured runs (reported as `first`): the
+   * measured runs are then those of a worker that has checked before, on the connections its
+   * pool keeps (data-source.ts, `PG_POOL_KEPT`), as every job but a fresh worker's first.
+   */
+  warm?: boolean;
   /** Session settings of every connection beyond the product's (`jit`, `work_mem`, …). */
   settings?: Record<string, string>;
 }
@@ -52,8 +58,10 @@ export interface PgSchoolRun {
 }
 
 const input = JSON.parse(process.env.EZH_BENCH_CHECKS_PG ?? '{}') as PgChildInput;
-const options = pgSessionOptions(input.schema, { ...PG_SESSION_SETTINGS, ...input.settings });
-const pool = new pg.Pool({ connectionString: input.url, max: 8, options });
+const pool = new pg.Pool({
+  connectionString: input.url,
+  ...pgPoolOptions(input.schema, { ...PG_SESSION_SETTINGS, ...input.settings }),
+});
 const db = new PgDb(pool);
 
 // Baseline: one full scan of the marks (all schools' marks: what "every mark" costs here).
@@ -82,6 +90,7 @@ async function nextIndex(): Promise<number | null> {
   return row!.n < input.schools.length ? row!.n : null;
 }
 
+const first = input.warm ? await check(0, input.threads, false) : null;
 const started = performance.now();
 const runs = await measure(async () => {
   const out: PgSchoolRun[] = [];
@@ -105,6 +114,7 @@ process.stdout.write(
     peakRssMb: runs.peakRssMb,
     peakHeapMb: runs.peakHeapMb,
     runs: runs.result,
+    first,
     single,
   })}\n`,
 );

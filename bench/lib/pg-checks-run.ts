@@ -12,6 +12,8 @@ export interface PgChildOutput {
   peakRssMb: number;
   peakHeapMb: number;
   runs: PgSchoolRun[];
+  /** The warm-up check (input `warm`): a fresh worker's first, not stored. */
+  first: PgSchoolRun | null;
   single: PgSchoolRun | null;
 }
 

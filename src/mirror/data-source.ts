@@ -202,6 +202,33 @@ export const PG_SESSION_SETTINGS: Readonly<Record<string, string>> = {
   work_mem: '32MB',
 };
 
+/**
+ * Connections the pool keeps open while idle: a check run's two rule lanes and its bookkeeping.
+ * A new backend pays for mapping the server's memory on its first large queries (on this
+ * project's bench server, 0.65 s of a large school's check run, bench/README.md), and
+ * node-postgres closed every connection idle for 10 s, so a worker's hourly jobs always began on
+ * new ones. Connections beyond these still close after 10 s idle.
+ */
+export const PG_POOL_KEPT = 3;
+
+/**
+ * The pool of the mirror's connections (node-postgres options). `allowExitOnIdle`: the kept
+ * connections never hold a finished process open (a worker lives by its queue connections, the
+ * web server by its socket).
+ */
+export function pgPoolOptions(
+  schema: string,
+  settings: Readonly<Record<string, string>> = PG_SESSION_SETTINGS,
+): Record<string, unknown> {
+  return {
+    options: pgSessionOptions(schema, settings),
+    max: 8,
+    min: PG_POOL_KEPT,
+    allowExitOnIdle: true,
+    application_name: `ezh ${process.pid}`,
+  };
+}
+
 /** `-c search_path=… -c jit=off …`: the libpq `options` of the mirror's connections. */
 export function pgSessionOptions(
   schema: string,
@@ -224,10 +251,6 @@ function postgresSource(database: DatabaseConfig): DataSource {
     logging: false,
     // Every pooled connection works inside ezh's schema, so raw SQL needs no schema prefix.
     // application_name: `pg_stat_activity` shows which ezh process holds each connection.
-    extra: {
-      options: pgSessionOptions(database.schema),
-      max: 8,
-      application_name: `ezh ${process.pid}`,
-    },
+    extra: pgPoolOptions(database.schema),
   });
 }

@@ -51,40 +51,46 @@ function notCorrected(ctx: Ctx, from: Fragment, nextLessons: Fragment): Fragment
 }
 
 /**
- * Every live «2» (`m`, by the partial index) in its series `s`: the N-th lesson after it has
- * begun, and no better mark on the N lessons after it. `CROSS JOIN` keeps SQLite's loop order
- * (the «2»s outermost, the lesson last, only for findings); PostgreSQL plans the inner joins.
+ * Every live «2» (`m`, by the partial index) in its series `s` with no better mark on the N
+ * lessons after it; then, for those only, the N-th lesson after it has begun. `CROSS JOIN` keeps
+ * SQLite's loop order (the «2»s outermost, the lesson last, only for findings). On PostgreSQL the
+ * first part is fenced (`OFFSET 0`) so that the begun test probes the few hundred uncorrected
+ * «2»s: planned as a semi-join it hashed every begun lesson of the series table, every school's
+ * in a municipality's mirror (bench/README.md).
  */
 function fromLessonOrder(ctx: Ctx): Fragment {
   const { asOf } = ctx;
   const n = ctx.params.lessons;
   return sql`SELECT ${findingColumns({
-    src: 'm.source',
-    class_id: 'l.class_id',
-    subject_id: 's.subject_id',
-    teacher_id: 'l.teacher_id',
-    student_id: 'm.student_id',
-    lesson_id: 's.lesson_id',
-    mark_id: 'm.id',
-    date: 'l.date',
+    src: 'u.source',
+    class_id: 'u.class_id',
+    subject_id: 'u.subject_id',
+    teacher_id: 'u.teacher_id',
+    student_id: 'u.student_id',
+    lesson_id: 'u.lesson_id',
+    mark_id: 'u.id',
+    date: 'u.date',
   })}
-    FROM marks m
-    CROSS JOIN ${raw(LESSON_ORDER_TABLE)} s
-    CROSS JOIN lessons l
-    WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${markAt('m', ctx, 'absent')}
-      AND s.source = m.source AND s.lesson_id = m.lesson_id AND s.school_id = ${ctx.schoolId}
-      ${classFilter(ctx, 'l.class_id')}
-      AND EXISTS (
-        SELECT 1 FROM ${raw(LESSON_ORDER_TABLE)} z
-        WHERE z.class_id = s.class_id AND z.subject_id = s.subject_id AND z.seq = s.seq + ${n}
-          AND z.source = s.source AND z.day_start_at <= ${asOf})
-      AND ${notCorrected(
-        ctx,
-        raw(`${LESSON_ORDER_TABLE} z CROSS JOIN marks b`),
-        sql`b.lesson_id = z.lesson_id AND z.class_id = s.class_id AND z.subject_id = s.subject_id
+    FROM (
+      SELECT m.source, m.id, m.student_id, s.lesson_id, s.class_id AS series_id, s.subject_id,
+        s.seq, l.class_id, l.teacher_id, l.date
+      FROM marks m
+      CROSS JOIN ${raw(LESSON_ORDER_TABLE)} s
+      CROSS JOIN lessons l
+      WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${markAt('m', ctx, 'absent')}
+        AND s.source = m.source AND s.lesson_id = m.lesson_id AND s.school_id = ${ctx.schoolId}
+        ${classFilter(ctx, 'l.class_id')}
+        AND ${notCorrected(
+          ctx,
+          raw(`${LESSON_ORDER_TABLE} z CROSS JOIN marks b`),
+          sql`b.lesson_id = z.lesson_id AND z.class_id = s.class_id AND z.subject_id = s.subject_id
           AND z.seq > s.seq AND z.seq <= s.seq + ${n} AND z.source = s.source`,
-      )}
-      AND l.source = s.source AND l.id = s.lesson_id`;
+        )}
+        AND l.source = s.source AND l.id = s.lesson_id${probeEach(ctx.db)}) u
+    WHERE EXISTS (
+      SELECT 1 FROM ${raw(LESSON_ORDER_TABLE)} z
+      WHERE z.class_id = u.series_id AND z.subject_id = u.subject_id AND z.seq = u.seq + ${n}
+        AND z.source = u.source AND z.day_start_at <= ${asOf}${probeEach(ctx.db)})`;
 }
 
 /** The lessons of each class and subject numbered here: LEAD gives the next N lesson ids. */
