@@ -105,17 +105,25 @@ export async function run(): Promise<BenchResult> {
     // One worker, one school (the last copy: its rows are the furthest into every table).
     const one = await runPgChild({ ...base, schools: [schools[n - 1]!], scan: true });
     // Two workers sharing the queue of all N schools.
-    await withClient((c) =>
-      c.query(
-        `DROP SEQUENCE IF EXISTS "${schema}".bench_queue; CREATE SEQUENCE "${schema}".bench_queue`,
-      ),
-    );
-    const started = performance.now();
-    const workers = await Promise.all(
-      Array.from({ length: WORKERS }, () => runPgChild({ ...base, schools, queue: true })),
-    );
-    const wallMs = performance.now() - started;
-    return result({ n, counts, one, workers, wallMs, notes });
+    const shared = async (threads: number) => {
+      await withClient((c) =>
+        c.query(
+          `DROP SEQUENCE IF EXISTS "${schema}".bench_queue; CREATE SEQUENCE "${schema}".bench_queue`,
+        ),
+      );
+      const started = performance.now();
+      const workers = await Promise.all(
+        Array.from({ length: WORKERS }, () =>
+          runPgChild({ ...base, threads, schools, queue: true }),
+        ),
+      );
+      return { workers, wallMs: performance.now() - started };
+    };
+    const { workers, wallMs } = await shared(THREADS);
+    // The same with one rule at a time per worker: two backends on the machine's two cores
+    // instead of four (each worker's job as `checks.threads: 1` runs it).
+    const oneLane = await shared(1);
+    return result({ n, counts, one, workers, wallMs, oneLane, notes });
   } finally {
     if (!reuse) await dropPgSchema(schema);
   }
@@ -127,6 +135,7 @@ function result(r: {
   one: PgChildOutput;
   workers: PgChildOutput[];
   wallMs: number;
+  oneLane: { workers: PgChildOutput[]; wallMs: number };
   notes: string[];
 }): BenchResult {
   const scan = r.one.scanMs!;
@@ -144,6 +153,13 @@ function result(r: {
       ratio: round(r.wallMs / scan, 1),
       target: '<= 30 s',
       met: r.wallMs <= 30_000,
+    },
+    {
+      name: `${r.n} schools, ${WORKERS} workers checking one rule at a time (checks.threads 1)`,
+      value: round(r.oneLane.wallMs / 1000, 1),
+      unit: 's',
+      baseline: round(scan / 1000, 3),
+      ratio: round(r.oneLane.wallMs / scan, 1),
     },
     {
       name: `one school of ${r.n}, one worker alone`,
@@ -184,15 +200,26 @@ function result(r: {
     name: 'municipality',
     description: `${r.n} large schools in one PostgreSQL mirror, checked by ${WORKERS} worker processes as the checks.run jobs check them`,
     figures,
-    sizes: r.workers.map((w, i) => ({
-      worker: i + 1,
-      schools: w.runs.map((x) => x.school),
-      schoolMs: w.runs.map((x) => round(x.ms, 0)),
-      findings: w.runs.map((x) => x.findings),
-      wallMs: round(w.wallMs, 0),
-      peakRssMb: round(w.peakRssMb, 0),
-      ruleMs: w.runs.map((x) => x.ruleMs),
-    })),
+    sizes: [
+      ...r.workers.map((w, i) => ({
+        pass: `checks.threads ${THREADS}`,
+        worker: i + 1,
+        schools: w.runs.map((x) => x.school),
+        schoolMs: w.runs.map((x) => round(x.ms, 0)),
+        findings: w.runs.map((x) => x.findings),
+        wallMs: round(w.wallMs, 0),
+        peakRssMb: round(w.peakRssMb, 0),
+        ruleMs: w.runs.map((x) => x.ruleMs),
+      })),
+      ...r.oneLane.workers.map((w, i) => ({
+        pass: 'checks.threads 1',
+        worker: i + 1,
+        schools: w.runs.map((x) => x.school),
+        schoolMs: w.runs.map((x) => round(x.ms, 0)),
+        wallMs: round(w.wallMs, 0),
+        ruleMs: w.runs.map((x) => x.ruleMs),
+      })),
+    ],
     notes: [
       ...r.notes,
       `schools are copies of the large sandbox school at ${MARKS} marks under their own ids; each copy has the same findings`,

@@ -257,6 +257,7 @@ export function mirroredTableDefs(): TableDef[] {
     indexes: spec.indexes,
     partialIndexes: spec.partialIndexes ?? [],
     postgresIndexes: spec.postgresIndexes ?? [],
+    postgresPartialIndexes: spec.postgresPartialIndexes ?? [],
   }));
 }
 

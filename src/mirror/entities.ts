@@ -27,13 +27,14 @@ export function entitySchemaFor(def: TableDef): EntitySchema {
     indices: [
       ...def.indexes.map((columns) => ({ name: indexName(def.name, columns), columns })),
       ...(def.partialIndexes ?? []),
-      // Made by migration 0028 on PostgreSQL only: neither created nor dropped by a schema
-      // comparison (the schema check must pass on both engines).
+      // Made by migrations 0028 and 0029 on PostgreSQL only: neither created nor dropped by a
+      // schema comparison (the schema check must pass on both engines).
       ...(def.postgresIndexes ?? []).map((columns) => ({
         name: indexName(def.name, columns),
         columns,
         synchronize: false,
       })),
+      ...(def.postgresPartialIndexes ?? []).map((ix) => ({ ...ix, synchronize: false })),
     ],
   });
 }

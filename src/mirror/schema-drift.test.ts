@@ -16,10 +16,12 @@ describe.each(ENGINES)('schema on %s', (engine) => {
     expect(pending.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it('has the school indexes of a municipality mirror on PostgreSQL only (migration 0028)', async () => {
-    const names = ['lessons', 'works', 'final_marks', 'lesson_order'].map(
-      (t) => `idx_${t}_school_id`,
-    );
+  it('has the school indexes of a municipality mirror on PostgreSQL only (migrations 0028, 0029)', async () => {
+    const names = [
+      ...['lessons', 'works', 'final_marks', 'lesson_order'].map((t) => `idx_${t}_school_id`),
+      'idx_marks_school_id_twos',
+      'idx_attendance_school_id_absent',
+    ];
     const rows =
       engine === 'postgres'
         ? await m.db.query<{ name: string }>(

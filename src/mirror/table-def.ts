@@ -14,6 +14,8 @@ export interface TableDef {
    * without table statistics it would prefer them to the class's index: migration 0028).
    */
   postgresIndexes?: string[][];
+  /** Partial indexes on PostgreSQL only, for the same reason (migration 0029). */
+  postgresPartialIndexes?: PartialIndexDef[];
 }
 
 export interface PartialIndexDef {

@@ -3,7 +3,7 @@ import { formatLocal } from '../../platform/time.js';
 import { classFilter, DAY_MS, hhmm, HOUR_MS, ruDate, timeOfDayMs, where } from '../common.js';
 import { attendanceAt, lessonAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
-import { probeEach } from '../probe-each.js';
+import { joinEach, probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
@@ -66,7 +66,7 @@ export default defineRule({
 
 /**
  * Whether the school's platform keeps an entry for every student (see the rule's comment). `auto`
- * reads a sample of the school's live entries (the first 2,000 read: no sort) and decides by shares, as `ezh probe` does
+ * reads a sample of the school's live entries (the first 2,000 read, lesson by lesson: no sort) and decides by shares, as `ezh probe` does
  * (`attendanceStorageOf`); a sample that cannot tell (a fresh mirror, a school that keeps no
  * attendance at all) decides nothing, and the rule finds nothing rather than accuse every lesson.
  */
@@ -76,10 +76,13 @@ async function keepsEveryStudent(
   storage: 'auto' | 'everyStudent' | 'exceptionsOnly',
 ): Promise<boolean> {
   if (storage !== 'auto') return storage === 'everyStudent';
-  const sample = await db.query<{ lesson_id: string; status: string }>(
-    `SELECT lesson_id, status FROM attendance WHERE school_id = ? AND deleted_at IS NULL LIMIT 2000`,
-    [schoolId],
-  );
+  // Through the school's lessons: `attendance` has no index that leads with the school, and in a
+  // municipality's mirror a scan for the first 2,000 of one school's entries passed over the
+  // schools stored before it (27.7M entries, 4.1 s for the last of 10: bench/README.md).
+  const q = sql`SELECT a.lesson_id, a.status FROM lessons l
+    ${joinEach(db, 'attendance', 'a', sql`a.source = l.source AND a.lesson_id = l.id AND a.deleted_at IS NULL`)}
+    WHERE l.school_id = ${schoolId} LIMIT 2000`;
+  const sample = await db.query<{ lesson_id: string; status: string }>(q.text, q.params);
   const present = sample.filter((r) => r.status === 'Attend').length;
   const lessons = new Set(sample.map((r) => r.lesson_id)).size;
   return attendanceStorageOf(lessons, sample.length, present) === 'every-student';

@@ -5,6 +5,7 @@ import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
 import { loadPeriods, type PeriodRow } from '../periods.js';
 import { enrolledAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
+import { leftJoinEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { raw, sql } from '../sql-fragment.js';
 
@@ -96,8 +97,13 @@ export default defineRule({
       GROUP BY lp.pn, lp.subject_id, m.student_id),`;
     // Totals: one probe of their primary key per enrolled student, subject and period.
     const countJoin = totals
-      ? raw(`LEFT JOIN period_mark_totals cnt ON cnt.source = ps.source AND cnt.period_row = ps.prow
-      AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`)
+      ? leftJoinEach(
+          ctx.db,
+          'period_mark_totals',
+          'cnt',
+          raw(`cnt.source = ps.source AND cnt.period_row = ps.prow
+      AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`),
+        )
       : raw(
           `LEFT JOIN cnt ON cnt.pn = ps.pn AND cnt.subject_id = norms.subject_id AND cnt.student_id = e.person_id`,
         );

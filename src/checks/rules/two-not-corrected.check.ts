@@ -77,7 +77,7 @@ function fromLessonOrder(ctx: Ctx): Fragment {
       FROM marks m
       CROSS JOIN ${raw(LESSON_ORDER_TABLE)} s
       CROSS JOIN lessons l
-      WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${markAt('m', ctx, 'absent')}
+      WHERE m.mark_system = 'mark5' AND m.value = '2' AND ${markAt('m', ctx, 'absent')}${ownSchoolsTwos(ctx)}
         AND s.source = m.source AND s.lesson_id = m.lesson_id AND s.school_id = ${ctx.schoolId}
         ${classFilter(ctx, 'l.class_id')}
         AND ${notCorrected(
@@ -91,6 +91,15 @@ function fromLessonOrder(ctx: Ctx): Fragment {
       SELECT 1 FROM ${raw(LESSON_ORDER_TABLE)} z
       WHERE z.class_id = u.series_id AND z.subject_id = u.subject_id AND z.seq = u.seq + ${n}
         AND z.source = u.source AND z.day_start_at <= ${asOf}${probeEach(ctx.db)})`;
+}
+
+/**
+ * PostgreSQL: the school's own «2»s, from the partial index that leads with the school
+ * (`MARKS_TWOS_BY_SCHOOL`), not every school's. SQLite holds one school and has no such index:
+ * the condition would read each «2»'s row for a column the index lacks.
+ */
+function ownSchoolsTwos(ctx: Ctx): Fragment {
+  return ctx.db.dialect === 'postgres' ? sql` AND m.school_id = ${ctx.schoolId}` : raw('');
 }
 
 /** The lessons of each class and subject numbered here: LEAD gives the next N lesson ids. */

@@ -20,6 +20,7 @@ import { WebAccounts1763900000023 } from './0023-web-accounts.js';
 import { WebRenders1763900000026 } from './0026-web-renders.js';
 import { DataVersions1763900000027 } from './0027-data-versions.js';
 import { SchoolIndexes1763900000028 } from './0028-school-indexes.js';
+import { SchoolPartialIndexes1763900000029 } from './0029-school-partial-indexes.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -48,4 +49,5 @@ export const MIGRATIONS = [
   WebRenders1763900000026,
   DataVersions1763900000027,
   SchoolIndexes1763900000028,
+  SchoolPartialIndexes1763900000029,
 ];
