@@ -204,17 +204,18 @@ export const PG_SESSION_SETTINGS: Readonly<Record<string, string>> = {
 
 /**
  * Connections the pool keeps open while idle: a check run's two rule lanes and its bookkeeping.
- * A new backend pays for mapping the server's memory on its first large queries (on this
- * project's bench server, 0.65 s of a large school's check run, bench/README.md), and
- * node-postgres closed every connection idle for 10 s, so a worker's hourly jobs always began on
- * new ones. Connections beyond these still close after 10 s idle.
+ * A new backend pays for mapping the server's memory on its first large queries (page faults:
+ * what that costs a large school's check run is in bench/README.md), and node-postgres closed
+ * every connection idle for 10 s, so a worker's hourly jobs always began on new ones.
+ * Connections beyond these still close after 10 s idle.
  */
 export const PG_POOL_KEPT = 3;
 
 /**
  * The pool of the mirror's connections (node-postgres options). `allowExitOnIdle`: the kept
  * connections never hold a finished process open (a worker lives by its queue connections, the
- * web server by its socket).
+ * web server by its socket). TCP keepalive: a kept connection idle for an hour behind a firewall
+ * that drops idle flows would otherwise hang the next job until the kernel gave up on it.
  */
 export function pgPoolOptions(
   schema: string,
@@ -225,6 +226,8 @@ export function pgPoolOptions(
     max: 8,
     min: PG_POOL_KEPT,
     allowExitOnIdle: true,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 60_000,
     application_name: `ezh ${process.pid}`,
   };
 }

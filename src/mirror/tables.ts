@@ -135,9 +135,8 @@ export const ATTENDANCE_ABSENCES: PartialIndexDef = Object.freeze({
 /**
  * The «2»s and the absences again, the school first (PostgreSQL only, migration 0029): in a
  * municipality's mirror `two-not-corrected` and `absent-with-mark` read every school's entries of
- * the indexes above to keep their own school's (538,210 «2»s and 1.76M absences for one school's
- * 53,821 and 175,926 at 10 schools: bench/README.md); these give them their school's alone. A
- * SQLite mirror holds one school.
+ * the indexes above to keep their own school's (bench/README.md, municipality); these give them
+ * their school's alone. A SQLite mirror holds one school.
  */
 export const MARKS_TWOS_BY_SCHOOL: PartialIndexDef = Object.freeze({
   name: 'idx_marks_school_id_twos',

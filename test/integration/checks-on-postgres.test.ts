@@ -99,7 +99,7 @@ describe('checks on PostgreSQL', () => {
    * scanning, and faked statistics would test the fakes; bench/checks-pg shows the plans chosen at
    * 1,000,000 marks (bench/README.md). An index read whose condition leaves its first column free
    * is a read of the whole index: even a partial one (the «2»s, the absences) holds every school's
-   * rows in a municipality's mirror (bench/municipality: 538,210 «2»s read for 53,821).
+   * rows in a municipality's mirror (bench/README.md, municipality).
    */
   it.each(
     RULE_IDS.flatMap((id) => [[id, 'covered by a sync'] as const, [id, 'between syncs'] as const]),
