@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { classFilter, ruDate, trimmed, where } from '../common.js';
 import { workAt } from '../existence.js';
+import { joinEach, leftJoinEach } from '../probe-each.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -29,8 +30,8 @@ export default defineRule({
       date: 'coalesce(l.date, substr(w.target_date, 1, 10))',
     })}
     FROM classes c
-    JOIN works w ON w.source = c.source AND w.class_id = c.id AND w.type = 'Homework'
-    LEFT JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
+    ${joinEach(ctx.db, 'works', 'w', sql`w.source = c.source AND w.class_id = c.id AND w.type = 'Homework'`)}
+    ${leftJoinEach(ctx.db, 'lessons', 'l', sql`l.source = w.source AND l.id = w.lesson_id`)}
     WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${workAt('w', ctx, 'absent')}
       AND length(${trimmed('w.text')}) > 0
       ${classFilter(ctx, 'w.class_id')}`;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { instantToLocalDate } from '../../platform/time.js';
 import { classFilter, ruDate, where } from '../common.js';
 import { markAt } from '../existence.js';
+import { joinEach, leftJoinEach } from '../probe-each.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { defineRule } from '../rule.js';
 import { sql } from '../sql-fragment.js';
@@ -20,6 +21,9 @@ export default defineRule({
   params: z.object({}),
   message: (row) =>
     `Отметка «${String(row.extra.value ?? '')}» в 1 классе: ${where(row)}, ${ruDate(row.date)}, ученик ${row.studentName ?? '—'}`,
+  // Each grade-1 class's marks, and their lessons, by index (`joinEach`): PostgreSQL expects as many
+  // marks in grade 1 as in any class, where there should be none, and read every mark of the
+  // school (a parallel scan of the table) and every lesson for the few it finds.
   evaluate: async (ctx) => {
     const inner = sql`SELECT ${findingColumns(
       {
@@ -35,8 +39,8 @@ export default defineRule({
       { value: 'm.value', entered: 'm.entered_at' },
     )}
     FROM classes c
-    JOIN marks m ON m.source = c.source AND m.class_id = c.id
-    LEFT JOIN lessons l ON l.source = m.source AND l.id = m.lesson_id
+    ${joinEach(ctx.db, 'marks', 'm', sql`m.source = c.source AND m.class_id = c.id`)}
+    ${leftJoinEach(ctx.db, 'lessons', 'l', sql`l.source = m.source AND l.id = m.lesson_id`)}
     WHERE c.school_id = ${ctx.schoolId} AND c.grade = 1 AND ${markAt('m', ctx, 'absent')}
       ${classFilter(ctx, 'm.class_id')}`;
     // A mark without a lesson is dated by the school-local day of its entry moment: the
