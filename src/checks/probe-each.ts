@@ -32,9 +32,7 @@ export function joinEach(
   alias: string,
   on: Fragment,
 ): Fragment {
-  return db.dialect === 'postgres'
-    ? sql`CROSS JOIN LATERAL (SELECT * FROM ${raw(table)} ${raw(alias)} WHERE ${on} OFFSET 0) ${raw(alias)}`
-    : sql`CROSS JOIN ${raw(table)} ${raw(alias)} ON ${on}`;
+  return eachJoin(db, 'CROSS JOIN', table, alias, on);
 }
 
 /**
@@ -49,7 +47,17 @@ export function leftJoinEach(
   alias: string,
   on: Fragment,
 ): Fragment {
-  return db.dialect === 'postgres'
-    ? sql`LEFT JOIN LATERAL (SELECT * FROM ${raw(table)} ${raw(alias)} WHERE ${on} OFFSET 0) ${raw(alias)} ON TRUE`
-    : sql`LEFT JOIN ${raw(table)} ${raw(alias)} ON ${on}`;
+  return eachJoin(db, 'LEFT JOIN', table, alias, on);
+}
+
+function eachJoin(
+  db: Pick<SqlExecutor, 'dialect'>,
+  join: 'CROSS JOIN' | 'LEFT JOIN',
+  table: string,
+  alias: string,
+  on: Fragment,
+): Fragment {
+  if (db.dialect !== 'postgres') return sql`${raw(join)} ${raw(table)} ${raw(alias)} ON ${on}`;
+  const probe = sql`LATERAL (SELECT * FROM ${raw(table)} ${raw(alias)} WHERE ${on} OFFSET 0) ${raw(alias)}`;
+  return join === 'LEFT JOIN' ? sql`LEFT JOIN ${probe} ON TRUE` : sql`CROSS JOIN ${probe}`;
 }
