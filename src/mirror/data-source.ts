@@ -220,7 +220,7 @@ export const PG_POOL_KEPT = 3;
 export function pgPoolOptions(
   schema: string,
   settings: Readonly<Record<string, string>> = PG_SESSION_SETTINGS,
-): Record<string, unknown> {
+): pg.PoolConfig {
   return {
     options: pgSessionOptions(schema, settings),
     max: 8,
