@@ -317,7 +317,7 @@ export async function homeworkBetween(
   return rows.map((r) => ({ subjectId: r.subject_id, date: r.date, text: r.text }));
 }
 
-/** Members of the given subgroups at `asOf`: group id → person ids. */
+/** Active members of the given subgroups at `asOf` (as mark-accumulation counts them): group id → person ids. */
 export async function groupMembers(
   scope: AnalyticsScope,
   groupIds: readonly string[],
@@ -328,7 +328,7 @@ export async function groupMembers(
     WHERE e.school_id = ${scope.schoolId} AND e.class_id IN (${joinSql(
       groupIds.map((g) => sql`${g}`),
       ', ',
-    )}) AND ${enrolledAt('e', scope)}`;
+    )}) AND e.status = 'active' AND ${enrolledAt('e', scope)}`;
   const rows = await scope.db.query<{ class_id: string; person_id: string }>(q.text, q.params);
   for (const r of rows) {
     const set = members.get(String(r.class_id)) ?? new Set<string>();

@@ -3,7 +3,7 @@ import { CURRENT_MARK, gradedMark, NOT_CURRENT_SETS, where } from '../common.js'
 import { isExempt } from '../exemptions.js';
 import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
 import { loadPeriods, type PeriodRow } from '../periods.js';
-import { enrolledAt, markAt } from '../existence.js';
+import { enrolledAt, lessonAt, markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { leftJoinEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
@@ -56,8 +56,8 @@ export default defineRule({
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
   keyParts: ['class', 'student', 'subject', 'period'],
   beforeFirstSync: {
-    en: 'current marks by their entry moments (one without it, there now, counts); students as for final-mark-missing',
-    ru: 'текущие отметки — по моменту внесения (без него, имеющиеся сейчас, учитываются); ученики — как для отметок за период',
+    en: "current marks by their entry moments (one without it, there now, counts); students as for final-mark-missing; by hours, a subgroup's lessons count for its members as they are enrolled (before the first sync no entry dates a membership: only the whole class's lessons count, a lower norm, never a higher one)",
+    ru: 'текущие отметки — по моменту внесения (без него, имеющиеся сейчас, учитываются); ученики — как для отметок за период; по часам — уроки подгруппы учитываются её участникам по зачислению (до первой синхронизации членство в подгруппе ничем не датировано: учитываются только уроки всего класса, норма ниже, но не выше)',
   },
   usesPeriodTotals: true,
   params,
@@ -70,12 +70,41 @@ export default defineRule({
       .map((period) => ({ period, numbers: [flatNorm(period, p) ?? -1, periodDays(period)] }))
       .filter((x) => p.mode === 'byHours' || x.numbers[0]! >= 0);
     if (chosen.length === 0) return [];
-    const norm =
-      p.mode === 'flat'
-        ? raw('ps.n1')
-        : sql`CASE WHEN 14 * subj.lesson_count >= 5 * ps.n2 THEN ${p.byHours.threeOrMore}
-            WHEN 14 * subj.lesson_count >= 3 * ps.n2 THEN ${p.byHours.two}
-            WHEN 14 * subj.lesson_count >= ps.n2 THEN ${p.byHours.one} ELSE 0 END`;
+    // byHours: a student's weekly hours are those of the lessons he attends, the class's and his
+    // own subgroups' (English split in two: one lesson a week each, not the class's two). A
+    // student in none of a split subject's subgroups attends none of its lessons: no norm there.
+    const byHours = p.mode === 'byHours';
+    const lessons = raw('(norms.class_lessons + coalesce(gl.n, 0))');
+    const norm = byHours
+      ? sql`CASE WHEN 14 * ${lessons} >= 5 * ps.n2 THEN ${p.byHours.threeOrMore}
+            WHEN 14 * ${lessons} >= 3 * ps.n2 THEN ${p.byHours.two}
+            WHEN 14 * ${lessons} >= ps.n2 THEN ${p.byHours.one} ELSE 0 END`
+      : raw('norms.norm');
+    // Lessons per period, subject and series (a subgroup, or null: the whole class), and each
+    // subgroup member's lessons of his subgroups (`period_subject_totals` has no subgroups).
+    const hours = byHours
+      ? sql`sl AS (
+      SELECT ps.prow, l.subject_id, l.group_id, count(*) AS n
+      FROM ps JOIN lessons l ON l.source = ps.source AND l.class_id = ps.class_id
+        AND l.date >= ps.start_date AND l.date <= ps.finish_date
+      WHERE ${lessonAt('l', ctx)}
+      GROUP BY ps.prow, l.subject_id, l.group_id),
+    gm AS (
+      SELECT DISTINCT g.source, g.class_id, g.person_id FROM enrollments g
+      WHERE g.school_id = ${ctx.schoolId} AND g.status = 'active' AND ${enrolledAt('g', ctx)}),
+    gl AS (
+      SELECT sl.prow, sl.subject_id, g.person_id, sum(sl.n) AS n
+      FROM sl JOIN ps ON ps.prow = sl.prow
+      JOIN gm g ON g.source = ps.source AND g.class_id = sl.group_id
+      GROUP BY sl.prow, sl.subject_id, g.person_id),`
+      : raw('');
+    // The whole class's lessons (`sl` holds one row per series, so the join adds no row).
+    const normColumn = raw(byHours ? 'coalesce(cl.n, 0) AS class_lessons' : 'ps.n1 AS norm');
+    const classLessons = raw(
+      byHours
+        ? 'LEFT JOIN sl cl ON cl.prow = subj.prow AND cl.subject_id = subj.subject_id AND cl.group_id IS NULL'
+        : '',
+    );
     // Marks per period, subject and student: read from the totals the sync keeps when they hold
     // the mirror as of the run, else counted here in one grouped pass.
     const totals = ctx.periodTotals;
@@ -109,9 +138,10 @@ export default defineRule({
         );
     const n = raw(totals ? 'coalesce(cnt.marks, 0)' : 'coalesce(cnt.n, 0)');
     const inner = sql`WITH ${periodsCte(chosen)}, ${subjectsCte(ctx, ctx.periodTotals)},
-    ${counts}
+    ${counts}${hours}
     norms AS (
-      SELECT subj.prow, subj.subject_id, subj.last_date, ${norm} AS norm FROM subj JOIN ps ON ps.prow = subj.prow)
+      SELECT subj.prow, subj.subject_id, subj.last_date, ${normColumn}
+      FROM subj JOIN ps ON ps.prow = subj.prow ${classLessons})
     SELECT ${findingColumns(
       {
         src: 'ps.source',
@@ -132,14 +162,15 @@ export default defineRule({
         period_name: 'ps.name',
         period_start: 'ps.start_date',
         marks: n,
-        norm: 'norms.norm',
+        norm,
       },
     )}
     FROM norms
     JOIN ps ON ps.prow = norms.prow
     JOIN enrollments e ON e.source = ps.source AND e.class_id = ps.class_id AND e.status = 'active'
     ${countJoin}
-    WHERE ${enrolledAt('e', ctx)} AND ${n} < norms.norm`;
+    ${byHours ? raw('LEFT JOIN gl ON gl.prow = ps.prow AND gl.subject_id = norms.subject_id AND gl.person_id = e.person_id') : raw('')}
+    WHERE ${enrolledAt('e', ctx)} AND ${n} < ${norm}`;
     const rows = await queryFindings(ctx, inner);
     return rows.filter(
       (r) =>

@@ -206,6 +206,57 @@ testRule('mark-accumulation', [
       return [{ class: q.cls, student: q.student, subject: q.subject, period: q.period }];
     },
   },
+  {
+    // English split in two: each subgroup has one lesson a week, the class two. A student's
+    // hours are those of the lessons he attends: the class's plus his own subgroup's.
+    name: "by hours, a subject taught in two subgroups: a student's hours are his subgroup's (3 marks for one lesson a week: not found; 2: found)",
+    params: { mode: 'byHours' },
+    build: (b) => {
+      const q = quarter(b, { lessons: [] });
+      const g1 = b.subgroup(q.cls, 'гр. 1');
+      const g2 = b.subgroup(q.cls, 'гр. 2');
+      const other = b.student(q.cls, 'Сидоров Пётр');
+      b.enrol(g1, q.student);
+      b.enrol(g2, other);
+      const english = b.subject('Английский язык');
+      const teacher = b.teacher('Смирнова Ольга Петровна');
+      const series = (group: string, from: string) =>
+        weeklyDates(from, 8).map((d) =>
+          b.lesson(q.cls, english, d, { teacherId: teacher, groupId: group }),
+        );
+      const first = series(g1, '2026-09-01');
+      const second = series(g2, '2026-09-02');
+      for (const l of first.slice(0, 3)) b.mark(l, q.cls, q.student, '4');
+      for (const l of second.slice(0, 2)) b.mark(l, q.cls, other, '4');
+      return [{ class: q.cls, student: other, subject: english, period: q.period }];
+    },
+  },
+  {
+    // One whole-class lesson a week and one of each subgroup: two a week for each student (5
+    // marks), not the class's three (7).
+    name: "by hours, whole-class lessons and subgroups: the class's and his own count, not the other subgroup's (4 marks for 5: found; 5: not found)",
+    params: { mode: 'byHours' },
+    build: (b) => {
+      const q = quarter(b, { lessons: weeklyDates('2026-09-01', 8) });
+      const g1 = b.subgroup(q.cls, 'гр. 1');
+      const g2 = b.subgroup(q.cls, 'гр. 2');
+      const other = b.student(q.cls, 'Сидоров Пётр');
+      b.enrol(g1, q.student);
+      b.enrol(g2, other);
+      const teacher = b.teacher('Смирнова Ольга Петровна');
+      for (const [group, from] of [
+        [g1, '2026-09-03'],
+        [g2, '2026-09-04'],
+      ] as const) {
+        for (const d of weeklyDates(from, 8)) {
+          b.lesson(q.cls, q.subject, d, { teacherId: teacher, groupId: group });
+        }
+      }
+      for (const l of q.lessons.slice(0, 4)) b.mark(l, q.cls, q.student, '4');
+      for (const l of q.lessons.slice(0, 5)) b.mark(l, q.cls, other, '4');
+      return [{ class: q.cls, student: q.student, subject: q.subject, period: q.period }];
+    },
+  },
 ]);
 
 testRule('final-mark-objectivity', [
