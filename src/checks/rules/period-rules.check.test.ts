@@ -207,6 +207,15 @@ testRule('mark-accumulation', [
     },
   },
   {
+    name: 'by hours, norms that fall with hours (6, 5, 4): one lesson a week needs 6 (5 given: found)',
+    params: { mode: 'byHours', byHours: { one: 6, two: 5, threeOrMore: 4 } },
+    build: (b) => {
+      const q = quarter(b, { lessons: weeklyDates('2026-09-01', 8) });
+      for (const l of q.lessons.slice(0, 5)) b.mark(l, q.cls, q.student, '4');
+      return [{ class: q.cls, student: q.student, subject: q.subject, period: q.period }];
+    },
+  },
+  {
     // English split in two: each subgroup has one lesson a week, the class two. A student's
     // hours are those of the lessons he attends: the class's plus his own subgroup's.
     name: "by hours, a subject taught in two subgroups: a student's hours are his subgroup's (3 marks for one lesson a week: not found; 2: found)",
