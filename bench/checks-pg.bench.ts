@@ -12,6 +12,7 @@ import {
   recordPgSyncHistory,
   RUN_TABLES,
   schemaExists,
+  serverSettings,
   setSyncHistory,
   vacuumTables,
 } from './lib/pg-mirror.js';
@@ -116,7 +117,7 @@ export async function run(): Promise<BenchResult> {
     await step('no sync recorded (rows dated between syncs)', {}, false);
     await step('JIT on (the server default)', { jit: 'on' });
     await step('work_mem 4MB (the server default)', { work_mem: '4MB' });
-    return result(steps, build, analyzeMs, vacuumMs);
+    return result(steps, build, analyzeMs, vacuumMs, await serverSettings());
   } finally {
     if (!reuse) await dropPgSchema(schema);
   }
@@ -127,6 +128,7 @@ function result(
   build: { genMs: number; copyMs: number; indexMs: number; totalsMs: number } | null,
   analyzeMs: number,
   vacuumMs: number,
+  server: string,
 ): BenchResult {
   const main = steps.find((s) => s.name === MAIN)!;
   const school = (s: Step) => s.out.runs[0]!;
@@ -206,6 +208,7 @@ function result(
       periodTotals: school(s).periodTotals,
     })),
     notes: [
+      `server: ${server}`,
       build
         ? `mirror built in this run: generated into SQLite ${round(build.genMs / 1000, 1)} s, copied ${round(build.copyMs / 1000, 1)} s, indexes ${round(build.indexMs / 1000, 1)} s, period totals ${round(build.totalsMs / 1000, 1)} s`
         : 'mirror reused from an earlier run (EZH_BENCH_PG_SCHEMA)',

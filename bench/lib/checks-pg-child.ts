@@ -92,6 +92,7 @@ async function nextIndex(): Promise<number | null> {
 
 const first = input.warm ? await check(0, input.threads, false) : null;
 const started = performance.now();
+const cpuBefore = process.cpuUsage();
 const runs = await measure(async () => {
   const out: PgSchoolRun[] = [];
   if (input.queue) {
@@ -104,6 +105,7 @@ const runs = await measure(async () => {
   return out;
 });
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
 const single = input.single ? await check(0, 1, false) : null;
 await pool.end();
 process.stdout.write(
@@ -111,6 +113,8 @@ process.stdout.write(
     scanMs: scan?.ms ?? null,
     openedRssMb,
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    processCpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
     peakRssMb: runs.peakRssMb,
     peakHeapMb: runs.peakHeapMb,
     runs: runs.result,

@@ -9,6 +9,10 @@ export interface PgChildOutput {
   scanMs: number | null;
   openedRssMb: number;
   wallMs: number;
+  /** CPU time of the process (user and system) over the measured runs. */
+  cpuMs: number;
+  /** CPU time of the whole process, from its start (loading, connecting) to its last run. */
+  processCpuMs: number;
   peakRssMb: number;
   peakHeapMb: number;
   runs: PgSchoolRun[];

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { hugePages } from './machine-cpu.js';
 import { openMirror } from '../../src/mirror/data-source.js';
 import { toPgPlaceholders, type SqliteDb } from '../../src/mirror/sql.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
@@ -151,5 +152,22 @@ export async function analyzeTables(schema: string, tables: readonly string[]): 
     const started = performance.now();
     for (const t of tables) await c.query(`ANALYZE "${schema}".${t}`);
     return performance.now() - started;
+  });
+}
+
+/**
+ * The server's settings that move these figures most, for the results' notes: how much of the
+ * mirror its own buffers hold, and whether they are mapped in huge pages (without them each new
+ * backend pays a page fault for every buffer page it touches; bench/README.md, fifth pass).
+ */
+export async function serverSettings(): Promise<string> {
+  return withClient(async (c) => {
+    const r = await c.query<{ name: string; setting: string }>(
+      `SELECT name, current_setting(name) AS setting FROM unnest(ARRAY['server_version',
+        'shared_buffers', 'huge_pages', 'effective_cache_size', 'max_parallel_workers_per_gather']) AS name`,
+    );
+    const pages = hugePages();
+    const reserved = pages ? `, huge pages reserved ${pages.total} (free ${pages.free})` : '';
+    return `${r.rows.map((x) => `${x.name} ${x.setting}`).join(', ')}${reserved}`;
   });
 }
