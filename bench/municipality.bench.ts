@@ -170,7 +170,7 @@ function cpuFigures(label: string, pass: Pass, schools: number): Figure[] {
   ];
   if (pass.busyMs !== null) {
     figures.push({
-      name: `${label}: CPU of the rest of the machine (the database server) per school`,
+      name: `${label}: CPU of the rest of the machine (mostly the database server) per school`,
       value: round((pass.busyMs - processesMs) / schools / 1000, 2),
       unit: 's',
     });

@@ -303,7 +303,7 @@ export async function homeworkBetween(
   const ownGroups = studentId
     ? sql` AND (ls.group_id IS NULL OR EXISTS (SELECT 1 FROM enrollments e
         WHERE e.source = ls.source AND e.class_id = ls.group_id AND e.person_id = ${studentId}
-          AND ${enrolledAt('e', scope)}))`
+          AND e.status = 'active' AND ${enrolledAt('e', scope)}))`
     : raw('');
   const q = sql`WITH ${lessonsCte(scope, classId, [week])}
     SELECT ls.subject_id, ls.date, w.text FROM ls

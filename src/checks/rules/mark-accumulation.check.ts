@@ -194,7 +194,9 @@ async function underOwnNorm(
       GROUP BY ps.prow, l.subject_id, l.group_id),
     gm AS (
       SELECT DISTINCT g.source, g.class_id, g.person_id FROM enrollments g
-      WHERE g.school_id = ${ctx.schoolId} AND g.status = 'active' AND ${enrolledAt('g', ctx)})
+      WHERE g.school_id = ${ctx.schoolId} AND g.status = 'active'
+        AND g.class_id IN (SELECT sl.group_id FROM sl WHERE sl.group_id IS NOT NULL)
+        AND ${enrolledAt('g', ctx)})
     SELECT sl.prow, sl.subject_id, NULL AS person_id, sum(sl.n) AS n
     FROM sl WHERE sl.group_id IS NULL GROUP BY sl.prow, sl.subject_id
     UNION ALL
