@@ -1,3 +1,4 @@
+import { flatNorm, hoursNorm } from '../checks/accumulation-norm.js';
 import { markOf, schoolAverage, type MarkSums } from './averages.js';
 import type { GradingPolicy, NormPolicy } from './scope.js';
 
@@ -57,16 +58,9 @@ export function lessonsLeft(l: PeriodLessons): { left: number; estimated: boolea
 
 /** The accumulation norm of `mark-accumulation`: by period type, or by weekly hours. */
 export function normOf(policy: NormPolicy, periodType: string, lessons: number, days: number) {
-  if (policy.mode === 'flat') {
-    if (['quarter', 'trimester', 'module'].includes(periodType)) return policy.quarter;
-    if (['half_year', 'semester'].includes(periodType)) return policy.halfYear;
-    return null;
-  }
-  // Weekly hours round(lessons ÷ (days ÷ 7)), halves up: `14·lessons ≥ (2h−1)·days`.
-  if (14 * lessons >= 5 * days) return policy.byHours.threeOrMore;
-  if (14 * lessons >= 3 * days) return policy.byHours.two;
-  if (14 * lessons >= days) return policy.byHours.one;
-  return 0;
+  return policy.mode === 'flat'
+    ? flatNorm(periodType, policy)
+    : hoursNorm(lessons, days, policy.byHours);
 }
 
 export function forecastMark(

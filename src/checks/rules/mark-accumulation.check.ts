@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flatNorm, hoursNorm } from '../accumulation-norm.js';
 import { CURRENT_MARK, gradedMark, NOT_CURRENT_SETS, where } from '../common.js';
 import { isExempt } from '../exemptions.js';
 import { lastLessonTeacher, periodsCte, subjectsCte } from '../period-sql.js';
@@ -25,13 +26,6 @@ const params = z.object({
     .prefault({}),
 });
 type Params = z.output<typeof params>;
-
-/** Flat norm of a period type; null: no norm (unknown type). */
-function flatNorm(period: PeriodRow, p: Params): number | null {
-  if (['quarter', 'trimester', 'module'].includes(period.type)) return p.quarter;
-  if (['half_year', 'semester'].includes(period.type)) return p.halfYear;
-  return null;
-}
 
 function periodDays(period: PeriodRow): number {
   return (
@@ -67,7 +61,7 @@ export default defineRule({
     const { params: p, asOf } = ctx;
     const ended = (await loadPeriods(ctx)).filter((period) => asOf >= period.endsAt);
     const chosen = ended
-      .map((period) => ({ period, numbers: [flatNorm(period, p) ?? -1, periodDays(period)] }))
+      .map((period) => ({ period, numbers: [flatNorm(period.type, p) ?? -1, periodDays(period)] }))
       .filter((x) => p.mode === 'byHours' || x.numbers[0]! >= 0);
     if (chosen.length === 0) return [];
     // byHours: each student's norm comes from his own lessons (underOwnNorm, below). The query
@@ -163,14 +157,6 @@ export default defineRule({
   },
 });
 
-/** A norm by weekly hours: round(lessons ÷ (days ÷ 7)), halves up, as `14·lessons ≥ (2h−1)·days`. */
-function hoursNorm(p: Params, lessons: number, days: number): number {
-  if (14 * lessons >= 5 * days) return p.byHours.threeOrMore;
-  if (14 * lessons >= 3 * days) return p.byHours.two;
-  if (14 * lessons >= days) return p.byHours.one;
-  return 0;
-}
-
 /**
  * byHours: keeps the rows whose marks are under the student's own norm, from the lessons he
  * attends: the whole class's and those of the subgroups he is an active member of (English split
@@ -218,7 +204,7 @@ async function underOwnNorm(
     const own =
       (lessons.get(key(prow, r.subjectId, null)) ?? 0) +
       (lessons.get(key(prow, r.subjectId, r.studentId)) ?? 0);
-    const norm = hoursNorm(ctx.params, own, Number(days));
+    const norm = hoursNorm(own, Number(days), ctx.params.byHours);
     return Number(extra.marks) < norm ? [{ ...r, extra: { ...extra, norm } }] : [];
   });
 }

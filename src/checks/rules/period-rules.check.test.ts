@@ -29,6 +29,29 @@ const weeklyDates = (from: string, count: number, stepDays = 7): string[] =>
       .slice(0, 10),
   );
 
+/**
+ * `subject` of `quarter(b)`'s class taught in two subgroups, one lesson a week each from the given
+ * dates: the quarter's student in «гр. 1», another student (`other`) in «гр. 2».
+ */
+function splitInTwo(
+  b: JournalBuilder,
+  q: ReturnType<typeof quarter>,
+  subject: string,
+  from: readonly [string, string],
+) {
+  const g1 = b.subgroup(q.cls, 'гр. 1');
+  const g2 = b.subgroup(q.cls, 'гр. 2');
+  const other = b.student(q.cls, 'Сидоров Пётр');
+  b.enrol(g1, q.student);
+  b.enrol(g2, other);
+  const teacher = b.teacher('Смирнова Ольга Петровна');
+  const series = (group: string, start: string) =>
+    weeklyDates(start, 8).map((d) =>
+      b.lesson(q.cls, subject, d, { teacherId: teacher, groupId: group }),
+    );
+  return { other, first: series(g1, from[0]), second: series(g2, from[1]) };
+}
+
 testRule('final-mark-missing', [
   {
     name: 'a period mark is there: not found',
@@ -234,19 +257,8 @@ testRule('mark-accumulation', [
     params: { mode: 'byHours' },
     build: (b) => {
       const q = quarter(b, { lessons: [] });
-      const g1 = b.subgroup(q.cls, 'гр. 1');
-      const g2 = b.subgroup(q.cls, 'гр. 2');
-      const other = b.student(q.cls, 'Сидоров Пётр');
-      b.enrol(g1, q.student);
-      b.enrol(g2, other);
       const english = b.subject('Английский язык');
-      const teacher = b.teacher('Смирнова Ольга Петровна');
-      const series = (group: string, from: string) =>
-        weeklyDates(from, 8).map((d) =>
-          b.lesson(q.cls, english, d, { teacherId: teacher, groupId: group }),
-        );
-      const first = series(g1, '2026-09-01');
-      const second = series(g2, '2026-09-02');
+      const { other, first, second } = splitInTwo(b, q, english, ['2026-09-01', '2026-09-02']);
       for (const l of first.slice(0, 3)) b.mark(l, q.cls, q.student, '4');
       for (const l of second.slice(0, 2)) b.mark(l, q.cls, other, '4');
       return [{ class: q.cls, student: other, subject: english, period: q.period }];
@@ -259,20 +271,7 @@ testRule('mark-accumulation', [
     params: { mode: 'byHours' },
     build: (b) => {
       const q = quarter(b, { lessons: weeklyDates('2026-09-01', 8) });
-      const g1 = b.subgroup(q.cls, 'гр. 1');
-      const g2 = b.subgroup(q.cls, 'гр. 2');
-      const other = b.student(q.cls, 'Сидоров Пётр');
-      b.enrol(g1, q.student);
-      b.enrol(g2, other);
-      const teacher = b.teacher('Смирнова Ольга Петровна');
-      for (const [group, from] of [
-        [g1, '2026-09-03'],
-        [g2, '2026-09-04'],
-      ] as const) {
-        for (const d of weeklyDates(from, 8)) {
-          b.lesson(q.cls, q.subject, d, { teacherId: teacher, groupId: group });
-        }
-      }
+      const { other } = splitInTwo(b, q, q.subject, ['2026-09-03', '2026-09-04']);
       for (const l of q.lessons.slice(0, 4)) b.mark(l, q.cls, q.student, '4');
       for (const l of q.lessons.slice(0, 5)) b.mark(l, q.cls, other, '4');
       return [{ class: q.cls, student: q.student, subject: q.subject, period: q.period }];
