@@ -22,7 +22,12 @@ export const BENCH_PG_URL =
   'postgres://postgres@127.0.0.1:5432/test';
 
 /** Tables the end of a sync derives from the journal ones (the checks read them). */
-export const DERIVED_TABLES = ['lesson_order', 'period_mark_totals', 'period_subject_totals'];
+export const DERIVED_TABLES = [
+  'lesson_order',
+  'period_mark_totals',
+  'period_subject_totals',
+  'lesson_entry_totals',
+];
 
 export interface PgMirrorStats {
   schema: string;

@@ -5,7 +5,8 @@ import { attendanceAt, lessonAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { joinEach, probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
-import { sql } from '../sql-fragment.js';
+import { raw, sql } from '../sql-fragment.js';
+import { LESSON_TOTALS_TABLE } from '../../mirror/projections/lesson-totals.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { attendanceStorageOf } from '../../connectors/attendance-storage.js';
 
@@ -23,6 +24,7 @@ import { attendanceStorageOf } from '../../connectors/attendance-storage.js';
 export default defineRule({
   id: 'attendance-not-kept',
   heavy: true,
+  usesPeriodTotals: true,
   title: 'Не отмечена посещаемость',
   severity: 'warning',
   audience: ['class_teacher', 'subject_teacher', 'deputy_director'],
@@ -46,7 +48,7 @@ export default defineRule({
     if (!(await keepsEveryStudent(ctx.db, ctx.schoolId, p.storage))) return [];
     const weekday = sql`(((l.day_start_at + ${12 * HOUR_MS}) / ${DAY_MS}) + 3) % 7`;
     const deadline = sql`l.day_start_at + (6 - ${weekday}) * ${DAY_MS} + ${timeOfDayMs(p.weekEnd)}`;
-    const inner = sql`SELECT ${findingColumns({
+    const columns = findingColumns({
       src: 'l.source',
       class_id: 'l.class_id',
       subject_id: 'l.subject_id',
@@ -54,10 +56,21 @@ export default defineRule({
       lesson_id: 'l.id',
       date: 'l.date',
       deadline,
-    })}
+    });
+    const lesson = sql`l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
+      AND ${asOf} > ${deadline}`;
+    // With the derived tables (they hold the mirror as of A): the school's lessons that have no
+    // live entry, from the per-lesson totals' index, instead of a probe of every lesson.
+    // (CROSS JOIN: SQLite keeps the totals outer.)
+    const inner = ctx.periodTotals
+      ? sql`SELECT ${columns}
+    FROM ${raw(LESSON_TOTALS_TABLE)} t
+    CROSS JOIN lessons l
+    WHERE t.school_id = ${ctx.schoolId} AND t.attendance = 0
+      AND l.source = t.source AND l.id = t.lesson_id AND ${lesson}`
+      : sql`SELECT ${columns}
     FROM lessons l
-    WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
-      AND ${asOf} > ${deadline}
+    WHERE ${lesson}
       AND NOT EXISTS (
         SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
     return queryFindings(ctx, inner);

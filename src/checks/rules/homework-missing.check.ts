@@ -5,12 +5,14 @@ import { lessonAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
-import { inList, sql } from '../sql-fragment.js';
+import { inList, raw, sql } from '../sql-fragment.js';
+import { LESSON_TOTALS_TABLE } from '../../mirror/projections/lesson-totals.js';
 
 /** A past-deadline lesson of grades 2–11 without a real homework text. */
 export default defineRule({
   id: 'homework-missing',
   heavy: true,
+  usesPeriodTotals: true,
   title: 'Не задано домашнее задание',
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
@@ -38,7 +40,7 @@ export default defineRule({
           AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.source = l.source AND s.id = l.subject_id
             AND s.name IN ${inList(p.exemptSubjects)})`
       : sql``;
-    const inner = sql`SELECT ${findingColumns({
+    const columns = findingColumns({
       src: 'l.source',
       class_id: 'l.class_id',
       subject_id: 'l.subject_id',
@@ -46,12 +48,24 @@ export default defineRule({
       lesson_id: 'l.id',
       date: 'l.date',
       deadline,
-    })}
+    });
+    const lesson = sql`l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} AND c.grade >= 2
+      ${classFilter(ctx, 'l.class_id')} ${skip}
+      AND ${asOf} > ${deadline}`;
+    // With the derived tables (they hold the mirror as of A): the school's lessons whose longest
+    // homework text is too short (or that have none), from the per-lesson totals' index, instead
+    // of a probe of every lesson. (CROSS JOIN: SQLite keeps the totals outer.)
+    const inner = ctx.periodTotals
+      ? sql`SELECT ${columns}
+    FROM ${raw(LESSON_TOTALS_TABLE)} t
+    CROSS JOIN lessons l
+    JOIN classes c ON c.source = l.source AND c.id = l.class_id
+    WHERE t.school_id = ${ctx.schoolId} AND t.homework_len < ${p.minLength}
+      AND l.source = t.source AND l.id = t.lesson_id AND ${lesson}`
+      : sql`SELECT ${columns}
     FROM lessons l
     JOIN classes c ON c.source = l.source AND c.id = l.class_id
-    WHERE l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} AND c.grade >= 2
-      ${classFilter(ctx, 'l.class_id')} ${skip}
-      AND ${asOf} > ${deadline}
+    WHERE ${lesson}
       AND NOT EXISTS (
         SELECT 1 FROM works w
         WHERE w.source = l.source AND w.lesson_id = l.id AND w.type = 'Homework' AND ${workAt('w', ctx, 'present')}

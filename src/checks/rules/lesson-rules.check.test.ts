@@ -112,6 +112,17 @@ testRule('homework-missing', [
     },
   },
   {
+    name: 'the minimum length (4) decides: a text of 3 found, of 4 not, the longer of two counts',
+    build: (b) => {
+      const [short, enough, two] = [lessonIn(b), lessonIn(b), lessonIn(b)];
+      b.work(short.lesson, short.cls, { text: '  упр \u00a0' });
+      b.work(enough.lesson, enough.cls, { text: 'упр.' });
+      b.work(two.lesson, two.cls, { text: 'упр' });
+      b.work(two.lesson, two.cls, { text: '§ 12' });
+      return [{ lesson: short.lesson }];
+    },
+  },
+  {
     name: 'a deleted homework does not count',
     build: (b) => {
       const l = lessonIn(b);

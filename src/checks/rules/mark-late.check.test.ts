@@ -114,6 +114,19 @@ const cases: RuleCase[] = [
     },
   },
   {
+    name: 'parameters: a mark of the new control kind alone in its lesson, a minute late',
+    params: { controlKinds: ['LessonAnswer'], writtenDeadlineDays: 0, deadlineDays: 3 },
+    build: (b) => {
+      const j = journal(b);
+      const answer = b.workType('LessonAnswer');
+      const late = b.mark(j.lesson, j.cls, j.student, '5', {
+        workTypeId: answer,
+        enteredAt: '2026-10-12T12:01:00',
+      });
+      return [{ mark: late }];
+    },
+  },
+  {
     name: 'an ordinary work kind gets the one-day deadline',
     build: (b) => {
       const j = journal(b);

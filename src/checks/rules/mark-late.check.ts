@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import { classFilter, controlKindsParam, deadlineOffset, hhmm, ruDate, where } from '../common.js';
+import {
+  classFilter,
+  controlKindsParam,
+  deadlineOffset,
+  DEFAULT_CONTROL_KINDS,
+  hhmm,
+  ruDate,
+  where,
+} from '../common.js';
 import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { joinEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
+import { LESSON_TOTALS_TABLE } from '../../mirror/projections/lesson-totals.js';
 
 /**
  * `(m.source, m.work_type_id)` is one of `types`: an OR per source of an IN list of ids.
@@ -22,6 +31,11 @@ function workTypeIn(alias: string, types: readonly { source: string; id: string 
   return sql`(${joinSql(parts, ' OR ')})`;
 }
 
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const set = new Set(a);
+  return set.size === new Set(b).size && b.every((x) => set.has(x));
+}
+
 /**
  * A mark entered after its deadline, by the platform's entry moment (`entered_at`: Dnevnik's
  * `Mark.date`, when the mark was set). When ezh first saw a mark says nothing about when it was
@@ -31,6 +45,7 @@ function workTypeIn(alias: string, types: readonly { source: string; id: string 
 export default defineRule({
   id: 'mark-late',
   heavy: true,
+  usesPeriodTotals: true,
   title: 'Несвоевременное выставление отметок',
   severity: 'warning',
   audience: ['subject_teacher', 'deputy_director'],
@@ -93,11 +108,25 @@ export default defineRule({
     const late = sql`m.source = l.source AND m.lesson_id = l.id
       AND m.entered_at IS NOT NULL AND m.entered_at > l.day_start_at + ${earliest}
       AND m.entered_at > ${deadline} AND m.entered_at <= ${asOf} AND ${markAt('m', ctx, 'absent')}`;
+    // With the derived tables (they hold the mirror as of A), only the lessons whose latest mark
+    // came after its deadline, from the per-lesson totals' indexes; the others have no late mark.
+    // The totals keep control works' marks apart by the platform's control kinds: with other
+    // `controlKinds`, a lesson is read when either latest mark came after the earliest deadline.
+    const lessons = ctx.periodTotals
+      ? sql`${raw(LESSON_TOTALS_TABLE)} t
+    CROSS JOIN lessons l`
+      : raw('lessons l');
+    const defaultKinds = sameSet(p.controlKinds, DEFAULT_CONTROL_KINDS);
+    const candidates = ctx.periodTotals
+      ? sql`t.school_id = ${ctx.schoolId}
+      AND (t.entry_lag > ${defaultKinds ? daily : earliest} OR t.control_entry_lag > ${defaultKinds ? written : earliest})
+      AND l.source = t.source AND l.id = t.lesson_id AND `
+      : raw('');
     const enteredLate = sql`SELECT ${columns('m.entered_at')}
-    FROM lessons l
+    FROM ${lessons}
     ${joinEach(ctx.db, 'marks', 'm', late)}
     JOIN classes c ON c.source = m.source AND c.id = m.class_id
-    WHERE l.school_id = ${ctx.schoolId} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
+    WHERE ${candidates}l.school_id = ${ctx.schoolId} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
     return queryFindings(ctx, enteredLate);
   },
 });

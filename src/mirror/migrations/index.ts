@@ -21,6 +21,7 @@ import { WebRenders1763900000026 } from './0026-web-renders.js';
 import { DataVersions1763900000027 } from './0027-data-versions.js';
 import { SchoolIndexes1763900000028 } from './0028-school-indexes.js';
 import { SchoolPartialIndexes1763900000029 } from './0029-school-partial-indexes.js';
+import { LessonEntryTotals1763900000030 } from './0030-lesson-entry-totals.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -50,4 +51,5 @@ export const MIGRATIONS = [
   DataVersions1763900000027,
   SchoolIndexes1763900000028,
   SchoolPartialIndexes1763900000029,
+  LessonEntryTotals1763900000030,
 ];

@@ -1,17 +1,22 @@
 import type { SqlExecutor } from '../sql.js';
 import { chunk, padIds, placeholders } from '../sql.js';
 import { addSeries, type LessonSeries } from './lesson-order.js';
+import { lessonKey, type EntryLessons } from './lesson-totals.js';
 
 /**
  * Which reporting period rows a stretch of the change history touches: every period of the
  * class that contains a date a changed mark, lesson or work was on, before or after the change
  * (a lesson moved to another quarter dirties both; a mark moved to another lesson, both
  * lessons' periods); and which lesson series (class and subject) a changed lesson was in, before
- * or after the change, for `lesson_order`.
+ * or after the change, for `lesson_order`; and which lessons a changed lesson, mark, work or
+ * attendance entry was of, before or after the change, for `lesson_entry_totals`.
  */
 
 /** Streams (record_versions.entity) whose changes move marks between or within period totals. */
 export const ROW_STREAMS = ['marks', 'lessons', 'works'] as const;
+/** Streams whose changes move only the per-lesson totals (`lesson_entry_totals`). */
+export const LESSON_STREAMS = ['attendance'] as const;
+const READ_STREAMS = [...ROW_STREAMS, ...LESSON_STREAMS];
 
 interface VersionRow extends Record<string, unknown> {
   entity: string;
@@ -29,11 +34,14 @@ interface Touched {
   lessons: Set<string>;
   /** Lesson series to renumber. */
   series: LessonSeries;
+  /** Lessons whose per-lesson totals must be recomputed. */
+  entryLessons: EntryLessons;
 }
 
 const SEP = '\u0000';
 
-function note(t: Touched, entity: string, source: string, payload: string): void {
+function note(t: Touched, entity: string, source: string, recordId: string, payload: string): void {
+  if (entity === 'lessons') t.entryLessons.add(lessonKey(source, recordId));
   let rec: {
     classId?: unknown;
     groupId?: unknown;
@@ -46,6 +54,9 @@ function note(t: Touched, entity: string, source: string, payload: string): void
   } catch {
     return;
   }
+  if (typeof rec.lessonId === 'string') t.entryLessons.add(lessonKey(source, rec.lessonId));
+  // Attendance moves no period total: only its lesson's.
+  if (entity === 'attendance') return;
   if (typeof rec.classId === 'string' && typeof rec.date === 'string') {
     const key = `${source}${SEP}${rec.classId}`;
     const set = t.dates.get(key) ?? new Set<string>();
@@ -68,7 +79,7 @@ function note(t: Touched, entity: string, source: string, payload: string): void
 async function previousPayloads(
   tx: SqlExecutor,
   rows: readonly VersionRow[],
-): Promise<{ entity: string; source: string; payload: string }[]> {
+): Promise<{ entity: string; source: string; recordId: string; payload: string }[]> {
   const wanted = new Map<string, Set<string>>();
   for (const r of rows) {
     const key = `${r.entity}${SEP}${r.source}`;
@@ -76,7 +87,7 @@ async function previousPayloads(
     set.add(`${r.record_id}${SEP}${Number(r.version) - 1}`);
     wanted.set(key, set);
   }
-  const out: { entity: string; source: string; payload: string }[] = [];
+  const out: { entity: string; source: string; recordId: string; payload: string }[] = [];
   for (const [key, set] of wanted) {
     const [entity, source] = key.split(SEP) as [string, string];
     const ids = [...new Set([...set].map((s) => s.split(SEP)[0]!))];
@@ -89,7 +100,7 @@ async function previousPayloads(
       );
       for (const p of prev) {
         if (set.has(`${p.record_id}${SEP}${Number(p.version)}`)) {
-          out.push({ entity, source, payload: p.payload });
+          out.push({ entity, source, recordId: p.record_id, payload: p.payload });
         }
       }
     }
@@ -125,6 +136,7 @@ export interface DirtyRows {
   /** Live period rows (`reporting_periods.id`) per source. */
   periods: Map<string, string[]>;
   series: LessonSeries;
+  entryLessons: EntryLessons;
 }
 
 /** What changes observed after `since` touched: period rows and lesson series. */
@@ -135,17 +147,22 @@ export async function dirtyRows(
 ): Promise<DirtyRows> {
   const versions = await tx.query<VersionRow>(
     `SELECT entity, source, record_id, version, change_kind, payload FROM record_versions
-     WHERE school_id = ? AND entity IN (${placeholders(ROW_STREAMS.length)}) AND observed_at > ?`,
-    [schoolId, ...ROW_STREAMS, since],
+     WHERE school_id = ? AND entity IN (${placeholders(READ_STREAMS.length)}) AND observed_at > ?`,
+    [schoolId, ...READ_STREAMS, since],
   );
-  const touched: Touched = { dates: new Map(), lessons: new Set(), series: new Map() };
-  for (const v of versions) note(touched, v.entity, v.source, v.payload);
+  const touched: Touched = {
+    dates: new Map(),
+    lessons: new Set(),
+    series: new Map(),
+    entryLessons: new Set(),
+  };
+  for (const v of versions) note(touched, v.entity, v.source, v.record_id, v.payload);
   // A deletion's payload is the last one seen; an update's or restore's predecessor may differ.
   const replaced = versions.filter(
     (v) => v.change_kind === 'update' || v.change_kind === 'restore',
   );
   for (const prev of await previousPayloads(tx, replaced)) {
-    note(touched, prev.entity, prev.source, prev.payload);
+    note(touched, prev.entity, prev.source, prev.recordId, prev.payload);
   }
   await lessonDates(tx, touched);
 
@@ -173,5 +190,5 @@ export async function dirtyRows(
       }
     }
   }
-  return { periods: dirty, series: touched.series };
+  return { periods: dirty, series: touched.series, entryLessons: touched.entryLessons };
 }

@@ -23,6 +23,7 @@ export async function preparePeriodTotals(
           mode: refresh.mode,
           periods: refresh.periods,
           series: refresh.series,
+          lessons: refresh.lessons,
           versions: refresh.versions,
           ms: Math.round(refresh.ms),
         },

@@ -62,12 +62,32 @@ async function order(m: TestMirror, school: string): Promise<string[]> {
   return rows.map((r) => [r.lesson_id, r.class_id, r.subject_id, Number(r.seq)].join('|'));
 }
 
+/** The per-lesson totals: `lesson_id|attendance|homework_len|entry_lag|control_entry_lag`. */
+async function entries(m: TestMirror, school: string): Promise<string[]> {
+  const rows = await m.db.query<Record<string, unknown>>(
+    `SELECT lesson_id, attendance, homework_len, entry_lag, control_entry_lag FROM lesson_entry_totals
+     WHERE school_id = ? ORDER BY lesson_id`,
+    [school],
+  );
+  const lag = (v: unknown) => (v === null ? null : Number(v));
+  return rows.map((r) =>
+    [
+      r.lesson_id,
+      Number(r.attendance),
+      Number(r.homework_len),
+      lag(r.entry_lag),
+      lag(r.control_entry_lag),
+    ].join('|'),
+  );
+}
+
 /** Every derived table as it is now. */
 async function current(m: TestMirror, school: string) {
   return {
     marks: await totals(m, school),
     lessons: await subjects(m, school),
     order: await order(m, school),
+    entries: await entries(m, school),
   };
 }
 
@@ -227,6 +247,54 @@ describe.each(ENGINES)('period totals on %s', (engine) => {
       ].sort(),
     );
     expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
+  it('per lesson: attendance, homework and late entries follow the changes of their lessons only', async () => {
+    const j = journal();
+    const { l1, l2, l3 } = j.lessons;
+    j.b.attendance(l1, j.cls, j.ann, 'Attend');
+    j.b.attendance(l1, j.cls, j.bob, 'Absent');
+    const hw = j.b.work(l2, j.cls, { text: '  Стр. 25  ' });
+    j.b.work(l2, j.cls, { text: 'упр' });
+    // Lessons' days begin at local midnight (UTC+3). A test (a control kind) is apart.
+    j.b.mark(l2, j.cls, j.bob, '4', { workTypeId: j.test, enteredAt: '2026-10-15T12:00:00' });
+    const late = j.b.mark(l3, j.cls, j.ann, '4', { enteredAt: '2026-11-11T09:00:00' });
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    const [day, hour] = [86_400_000, 3_600_000];
+    const lag = 2 * day + 9 * hour;
+    const control = 3 * day + 12 * hour;
+    expect(await entries(m, j.b.schoolId)).toEqual(
+      [`${l1}|2|0||`, `${l2}|0|7||${control}`, `${l3}|0|0|${lag}|`].sort(),
+    );
+    const later = at('2026-11-26T09:00:00');
+    // l1: an entry deleted; l2: its longer homework deleted; l3: moved a day later (its latest
+    // entry comes a day sooner after the lesson); a new lesson with a mark and no attendance.
+    j.b.deleted('attendance', `${l1}:${j.bob}`, later);
+    j.b.deleted('works', hw, later);
+    j.b.change('lessons', l3, { date: '2026-11-10' }, later);
+    const l4 = j.b.lesson(j.cls, j.subject, '2026-11-24', { seenAt: later });
+    j.b.mark(l4, j.cls, j.bob, '5', { enteredAt: '2026-11-24T10:00:00', seenAt: later });
+    await j.b.write(m.db);
+    const partial = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(partial).toMatchObject({ mode: 'partial', lessons: 4 });
+    expect(await entries(m, j.b.schoolId)).toEqual(
+      [
+        `${l1}|1|0||`,
+        `${l2}|0|3||${control}`,
+        `${l3}|0|0|${lag - day}|`,
+        `${l4}|0|0|${10 * hour}|`,
+      ].sort(),
+    );
+    // A late change to one mark of l3 touches l3 alone.
+    j.b.change('marks', late, { enteredAt: '2026-11-12T09:00:00' }, at('2026-11-27T09:00:00'));
+    await j.b.write(m.db);
+    expect(await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).toMatchObject({
+      mode: 'partial',
+      lessons: 1,
+    });
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+    expect(await entries(m, j.b.schoolId)).toContain(`${l3}|0|0|${lag}|`);
   });
 
   it('nothing new: unchanged; a work type changed: a full rebuild', async () => {

@@ -2,12 +2,13 @@ import type { SqlDb, SqlExecutor } from '../sql.js';
 import { placeholders } from '../sql.js';
 import { inList, raw, sql } from '../sql-fragment.js';
 import { subjectsInsert, SUBJECTS_TABLE, totalsInsert, TOTALS_TABLE } from './build-sql.js';
-import { dirtyRows, ROW_STREAMS } from './dirty-rows.js';
+import { dirtyRows, LESSON_STREAMS, ROW_STREAMS } from './dirty-rows.js';
 import { buildLessonOrder, LESSON_ORDER_TABLE, renumberSeries } from './lesson-order.js';
+import { buildLessonTotals, LESSON_TOTALS_TABLE, refreshLessonTotals } from './lesson-totals.js';
 
 /**
- * Keeps the period totals (`period_mark_totals`, `period_subject_totals`) and the lesson order
- * (`lesson_order`) up to date from the mirror's change history. The sync refreshes them when a
+ * Keeps the period totals (`period_mark_totals`, `period_subject_totals`), the lesson order
+ * (`lesson_order`) and the per-lesson totals (`lesson_entry_totals`) up to date from the mirror's change history. The sync refreshes them when a
  * run ends (so that the cost of grouping the marks is paid once, where the marks change), and
  * every check run refreshes them again before reading them (a no-op when nothing changed), so
  * they never depend on who wrote the mirror last.
@@ -16,7 +17,14 @@ import { buildLessonOrder, LESSON_ORDER_TABLE, renumberSeries } from './lesson-o
 /** Changes to these rebuild a school's totals whole: weights, final types and period bounds. */
 const REBUILD_STREAMS = ['workTypes', 'reportingPeriods'] as const;
 /** Tables whose rows the totals are computed from (first-seen and deletion instants). */
-const SOURCE_TABLES = ['marks', 'lessons', 'works', 'work_types', 'reporting_periods'];
+const SOURCE_TABLES = [
+  'marks',
+  'lessons',
+  'works',
+  'work_types',
+  'reporting_periods',
+  'attendance',
+];
 /**
  * A sync reads its clock before its write transaction commits, so a version may land after a
  * refresh that already passed its instant. The versions of this last stretch before the applied
@@ -33,6 +41,8 @@ export interface TotalsRefresh {
   periods: number;
   /** Lesson series (class and subject) renumbered (partial). */
   series: number;
+  /** Lessons whose per-lesson totals were recomputed (partial). */
+  lessons: number;
   /** Changed versions read (partial). */
   versions: number;
   /** Every change observed up to this instant is in the totals. */
@@ -64,7 +74,7 @@ async function saveState(
   );
 }
 
-const STREAMS = [...REBUILD_STREAMS, ...ROW_STREAMS];
+const STREAMS = [...REBUILD_STREAMS, ...ROW_STREAMS, ...LESSON_STREAMS];
 
 /** Versions of the streams the totals follow: after `applied`, and in the late-commit stretch before it. */
 async function versionCounts(
@@ -106,8 +116,8 @@ async function latestChange(tx: SqlExecutor, schoolId: string): Promise<number> 
  * PostgreSQL). A full build is when the tables have changed most, so it samples them first (the
  * journal the totals and the checks read) and its own tables after. SQLite plans without them.
  */
-const PLANNED_TABLES = [...SOURCE_TABLES, 'attendance', 'final_marks', 'enrollments'];
-const BUILT_TABLES = [TOTALS_TABLE, SUBJECTS_TABLE, LESSON_ORDER_TABLE];
+const PLANNED_TABLES = [...SOURCE_TABLES, 'final_marks', 'enrollments'];
+const BUILT_TABLES = [TOTALS_TABLE, SUBJECTS_TABLE, LESSON_ORDER_TABLE, LESSON_TOTALS_TABLE];
 
 async function analyze(tx: SqlExecutor, tables: readonly string[]): Promise<void> {
   if (tx.dialect === 'postgres') await tx.run(`ANALYZE ${tables.join(', ')}`);
@@ -123,6 +133,7 @@ async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promis
     await tx.run(insert.text, insert.params);
   }
   await buildLessonOrder(tx, schoolId);
+  await buildLessonTotals(tx, schoolId);
   await analyze(tx, BUILT_TABLES);
   const appliedThrough = await latestChange(tx, schoolId);
   await saveState(tx, schoolId, appliedThrough, now);
@@ -134,6 +145,7 @@ async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promis
     mode: 'full',
     periods: num(p?.n),
     series: 0,
+    lessons: 0,
     versions: 0,
     appliedThrough,
     ms: performance.now() - started,
@@ -162,6 +174,7 @@ export async function refreshPeriodTotals(
         mode: 'unchanged',
         periods: 0,
         series: 0,
+        lessons: 0,
         versions: 0,
         appliedThrough: applied,
         ms: 0,
@@ -194,12 +207,14 @@ export async function refreshPeriodTotals(
       }
     }
     const series = await renumberSeries(tx, schoolId, dirty.series);
+    const lessons = await refreshLessonTotals(tx, schoolId, dirty.entryLessons);
     const appliedThrough = Math.max(applied, ...counts.map((c) => num(c.latest)));
     await saveState(tx, schoolId, appliedThrough, now);
     return {
       mode: 'partial',
       periods,
       series,
+      lessons,
       versions: total,
       appliedThrough,
       ms: performance.now() - started,
