@@ -59,20 +59,20 @@ export default defineRule({
     });
     const lesson = sql`l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} ${classFilter(ctx, 'l.class_id')}
       AND ${asOf} > ${deadline}`;
-    // With the derived tables (they hold the mirror as of A): the school's lessons that have no
-    // live entry, from the per-lesson totals' index, instead of a probe of every lesson.
-    // (CROSS JOIN: SQLite keeps the totals outer.)
-    const inner = ctx.periodTotals
-      ? sql`SELECT ${columns}
-    FROM ${raw(LESSON_TOTALS_TABLE)} t
+    const unkept = sql`NOT EXISTS (
+        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
+    // With the derived tables (they hold the mirror as of A): only the school's lessons that had
+    // no live entry when they were refreshed, from the per-lesson totals' index, each still
+    // probed; else every lesson is. (CROSS JOIN: SQLite keeps the totals outer.)
+    const from = ctx.periodTotals
+      ? sql`${raw(LESSON_TOTALS_TABLE)} t
     CROSS JOIN lessons l
     WHERE t.school_id = ${ctx.schoolId} AND t.attendance = 0
-      AND l.source = t.source AND l.id = t.lesson_id AND ${lesson}`
-      : sql`SELECT ${columns}
-    FROM lessons l
-    WHERE ${lesson}
-      AND NOT EXISTS (
-        SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
+      AND l.source = t.source AND l.id = t.lesson_id AND`
+      : raw('lessons l\n    WHERE');
+    const inner = sql`SELECT ${columns}
+    FROM ${from} ${lesson}
+      AND ${unkept}`;
     return queryFindings(ctx, inner);
   },
 });

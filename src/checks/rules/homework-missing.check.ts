@@ -52,24 +52,26 @@ export default defineRule({
     const lesson = sql`l.school_id = ${ctx.schoolId} AND ${lessonAt('l', ctx)} AND c.grade >= 2
       ${classFilter(ctx, 'l.class_id')} ${skip}
       AND ${asOf} > ${deadline}`;
-    // With the derived tables (they hold the mirror as of A): the school's lessons whose longest
-    // homework text is too short (or that have none), from the per-lesson totals' index, instead
-    // of a probe of every lesson. (CROSS JOIN: SQLite keeps the totals outer.)
-    const inner = ctx.periodTotals
-      ? sql`SELECT ${columns}
-    FROM ${raw(LESSON_TOTALS_TABLE)} t
-    CROSS JOIN lessons l
-    JOIN classes c ON c.source = l.source AND c.id = l.class_id
-    WHERE t.school_id = ${ctx.schoolId} AND t.homework_len < ${p.minLength}
-      AND l.source = t.source AND l.id = t.lesson_id AND ${lesson}`
-      : sql`SELECT ${columns}
-    FROM lessons l
-    JOIN classes c ON c.source = l.source AND c.id = l.class_id
-    WHERE ${lesson}
-      AND NOT EXISTS (
+    const unset = sql`NOT EXISTS (
         SELECT 1 FROM works w
         WHERE w.source = l.source AND w.lesson_id = l.id AND w.type = 'Homework' AND ${workAt('w', ctx, 'present')}
           AND length(${trimmed('w.text')}) >= ${p.minLength}${probeEach(ctx.db)})`;
+    // With the derived tables (they hold the mirror as of A): only the school's lessons whose
+    // longest homework text was too short (or that had none) when they were refreshed, from the
+    // per-lesson totals' index, each still probed; else every lesson is. (CROSS JOIN: SQLite
+    // keeps the totals outer.)
+    const from = ctx.periodTotals
+      ? sql`${raw(LESSON_TOTALS_TABLE)} t
+    CROSS JOIN lessons l
+    JOIN classes c ON c.source = l.source AND c.id = l.class_id
+    WHERE t.school_id = ${ctx.schoolId} AND t.homework_len < ${p.minLength}
+      AND l.source = t.source AND l.id = t.lesson_id AND`
+      : sql`lessons l
+    JOIN classes c ON c.source = l.source AND c.id = l.class_id
+    WHERE`;
+    const inner = sql`SELECT ${columns}
+    FROM ${from} ${lesson}
+      AND ${unset}`;
     return queryFindings(ctx, inner);
   },
 });

@@ -162,6 +162,15 @@ const cases: RuleCase[] = [
     },
   },
   {
+    name: 'a live late mark of a lesson deleted since is still found',
+    build: (b) => {
+      const j = journal(b);
+      const late = b.mark(j.lesson, j.cls, j.student, '4', { enteredAt: '2026-10-14T10:00:00' });
+      b.deleted('lessons', j.lesson, at('2026-11-01T10:00:00'));
+      return [{ mark: late }];
+    },
+  },
+  {
     name: 'a mark entered after the as-of instant is not yet late',
     asOf: '2026-10-14T08:00:00',
     build: (b) => {

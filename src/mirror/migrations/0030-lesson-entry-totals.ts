@@ -4,7 +4,7 @@ import { createTableFromDef } from './create-table.js';
 
 /**
  * `lesson_entry_totals`, derived like the period totals (same refresh, same `derived_state` row,
- * `src/mirror/projections/lesson-totals.ts`): per live lesson, what the lesson rules otherwise
+ * `src/mirror/projections/lesson-totals.ts`): per lesson (deleted ones too), what the lesson rules otherwise
  * probe the journal for, lesson by lesson, on every run: its live attendance entries
  * (`attendance-not-kept`), the longest trimmed text of its live homework (`homework-missing`) and
  * how long after the lesson's day began its latest mark was entered, for control works and for

@@ -5,12 +5,14 @@ import { trimmed } from '../text-sql.js';
 import { CONTROL_WORK_KINDS } from '../../connectors/work-kinds.js';
 
 /**
- * `lesson_entry_totals`: per live lesson, what three lesson rules would otherwise probe the
+ * `lesson_entry_totals`: per lesson, what three lesson rules would otherwise probe the
  * journal for on every run, lesson by lesson (at 1M marks each probe of ~100,000 lessons cost a
  * rule most of a second on PostgreSQL: bench/README.md). Kept with the period totals (same
  * refresh, same `derived_state` row): a full build per school, then the lessons a stretch of the
  * change history touched. Each figure is the rule's own condition with its threshold left out, so
- * a rule reads only the lessons that can be findings and still checks each of them in full:
+ * a rule reads only the lessons that can be findings and still checks each of them in full. A
+ * deleted lesson keeps its row: `mark-late` judges a live mark whatever became of its lesson.
+ * The figures:
  * - `attendance`: live entries of any status (`attendance-not-kept`: none);
  * - `homework_len`: the longest trimmed text of a live homework (`homework-missing`: under its
  *   `minLength`), trimmed as the rule trims;
@@ -33,8 +35,8 @@ export function lessonKey(source: string, lessonId: string): string {
 }
 
 /** The mark `m` is of a work type of a control kind (`mark-late`'s default `controlKinds`). */
-const controlWork = sql`coalesce(m.work_type_id IN (SELECT wt.id FROM work_types wt
-  WHERE wt.source = m.source AND wt.kind IN ${inList(CONTROL_WORK_KINDS)}), FALSE)`;
+const controlWork = sql`EXISTS (SELECT 1 FROM work_types wt
+  WHERE wt.source = m.source AND wt.id = m.work_type_id AND wt.kind IN ${inList(CONTROL_WORK_KINDS)})`;
 
 function computed(where: Fragment): Fragment {
   return sql`INSERT INTO ${raw(LESSON_TOTALS_TABLE)} (source, lesson_id, school_id, attendance, homework_len,
@@ -51,17 +53,17 @@ function computed(where: Fragment): Fragment {
         WHERE m.source = l.source AND m.lesson_id = l.id AND m.entered_at IS NOT NULL
           AND m.deleted_at IS NULL AND ${controlWork}) - l.day_start_at
     FROM lessons l
-    WHERE l.deleted_at IS NULL AND ${where}`;
+    WHERE ${where}`;
 }
 
-/** Every live lesson of the school (its old rows deleted first). */
+/** Every lesson of the school (its old rows deleted first). */
 export async function buildLessonTotals(tx: SqlExecutor, schoolId: string): Promise<void> {
   await tx.run(`DELETE FROM ${LESSON_TOTALS_TABLE} WHERE school_id = ?`, [schoolId]);
   const insert = computed(sql`l.school_id = ${schoolId}`);
   await tx.run(insert.text, insert.params);
 }
 
-/** Recomputes the given lessons (a deleted one loses its row); returns how many were asked. */
+/** Recomputes the given lessons; returns how many were asked. */
 export async function refreshLessonTotals(
   tx: SqlExecutor,
   schoolId: string,

@@ -297,6 +297,42 @@ describe.each(ENGINES)('period totals on %s', (engine) => {
     expect(await entries(m, j.b.schoolId)).toContain(`${l3}|0|0|${lag}|`);
   });
 
+  it('per lesson: a mark moved, a lesson deleted then restored, a kind changed: as a rebuild would', async () => {
+    const j = journal();
+    const { l1, l2, l3 } = j.lessons;
+    const moved = j.b.mark(l1, j.cls, j.ann, '4', {
+      workTypeId: j.test,
+      enteredAt: '2026-09-12T09:00:00',
+    });
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    const [day, hour] = [86_400_000, 3_600_000];
+    const row = async (id: string) =>
+      (await entries(m, j.b.schoolId)).find((e) => e.startsWith(`${id}|`));
+    expect(await row(l1)).toBe(`${l1}|0|0||${5 * day + 9 * hour}`);
+    // The mark moves to l2 (both lessons change); l3 is deleted: it keeps its row, mark-late
+    // still judges its live marks.
+    j.b.change('marks', moved, { lessonId: l2 }, at('2026-11-26T09:00:00'));
+    await j.b.write(m.db);
+    j.b.deleted('lessons', l3, at('2026-11-26T10:00:00'));
+    await j.b.write(m.db);
+    expect(await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).toMatchObject({
+      mode: 'partial',
+      lessons: 3,
+    });
+    expect(await row(l1)).toBe(`${l1}|0|0||`);
+    expect(await row(l2)).toBe(`${l2}|0|0||${-(30 * day) + 9 * hour}`);
+    expect(await row(l3)).toBe(`${l3}|0|0||`);
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+    // Restored, and the test's kind no longer a control kind: a full rebuild reads it anew.
+    j.b.change('lessons', l3, {}, at('2026-11-27T09:00:00'));
+    j.b.change('workTypes', j.test, { kind: 'LessonAnswer' }, at('2026-11-27T09:00:00'));
+    await j.b.write(m.db);
+    expect((await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).mode).toBe('full');
+    expect(await row(l2)).toBe(`${l2}|0|0|${-(30 * day) + 9 * hour}|`);
+    expect(await row(l3)).toBe(`${l3}|0|0||`);
+  });
+
   it('nothing new: unchanged; a work type changed: a full rebuild', async () => {
     const j = journal();
     await j.b.write(m.db);

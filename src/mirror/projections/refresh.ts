@@ -16,15 +16,13 @@ import { buildLessonTotals, LESSON_TOTALS_TABLE, refreshLessonTotals } from './l
 
 /** Changes to these rebuild a school's totals whole: weights, final types and period bounds. */
 const REBUILD_STREAMS = ['workTypes', 'reportingPeriods'] as const;
-/** Tables whose rows the totals are computed from (first-seen and deletion instants). */
-const SOURCE_TABLES = [
-  'marks',
-  'lessons',
-  'works',
-  'work_types',
-  'reporting_periods',
-  'attendance',
-];
+/**
+ * Tables whose rows the totals are computed from (first-seen and deletion instants). Attendance is
+ * one too, but its instants are read from its versions only (every change writes one): on
+ * PostgreSQL no index of all its rows leads with the school, and reading its largest table
+ * whole for each school's full build would read every school's entries.
+ */
+const SOURCE_TABLES = ['marks', 'lessons', 'works', 'work_types', 'reporting_periods'];
 /**
  * A sync reads its clock before its write transaction commits, so a version may land after a
  * refresh that already passed its instant. The versions of this last stretch before the applied
@@ -34,6 +32,11 @@ const SOURCE_TABLES = [
 export const LATE_COMMIT_MS = 2 * 60_000;
 /** Beyond this many changed versions a full rebuild (one scan of the marks) is cheaper. */
 export const MAX_INCREMENTAL_VERSIONS = 50_000;
+/**
+ * Attendance entries come by the class (a lesson's 25–30 at once) and move only their lesson's
+ * row: beyond this many changed entries, a full rebuild.
+ */
+export const MAX_INCREMENTAL_ENTRIES = 500_000;
 
 export interface TotalsRefresh {
   mode: 'full' | 'partial' | 'unchanged';
@@ -116,7 +119,7 @@ async function latestChange(tx: SqlExecutor, schoolId: string): Promise<number> 
  * PostgreSQL). A full build is when the tables have changed most, so it samples them first (the
  * journal the totals and the checks read) and its own tables after. SQLite plans without them.
  */
-const PLANNED_TABLES = [...SOURCE_TABLES, 'final_marks', 'enrollments'];
+const PLANNED_TABLES = [...SOURCE_TABLES, 'attendance', 'final_marks', 'enrollments'];
 const BUILT_TABLES = [TOTALS_TABLE, SUBJECTS_TABLE, LESSON_ORDER_TABLE, LESSON_TOTALS_TABLE];
 
 async function analyze(tx: SqlExecutor, tables: readonly string[]): Promise<void> {
@@ -188,8 +191,17 @@ export async function refreshPeriodTotals(
       [schoolId, ...STREAMS, since],
     );
     const total = counts.reduce((s, c) => s + num(c.n), 0);
+    const entries = counts
+      .filter((c) => (LESSON_STREAMS as readonly string[]).includes(c.entity))
+      .reduce((s, c) => s + num(c.n), 0);
     const rebuild = counts.some((c) => (REBUILD_STREAMS as readonly string[]).includes(c.entity));
-    if (rebuild || total > MAX_INCREMENTAL_VERSIONS) return fullBuild(tx, schoolId, now);
+    if (
+      rebuild ||
+      total - entries > MAX_INCREMENTAL_VERSIONS ||
+      entries > MAX_INCREMENTAL_ENTRIES
+    ) {
+      return fullBuild(tx, schoolId, now);
+    }
 
     const dirty = await dirtyRows(tx, schoolId, since);
     let periods = 0;
