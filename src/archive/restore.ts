@@ -110,11 +110,30 @@ async function loadExport(
         logger?.info({ table: t.table, rows }, 'restore: table loaded');
       }
       if (tx.dialect === 'postgres') await resetSequences(tx, manifest.tables);
+      await forgetDerivedStateOfOlderSchema(tx, manifest, [...existing.keys()]);
     });
     return { method: 'export', tables };
   } finally {
     await mirror.close();
   }
+}
+
+/**
+ * An archive from an older schema lacks the tables later migrations added. Its `derived_state`
+ * says how far its derived tables were applied, and a derived table added since (migration 0030's
+ * per-lesson totals) would stay empty while that state said it was current: the rules reading it
+ * would find nothing. Forgotten, the state makes the next refresh rebuild every derived table
+ * from the restored journal.
+ */
+async function forgetDerivedStateOfOlderSchema(
+  tx: SqlExecutor,
+  manifest: Manifest,
+  targetTables: readonly string[],
+): Promise<void> {
+  const archived = new Set(manifest.tables.map((t) => t.table));
+  if (!targetTables.includes('derived_state')) return;
+  if (targetTables.every((name) => archived.has(name))) return;
+  await tx.run(`DELETE FROM derived_state`);
 }
 
 async function loadTable(tx: SqlExecutor, root: string, t: ManifestTable): Promise<number> {

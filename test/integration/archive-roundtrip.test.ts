@@ -10,6 +10,7 @@ import { buildArchiveFixture, OTHER_SCHOOL, SCHOOL } from '../../src/archive/tes
 import { fakeRenderer, testArchiveDeps } from '../../src/archive/testing/deps.js';
 import { verifyArchive } from '../../src/archive/verify.js';
 import { openMirror } from '../../src/mirror/data-source.js';
+import { refreshPeriodTotals } from '../../src/mirror/projections/index.js';
 import {
   createTestMirror,
   dropSchema,
@@ -197,5 +198,43 @@ describe('one-school archive', () => {
     await restoreArchive(result.paths[0]!, target);
     expect(diffMirrorHashes(before, await hashOf(target))).toEqual([]);
     expect(existsSync(`${target.path}.partial`)).toBe(false);
+  });
+});
+
+describe('an archive from an older schema', () => {
+  it('restores with its derived state forgotten: the next refresh rebuilds the derived tables whole', async () => {
+    // A mirror as ezh left it before migration 0030: derived tables built, no per-lesson totals.
+    const src = await createTestMirror('sqlite');
+    try {
+      await buildArchiveFixture(src.db, { marks: 60 });
+      await refreshPeriodTotals(src.db, SCHOOL, Date.now());
+      await src.db.run(`DROP TABLE lesson_entry_totals`);
+      const deps = testArchiveDeps(src, {
+        destinations: [join(dir, 'older')],
+        workDir: join(dir, 'work'),
+      });
+      const result = await createArchive(deps, { kind: 'regular', schoolId: SCHOOL });
+      const target = pgTarget();
+      expect((await restoreArchive(result.paths[0]!, target)).method).toBe('export');
+      const m = await openMirror(target);
+      try {
+        expect(await m.db.query(`SELECT name FROM derived_state`)).toEqual([]);
+        expect((await refreshPeriodTotals(m.db, SCHOOL, Date.now())).mode).toBe('full');
+        const [lessons] = await m.db.query<{ n: unknown }>(
+          `SELECT count(*) AS n FROM lessons WHERE school_id = ?`,
+          [SCHOOL],
+        );
+        const [totals] = await m.db.query<{ n: unknown }>(
+          `SELECT count(*) AS n FROM lesson_entry_totals WHERE school_id = ?`,
+          [SCHOOL],
+        );
+        expect(Number(totals?.n)).toBe(Number(lessons?.n));
+        expect(Number(lessons?.n)).toBeGreaterThan(0);
+      } finally {
+        await m.close();
+      }
+    } finally {
+      await src.dispose();
+    }
   });
 });

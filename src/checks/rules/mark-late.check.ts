@@ -1,20 +1,15 @@
 import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
-import {
-  classFilter,
-  controlKindsParam,
-  deadlineOffset,
-  DEFAULT_CONTROL_KINDS,
-  hhmm,
-  ruDate,
-  where,
-} from '../common.js';
+import { classFilter, controlKindsParam, deadlineOffset, hhmm, ruDate, where } from '../common.js';
 import { markAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { joinEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
-import { LESSON_TOTALS_TABLE } from '../../mirror/projections/lesson-totals.js';
+import {
+  LESSON_TOTALS_CONTROL_KINDS,
+  LESSON_TOTALS_TABLE,
+} from '../../mirror/projections/lesson-totals.js';
 
 /**
  * `(m.source, m.work_type_id)` is one of `types`: an OR per source of an IN list of ids.
@@ -116,7 +111,7 @@ export default defineRule({
       ? sql`${raw(LESSON_TOTALS_TABLE)} t
     CROSS JOIN lessons l`
       : raw('lessons l');
-    const defaultKinds = sameSet(p.controlKinds, DEFAULT_CONTROL_KINDS);
+    const defaultKinds = sameSet(p.controlKinds, LESSON_TOTALS_CONTROL_KINDS);
     const candidates = ctx.periodTotals
       ? sql`t.school_id = ${ctx.schoolId}
       AND (t.entry_lag > ${defaultKinds ? daily : earliest} OR t.control_entry_lag > ${defaultKinds ? written : earliest})

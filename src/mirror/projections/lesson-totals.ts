@@ -34,9 +34,15 @@ export function lessonKey(source: string, lessonId: string): string {
   return `${source}${SEP}${lessonId}`;
 }
 
-/** The mark `m` is of a work type of a control kind (`mark-late`'s default `controlKinds`). */
+/**
+ * The work kinds `control_entry_lag` is kept for: the platform's control kinds, `mark-late`'s
+ * default `controlKinds` (the rule compares its own parameter with this list).
+ */
+export const LESSON_TOTALS_CONTROL_KINDS: readonly string[] = CONTROL_WORK_KINDS;
+
+/** The mark `m` is of a work type of a control kind. */
 const controlWork = sql`EXISTS (SELECT 1 FROM work_types wt
-  WHERE wt.source = m.source AND wt.id = m.work_type_id AND wt.kind IN ${inList(CONTROL_WORK_KINDS)})`;
+  WHERE wt.source = m.source AND wt.id = m.work_type_id AND wt.kind IN ${inList(LESSON_TOTALS_CONTROL_KINDS)})`;
 
 function computed(where: Fragment): Fragment {
   return sql`INSERT INTO ${raw(LESSON_TOTALS_TABLE)} (source, lesson_id, school_id, attendance, homework_len,
@@ -77,7 +83,8 @@ export async function refreshLessonTotals(
   for (const [source, ids] of bySource) {
     for (const part of chunk(ids, 256)) {
       const padded = padIds(part);
-      const del = sql`DELETE FROM ${raw(LESSON_TOTALS_TABLE)} WHERE source = ${source} AND lesson_id IN ${inList(padded)}`;
+      const del = sql`DELETE FROM ${raw(LESSON_TOTALS_TABLE)}
+        WHERE source = ${source} AND lesson_id IN ${inList(padded)} AND school_id = ${schoolId}`;
       await tx.run(del.text, del.params);
       const insert = computed(
         sql`l.source = ${source} AND l.id IN ${inList(padded)} AND l.school_id = ${schoolId}`,

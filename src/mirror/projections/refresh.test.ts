@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { at, EARLY, JournalBuilder } from '../../../test/fixtures/checks/builder.js';
 import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helpers/mirrors.js';
-import type { SqliteDb } from '../sql.js';
+import { openMirror } from '../data-source.js';
+import type { SqlDb, SqliteDb } from '../sql.js';
 import { totalsInsert } from './build-sql.js';
 import { refreshPeriodTotals, totalsAnswerFor } from './refresh.js';
 
@@ -432,5 +433,62 @@ describe('a full build samples the tables for the planner (PostgreSQL)', () => {
     await refreshPeriodTotals(m.db, b.schoolId, Date.now());
     expect(await sampled('marks')).toBeGreaterThan(0);
     expect(await sampled('period_mark_totals')).toBeGreaterThan(0);
+  });
+});
+
+describe('a sync that commits while the derived tables are built (PostgreSQL)', () => {
+  let m: TestMirror;
+  beforeAll(async () => {
+    m = await createTestMirror('postgres');
+  });
+  afterAll(async () => {
+    await m?.dispose();
+  });
+
+  it('is not recorded as applied: the next refresh takes it in', async () => {
+    const b = new JournalBuilder('873000');
+    const cls = b.klass('8В', 8);
+    const student = b.student(cls);
+    const subject = b.subject('История');
+    b.period(cls, { name: '2 четверть', start: '2026-11-05', finish: '2026-12-28' });
+    const lesson = b.lesson(cls, subject, '2026-11-09');
+    b.mark(lesson, cls, student, '5', { enteredAt: '2026-11-09T10:00:00' });
+    await b.write(m.db);
+    // Another process (a sync scope: no school lock keeps it out of a check run's refresh)
+    // writes a late mark while the build runs, on its own connections.
+    const other = await openMirror(m.database);
+    const later = at('2026-11-26T09:00:00');
+    b.mark(lesson, cls, student, '2', { enteredAt: '2026-11-25T09:00:00', seenAt: later });
+    let written = false;
+    const during: SqlDb = {
+      dialect: m.db.dialect,
+      query: (text, params) => m.db.query(text, params),
+      run: (text, params) => m.db.run(text, params),
+      transaction: (fn) =>
+        m.db.transaction((tx) =>
+          fn({
+            dialect: tx.dialect,
+            query: (text, params) => tx.query(text, params),
+            run: async (text, params) => {
+              if (!written && text.includes('INSERT INTO lesson_entry_totals')) {
+                written = true;
+                await b.write(other.db);
+              }
+              return tx.run(text, params);
+            },
+          }),
+        ),
+    };
+    try {
+      const first = await refreshPeriodTotals(during, b.schoolId, Date.now());
+      expect(written).toBe(true);
+      expect(first.mode).toBe('full');
+      expect(first.appliedThrough).toBeLessThan(later);
+      const next = await refreshPeriodTotals(m.db, b.schoolId, Date.now());
+      expect(next).toMatchObject({ mode: 'partial', lessons: 1, appliedThrough: later });
+      expect(await current(m, b.schoolId)).toEqual(await rebuilt(m, b.schoolId));
+    } finally {
+      await other.close();
+    }
   });
 });

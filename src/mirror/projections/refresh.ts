@@ -65,9 +65,9 @@ async function saveState(
   tx: SqlExecutor,
   schoolId: string,
   appliedThrough: number,
+  tail: number,
   now: number,
 ): Promise<void> {
-  const { tail } = await versionCounts(tx, schoolId, appliedThrough);
   await tx.run(
     `INSERT INTO derived_state (school_id, name, applied_through, tail_versions, built_at)
      VALUES (?, ?, ?, ?, ?)
@@ -128,6 +128,12 @@ async function analyze(tx: SqlExecutor, tables: readonly string[]): Promise<void
 
 async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promise<TotalsRefresh> {
   const started = performance.now();
+  // How far the build reaches, read before it: on PostgreSQL (READ COMMITTED) a sync of the
+  // school may commit while the tables are built (a check run holds no school lock), and
+  // versions read after the build would be recorded as applied without having been. Read first,
+  // they are newer than `appliedThrough` or grow its tail, and the next refresh reads them.
+  const appliedThrough = await latestChange(tx, schoolId);
+  const { tail } = await versionCounts(tx, schoolId, appliedThrough);
   await analyze(tx, PLANNED_TABLES);
   for (const table of [TOTALS_TABLE, SUBJECTS_TABLE]) {
     await tx.run(`DELETE FROM ${table} WHERE school_id = ?`, [schoolId]);
@@ -138,8 +144,7 @@ async function fullBuild(tx: SqlExecutor, schoolId: string, now: number): Promis
   await buildLessonOrder(tx, schoolId);
   await buildLessonTotals(tx, schoolId);
   await analyze(tx, BUILT_TABLES);
-  const appliedThrough = await latestChange(tx, schoolId);
-  await saveState(tx, schoolId, appliedThrough, now);
+  await saveState(tx, schoolId, appliedThrough, tail, now);
   const [p] = await tx.query<{ n: unknown }>(
     `SELECT count(*) AS n FROM reporting_periods WHERE school_id = ? AND deleted_at IS NULL`,
     [schoolId],
@@ -203,6 +208,9 @@ export async function refreshPeriodTotals(
       return fullBuild(tx, schoolId, now);
     }
 
+    // As for a full build: how far this refresh reaches, read before the changes are.
+    const appliedThrough = Math.max(applied, ...counts.map((c) => num(c.latest)));
+    const { tail: saved } = await versionCounts(tx, schoolId, appliedThrough);
     const dirty = await dirtyRows(tx, schoolId, since);
     let periods = 0;
     for (const [source, rows] of dirty.periods) {
@@ -220,8 +228,7 @@ export async function refreshPeriodTotals(
     }
     const series = await renumberSeries(tx, schoolId, dirty.series);
     const lessons = await refreshLessonTotals(tx, schoolId, dirty.entryLessons);
-    const appliedThrough = Math.max(applied, ...counts.map((c) => num(c.latest)));
-    await saveState(tx, schoolId, appliedThrough, now);
+    await saveState(tx, schoolId, appliedThrough, saved, now);
     return {
       mode: 'partial',
       periods,
