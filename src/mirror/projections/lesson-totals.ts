@@ -6,8 +6,8 @@ import { CONTROL_WORK_KINDS } from '../../connectors/work-kinds.js';
 
 /**
  * `lesson_entry_totals`: per lesson, what three lesson rules would otherwise probe the
- * journal for on every run, lesson by lesson (at 1M marks each probe of ~100,000 lessons cost a
- * rule most of a second on PostgreSQL: bench/README.md). Kept with the period totals (same
+ * journal for on every run, lesson by lesson through the whole school (bench/README.md, sixth
+ * pass, for what that cost). Kept with the period totals (same
  * refresh, same `derived_state` row): a full build per school, then the lessons a stretch of the
  * change history touched. Each figure is the rule's own condition with its threshold left out, so
  * a rule reads only the lessons that can be findings and still checks each of them in full. A
@@ -19,8 +19,8 @@ import { CONTROL_WORK_KINDS } from '../../connectors/work-kinds.js';
  * - `entry_lag`, `control_entry_lag`: the latest entry moment of a live mark less the lesson's
  *   `day_start_at`, over the marks of other work types and over those of the platform's control
  *   kinds (`mark-late`: a lesson whose latest mark of either came before that one's deadline has
- *   no late mark; a control work's deadline is days later, and a third of the marks are control
- *   works': with one figure for both, most lessons of a control work were probed for nothing).
+ *   no late mark; a control work's deadline is days later: with one figure for both, the lessons
+ *   of control works marked within their days were read for nothing).
  * A change of work types rebuilds the school (refresh.ts), so a type's kind is read at the build.
  */
 export const LESSON_TOTALS_TABLE = 'lesson_entry_totals';
