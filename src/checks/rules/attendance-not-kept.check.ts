@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
 import { classFilter, DAY_MS, hhmm, HOUR_MS, ruDate, timeOfDayMs, where } from '../common.js';
 import { attendanceAt, lessonAt } from '../existence.js';
+import { lessonCandidates } from '../lesson-candidates.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { joinEach, probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { raw, sql } from '../sql-fragment.js';
-import { LESSON_TOTALS_TABLE } from '../../mirror/projections/lesson-totals.js';
 import type { SqlExecutor } from '../../mirror/sql.js';
 import { attendanceStorageOf } from '../../connectors/attendance-storage.js';
 
@@ -61,17 +61,11 @@ export default defineRule({
       AND ${asOf} > ${deadline}`;
     const unkept = sql`NOT EXISTS (
         SELECT 1 FROM attendance a WHERE a.source = l.source AND a.lesson_id = l.id AND ${attendanceAt('a', ctx, 'present')}${probeEach(ctx.db)})`;
-    // With the derived tables (they hold the mirror as of A): only the school's lessons that had
-    // no live entry when they were refreshed, from the per-lesson totals' index, each still
-    // probed; else every lesson is. (CROSS JOIN: SQLite keeps the totals outer.)
-    const from = ctx.periodTotals
-      ? sql`${raw(LESSON_TOTALS_TABLE)} t
-    CROSS JOIN lessons l
-    WHERE t.school_id = ${ctx.schoolId} AND t.attendance = 0
-      AND l.source = t.source AND l.id = t.lesson_id AND`
-      : raw('lessons l\n    WHERE');
+    // With the derived tables, only the lessons that had no live entry when they were refreshed.
+    const lessons = lessonCandidates(ctx);
     const inner = sql`SELECT ${columns}
-    FROM ${from} ${lesson}
+    FROM ${lessons.from}
+    WHERE ${lessons.where(raw('t.attendance = 0'))}${lesson}
       AND ${unkept}`;
     return queryFindings(ctx, inner);
   },

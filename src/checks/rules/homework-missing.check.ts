@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { formatLocal } from '../../platform/time.js';
 import { classFilter, deadlineOffset, hhmm, ruDate, trimmed, where } from '../common.js';
 import { lessonAt, workAt } from '../existence.js';
+import { lessonCandidates } from '../lesson-candidates.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
-import { inList, raw, sql } from '../sql-fragment.js';
-import { LESSON_TOTALS_TABLE } from '../../mirror/projections/lesson-totals.js';
+import { inList, sql } from '../sql-fragment.js';
 
 /** A past-deadline lesson of grades 2–11 without a real homework text. */
 export default defineRule({
@@ -56,21 +56,13 @@ export default defineRule({
         SELECT 1 FROM works w
         WHERE w.source = l.source AND w.lesson_id = l.id AND w.type = 'Homework' AND ${workAt('w', ctx, 'present')}
           AND length(${trimmed('w.text')}) >= ${p.minLength}${probeEach(ctx.db)})`;
-    // With the derived tables (they hold the mirror as of A): only the school's lessons whose
-    // longest homework text was too short (or that had none) when they were refreshed, from the
-    // per-lesson totals' index, each still probed; else every lesson is. (CROSS JOIN: SQLite
-    // keeps the totals outer.)
-    const from = ctx.periodTotals
-      ? sql`${raw(LESSON_TOTALS_TABLE)} t
-    CROSS JOIN lessons l
-    JOIN classes c ON c.source = l.source AND c.id = l.class_id
-    WHERE t.school_id = ${ctx.schoolId} AND t.homework_len < ${p.minLength}
-      AND l.source = t.source AND l.id = t.lesson_id AND`
-      : sql`lessons l
-    JOIN classes c ON c.source = l.source AND c.id = l.class_id
-    WHERE`;
+    // With the derived tables, only the lessons whose longest homework text was too short (or
+    // that had none) when they were refreshed.
+    const lessons = lessonCandidates(ctx);
     const inner = sql`SELECT ${columns}
-    FROM ${from} ${lesson}
+    FROM ${lessons.from}
+    JOIN classes c ON c.source = l.source AND c.id = l.class_id
+    WHERE ${lessons.where(sql`t.homework_len < ${p.minLength}`)}${lesson}
       AND ${unset}`;
     return queryFindings(ctx, inner);
   },

@@ -6,10 +6,8 @@ import { findingColumns, queryFindings } from '../query.js';
 import { joinEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
-import {
-  LESSON_TOTALS_CONTROL_KINDS,
-  LESSON_TOTALS_TABLE,
-} from '../../mirror/projections/lesson-totals.js';
+import { LESSON_TOTALS_CONTROL_KINDS } from '../../mirror/projections/lesson-totals.js';
+import { lessonCandidates } from '../lesson-candidates.js';
 
 /**
  * `(m.source, m.work_type_id)` is one of `types`: an OR per source of an IN list of ids.
@@ -103,25 +101,18 @@ export default defineRule({
     const late = sql`m.source = l.source AND m.lesson_id = l.id
       AND m.entered_at IS NOT NULL AND m.entered_at > l.day_start_at + ${earliest}
       AND m.entered_at > ${deadline} AND m.entered_at <= ${asOf} AND ${markAt('m', ctx, 'absent')}`;
-    // With the derived tables (they hold the mirror as of A), only the lessons whose latest mark
-    // came after its deadline, from the per-lesson totals' indexes; the others have no late mark.
-    // The totals keep control works' marks apart by the platform's control kinds: with other
+    // With the derived tables, only the lessons whose latest mark came after its deadline. They
+    // keep control works' marks apart by the platform's control kinds: with other
     // `controlKinds`, a lesson is read when either latest mark came after the earliest deadline.
-    const lessons = ctx.periodTotals
-      ? sql`${raw(LESSON_TOTALS_TABLE)} t
-    CROSS JOIN lessons l`
-      : raw('lessons l');
+    const lessons = lessonCandidates(ctx);
     const defaultKinds = sameSet(p.controlKinds, LESSON_TOTALS_CONTROL_KINDS);
-    const candidates = ctx.periodTotals
-      ? sql`t.school_id = ${ctx.schoolId}
-      AND (t.entry_lag > ${defaultKinds ? daily : earliest} OR t.control_entry_lag > ${defaultKinds ? written : earliest})
-      AND l.source = t.source AND l.id = t.lesson_id AND `
-      : raw('');
+    const lateEntry = sql`(t.entry_lag > ${defaultKinds ? daily : earliest}
+      OR t.control_entry_lag > ${defaultKinds ? written : earliest})`;
     const enteredLate = sql`SELECT ${columns('m.entered_at')}
-    FROM ${lessons}
+    FROM ${lessons.from}
     ${joinEach(ctx.db, 'marks', 'm', late)}
     JOIN classes c ON c.source = m.source AND c.id = m.class_id
-    WHERE ${candidates}l.school_id = ${ctx.schoolId} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
+    WHERE ${lessons.where(lateEntry)}l.school_id = ${ctx.schoolId} AND c.grade >= 2 ${classFilter(ctx, 'm.class_id')}`;
     return queryFindings(ctx, enteredLate);
   },
 });
