@@ -139,7 +139,7 @@ export interface DirtyRows {
   entryLessons: EntryLessons;
 }
 
-/** What changes observed after `since` touched: period rows and lesson series. */
+/** What changes observed after `since` touched: period rows, lesson series and lessons. */
 export async function dirtyRows(
   tx: SqlExecutor,
   schoolId: string,
