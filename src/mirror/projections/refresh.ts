@@ -9,9 +9,10 @@ import { buildLessonTotals, LESSON_TOTALS_TABLE, refreshLessonTotals } from './l
 /**
  * Keeps the period totals (`period_mark_totals`, `period_subject_totals`), the lesson order
  * (`lesson_order`) and the per-lesson totals (`lesson_entry_totals`) up to date from the
- * mirror's change history. The sync refreshes them when a run ends (so that the cost of grouping the marks is paid once, where the marks change), and
- * every check run refreshes them again before reading them (a no-op when nothing changed), so
- * they never depend on who wrote the mirror last.
+ * mirror's change history. The sync refreshes them when a run ends (so that the cost of
+ * grouping the marks is paid once, where the marks change), and every check run refreshes them
+ * again before reading them (a no-op when nothing changed), so they never depend on who wrote
+ * the mirror last.
  */
 
 /** Changes to these rebuild a school's totals whole: weights, final types and period bounds. */
