@@ -110,7 +110,7 @@ async function loadExport(
         logger?.info({ table: t.table, rows }, 'restore: table loaded');
       }
       if (tx.dialect === 'postgres') await resetSequences(tx, manifest.tables);
-      await forgetDerivedStateOfOlderSchema(tx, manifest, [...existing.keys()]);
+      await forgetDerivedStateOfOlderSchema(tx, manifest, [...existing.values()]);
     });
     return { method: 'export', tables };
   } finally {
@@ -119,21 +119,25 @@ async function loadExport(
 }
 
 /**
- * An archive from an older schema lacks the tables later migrations added. Its `derived_state`
- * says how far its derived tables were applied, and a derived table added since (migration 0030's
- * per-lesson totals) would stay empty while that state said it was current: the rules reading it
- * would find nothing. Forgotten, the state makes the next refresh rebuild every derived table
- * from the restored journal.
+ * An archive from an older schema lacks the tables and columns later migrations added. Its
+ * `derived_state` says how far its derived tables were applied, and a derived table or figure
+ * added since (migration 0030's per-lesson totals, 0031's figures of them) would stay empty or at
+ * its default while that state said it was current: the rules reading it would find nothing.
+ * Forgotten, the state makes the next refresh rebuild every derived table from the restored
+ * journal.
  */
 async function forgetDerivedStateOfOlderSchema(
   tx: SqlExecutor,
   manifest: Manifest,
-  targetTables: readonly string[],
+  targetTables: readonly { name: string; columns: readonly { name: string }[] }[],
 ): Promise<void> {
-  const archived = new Set(manifest.tables.map((t) => t.table));
-  if (!targetTables.includes('derived_state')) return;
-  if (targetTables.every((name) => archived.has(name))) return;
-  await tx.run(`DELETE FROM derived_state`);
+  if (!targetTables.some((t) => t.name === 'derived_state')) return;
+  const archived = new Map(manifest.tables.map((t) => [t.table, t.columns]));
+  const older = targetTables.some((t) => {
+    const columns = archived.get(t.name);
+    return !columns || t.columns.some((c) => !columns.some((a) => a.name === c.name));
+  });
+  if (older) await tx.run(`DELETE FROM derived_state`);
 }
 
 async function loadTable(tx: SqlExecutor, root: string, t: ManifestTable): Promise<number> {

@@ -5,6 +5,7 @@ import { CONTROL_WORK_KINDS } from '../connectors/work-kinds.js';
 
 // The mark vocabulary lives with the mirror (its projections count marks the same way).
 export {
+  CELL_MARK,
   CURRENT_MARK,
   FINAL_WORK_TYPES,
   gradedMark,
@@ -38,17 +39,8 @@ export const DEFAULT_CONTROL_KINDS: string[] = [...CONTROL_WORK_KINDS];
 
 export const controlKindsParam = z.array(z.string().min(1)).default(DEFAULT_CONTROL_KINDS);
 
-const ABSENT_STATUSES = ['Absent', 'Ill', 'Pass'];
-
-/**
- * `a.status IN ('Absent', 'Ill', 'Pass')` with the statuses as SQL literals, not bound
- * parameters: only then can SQLite see that the query implies the condition of the partial index
- * of absences (`ATTENDANCE_ABSENCES` in src/mirror/tables.ts) and read ~6 % of attendance instead
- * of all of it.
- */
-export function isAbsent(alias: string): Fragment {
-  return raw(`${alias}.status IN (${ABSENT_STATUSES.map((s) => `'${s}'`).join(', ')})`);
-}
+// Absences are told apart with the mirror (its projections count them the same way).
+export { isAbsent } from '../mirror/attendance-sql.js';
 
 // Trimming lives with the mirror (its projections measure homework texts the same way).
 export { trimmed, trimText, WHITESPACE } from '../mirror/text-sql.js';

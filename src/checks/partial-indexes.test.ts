@@ -129,15 +129,35 @@ describe('partial indexes the checks rely on (SQLite query plans)', () => {
     expect(await rulePlan('attendance-not-kept', false, { storage: 'everyStudent' })).toContain(
       'USING COVERING INDEX idx_attendance_lesson_id_source_first_seen_at_deleted_at',
     );
-    const unmarked = await rulePlan('control-work-unmarked', true);
-    expect(unmarked).toContain(
-      'USING COVERING INDEX idx_marks_work_id_student_id_source_first_seen_at_deleted_at',
-    );
-    expect(unmarked).toContain(`SEARCH a USING INDEX ${ATTENDANCE_ABSENCES.name}`);
-    expect(unmarked).toContain('AUTOMATIC COVERING INDEX');
-    expect(await rulePlan('absent-with-mark', true)).toContain(
+    for (const derived of [true, false]) {
+      const unmarked = await rulePlan('control-work-unmarked', derived);
+      expect(unmarked).toContain(
+        'USING COVERING INDEX idx_marks_work_id_student_id_source_first_seen_at_deleted_at',
+      );
+      expect(unmarked).toContain(`SEARCH a USING INDEX ${ATTENDANCE_ABSENCES.name}`);
+      expect(unmarked).toContain('AUTOMATIC COVERING INDEX');
+    }
+    // Without the per-lesson totals, every absence, from their own index.
+    expect(await rulePlan('absent-with-mark', false)).toContain(
       `SCAN a USING INDEX ${ATTENDANCE_ABSENCES.name}`,
     );
+  });
+
+  it('with the derived tables, the cell rules read the lessons that can be findings first', async () => {
+    const starts = {
+      'absent-with-mark':
+        'SEARCH t USING INDEX idx_lesson_entry_totals_absent_marked (school_id=? AND absent_marked>?)',
+      'control-work-unmarked':
+        'SEARCH t USING INDEX idx_lesson_entry_totals_control_unmarked (school_id=? AND control_unmarked>?)',
+    };
+    for (const [rule, start] of Object.entries(starts)) {
+      const plan = (await rulePlan(rule, true)).split('\n');
+      // Before any of the lessons' rows (attendance, works) is read, the totals' index.
+      const first = plan.findIndex((line) => /^(SEARCH|SCAN) (a|w)\b/.test(line));
+      expect(plan.indexOf(start)).toBeGreaterThanOrEqual(0);
+      expect(plan.indexOf(start)).toBeLessThan(first);
+      expect(plan.join('\n')).not.toMatch(/SCAN (a|w|attendance|works)\b/);
+    }
   });
 
   it('with the derived tables, the lesson rules start from the lessons that can be findings', async () => {

@@ -51,3 +51,16 @@ export const CURRENT_MARK = raw(
   `NOT EXISTS (SELECT 1 FROM fwt WHERE fwt.source = m.source AND fwt.id = m.work_type_id)
         AND NOT EXISTS (SELECT 1 FROM pmw WHERE pmw.source = m.source AND pmw.id = m.work_id)`,
 );
+
+/**
+ * A mark `m` that makes a cell with «н» a contradiction (`absent-with-mark`): graded, and not a
+ * homework's (the work's type `Homework` or the work type's kind `LessonHomework`: a homework
+ * mark may be given to a student who missed the lesson). `joins` goes after `FROM marks m`; the
+ * condition reads the works and work types it joins as `cw` and `cwt`.
+ */
+export const CELL_MARK = {
+  joins: raw(`LEFT JOIN works cw ON cw.source = m.source AND cw.id = m.work_id
+        LEFT JOIN work_types cwt ON cwt.source = m.source AND cwt.id = m.work_type_id`),
+  condition: sql`${gradedMark('m')} AND (cw.type IS NULL OR cw.type <> 'Homework')
+          AND (cwt.kind IS NULL OR cwt.kind <> 'LessonHomework')`,
+};

@@ -202,39 +202,67 @@ describe('one-school archive', () => {
 });
 
 describe('an archive from an older schema', () => {
-  it('restores with its derived state forgotten: the next refresh rebuilds the derived tables whole', async () => {
-    // A mirror as ezh left it before migration 0030: derived tables built, no per-lesson totals.
+  /**
+   * A mirror with its derived tables built, then made older by `olden` (as ezh left it before a
+   * migration), archived and restored into PostgreSQL: the restored mirror, open.
+   */
+  async function restoredOlder(
+    name: string,
+    olden: (db: TestMirror['db']) => Promise<unknown>,
+  ): Promise<Awaited<ReturnType<typeof openMirror>>> {
     const src = await createTestMirror('sqlite');
     try {
       await buildArchiveFixture(src.db, { marks: 60 });
       await refreshPeriodTotals(src.db, SCHOOL, Date.now());
-      await src.db.run(`DROP TABLE lesson_entry_totals`);
+      await olden(src.db);
       const deps = testArchiveDeps(src, {
-        destinations: [join(dir, 'older')],
+        destinations: [join(dir, name)],
         workDir: join(dir, 'work'),
       });
       const result = await createArchive(deps, { kind: 'regular', schoolId: SCHOOL });
       const target = pgTarget();
       expect((await restoreArchive(result.paths[0]!, target)).method).toBe('export');
-      const m = await openMirror(target);
-      try {
-        expect(await m.db.query(`SELECT name FROM derived_state`)).toEqual([]);
-        expect((await refreshPeriodTotals(m.db, SCHOOL, Date.now())).mode).toBe('full');
-        const [lessons] = await m.db.query<{ n: unknown }>(
-          `SELECT count(*) AS n FROM lessons WHERE school_id = ?`,
-          [SCHOOL],
-        );
-        const [totals] = await m.db.query<{ n: unknown }>(
-          `SELECT count(*) AS n FROM lesson_entry_totals WHERE school_id = ?`,
-          [SCHOOL],
-        );
-        expect(Number(totals?.n)).toBe(Number(lessons?.n));
-        expect(Number(lessons?.n)).toBeGreaterThan(0);
-      } finally {
-        await m.close();
-      }
+      return await openMirror(target);
     } finally {
       await src.dispose();
+    }
+  }
+
+  it('restores with its derived state forgotten: the next refresh rebuilds the derived tables whole', async () => {
+    // Before migration 0030: derived tables built, no per-lesson totals.
+    const m = await restoredOlder('older', (db) => db.run(`DROP TABLE lesson_entry_totals`));
+    try {
+      expect(await m.db.query(`SELECT name FROM derived_state`)).toEqual([]);
+      expect((await refreshPeriodTotals(m.db, SCHOOL, Date.now())).mode).toBe('full');
+      const [lessons] = await m.db.query<{ n: unknown }>(
+        `SELECT count(*) AS n FROM lessons WHERE school_id = ?`,
+        [SCHOOL],
+      );
+      const [totals] = await m.db.query<{ n: unknown }>(
+        `SELECT count(*) AS n FROM lesson_entry_totals WHERE school_id = ?`,
+        [SCHOOL],
+      );
+      expect(Number(totals?.n)).toBe(Number(lessons?.n));
+      expect(Number(lessons?.n)).toBeGreaterThan(0);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('an archive whose derived table lacks figures added since: its derived state forgotten too', async () => {
+    // Before migration 0031: per-lesson totals without the cell figures.
+    const m = await restoredOlder('older-columns', async (db) => {
+      for (const column of ['absent_marked', 'control_unmarked']) {
+        await db.run(`DROP INDEX idx_lesson_entry_totals_${column}`);
+        await db.run(`ALTER TABLE lesson_entry_totals DROP COLUMN ${column}`);
+      }
+    });
+    try {
+      // Kept, the state would have said the restored figures (all 0) were current.
+      expect(await m.db.query(`SELECT name FROM derived_state`)).toEqual([]);
+      expect((await refreshPeriodTotals(m.db, SCHOOL, Date.now())).mode).toBe('full');
+    } finally {
+      await m.close();
     }
   });
 });

@@ -14,6 +14,7 @@ import { attendanceAt, enrolledAt, markAt, workAt } from '../existence.js';
 import { findingColumns, queryFindings } from '../query.js';
 import { probeEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
+import { lessonCandidates, totalsKeepControlKinds } from '../lesson-candidates.js';
 import { inList, sql, type Fragment } from '../sql-fragment.js';
 
 /**
@@ -31,6 +32,7 @@ export default defineRule({
     en: 'the control work by its sent date (without one: not claimed); marks by their entry moments and absences by their creation (without one: counted as now); students as for final-mark-missing',
     ru: 'контрольная работа — по дате выдачи (без неё не вменяется); отметки — по моменту внесения, отсутствия — по моменту создания записи (без него учитываются); ученики — как для отметок за период',
   },
+  usesPeriodTotals: true,
   params: z.object({
     deadlineDays: z.int().min(0).max(60).default(7),
     deadlineTime: hhmm.default('12:00'),
@@ -54,11 +56,20 @@ export default defineRule({
     const en = sql`en AS MATERIALIZED (
       SELECT e.source, e.class_id, e.person_id FROM enrollments e
       WHERE e.school_id = ${ctx.schoolId} AND e.status = 'active' AND ${enrolledAt('e', ctx)})`;
-    const works = sql`works w
+    // With the per-lesson totals (and the control kinds they keep), only the works of the lessons
+    // that count an unmarked student present at a control work; each is still checked in full.
+    const candidates = lessonCandidates(
+      {
+        schoolId: ctx.schoolId,
+        periodTotals: ctx.periodTotals && totalsKeepControlKinds(p.controlKinds),
+      },
+      { table: 'works', alias: 'w', lessonColumn: 'lesson_id' },
+    );
+    const works = sql`${candidates.from}
     JOIN work_types wt ON wt.source = w.source AND wt.id = w.work_type_id
     JOIN lessons l ON l.source = w.source AND l.id = w.lesson_id
     JOIN classes c ON c.source = w.source AND c.id = w.class_id`;
-    const worksWhere = sql`w.school_id = ${ctx.schoolId} AND ${workAt('w', ctx, 'absent')}
+    const worksWhere = sql`${candidates.where(sql`t.control_unmarked > 0`)}w.school_id = ${ctx.schoolId} AND ${workAt('w', ctx, 'absent')}
       AND w.work_type_id IN ${inList(typeIds)} AND wt.kind IN ${inList(p.controlKinds)}
       AND c.grade >= 2 AND ${asOf} > ${deadline}
       ${classFilter(ctx, 'w.class_id')}`;

@@ -6,8 +6,7 @@ import { findingColumns, queryFindings } from '../query.js';
 import { joinEach } from '../probe-each.js';
 import { defineRule } from '../rule.js';
 import { inList, joinSql, raw, sql, type Fragment } from '../sql-fragment.js';
-import { LESSON_TOTALS_CONTROL_KINDS } from '../../mirror/projections/lesson-totals.js';
-import { lessonCandidates } from '../lesson-candidates.js';
+import { lessonCandidates, totalsKeepControlKinds } from '../lesson-candidates.js';
 
 /**
  * `(m.source, m.work_type_id)` is one of `types`: an OR per source of an IN list of ids.
@@ -22,11 +21,6 @@ function workTypeIn(alias: string, types: readonly { source: string; id: string 
     ([source, ids]) => sql`(${a}.source = ${source} AND ${a}.work_type_id IN ${inList(ids)})`,
   );
   return sql`(${joinSql(parts, ' OR ')})`;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const set = new Set(a);
-  return set.size === new Set(b).size && b.every((x) => set.has(x));
 }
 
 /**
@@ -105,7 +99,7 @@ export default defineRule({
     // keep control works' marks apart by the platform's control kinds: with other
     // `controlKinds`, a lesson is read when either latest mark came after the earliest deadline.
     const lessons = lessonCandidates(ctx);
-    const defaultKinds = sameSet(p.controlKinds, LESSON_TOTALS_CONTROL_KINDS);
+    const defaultKinds = totalsKeepControlKinds(p.controlKinds);
     const lateEntry = sql`(t.entry_lag > ${defaultKinds ? daily : earliest}
       OR t.control_entry_lag > ${defaultKinds ? written : earliest})`;
     const enteredLate = sql`SELECT ${columns('m.entered_at')}

@@ -123,6 +123,56 @@ testRule('control-work-unmarked', [
       return [];
     },
   },
+  {
+    // As many marks as students, one of them a leaver's: the current student is still unmarked.
+    name: 'a student who left holds a mark: the current one without a mark is found',
+    build: (b) => {
+      const k = klass(b);
+      const kind = b.workType('LessonTest');
+      const work = b.work(k.lessons[0]!, k.cls, {
+        type: 'LessonTest',
+        workTypeId: kind,
+        text: null,
+      });
+      const leaver = b.student(k.cls, 'Ушедший Денис', 'archived');
+      b.mark(k.lessons[0]!, k.cls, leaver, '5', { workId: work, workTypeId: kind });
+      return [{ work, student: k.student }];
+    },
+  },
+  {
+    name: "a subgroup's control work concerns its members only, on a lesson deleted since as well",
+    build: (b) => {
+      const k = klass(b);
+      const kind = b.workType('LessonControlWork');
+      const group = b.subgroup(k.cls, 'гр. 2');
+      const member = b.student(k.cls, 'Участник Глеб');
+      b.enrol(group, member);
+      const lesson = b.lesson(k.cls, k.subject, '2026-10-06', { groupId: group });
+      const work = b.work(lesson, k.cls, {
+        type: 'LessonControlWork',
+        workTypeId: kind,
+        text: null,
+      });
+      b.deleted('lessons', lesson, at('2026-10-20T00:00:00'));
+      return [{ work, student: member }];
+    },
+  },
+  {
+    name: 'controlKinds other than the platform’s: a work of the given kind is judged',
+    params: { controlKinds: ['LessonAnswer'] },
+    build: (b) => {
+      const k = klass(b);
+      const answer = b.workType('LessonAnswer');
+      const work = b.work(k.lessons[0]!, k.cls, {
+        type: 'LessonAnswer',
+        workTypeId: answer,
+        text: null,
+      });
+      const kind = b.workType('LessonControlWork');
+      b.work(k.lessons[1]!, k.cls, { type: 'LessonControlWork', workTypeId: kind, text: null });
+      return [{ work, student: k.student }];
+    },
+  },
 ]);
 
 testRule('absent-with-mark', [
@@ -150,6 +200,22 @@ testRule('absent-with-mark', [
       b.attendance(k.lessons[1]!, k.cls, k.student, 'Ill');
       b.mark(k.lessons[1]!, k.cls, k.student, '4', { workId: hw });
       return [];
+    },
+  },
+  {
+    name: 'two absences in one lesson, one with a homework’s mark: the other alone is found',
+    build: (b) => {
+      const k = klass(b);
+      const hw = b.work(k.lessons[0]!, k.cls);
+      b.attendance(k.lessons[0]!, k.cls, k.student, 'Absent');
+      b.mark(k.lessons[0]!, k.cls, k.student, '4', { workId: hw });
+      const other = b.student(k.cls, 'Второй Семён');
+      b.attendance(k.lessons[0]!, k.cls, other, 'Ill');
+      b.mark(k.lessons[0]!, k.cls, other, '3');
+      // «н/а» beside «н» in another lesson: not a mark.
+      b.attendance(k.lessons[1]!, k.cls, other, 'Absent');
+      b.mark(k.lessons[1]!, k.cls, other, 'н/а', { markSystem: 'markna' });
+      return [{ lesson: k.lessons[0]!, student: other }];
     },
   },
   {

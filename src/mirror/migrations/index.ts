@@ -22,6 +22,7 @@ import { DataVersions1763900000027 } from './0027-data-versions.js';
 import { SchoolIndexes1763900000028 } from './0028-school-indexes.js';
 import { SchoolPartialIndexes1763900000029 } from './0029-school-partial-indexes.js';
 import { LessonEntryTotals1763900000030 } from './0030-lesson-entry-totals.js';
+import { LessonCellTotals1763900000031 } from './0031-lesson-cell-totals.js';
 
 /**
  * Every migration, oldest first. A capability that needs tables adds its own migration file and
@@ -52,4 +53,5 @@ export const MIGRATIONS = [
   SchoolIndexes1763900000028,
   SchoolPartialIndexes1763900000029,
   LessonEntryTotals1763900000030,
+  LessonCellTotals1763900000031,
 ];

@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../sql.js';
 import { chunk, padIds, placeholders } from '../sql.js';
 import { addSeries, type LessonSeries } from './lesson-order.js';
-import { lessonKey, type EntryLessons } from './lesson-totals.js';
+import { idsBySource, lessonKey, type EntryLessons } from './lesson-totals.js';
 
 /**
  * Which reporting period rows a stretch of the change history touches: every period of the
@@ -9,14 +9,17 @@ import { lessonKey, type EntryLessons } from './lesson-totals.js';
  * (a lesson moved to another quarter dirties both; a mark moved to another lesson, both
  * lessons' periods); and which lesson series (class and subject) a changed lesson was in, before
  * or after the change, for `lesson_order`; and which lessons a changed lesson, mark, work or
- * attendance entry was of, before or after the change, for `lesson_entry_totals`.
+ * attendance entry was of, before or after the change, for `lesson_entry_totals`, and every
+ * lesson of a class or subgroup whose enrollments changed (its roster's unmarked students).
  */
 
 /** Streams (record_versions.entity) whose changes move marks between or within period totals. */
 export const ROW_STREAMS = ['marks', 'lessons', 'works'] as const;
 /** Streams whose changes move only the per-lesson totals (`lesson_entry_totals`). */
 export const LESSON_STREAMS = ['attendance'] as const;
-const READ_STREAMS = [...ROW_STREAMS, ...LESSON_STREAMS];
+/** Streams whose changes move the per-lesson totals of every lesson of a class or subgroup. */
+export const ROSTER_STREAMS = ['enrollments'] as const;
+const READ_STREAMS = [...ROW_STREAMS, ...LESSON_STREAMS, ...ROSTER_STREAMS];
 
 interface VersionRow extends Record<string, unknown> {
   entity: string;
@@ -36,6 +39,8 @@ interface Touched {
   series: LessonSeries;
   /** Lessons whose per-lesson totals must be recomputed. */
   entryLessons: EntryLessons;
+  /** `${source}\u0000${classId}` of classes and subgroups whose enrollments changed. */
+  rosters: Set<string>;
 }
 
 const SEP = '\u0000';
@@ -52,6 +57,10 @@ function note(t: Touched, entity: string, source: string, recordId: string, payl
   try {
     rec = JSON.parse(payload) as typeof rec;
   } catch {
+    return;
+  }
+  if (entity === 'enrollments') {
+    if (typeof rec.classId === 'string') t.rosters.add(`${source}${SEP}${rec.classId}`);
     return;
   }
   if (typeof rec.lessonId === 'string') t.entryLessons.add(lessonKey(source, rec.lessonId));
@@ -108,14 +117,24 @@ async function previousPayloads(
   return out;
 }
 
+/** The lessons of the given classes and subgroups (their own or their subgroup's roster). */
+async function rosterLessons(tx: SqlExecutor, schoolId: string, t: Touched): Promise<void> {
+  for (const [source, ids] of idsBySource(t.rosters)) {
+    for (const part of chunk(ids, 256)) {
+      const padded = padIds(part);
+      const rows = await tx.query<{ id: string }>(
+        `SELECT id FROM lessons WHERE school_id = ? AND source = ?
+           AND (class_id IN (${placeholders(padded.length)}) OR group_id IN (${placeholders(padded.length)}))`,
+        [schoolId, source, ...padded, ...padded],
+      );
+      for (const r of rows) t.entryLessons.add(lessonKey(source, r.id));
+    }
+  }
+}
+
 /** Dates of the given lessons, per class. */
 async function lessonDates(tx: SqlExecutor, t: Touched): Promise<void> {
-  const bySource = new Map<string, string[]>();
-  for (const key of t.lessons) {
-    const [source, id] = key.split(SEP) as [string, string];
-    bySource.set(source, [...(bySource.get(source) ?? []), id]);
-  }
-  for (const [source, ids] of bySource) {
+  for (const [source, ids] of idsBySource(t.lessons)) {
     for (const part of chunk(ids, 256)) {
       const padded = padIds(part);
       const rows = await tx.query<{ class_id: string; date: string }>(
@@ -155,6 +174,7 @@ export async function dirtyRows(
     lessons: new Set(),
     series: new Map(),
     entryLessons: new Set(),
+    rosters: new Set(),
   };
   for (const v of versions) note(touched, v.entity, v.source, v.record_id, v.payload);
   // A deletion's payload is the last one seen; an update's or restore's predecessor may differ.
@@ -165,6 +185,7 @@ export async function dirtyRows(
     note(touched, prev.entity, prev.source, prev.recordId, prev.payload);
   }
   await lessonDates(tx, touched);
+  await rosterLessons(tx, schoolId, touched);
 
   const periods = await tx.query<{
     source: string;

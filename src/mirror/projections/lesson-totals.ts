@@ -2,10 +2,14 @@ import type { SqlExecutor } from '../sql.js';
 import { chunk, padIds } from '../sql.js';
 import { inList, raw, sql, type Fragment } from '../sql-fragment.js';
 import { trimmed } from '../text-sql.js';
+import { isAbsent } from '../attendance-sql.js';
+import { CELL_MARK } from '../mark-sql.js';
 import { CONTROL_WORK_KINDS } from '../../connectors/work-kinds.js';
+import { indexName } from '../migrations/create-table.js';
+import { ATTENDANCE_ABSENCES } from '../tables.js';
 
 /**
- * `lesson_entry_totals`: per lesson, what three lesson rules would otherwise probe the
+ * `lesson_entry_totals`: per lesson, what five rules would otherwise probe the
  * journal for on every run, lesson by lesson through the whole school (bench/README.md, sixth
  * pass, for what that cost). Kept with the period totals (same
  * refresh, same `derived_state` row): a full build per school, then the lessons a stretch of the
@@ -20,8 +24,14 @@ import { CONTROL_WORK_KINDS } from '../../connectors/work-kinds.js';
  *   `day_start_at`, over the marks of other work types and over those of the platform's control
  *   kinds (`mark-late`: a lesson whose latest mark of either came before that one's deadline has
  *   no late mark; a control work's deadline is days later: with one figure for both, the lessons
- *   of control works marked within their days were read for nothing).
- * A change of work types rebuilds the school (refresh.ts), so a type's kind is read at the build.
+ *   of control works marked within their days were read for nothing);
+ * - `absent_marked`: live absences whose student has a live graded mark in the lesson that is not
+ *   a homework's (`absent-with-mark`: only lessons with one hold a finding);
+ * - `control_unmarked`: pairs of a live work of a control kind and an active student of the
+ *   lesson's roster (its subgroup's, else its class's) with no live mark for the work and no live
+ *   absence from the lesson (`control-work-unmarked`, deadline and grade left out).
+ * A change of work types rebuilds the school (refresh.ts), so a type's kind is read at the build;
+ * a change of a class's enrollments recomputes the lessons of that class or subgroup.
  */
 export const LESSON_TOTALS_TABLE = 'lesson_entry_totals';
 
@@ -34,6 +44,18 @@ export function lessonKey(source: string, lessonId: string): string {
   return `${source}${SEP}${lessonId}`;
 }
 
+/** `${source}\u0000${id}` keys (lessons, classes) as ids per source. */
+export function idsBySource(keys: Iterable<string>): Map<string, string[]> {
+  const bySource = new Map<string, string[]>();
+  for (const key of keys) {
+    const [source, id] = key.split(SEP) as [string, string];
+    const ids = bySource.get(source);
+    if (ids) ids.push(id);
+    else bySource.set(source, [id]);
+  }
+  return bySource;
+}
+
 /**
  * The work kinds `control_entry_lag` is kept for: the platform's control kinds, `mark-late`'s
  * default `controlKinds` (the rule compares its own parameter with this list).
@@ -44,9 +66,29 @@ export const LESSON_TOTALS_CONTROL_KINDS: readonly string[] = CONTROL_WORK_KINDS
 const controlWork = sql`EXISTS (SELECT 1 FROM work_types wt
   WHERE wt.source = m.source AND wt.id = m.work_type_id AND wt.kind IN ${inList(LESSON_TOTALS_CONTROL_KINDS)})`;
 
-function computed(where: Fragment): Fragment {
+/** A live absence `a` from the lesson `l` (of the student `student`, when given). */
+function liveAbsence(student: string | null): Fragment {
+  return sql`a.source = l.source AND a.lesson_id = l.id${raw(student ? ` AND a.student_id = ${student}` : '')}
+        AND ${isAbsent('a')} AND a.deleted_at IS NULL`;
+}
+
+/**
+ * SQLite, which plans without table statistics: the index a probe must take. Left to itself it
+ * read a lesson's absences through the index of all its entries (and each entry's row for its
+ * status) and a control work's roster through the enrollments' primary key by source alone
+ * (every enrollment of the school for each work), and a full build took many times longer
+ * (bench/README.md, seventh pass). PostgreSQL plans them from the statistics the full build
+ * gathers first.
+ */
+function indexedBy(dialect: SqlExecutor['dialect'], index: string): Fragment {
+  return raw(dialect === 'sqlite' ? ` INDEXED BY ${index}` : '');
+}
+
+function computed(dialect: SqlExecutor['dialect'], where: Fragment): Fragment {
+  const absences = indexedBy(dialect, ATTENDANCE_ABSENCES.name);
+  const rosters = indexedBy(dialect, indexName('enrollments', ['class_id']));
   return sql`INSERT INTO ${raw(LESSON_TOTALS_TABLE)} (source, lesson_id, school_id, attendance, homework_len,
-      entry_lag, control_entry_lag)
+      entry_lag, control_entry_lag, absent_marked, control_unmarked)
     SELECT l.source, l.id, l.school_id,
       (SELECT count(*) FROM attendance a
         WHERE a.source = l.source AND a.lesson_id = l.id AND a.deleted_at IS NULL),
@@ -57,7 +99,22 @@ function computed(where: Fragment): Fragment {
           AND m.deleted_at IS NULL AND NOT ${controlWork}) - l.day_start_at,
       (SELECT max(m.entered_at) FROM marks m
         WHERE m.source = l.source AND m.lesson_id = l.id AND m.entered_at IS NOT NULL
-          AND m.deleted_at IS NULL AND ${controlWork}) - l.day_start_at
+          AND m.deleted_at IS NULL AND ${controlWork}) - l.day_start_at,
+      (SELECT count(*) FROM attendance a${absences}
+        WHERE ${liveAbsence(null)}
+          AND EXISTS (SELECT 1 FROM marks m ${CELL_MARK.joins}
+            WHERE m.source = a.source AND m.lesson_id = a.lesson_id AND m.student_id = a.student_id
+              AND m.deleted_at IS NULL AND ${CELL_MARK.condition})),
+      (SELECT count(*) FROM works w
+        JOIN work_types wt ON wt.source = w.source AND wt.id = w.work_type_id
+        JOIN enrollments e${rosters} ON e.source = w.source AND e.class_id = coalesce(l.group_id, w.class_id)
+        WHERE w.source = l.source AND w.lesson_id = l.id AND w.deleted_at IS NULL
+          AND wt.kind IN ${inList(LESSON_TOTALS_CONTROL_KINDS)}
+          AND e.status = 'active' AND e.deleted_at IS NULL
+          AND NOT EXISTS (SELECT 1 FROM marks m
+            WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id
+              AND m.deleted_at IS NULL)
+          AND NOT EXISTS (SELECT 1 FROM attendance a${absences} WHERE ${liveAbsence('e.person_id')}))
     FROM lessons l
     WHERE ${where}`;
 }
@@ -65,7 +122,7 @@ function computed(where: Fragment): Fragment {
 /** Every lesson of the school (its old rows deleted first). */
 export async function buildLessonTotals(tx: SqlExecutor, schoolId: string): Promise<void> {
   await tx.run(`DELETE FROM ${LESSON_TOTALS_TABLE} WHERE school_id = ?`, [schoolId]);
-  const insert = computed(sql`l.school_id = ${schoolId}`);
+  const insert = computed(tx.dialect, sql`l.school_id = ${schoolId}`);
   await tx.run(insert.text, insert.params);
 }
 
@@ -75,18 +132,14 @@ export async function refreshLessonTotals(
   schoolId: string,
   lessons: EntryLessons,
 ): Promise<number> {
-  const bySource = new Map<string, string[]>();
-  for (const key of lessons) {
-    const [source, id] = key.split(SEP) as [string, string];
-    bySource.set(source, [...(bySource.get(source) ?? []), id]);
-  }
-  for (const [source, ids] of bySource) {
+  for (const [source, ids] of idsBySource(lessons)) {
     for (const part of chunk(ids, 256)) {
       const padded = padIds(part);
       const del = sql`DELETE FROM ${raw(LESSON_TOTALS_TABLE)}
         WHERE source = ${source} AND lesson_id IN ${inList(padded)} AND school_id = ${schoolId}`;
       await tx.run(del.text, del.params);
       const insert = computed(
+        tx.dialect,
         sql`l.source = ${source} AND l.id IN ${inList(padded)} AND l.school_id = ${schoolId}`,
       );
       await tx.run(insert.text, insert.params);

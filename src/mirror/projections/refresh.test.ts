@@ -4,6 +4,9 @@ import { createTestMirror, ENGINES, type TestMirror } from '../../../test/helper
 import { openMirror } from '../data-source.js';
 import type { SqlDb, SqliteDb } from '../sql.js';
 import { totalsInsert } from './build-sql.js';
+import { buildLessonTotals } from './lesson-totals.js';
+import { indexName } from '../migrations/create-table.js';
+import { ATTENDANCE_ABSENCES } from '../tables.js';
 import { refreshPeriodTotals, totalsAnswerFor } from './refresh.js';
 
 /**
@@ -82,6 +85,18 @@ async function entries(m: TestMirror, school: string): Promise<string[]> {
   );
 }
 
+/** The per-lesson cell figures: `lesson_id|absent_marked|control_unmarked`. */
+async function cells(m: TestMirror, school: string): Promise<string[]> {
+  const rows = await m.db.query<Record<string, unknown>>(
+    `SELECT lesson_id, absent_marked, control_unmarked FROM lesson_entry_totals
+     WHERE school_id = ? ORDER BY lesson_id`,
+    [school],
+  );
+  return rows.map((r) =>
+    [r.lesson_id, Number(r.absent_marked), Number(r.control_unmarked)].join('|'),
+  );
+}
+
 /** Every derived table as it is now. */
 async function current(m: TestMirror, school: string) {
   return {
@@ -89,6 +104,7 @@ async function current(m: TestMirror, school: string) {
     lessons: await subjects(m, school),
     order: await order(m, school),
     entries: await entries(m, school),
+    cells: await cells(m, school),
   };
 }
 
@@ -334,6 +350,60 @@ describe.each(ENGINES)('period totals on %s', (engine) => {
     expect(await row(l3)).toBe(`${l3}|0|0||`);
   });
 
+  it('per lesson: absences with a mark and students unmarked at a control work follow marks, attendance and rosters', async () => {
+    const j = journal();
+    const { l1, l2, l3 } = j.lessons;
+    // l1 holds Ann's «5» and Bob's «2»: Ann ill (a contradiction), Bob late (present).
+    j.b.attendance(l1, j.cls, j.ann, 'Ill');
+    j.b.attendance(l1, j.cls, j.bob, 'Late');
+    // l3: Ann absent, her only mark a homework's (no contradiction).
+    const hw = j.b.work(l3, j.cls);
+    j.b.mark(l3, j.cls, j.ann, '5', { workId: hw });
+    j.b.attendance(l3, j.cls, j.ann, 'Absent');
+    // l2: a test (a control kind) marked for Ann only; Bob present and unmarked. A subgroup's
+    // lesson with a test: its one member, Ann, unmarked.
+    const test = j.b.work(l2, j.cls, { type: 'Test', workTypeId: j.test, text: null });
+    j.b.mark(l2, j.cls, j.ann, '4', { workId: test, workTypeId: j.test });
+    const group = j.b.subgroup(j.cls, 'гр. 1');
+    j.b.enrol(group, j.ann);
+    const g = j.b.lesson(j.cls, j.subject, '2026-10-13', { groupId: group });
+    j.b.work(g, j.cls, { type: 'Test', workTypeId: j.test, text: null });
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(await cells(m, j.b.schoolId)).toEqual(
+      [`${l1}|1|0`, `${l2}|0|1`, `${l3}|0|0`, `${g}|0|1`].sort(),
+    );
+    // Bob absent from l2 after all; Ann's entry of l1 deleted; a newcomer enrolled in the class
+    // (unmarked at l2's test) and Bob in the subgroup (unmarked at its test).
+    const later = at('2026-11-26T09:00:00');
+    j.b.attendance(l2, j.cls, j.bob, 'Absent', later);
+    j.b.deleted('attendance', `${l1}:${j.ann}`, later);
+    const newcomer = j.b.person('student', 'Новиков Пётр');
+    j.b.enrol(j.cls, newcomer, later);
+    j.b.enrol(group, j.bob, later);
+    await j.b.write(m.db);
+    const partial = await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    // Every lesson of the class and of the subgroup: their rosters changed.
+    expect(partial).toMatchObject({ mode: 'partial', lessons: 4 });
+    expect(await cells(m, j.b.schoolId)).toEqual(
+      [`${l1}|0|0`, `${l2}|0|1`, `${l3}|0|0`, `${g}|0|2`].sort(),
+    );
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+    // The newcomer leaves the class (archived): l2 has no unmarked student present.
+    j.b.change(
+      'enrollments',
+      `${j.cls}:${newcomer}`,
+      { status: 'archived' },
+      at('2026-11-27T09:00:00'),
+    );
+    await j.b.write(m.db);
+    expect(await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).toMatchObject({
+      mode: 'partial',
+    });
+    expect(await cells(m, j.b.schoolId)).toContain(`${l2}|0|0`);
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
   it('nothing new: unchanged; a work type changed: a full rebuild', async () => {
     const j = journal();
     await j.b.write(m.db);
@@ -400,6 +470,46 @@ describe('period totals recompute plan (SQLite, no table statistics)', () => {
     expect(plan).toContain('SCAN m');
     // Searching marks by the primary key's `source` prefix reads every mark for each lesson.
     expect(plan.filter((d) => d.startsWith('SEARCH m '))).toEqual([]);
+  });
+});
+
+describe('per-lesson totals build plan (SQLite, no table statistics)', () => {
+  let m: TestMirror;
+  beforeAll(async () => {
+    m = await createTestMirror('sqlite');
+  });
+  afterAll(async () => {
+    await m?.dispose();
+  });
+
+  it("probes a lesson's absences by their own index and a work's roster by its class", async () => {
+    const plans: string[] = [];
+    const raw = (m.db as SqliteDb).raw;
+    const tx = {
+      dialect: 'sqlite' as const,
+      query: () => Promise.resolve([]),
+      run: (text: string, params: unknown[] = []) => {
+        if (text.startsWith('INSERT')) {
+          plans.push(
+            ...raw
+              .prepare(`EXPLAIN QUERY PLAN ${text}`)
+              .all(...params)
+              .map((r) => (r as { detail: string }).detail),
+          );
+        }
+        return Promise.resolve();
+      },
+    };
+    await buildLessonTotals(tx as unknown as SqlDb, '880001');
+    expect(plans).toContain(
+      `SEARCH e USING INDEX ${indexName('enrollments', ['class_id'])} (class_id=?)`,
+    );
+    // Besides the count of every entry (from its covering index), only the absences' index.
+    const reads = plans.filter((d) => d.startsWith('SEARCH a '));
+    expect(reads.filter((d) => !d.includes(ATTENDANCE_ABSENCES.name))).toEqual([
+      'SEARCH a USING COVERING INDEX idx_attendance_lesson_id_source_first_seen_at_deleted_at (lesson_id=? AND source=?)',
+    ]);
+    expect(reads.length).toBe(3);
   });
 });
 

@@ -2,7 +2,7 @@ import type { SqlDb, SqlExecutor } from '../sql.js';
 import { placeholders } from '../sql.js';
 import { inList, raw, sql } from '../sql-fragment.js';
 import { subjectsInsert, SUBJECTS_TABLE, totalsInsert, TOTALS_TABLE } from './build-sql.js';
-import { dirtyRows, LESSON_STREAMS, ROW_STREAMS } from './dirty-rows.js';
+import { dirtyRows, LESSON_STREAMS, ROSTER_STREAMS, ROW_STREAMS } from './dirty-rows.js';
 import { buildLessonOrder, LESSON_ORDER_TABLE, renumberSeries } from './lesson-order.js';
 import { buildLessonTotals, LESSON_TOTALS_TABLE, refreshLessonTotals } from './lesson-totals.js';
 
@@ -78,7 +78,7 @@ async function saveState(
   );
 }
 
-const STREAMS = [...REBUILD_STREAMS, ...ROW_STREAMS, ...LESSON_STREAMS];
+const STREAMS = [...REBUILD_STREAMS, ...ROW_STREAMS, ...LESSON_STREAMS, ...ROSTER_STREAMS];
 
 /** Versions of the streams the totals follow: after `applied`, and in the late-commit stretch before it. */
 async function versionCounts(
