@@ -219,6 +219,16 @@ testRule('absent-with-mark', [
     },
   },
   {
+    name: 'a lesson the mirror lacks (its fetch quarantined it): «н» beside a mark is found',
+    build: (b) => {
+      const k = klass(b);
+      const missing = b.id();
+      b.attendance(missing, k.cls, k.student, 'Absent');
+      b.mark(missing, k.cls, k.student, '5');
+      return [{ lesson: missing, student: k.student }];
+    },
+  },
+  {
     name: 'a deleted mark: not found',
     build: (b) => {
       const k = klass(b);

@@ -10,7 +10,8 @@ import { idsBySource, lessonKey, type EntryLessons } from './lesson-totals.js';
  * lessons' periods); and which lesson series (class and subject) a changed lesson was in, before
  * or after the change, for `lesson_order`; and which lessons a changed lesson, mark, work or
  * attendance entry was of, before or after the change, for `lesson_entry_totals`, and every
- * lesson of a class or subgroup whose enrollments changed (its roster's unmarked students).
+ * lesson of a class or subgroup whose enrollments changed (its roster's unmarked students), of a
+ * work a changed mark was for, and that a changed work's marks sit on.
  */
 
 /** Streams (record_versions.entity) whose changes move marks between or within period totals. */
@@ -41,6 +42,16 @@ interface Touched {
   entryLessons: EntryLessons;
   /** `${source}\u0000${classId}` of classes and subgroups whose enrollments changed. */
   rosters: Set<string>;
+  /**
+   * `${source}\u0000${workId}` of works a changed mark was for: the work's own lesson counts its
+   * students marked by the work, wherever the mark sits (another lesson, none).
+   */
+  markedWorks: Set<string>;
+  /**
+   * `${source}\u0000${workId}` of changed works: the lessons their marks sit on judge those marks
+   * by the work's type (a homework's mark beside «н» is none).
+   */
+  changedWorks: Set<string>;
 }
 
 const SEP = '\u0000';
@@ -53,6 +64,7 @@ function note(t: Touched, entity: string, source: string, recordId: string, payl
     subjectId?: unknown;
     date?: unknown;
     lessonId?: unknown;
+    workId?: unknown;
   };
   try {
     rec = JSON.parse(payload) as typeof rec;
@@ -64,6 +76,10 @@ function note(t: Touched, entity: string, source: string, recordId: string, payl
     return;
   }
   if (typeof rec.lessonId === 'string') t.entryLessons.add(lessonKey(source, rec.lessonId));
+  if (entity === 'marks' && typeof rec.workId === 'string') {
+    t.markedWorks.add(`${source}${SEP}${rec.workId}`);
+  }
+  if (entity === 'works') t.changedWorks.add(`${source}${SEP}${recordId}`);
   // Attendance moves no period total: only its lesson's.
   if (entity === 'attendance') return;
   if (typeof rec.classId === 'string' && typeof rec.date === 'string') {
@@ -132,6 +148,34 @@ async function rosterLessons(tx: SqlExecutor, schoolId: string, t: Touched): Pro
   }
 }
 
+/**
+ * The lessons of the works marks were changed for, and the lessons the marks of changed works sit
+ * on: a mark need not sit on its work's lesson.
+ */
+async function workLessons(tx: SqlExecutor, t: Touched): Promise<void> {
+  const reads = [
+    { keys: t.markedWorks, select: 'SELECT lesson_id FROM works WHERE source = ? AND id IN' },
+    {
+      keys: t.changedWorks,
+      select: 'SELECT DISTINCT lesson_id FROM marks WHERE source = ? AND work_id IN',
+    },
+  ];
+  for (const { keys, select } of reads) {
+    for (const [source, ids] of idsBySource(keys)) {
+      for (const part of chunk(ids, 256)) {
+        const padded = padIds(part);
+        const rows = await tx.query<{ lesson_id: string | null }>(
+          `${select} (${placeholders(padded.length)})`,
+          [source, ...padded],
+        );
+        for (const r of rows) {
+          if (r.lesson_id !== null) t.entryLessons.add(lessonKey(source, r.lesson_id));
+        }
+      }
+    }
+  }
+}
+
 /** Dates of the given lessons, per class. */
 async function lessonDates(tx: SqlExecutor, t: Touched): Promise<void> {
   for (const [source, ids] of idsBySource(t.lessons)) {
@@ -175,6 +219,8 @@ export async function dirtyRows(
     series: new Map(),
     entryLessons: new Set(),
     rosters: new Set(),
+    markedWorks: new Set(),
+    changedWorks: new Set(),
   };
   for (const v of versions) note(touched, v.entity, v.source, v.record_id, v.payload);
   // A deletion's payload is the last one seen; an update's or restore's predecessor may differ.
@@ -186,6 +232,7 @@ export async function dirtyRows(
   }
   await lessonDates(tx, touched);
   await rosterLessons(tx, schoolId, touched);
+  await workLessons(tx, touched);
 
   const periods = await tx.query<{
     source: string;

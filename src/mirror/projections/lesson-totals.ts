@@ -15,7 +15,8 @@ import { ATTENDANCE_ABSENCES } from '../tables.js';
  * refresh, same `derived_state` row): a full build per school, then the lessons a stretch of the
  * change history touched. Each figure is the rule's own condition with its threshold left out, so
  * a rule reads only the lessons that can be findings and still checks each of them in full. A
- * deleted lesson keeps its row: `mark-late` judges a live mark whatever became of its lesson.
+ * deleted lesson keeps its row: `mark-late` judges a live mark whatever became of its lesson; a
+ * lesson the mirror lacks has one when a live absence names it (`absent-with-mark`).
  * The figures:
  * - `attendance`: live entries of any status (`attendance-not-kept`: none);
  * - `homework_len`: the longest trimmed text of a live homework (`homework-missing`: under its
@@ -84,7 +85,22 @@ function indexedBy(dialect: SqlExecutor['dialect'], index: string): Fragment {
   return raw(dialect === 'sqlite' ? ` INDEXED BY ${index}` : '');
 }
 
-function computed(dialect: SqlExecutor['dialect'], where: Fragment): Fragment {
+/**
+ * The rows computed, as `l` (source, id, school_id, day_start_at, group_id): the lessons `where`
+ * selects, or (`absent`) the lessons the mirror lacks that live absences matching `where` (on
+ * `a`) name. An entry can name a lesson the lessons' fetch never stored (one it quarantined,
+ * say), and `absent-with-mark` judges its cells all the same: its row keeps them in view.
+ */
+function lessonRows(kind: 'mirrored' | 'absent', where: Fragment): Fragment {
+  if (kind === 'mirrored') return sql`lessons l WHERE ${where}`;
+  return sql`(SELECT DISTINCT a.source, a.lesson_id AS id, a.school_id,
+        CAST(NULL AS bigint) AS day_start_at, CAST(NULL AS text) AS group_id
+      FROM attendance a
+      WHERE ${where} AND ${isAbsent('a')} AND a.deleted_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM lessons x WHERE x.source = a.source AND x.id = a.lesson_id)) l`;
+}
+
+function computed(dialect: SqlExecutor['dialect'], rows: Fragment): Fragment {
   const absences = indexedBy(dialect, ATTENDANCE_ABSENCES.name);
   const rosters = indexedBy(dialect, indexName('enrollments', ['class_id']));
   return sql`INSERT INTO ${raw(LESSON_TOTALS_TABLE)} (source, lesson_id, school_id, attendance, homework_len,
@@ -115,15 +131,19 @@ function computed(dialect: SqlExecutor['dialect'], where: Fragment): Fragment {
             WHERE m.source = w.source AND m.work_id = w.id AND m.student_id = e.person_id
               AND m.deleted_at IS NULL)
           AND NOT EXISTS (SELECT 1 FROM attendance a${absences} WHERE ${liveAbsence('e.person_id')}))
-    FROM lessons l
-    WHERE ${where}`;
+    FROM ${rows}`;
 }
 
 /** Every lesson of the school (its old rows deleted first). */
 export async function buildLessonTotals(tx: SqlExecutor, schoolId: string): Promise<void> {
   await tx.run(`DELETE FROM ${LESSON_TOTALS_TABLE} WHERE school_id = ?`, [schoolId]);
-  const insert = computed(tx.dialect, sql`l.school_id = ${schoolId}`);
-  await tx.run(insert.text, insert.params);
+  for (const rows of [
+    lessonRows('mirrored', sql`l.school_id = ${schoolId}`),
+    lessonRows('absent', sql`a.school_id = ${schoolId}`),
+  ]) {
+    const insert = computed(tx.dialect, rows);
+    await tx.run(insert.text, insert.params);
+  }
 }
 
 /** Recomputes the given lessons; returns how many were asked. */
@@ -138,11 +158,19 @@ export async function refreshLessonTotals(
       const del = sql`DELETE FROM ${raw(LESSON_TOTALS_TABLE)}
         WHERE source = ${source} AND lesson_id IN ${inList(padded)} AND school_id = ${schoolId}`;
       await tx.run(del.text, del.params);
-      const insert = computed(
-        tx.dialect,
-        sql`l.source = ${source} AND l.id IN ${inList(padded)} AND l.school_id = ${schoolId}`,
-      );
-      await tx.run(insert.text, insert.params);
+      for (const rows of [
+        lessonRows(
+          'mirrored',
+          sql`l.source = ${source} AND l.id IN ${inList(padded)} AND l.school_id = ${schoolId}`,
+        ),
+        lessonRows(
+          'absent',
+          sql`a.source = ${source} AND a.lesson_id IN ${inList(padded)} AND a.school_id = ${schoolId}`,
+        ),
+      ]) {
+        const insert = computed(tx.dialect, rows);
+        await tx.run(insert.text, insert.params);
+      }
     }
   }
   return lessons.size;

@@ -404,6 +404,47 @@ describe.each(ENGINES)('period totals on %s', (engine) => {
     expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
   });
 
+  it("per lesson: a mark away from its work's lesson, a work's type and a lesson the mirror lacks", async () => {
+    const j = journal();
+    const { l1, l2, l3 } = j.lessons;
+    // A test on l2 whose only mark (Ann's) sits on l3: Bob unmarked at it.
+    const test = j.b.work(l2, j.cls, { type: 'Test', workTypeId: j.test, text: null });
+    const away = j.b.mark(l3, j.cls, j.ann, '5', { workId: test, workTypeId: j.test });
+    // A homework given on l1 and marked on l4, where Bob was absent: no contradiction.
+    const hw = j.b.work(l1, j.cls);
+    const l4 = j.b.lesson(j.cls, j.subject, '2026-11-16');
+    j.b.attendance(l4, j.cls, j.bob, 'Absent');
+    j.b.mark(l4, j.cls, j.bob, '4', { workId: hw });
+    // A lesson the lessons' fetch never stored: Ann absent from it, with a mark in it.
+    const missing = 'lesson-not-mirrored';
+    j.b.attendance(missing, j.cls, j.ann, 'Absent');
+    j.b.mark(missing, j.cls, j.ann, '3');
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect(await cells(m, j.b.schoolId)).toEqual(
+      [`${l1}|0|0`, `${l2}|0|1`, `${l3}|0|0`, `${l4}|0|0`, `${missing}|1|0`].sort(),
+    );
+    // Ann's mark deleted (l2 recomputed: its test now has two unmarked students); the homework
+    // becomes a classwork (l4: Bob's «н» beside a mark).
+    const later = at('2026-11-26T09:00:00');
+    j.b.deleted('marks', away, later);
+    j.b.change('works', hw, { type: 'LessonAnswer' }, later);
+    await j.b.write(m.db);
+    expect(await refreshPeriodTotals(m.db, j.b.schoolId, Date.now())).toMatchObject({
+      mode: 'partial',
+    });
+    expect(await cells(m, j.b.schoolId)).toEqual(
+      [`${l1}|0|0`, `${l2}|0|2`, `${l3}|0|0`, `${l4}|1|0`, `${missing}|1|0`].sort(),
+    );
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+    // The missing lesson's absence deleted: its row goes with the next refresh.
+    j.b.deleted('attendance', `${missing}:${j.ann}`, at('2026-11-27T09:00:00'));
+    await j.b.write(m.db);
+    await refreshPeriodTotals(m.db, j.b.schoolId, Date.now());
+    expect((await cells(m, j.b.schoolId)).some((c) => c.startsWith(`${missing}|`))).toBe(false);
+    expect(await current(m, j.b.schoolId)).toEqual(await rebuilt(m, j.b.schoolId));
+  });
+
   it('nothing new: unchanged; a work type changed: a full rebuild', async () => {
     const j = journal();
     await j.b.write(m.db);
@@ -504,12 +545,15 @@ describe('per-lesson totals build plan (SQLite, no table statistics)', () => {
     expect(plans).toContain(
       `SEARCH e USING INDEX ${indexName('enrollments', ['class_id'])} (class_id=?)`,
     );
-    // Besides the count of every entry (from its covering index), only the absences' index.
-    const reads = plans.filter((d) => d.startsWith('SEARCH a '));
-    expect(reads.filter((d) => !d.includes(ATTENDANCE_ABSENCES.name))).toEqual([
-      'SEARCH a USING COVERING INDEX idx_attendance_lesson_id_source_first_seen_at_deleted_at (lesson_id=? AND source=?)',
-    ]);
-    expect(reads.length).toBe(3);
+    // Besides the count of every entry (from its covering index), only the absences' index,
+    // in both inserts (the mirrored lessons, and those only absences name).
+    const reads = plans.filter((d) => /^(SEARCH|SCAN) a /.test(d));
+    expect(new Set(reads.filter((d) => !d.includes(ATTENDANCE_ABSENCES.name)))).toEqual(
+      new Set([
+        'SEARCH a USING COVERING INDEX idx_attendance_lesson_id_source_first_seen_at_deleted_at (lesson_id=? AND source=?)',
+      ]),
+    );
+    expect(reads.filter((d) => d.includes(ATTENDANCE_ABSENCES.name)).length).toBe(5);
   });
 });
 
