@@ -8,9 +8,11 @@ import { writeResult, type BenchResult } from './lib/results.js';
  * writes `bench/results/<name>.json`. Each module exports `run(): Promise<BenchResult>`.
  * Benches in OPT_IN run only when named: they do not fit the default run's 15 minutes
  * (`progress-forecast` measures the forecast's accuracy, which only a change to src/analytics
- * moves; its results file keeps the last named run's figures).
+ * moves; `scale` measures how sync throughput grows with workers, which a 2-core machine holding
+ * the workers, PostgreSQL, Redis and the sandbox cannot show; their results files keep the last
+ * named run's figures).
  */
-const OPT_IN = new Set(['municipality', 'checks-pg', 'progress-forecast']);
+const OPT_IN = new Set(['municipality', 'checks-pg', 'progress-forecast', 'scale']);
 const only = process.argv.slice(2);
 const dir = import.meta.dirname;
 const files = readdirSync(dir)
