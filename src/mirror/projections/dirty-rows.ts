@@ -1,7 +1,7 @@
 import type { SqlExecutor } from '../sql.js';
 import { chunk, padIds, placeholders } from '../sql.js';
 import { addSeries, type LessonSeries } from './lesson-order.js';
-import { idsBySource, lessonKey, type EntryLessons } from './lesson-totals.js';
+import { idChunks, lessonKey, type EntryLessons } from './lesson-totals.js';
 
 /**
  * Which reporting period rows a stretch of the change history touches: every period of the
@@ -135,16 +135,13 @@ async function previousPayloads(
 
 /** The lessons of the given classes and subgroups (their own or their subgroup's roster). */
 async function rosterLessons(tx: SqlExecutor, schoolId: string, t: Touched): Promise<void> {
-  for (const [source, ids] of idsBySource(t.rosters)) {
-    for (const part of chunk(ids, 256)) {
-      const padded = padIds(part);
-      const rows = await tx.query<{ id: string }>(
-        `SELECT id FROM lessons WHERE school_id = ? AND source = ?
-           AND (class_id IN (${placeholders(padded.length)}) OR group_id IN (${placeholders(padded.length)}))`,
-        [schoolId, source, ...padded, ...padded],
-      );
-      for (const r of rows) t.entryLessons.add(lessonKey(source, r.id));
-    }
+  for (const { source, ids } of idChunks(t.rosters)) {
+    const rows = await tx.query<{ id: string }>(
+      `SELECT id FROM lessons WHERE school_id = ? AND source = ?
+         AND (class_id IN (${placeholders(ids.length)}) OR group_id IN (${placeholders(ids.length)}))`,
+      [schoolId, source, ...ids, ...ids],
+    );
+    for (const r of rows) t.entryLessons.add(lessonKey(source, r.id));
   }
 }
 
@@ -161,16 +158,13 @@ async function workLessons(tx: SqlExecutor, t: Touched): Promise<void> {
     },
   ];
   for (const { keys, select } of reads) {
-    for (const [source, ids] of idsBySource(keys)) {
-      for (const part of chunk(ids, 256)) {
-        const padded = padIds(part);
-        const rows = await tx.query<{ lesson_id: string | null }>(
-          `${select} (${placeholders(padded.length)})`,
-          [source, ...padded],
-        );
-        for (const r of rows) {
-          if (r.lesson_id !== null) t.entryLessons.add(lessonKey(source, r.lesson_id));
-        }
+    for (const { source, ids } of idChunks(keys)) {
+      const rows = await tx.query<{ lesson_id: string | null }>(
+        `${select} (${placeholders(ids.length)})`,
+        [source, ...ids],
+      );
+      for (const r of rows) {
+        if (r.lesson_id !== null) t.entryLessons.add(lessonKey(source, r.lesson_id));
       }
     }
   }
@@ -178,19 +172,16 @@ async function workLessons(tx: SqlExecutor, t: Touched): Promise<void> {
 
 /** Dates of the given lessons, per class. */
 async function lessonDates(tx: SqlExecutor, t: Touched): Promise<void> {
-  for (const [source, ids] of idsBySource(t.lessons)) {
-    for (const part of chunk(ids, 256)) {
-      const padded = padIds(part);
-      const rows = await tx.query<{ class_id: string; date: string }>(
-        `SELECT class_id, date FROM lessons WHERE source = ? AND id IN (${placeholders(padded.length)})`,
-        [source, ...padded],
-      );
-      for (const r of rows) {
-        const key = `${source}${SEP}${r.class_id}`;
-        const set = t.dates.get(key) ?? new Set<string>();
-        set.add(String(r.date).slice(0, 10));
-        t.dates.set(key, set);
-      }
+  for (const { source, ids } of idChunks(t.lessons)) {
+    const rows = await tx.query<{ class_id: string; date: string }>(
+      `SELECT class_id, date FROM lessons WHERE source = ? AND id IN (${placeholders(ids.length)})`,
+      [source, ...ids],
+    );
+    for (const r of rows) {
+      const key = `${source}${SEP}${r.class_id}`;
+      const set = t.dates.get(key) ?? new Set<string>();
+      set.add(String(r.date).slice(0, 10));
+      t.dates.set(key, set);
     }
   }
 }

@@ -45,8 +45,11 @@ export function lessonKey(source: string, lessonId: string): string {
   return `${source}${SEP}${lessonId}`;
 }
 
-/** `${source}\u0000${id}` keys (lessons, classes) as ids per source. */
-export function idsBySource(keys: Iterable<string>): Map<string, string[]> {
+/**
+ * `${source}\u0000${id}` keys (lessons, classes, works) as ids per source, in padded chunks of
+ * 256 for an `IN` list each (`padIds`: a few statement shapes, whatever the count).
+ */
+export function* idChunks(keys: Iterable<string>): Generator<{ source: string; ids: string[] }> {
   const bySource = new Map<string, string[]>();
   for (const key of keys) {
     const [source, id] = key.split(SEP) as [string, string];
@@ -54,7 +57,9 @@ export function idsBySource(keys: Iterable<string>): Map<string, string[]> {
     if (ids) ids.push(id);
     else bySource.set(source, [id]);
   }
-  return bySource;
+  for (const [source, ids] of bySource) {
+    for (const part of chunk(ids, 256)) yield { source, ids: padIds(part) };
+  }
 }
 
 /**
@@ -152,25 +157,22 @@ export async function refreshLessonTotals(
   schoolId: string,
   lessons: EntryLessons,
 ): Promise<number> {
-  for (const [source, ids] of idsBySource(lessons)) {
-    for (const part of chunk(ids, 256)) {
-      const padded = padIds(part);
-      const del = sql`DELETE FROM ${raw(LESSON_TOTALS_TABLE)}
-        WHERE source = ${source} AND lesson_id IN ${inList(padded)} AND school_id = ${schoolId}`;
-      await tx.run(del.text, del.params);
-      for (const rows of [
-        lessonRows(
-          'mirrored',
-          sql`l.source = ${source} AND l.id IN ${inList(padded)} AND l.school_id = ${schoolId}`,
-        ),
-        lessonRows(
-          'absent',
-          sql`a.source = ${source} AND a.lesson_id IN ${inList(padded)} AND a.school_id = ${schoolId}`,
-        ),
-      ]) {
-        const insert = computed(tx.dialect, rows);
-        await tx.run(insert.text, insert.params);
-      }
+  for (const { source, ids } of idChunks(lessons)) {
+    const del = sql`DELETE FROM ${raw(LESSON_TOTALS_TABLE)}
+      WHERE source = ${source} AND lesson_id IN ${inList(ids)} AND school_id = ${schoolId}`;
+    await tx.run(del.text, del.params);
+    for (const rows of [
+      lessonRows(
+        'mirrored',
+        sql`l.source = ${source} AND l.id IN ${inList(ids)} AND l.school_id = ${schoolId}`,
+      ),
+      lessonRows(
+        'absent',
+        sql`a.source = ${source} AND a.lesson_id IN ${inList(ids)} AND a.school_id = ${schoolId}`,
+      ),
+    ]) {
+      const insert = computed(tx.dialect, rows);
+      await tx.run(insert.text, insert.params);
     }
   }
   return lessons.size;
